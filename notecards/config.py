@@ -1,0 +1,150 @@
+"""Read ``notecards.toml`` into a frozen Config; defaults apply to anything left out."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+CONFIG_NAME = "notecards.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything a batch can be told; the CLI and library build it, the pipeline reads it."""
+
+    shop_name: str = "Your Shop"
+    return_address: tuple[str, ...] = ()
+    home_country: str = "US"
+    signer: str = "The team"
+    signers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    card_format: str = "a2-folded"
+    envelope: str = ""
+    bleed: str = "0.125in"
+    crop_marks: bool = False
+    hand: str = ""
+    ink: str = ""
+    address_style: str = "standard"
+    qr_url: str = ""
+    greeting_fallback: str = "friend"
+    occasions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    ledger_path: str = "notecards-ledger.sqlite"
+    templates_dir: str = ""
+    date_order: str = "auto"
+    gift_card_to: str = "buyer"
+    gift_address: str = "shipping"
+    formats: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    hand_styles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    source_path: str = ""
+    """The file this came from; empty when defaults apply."""
+
+    @property
+    def is_default(self) -> bool:
+        """Return True when no configuration file was read."""
+        return not self.source_path
+
+
+#: TOML table.key → Config field. Kept flat so the file reads naturally.
+_KEYS: dict[tuple[str, str], str] = {
+    ("shop", "name"): "shop_name",
+    ("shop", "return_address"): "return_address",
+    ("shop", "home_country"): "home_country",
+    ("shop", "signer"): "signer",
+    ("cards", "format"): "card_format",
+    ("cards", "envelope"): "envelope",
+    ("cards", "bleed"): "bleed",
+    ("cards", "crop_marks"): "crop_marks",
+    ("cards", "hand"): "hand",
+    ("cards", "ink"): "ink",
+    ("cards", "address_style"): "address_style",
+    ("cards", "qr_url"): "qr_url",
+    ("cards", "greeting_fallback"): "greeting_fallback",
+    ("ledger", "path"): "ledger_path",
+    ("templates", "dir"): "templates_dir",
+    ("input", "date_order"): "date_order",
+    ("input", "gift_card_to"): "gift_card_to",
+    ("input", "gift_address"): "gift_address",
+}
+_TABLES = {"occasions": "occasions", "formats": "formats", "signers": "signers",
+           "hand_styles": "hand_styles"}
+
+
+def find_config(start: Path) -> Path | None:
+    """Return ``notecards.toml`` in *start*, or None."""
+    candidate = start / CONFIG_NAME
+    return candidate if candidate.is_file() else None
+
+
+def load_config(path: Path | None) -> Config:
+    """Return the Config read from *path*, or the defaults when *path* is None.
+
+    Relative paths inside the file (ledger, templates, signature images) are resolved
+    against the file's folder, so a shop folder can be run from anywhere.
+
+    Raises:
+        ConfigError: the file is missing, is not TOML, or has an unknown key.
+    """
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise ConfigError(f"{path}: no such configuration file. Run `notecards init DIR` "
+                          "to create one, or leave out --config.") from err
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: not valid TOML ({err}). Fix the line it names.") from err
+    values: dict[str, Any] = {"source_path": str(path)}
+    for table, content in data.items():
+        if table in _TABLES:
+            if not isinstance(content, dict):
+                raise ConfigError(f"{path}: [{table}] must be a table.")
+            values[_TABLES[table]] = content
+            continue
+        if not isinstance(content, dict):
+            raise ConfigError(f'{path}: unexpected top-level key "{table}". Put settings in '
+                              "[shop], [cards], [ledger], [templates], [input] or [occasions.*].")
+        for key, value in content.items():
+            name = _KEYS.get((table, key))
+            if name is None:
+                known = ", ".join(f"{t}.{k}" for t, k in _KEYS)
+                raise ConfigError(f'{path}: unknown setting "{table}.{key}". Known: {known}.')
+            values[name] = _coerce(path, f"{table}.{key}", name, value)
+    config = Config(**values)
+    return _resolve_paths(config, path.parent)
+
+
+def _coerce(path: Path, key: str, name: str, value: Any) -> Any:
+    expected = {f.name: f.type for f in fields(Config)}[name]
+    if name == "return_address":
+        if isinstance(value, str):
+            return tuple(line.strip() for line in value.splitlines() if line.strip())
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise ConfigError(f"{path}: {key} must be a list of lines or a multi-line string.")
+    if expected == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{path}: {key} must be true or false.")
+        return value
+    if not isinstance(value, str):
+        raise ConfigError(f'{path}: {key} must be text in quotes, e.g. {key.split(".")[1]} = "…".')
+    return value
+
+
+def _resolve_paths(config: Config, base: Path) -> Config:
+    ledger = Path(config.ledger_path)
+    templates = Path(config.templates_dir) if config.templates_dir else None
+    return replace(
+        config,
+        ledger_path=str(ledger if ledger.is_absolute() else base / ledger),
+        templates_dir=str(templates if templates is None or templates.is_absolute()
+                          else base / templates) if templates else "",
+    )

@@ -1,0 +1,211 @@
+"""The ledger: which cards were issued in which batch, and who asked not to be contacted.
+
+SQLite from the standard library. A batch is recorded in one transaction after its files are in
+place, so a crash leaves no rows for cards that were never written.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import LedgerError
+from .messages import History
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id   TEXT PRIMARY KEY,
+    batch_date TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    out_dir    TEXT NOT NULL,
+    cards      INTEGER NOT NULL,
+    voided_at  TEXT
+);
+CREATE TABLE IF NOT EXISTS cards (
+    card_key     TEXT NOT NULL,
+    order_id     TEXT NOT NULL,
+    customer_key TEXT NOT NULL,
+    occasion     TEXT NOT NULL,
+    template     TEXT NOT NULL,
+    variant      TEXT NOT NULL,
+    recipient    TEXT NOT NULL,
+    batch_id     TEXT NOT NULL REFERENCES batches(batch_id),
+    card_number  INTEGER NOT NULL,
+    is_reprint   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS cards_key ON cards(card_key);
+CREATE INDEX IF NOT EXISTS cards_customer ON cards(customer_key);
+CREATE TABLE IF NOT EXISTS suppressions (
+    key      TEXT PRIMARY KEY,
+    label    TEXT NOT NULL,
+    reason   TEXT NOT NULL,
+    added_on TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedCard:
+    """One card row as the ledger records it."""
+
+    card_key: str
+    order_id: str
+    customer_key: str
+    occasion: str
+    template: str
+    variant: str
+    recipient: str
+    card_number: int
+    is_reprint: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRecord:
+    """One batch as the ledger records it."""
+
+    batch_id: str
+    batch_date: str
+    created_at: str
+    out_dir: str
+    cards: int
+    voided_at: str | None
+
+
+class Ledger:
+    """An open ledger database. Use ``open_ledger(path)`` as a context manager."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    def issued_keys(self) -> set[str]:
+        """Return the card keys issued in batches that were not voided."""
+        rows = self._query("SELECT c.card_key FROM cards c JOIN batches b USING (batch_id) "
+                           "WHERE b.voided_at IS NULL AND c.is_reprint = 0")
+        return {row[0] for row in rows}
+
+    def histories(self) -> dict[tuple[str, str], History]:
+        """Return History per (customer_key, occasion), from batches that were not voided."""
+        rows = self._query(
+            "SELECT c.customer_key, c.occasion, c.variant, c.order_id FROM cards c "
+            "JOIN batches b USING (batch_id) WHERE b.voided_at IS NULL AND c.is_reprint = 0 "
+            "ORDER BY b.created_at, c.rowid")
+        result: dict[tuple[str, str], History] = {}
+        orders: dict[str, set[str]] = {}
+        for customer, occasion, variant, order_id in rows:
+            if order_id:
+                orders.setdefault(customer, set()).add(order_id)
+            previous = result.get((customer, occasion), History())
+            result[(customer, occasion)] = History(previous.previous_cards + 1, 0, variant)
+        for (customer, occasion), history in list(result.items()):
+            result[(customer, occasion)] = History(history.previous_cards,
+                                                   len(orders.get(customer, ())),
+                                                   history.last_variant)
+        for customer, ids in orders.items():
+            result.setdefault((customer, ""), History(0, len(ids), ""))
+        return result
+
+    def record_batch(self, batch_id: str, batch_date: str, created_at: str, out_dir: str,
+                     cards: Iterable[IssuedCard]) -> None:
+        """Record a batch and its cards in one transaction (replacing a voided twin)."""
+        card_list = list(cards)
+        try:
+            with self._db:
+                self._db.execute("DELETE FROM cards WHERE batch_id = ?", (batch_id,))
+                self._db.execute("DELETE FROM batches WHERE batch_id = ?", (batch_id,))
+                self._db.execute(
+                    "INSERT INTO batches VALUES (?, ?, ?, ?, ?, NULL)",
+                    (batch_id, batch_date, created_at, out_dir, len(card_list)))
+                self._db.executemany(
+                    "INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(c.card_key, c.order_id, c.customer_key, c.occasion, c.template,
+                      c.variant, c.recipient, batch_id, c.card_number, int(c.is_reprint))
+                     for c in card_list])
+        except sqlite3.Error as err:
+            raise LedgerError(f"{self.path}: could not record batch {batch_id}: {err}. The "
+                              "output files are written; run the same command again to record "
+                              "them.") from err
+
+    def void_batch(self, batch_id: str, when: str) -> int:
+        """Mark *batch_id* void so its cards are issued again; return how many cards it had.
+
+        Raises:
+            LedgerError: no such batch.
+        """
+        with self._db:
+            cursor = self._db.execute(
+                "UPDATE batches SET voided_at = ? WHERE batch_id = ? AND voided_at IS NULL",
+                (when, batch_id))
+        if cursor.rowcount == 0:
+            known = ", ".join(b.batch_id for b in self.batches()[-5:]) or "none yet"
+            raise LedgerError(f'{self.path}: no batch "{batch_id}" to void (recent: {known}). '
+                              "Run `notecards batches` to list them.")
+        row = self._query("SELECT cards FROM batches WHERE batch_id = ?", (batch_id,))
+        return int(row[0][0])
+
+    def batches(self) -> list[BatchRecord]:
+        """Return every batch, oldest first."""
+        return [BatchRecord(*row) for row in self._query(
+            "SELECT batch_id, batch_date, created_at, out_dir, cards, voided_at FROM batches "
+            "ORDER BY created_at, batch_id")]
+
+    def cards_for_order(self, order_id: str) -> list[IssuedCard]:
+        """Return the cards issued for *order_id* (reprints included)."""
+        rows = self._query(
+            "SELECT card_key, order_id, customer_key, occasion, template, variant, recipient, "
+            "card_number, is_reprint FROM cards WHERE order_id = ? ORDER BY rowid", (order_id,))
+        return [IssuedCard(*row[:8], is_reprint=bool(row[8])) for row in rows]
+
+    def suppress(self, key: str, label: str, reason: str, added_on: str) -> None:
+        """Add a person to the suppression list (idempotent)."""
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO suppressions VALUES (?, ?, ?, ?)",
+                             (key, label, reason, added_on))
+
+    def unsuppress(self, key: str) -> bool:
+        """Remove a person from the suppression list; return True when they were on it."""
+        with self._db:
+            cursor = self._db.execute("DELETE FROM suppressions WHERE key = ?", (key,))
+        return cursor.rowcount > 0
+
+    def suppressions(self) -> dict[str, tuple[str, str, str]]:
+        """Return key → (label, reason, added_on) for everyone suppressed."""
+        return {row[0]: (row[1], row[2], row[3])
+                for row in self._query("SELECT key, label, reason, added_on FROM suppressions "
+                                       "ORDER BY added_on, key")}
+
+    def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        try:
+            return list(self._db.execute(sql, params))
+        except sqlite3.Error as err:
+            raise LedgerError(f"{self.path}: cannot read the ledger ({err}). Restore it from a "
+                              "backup or point --ledger at another file.") from err
+
+
+@contextmanager
+def open_ledger(path: Path, *, create: bool = True) -> Iterator[Ledger]:
+    """Open (and create, unless *create* is False) the ledger at *path*.
+
+    Raises:
+        LedgerError: the file is not a notecards ledger or cannot be opened.
+    """
+    if not create and not path.exists():
+        connection = sqlite3.connect(":memory:")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = sqlite3.connect(str(path))
+        except sqlite3.Error as err:
+            raise LedgerError(f"{path}: cannot open the ledger ({err}).") from err
+    try:
+        try:
+            connection.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as err:
+            raise LedgerError(f"{path}: not a notecards ledger ({err}). Point --ledger at the "
+                              "right file; notecards never overwrites an unknown file.") from err
+        yield Ledger(connection, path)
+    finally:
+        connection.close()

@@ -1,0 +1,179 @@
+"""Domain records shared by every stage: addresses, orders, problems and planned cards."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How bad a problem is: errors reject a row, warnings only inform."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a record came from: file, sheet and the 1-based row numbers a spreadsheet shows."""
+
+    path: str
+    rows: tuple[int, ...]
+    sheet: str | None = None
+
+    def describe(self) -> str:
+        """Return ``file[:sheet]:row N`` (or ``rows N-M``) for messages and manifests."""
+        where = self.path if not self.sheet else f"{self.path}:{self.sheet}"
+        if len(self.rows) == 1:
+            return f"{where}:row {self.rows[0]}"
+        return f"{where}:rows {','.join(str(r) for r in self.rows)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding about the input, located as precisely as we can."""
+
+    severity: Severity
+    source: str
+    row: int | None
+    column: str
+    message: str
+    hint: str = ""
+    sheet: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.source]
+        if self.sheet:
+            parts.append(self.sheet)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(self.column)
+        text = f"{':'.join(parts)}: {self.message}"
+        return f"{text} — {self.hint}" if self.hint else text
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A postal address as given; ``country`` is an ISO 3166 alpha-2 code or empty."""
+
+    line1: str = ""
+    line2: str = ""
+    city: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        """Return True when there is nothing to post to."""
+        return not (self.line1 or self.city or self.postal_code)
+
+
+@dataclass(frozen=True, slots=True)
+class Birthday:
+    """A birthday; ``year`` is None when the export did not know it (never print an age then)."""
+
+    month: int
+    day: int
+    year: int | None = None
+
+    def next_on_or_after(self, today: date) -> date:
+        """Return the next date on or after *today* when this birthday is celebrated."""
+        for year in (today.year, today.year + 1):
+            day = self.day
+            if self.month == 2 and day == 29 and not _is_leap(year):
+                day = 28  # Leap-day birthdays are celebrated on 28 February.
+            candidate = date(year, self.month, day)
+            if candidate >= today:
+                return candidate
+        raise AssertionError("unreachable: a birthday recurs within two years")
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """One customer record ready for occasion rules: an order, or a contact without one.
+
+    ``name`` is the full display name; ``first_name`` the name to greet with. Columns the
+    loader does not know pass through in ``extra`` so templates can use them.
+    """
+
+    source: SourceRef
+    order_id: str = ""
+    order_date: date | None = None
+    first_name: str = ""
+    last_name: str = ""
+    name: str = ""
+    email: str = ""
+    company: str = ""
+    address: Address = field(default_factory=Address)
+    birthday: Birthday | None = None
+    occasion: str = ""
+    personal_line: str = ""
+    items: tuple[str, ...] = ()
+    signer: str = ""
+    do_not_contact: bool = False
+    last_order_date: date | None = None
+    recipient_note: str = ""
+    extra: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def customer_key(self) -> str:
+        """Return the identity of the person: e-mail if known, else name + postal code."""
+        return customer_key(self.email, self.name or f"{self.first_name} {self.last_name}",
+                            self.address.postal_code)
+
+    @property
+    def display_name(self) -> str:
+        """Return the name to print on the envelope."""
+        full = self.name or f"{self.first_name} {self.last_name}".strip()
+        return full or self.company
+
+
+def customer_key(email: str, name: str, postal_code: str) -> str:
+    """Return a stable key for one person (used by the ledger and the suppression list).
+
+    >>> customer_key("Ada@Example.com ", "", "")
+    'email:ada@example.com'
+    >>> customer_key("", "  José  Núñez", "02134")
+    'name:jose nunez|02134'
+    """
+    email = email.strip().lower()
+    if email:
+        return f"email:{email}"
+    return f"name:{normalise_name(name)}|{''.join(postal_code.split()).upper()}"
+
+
+def normalise_name(name: str) -> str:
+    """Return *name* folded for matching: no accents, lower case, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """What loading produced: usable orders, rejected rows and every finding."""
+
+    orders: tuple[Order, ...]
+    rejects: tuple[Reject, ...]
+    problems: tuple[Problem, ...]
+    rows_read: int
+    formats: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """An input row that cannot become a card, kept with its original cells."""
+
+    source: str
+    row: int
+    reason: str
+    cells: tuple[tuple[str, str], ...]
+    sheet: str | None = None

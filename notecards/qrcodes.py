@@ -1,0 +1,51 @@
+"""Turn a payload into a QR module matrix (no drawing): a tuple of rows of booleans.
+
+The qrcode package tries all eight mask patterns and scores each one in pure Python (about
+5–10 ms per code). Any mask is valid by the standard (ISO/IEC 18004 §7.8: the penalty score only
+picks the most readable one), so we fix one mask and pay about 0.7 ms instead.
+benchmarks/bench_batch.py measures both.
+"""
+
+from __future__ import annotations
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M
+
+Matrix = tuple[tuple[bool, ...], ...]
+
+#: The mask every code uses unless the caller asks for the full search.
+FIXED_MASK = 0
+
+
+def qr_matrix(payload: str, *, search_mask: bool = False) -> Matrix:
+    """Return the QR matrix of *payload* without a quiet zone (drawing adds it as geometry).
+
+    >>> matrix = qr_matrix("https://example.com/o/1")
+    >>> len(matrix), len(matrix[0])
+    (25, 25)
+    """
+    code = qrcode.QRCode(
+        border=0,
+        error_correction=ERROR_CORRECT_M,
+        mask_pattern=None if search_mask else FIXED_MASK,
+    )
+    code.add_data(payload)
+    code.make(fit=True)
+    return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())
+
+
+def dark_runs(matrix: Matrix) -> list[tuple[int, int, int]]:
+    """Return (row, first column, length) of each horizontal run of dark modules.
+
+    Drawing one rectangle per run instead of one per module keeps the PDF small and fast.
+    """
+    runs: list[tuple[int, int, int]] = []
+    for row_index, row in enumerate(matrix):
+        start = -1
+        for col, dark in enumerate(row + (False,)):
+            if dark and start < 0:
+                start = col
+            elif not dark and start >= 0:
+                runs.append((row_index, start, col - start))
+                start = -1
+    return runs

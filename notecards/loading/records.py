@@ -1,0 +1,268 @@
+"""Map one table's columns to fields and read each row's values, dates and birthday."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from notecards.errors import ConfigError, InputError
+from notecards.loading.columns import CANONICAL_COLUMNS, match_canonical, normalise_header, slug
+from notecards.loading.dates import (
+    DateFormatError,
+    birthday_from_parts,
+    default_order,
+    infer_order,
+    parse_birthday,
+    parse_date,
+)
+from notecards.loading.formats import CANONICAL, ExportFormat, detect
+from notecards.loading.options import LoadOptions
+from notecards.loading.readers import RawTable
+from notecards.models import Birthday, Problem, Reject, Severity
+
+_DATE_FIELDS = ("order_date", "last_order_date", "birthday")
+_NAME_FIELDS = ("first_name", "last_name", "name", "company", "ship_name", "ship_first_name",
+                "ship_last_name", "ship_company")
+_ADDRESS_FIELDS = ("address_line1", "address_lines", "address_full", "postal_code", "city",
+                   "ship_line1", "ship_lines", "ship_postal_code", "alt_line1")
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnPlan:
+    """Which column feeds which field; other columns pass through as extras."""
+
+    fields: tuple[tuple[int, str], ...]
+    extras: tuple[tuple[int, str, str], ...]  # (column index, original header, slug)
+    headers: dict[str, str]                   # field → original header, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class RowRecord:
+    """One data row: its field values, pass-through cells, and parsed dates."""
+
+    source: str
+    sheet: str | None
+    number: int
+    cells: tuple[tuple[str, str], ...]
+    values: dict[str, str]
+    extra: tuple[tuple[str, str], ...]
+    headers: dict[str, str]
+    fmt: ExportFormat
+    order_date: date | None = None
+    last_order_date: date | None = None
+    birthday: Birthday | None = None
+
+    def get(self, field: str) -> str:
+        """Return the value of *field*, or "" when the file has no such column."""
+        return self.values.get(field, "")
+
+    def column(self, field: str) -> str:
+        """Return the original header that feeds *field* (or the field name)."""
+        return self.headers.get(field, field)
+
+
+@dataclass(frozen=True, slots=True)
+class FileRows:
+    """What one file gave: its format, good rows, rejected rows and findings."""
+
+    fmt: ExportFormat
+    records: tuple[RowRecord, ...]
+    rejects: tuple[Reject, ...]
+    problems: tuple[Problem, ...]
+    rows_read: int
+
+
+def choose_format(table: RawTable, formats: Sequence[ExportFormat],
+                  options: LoadOptions) -> ExportFormat:
+    """Return the format of *table*: forced by name, detected from the header, or canonical.
+
+    Raises:
+        ConfigError: ``format_name`` names no known format.
+        InputError: the header matches no format and lacks the minimum columns.
+    """
+    where = table.source if not table.sheet else f"{table.source}:{table.sheet}"
+    if options.format_name:
+        by_name = {f.name: f for f in formats}
+        if options.format_name not in by_name:
+            raise ConfigError(f'there is no input format "{options.format_name}". Known formats: '
+                              + ", ".join(by_name) + ".")
+        fmt = by_name[options.format_name]
+        if fmt.markers and not any(normalise_header(h) in fmt.columns for h in table.headers):
+            raise InputError(where, f'none of its columns belong to the format "{fmt.name}" '
+                             f"(its columns are: {_listing(table.headers)}).",
+                             "Check the file, or leave out the format option to detect it.")
+        return fmt
+    found, closest, _ = detect(table.headers, formats)
+    if found is not None:
+        return found
+    plan = plan_columns(table.headers, CANONICAL)
+    fields = {f for _, f in plan.fields}
+    has_name = bool(fields & {"name", "first_name", "last_name", "company"})
+    has_place = bool(fields & {"address_line1", "postal_code", "city", "address_full"})
+    if has_name and has_place:
+        return CANONICAL
+    missing = [label for ok, label in ((has_name, "a name (name, first_name or company)"),
+                                       (has_place, "an address (address_line1, city, "
+                                                   "postal_code)")) if not ok]
+    raise InputError(
+        where, f"the columns ({_listing(table.headers)}) match no known export format and lack "
+        f"{' and '.join(missing)}. The closest known format is {closest.info.title} "
+        f'("{closest.name}").',
+        "Rename the columns to notecards columns (" + ", ".join(CANONICAL_COLUMNS[:13])
+        + ", …), or add a mapping for this file to the configuration.")
+
+
+def _listing(headers: Sequence[str]) -> str:
+    shown = ", ".join(f'"{h}"' for h in headers[:15])
+    return shown + (f", … ({len(headers)} in all)" if len(headers) > 15 else "")
+
+
+def plan_columns(headers: Sequence[str], fmt: ExportFormat,
+                 guesses: list[tuple[str, str]] | None = None) -> ColumnPlan:
+    """Return which column feeds which field for *fmt*; the first column for a field wins."""
+    fields: list[tuple[int, str]] = []
+    extras: list[tuple[int, str, str]] = []
+    taken: dict[str, str] = {}
+    normalised = [normalise_header(h) for h in headers]
+    split_birthday = "birthmonth" in normalised
+    for index, header in enumerate(headers):
+        target = fmt.columns.get(normalised[index])
+        if split_birthday and normalised[index] == "birthday":
+            target = "birth_day"  # "Birth Day" next to "Birth Month" is not a whole birthday
+        if target is None and fmt.use_aliases:
+            target, guessed = match_canonical(header)
+            if target and guessed and guesses is not None and target not in taken:
+                guesses.append((header, target))
+        if target and target not in taken:
+            taken[target] = header
+            fields.append((index, target))
+        else:
+            extras.append((index, header, slug(header)))
+    return ColumnPlan(tuple(fields), tuple(extras), taken)
+
+
+def read_records(table: RawTable, fmt: ExportFormat, options: LoadOptions) -> FileRows:
+    """Return the rows of *table* read through *fmt*; bad dates reject their row."""
+    problems = list(table.problems)
+    guesses: list[tuple[str, str]] = []
+    plan = plan_columns(table.headers, fmt, guesses)
+    for header, target in guesses:
+        problems.append(Problem(Severity.WARNING, table.source, table.header_row, header,
+                                f'read the column "{header}" as {target}',
+                                f'rename it to "{target}" if that is right', table.sheet))
+    records: list[RowRecord] = []
+    rejects: list[Reject] = []
+    raw = [_extract(table, fmt, plan, number, cells) for number, cells in table.rows]
+    orders = {f: _date_order(f, raw, fmt, table, options) for f in _DATE_FIELDS}
+    ambiguous: dict[str, list[int]] = {}
+    for record in raw:
+        parsed, errors = _parse_dates(record, orders, ambiguous, problems)
+        if errors:
+            problems.extend(errors)
+            rejects.append(Reject(record.source, record.number, _reason(errors[0]),
+                                  record.cells, record.sheet))
+        else:
+            records.append(parsed)
+    for field_name, rows in ambiguous.items():
+        order, why = orders[field_name]
+        if why != "home":
+            continue
+        spelled = "month/day" if order == "MDY" else "day/month"
+        more = f" (and {len(rows) - 1} more rows)" if len(rows) > 1 else ""
+        problems.append(Problem(
+            Severity.WARNING, table.source, rows[0], plan.headers.get(field_name, field_name),
+            f"dates such as 03/04 could be day/month or month/day; read as {spelled} from the "
+            f"home country {options.home_country}{more}",
+            'set date_order to "MDY" or "DMY" if that is wrong', table.sheet))
+    return FileRows(fmt, tuple(records), tuple(rejects), tuple(problems), len(table.rows))
+
+
+def _reason(problem: Problem) -> str:
+    text = f"{problem.column}: {problem.message}" if problem.column else problem.message
+    return f"{text} — {problem.hint}" if problem.hint else text
+
+
+def _extract(table: RawTable, fmt: ExportFormat, plan: ColumnPlan, number: int,
+             cells: tuple[str, ...]) -> RowRecord:
+    values: dict[str, str] = {}
+    for index, target in plan.fields:
+        value = cells[index].strip()
+        if fmt.unescape_html and "&" in value:
+            value = html.unescape(value)  # Etsy writes "d&#39;Arco"
+        if " ::: " in value:
+            value = value.split(" ::: ")[0].strip()  # Google: several values in one cell
+        values[target] = value
+    extra: list[tuple[str, str]] = []
+    for index, header, key in plan.extras:
+        value = cells[index].strip()
+        extra.append((header, value))
+        if key != header:
+            extra.append((key, value))
+    original = tuple(zip(table.headers, cells, strict=True))
+    return RowRecord(table.source, table.sheet, number, original, values, tuple(extra),
+                     plan.headers, fmt)
+
+
+def _date_order(field_name: str, rows: list[RowRecord], fmt: ExportFormat, table: RawTable,
+                options: LoadOptions) -> tuple[str, str]:
+    """Return (order, why) for a date column; why is explicit|column|format|home."""
+    if options.date_order != "auto":
+        return options.date_order, "explicit"
+    inferred = infer_order(r.values.get(field_name, "") for r in rows)
+    if inferred:
+        return inferred, "column"
+    present = {normalise_header(h) for h in table.headers}
+    for marker, order in fmt.locale_markers:
+        if marker in present:
+            return order, "format"
+    if fmt.date_order:
+        return fmt.date_order, "format"
+    return default_order(options.home_country), "home"
+
+
+def _parse_dates(record: RowRecord, orders: dict[str, tuple[str, str]],
+                 ambiguous: dict[str, list[int]], problems: list[Problem]
+                 ) -> tuple[RowRecord, list[Problem]]:
+    errors: list[Problem] = []
+    found: dict[str, date | None] = {}
+    for field_name in ("order_date", "last_order_date"):
+        text = record.get(field_name)
+        if not text:
+            continue
+        try:
+            value, is_ambiguous = parse_date(text, orders[field_name][0])
+        except DateFormatError as err:
+            errors.append(Problem(Severity.ERROR, record.source, record.number,
+                                  record.column(field_name), f"{err}",
+                                  "write it as YYYY-MM-DD, or remove the row", record.sheet))
+            continue
+        found[field_name] = value
+        if is_ambiguous:
+            ambiguous.setdefault(field_name, []).append(record.number)
+    birthday = _birthday(record, orders["birthday"][0], ambiguous, problems)
+    parsed = RowRecord(record.source, record.sheet, record.number, record.cells, record.values,
+                       record.extra, record.headers, record.fmt, found.get("order_date"),
+                       found.get("last_order_date"), birthday)
+    return parsed, errors
+
+
+def _birthday(record: RowRecord, order: str, ambiguous: dict[str, list[int]],
+              problems: list[Problem]) -> Birthday | None:
+    text = record.get("birthday")
+    try:
+        if text:
+            birthday, is_ambiguous = parse_birthday(text, order)
+            if is_ambiguous:
+                ambiguous.setdefault("birthday", []).append(record.number)
+            return birthday
+        parts = (record.get("birth_year"), record.get("birth_month"), record.get("birth_day"))
+        if any(parts):
+            return birthday_from_parts(*parts)
+    except DateFormatError as err:
+        column = record.column("birthday") if text else record.column("birth_month")
+        problems.append(Problem(Severity.WARNING, record.source, record.number, column,
+                                f"{err}; the row is used without a birthday",
+                                "write it as YYYY-MM-DD or MM-DD", record.sheet))
+    return None

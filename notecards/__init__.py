@@ -1,0 +1,51 @@
+"""notecards: turn orders and contact lists into print-ready, handwritten-looking cards.
+
+>>> import notecards
+>>> settings = notecards.make_settings()                                # doctest: +SKIP
+>>> plan = notecards.plan_batch(["orders.csv"], settings, today=date.today())  # doctest: +SKIP
+>>> notecards.render_batch(plan, "out/2026-11-22")                       # doctest: +SKIP
+"""
+
+from .config import Config, load_config
+from .errors import (
+    ConfigError,
+    FontError,
+    InputError,
+    LayoutError,
+    LedgerError,
+    NotecardsError,
+    RowError,
+    TemplateError,
+)
+from .loading import LoadOptions, load_orders
+from .models import Address, Birthday, LoadResult, Order, Problem, Reject
+from .pipeline import BatchPlan, BatchSettings, CardJob, make_settings, plan_batch
+from .rendering import BatchResult, render_batch
+
+__all__ = [
+    "Address",
+    "BatchPlan",
+    "BatchResult",
+    "BatchSettings",
+    "Birthday",
+    "CardJob",
+    "Config",
+    "ConfigError",
+    "FontError",
+    "InputError",
+    "LayoutError",
+    "LedgerError",
+    "LoadOptions",
+    "LoadResult",
+    "NotecardsError",
+    "Order",
+    "Problem",
+    "Reject",
+    "RowError",
+    "TemplateError",
+    "load_config",
+    "load_orders",
+    "make_settings",
+    "plan_batch",
+    "render_batch",
+]

@@ -1,0 +1,5 @@
+"""Run the command line: ``python -m notecards``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,283 @@
+"""The ``notecards`` command: parse arguments, call the core, print results."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import workspace
+from .config import Config, find_config, load_config
+from .errors import NotecardsError
+from .ledger import open_ledger
+from .loading import LoadOptions, list_formats, load_orders
+from .models import customer_key
+from .pipeline import BatchPlan, make_settings, plan_batch
+from .rendering import render_batch
+
+
+class NotecardsGroup(click.Group):
+    """A click group that turns NotecardsError into a one-line error and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a NotecardsError becomes ``Error: <sentence>``."""
+        try:
+            return super().invoke(ctx)
+        except NotecardsError as err:
+            raise click.ClickException(str(err)) from err
+
+
+@click.group(cls=NotecardsGroup)
+@click.version_option(package_name="notecards")
+def main() -> None:
+    """Turn orders and contact lists into print-ready handwritten-style cards and envelopes."""
+
+
+def _config(config_path: Path | None) -> Config:
+    return load_config(config_path or find_config(Path.cwd()))
+
+
+def _today(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as err:
+        raise click.BadParameter(f'"{value}" is not a date; write it as YYYY-MM-DD.',
+                                 param_hint="--date") from err
+
+
+config_option = click.option("--config", "config_path", type=click.Path(
+    exists=True, dir_okay=False, path_type=Path),
+    help="notecards.toml to use (default: the one in the current folder, if any).")
+ledger_option = click.option("--ledger", "ledger_path", type=click.Path(path_type=Path),
+                             help="Ledger file (default: from notecards.toml).")
+inputs_argument = click.argument("inputs", nargs=-1, required=True, type=click.Path(
+    exists=True, dir_okay=False, path_type=Path))
+sheet_option = click.option("--sheet", help="Sheet of an .xlsx file (default: the first).")
+format_option = click.option("--format", "format_name",
+                             help="Input format, if detection guesses wrong (see `formats`).")
+card_options = [
+    click.option("--card-format", help="Card format, e.g. a2-folded (default), a6-flat."),
+    click.option("--envelope", help="Envelope, e.g. a2 (default: the card format's own)."),
+    click.option("--bleed", help="Bleed around each page, e.g. 0.125in, 3mm or 0."),
+    click.option("--crop-marks/--no-crop-marks", default=None, help="Draw crop marks."),
+    click.option("--templates", "templates_dir", type=click.Path(exists=True, file_okay=False,
+                 path_type=Path), help="Occasion templates folder (default: bundled)."),
+]
+
+
+def _apply(options: Sequence[Callable[[Any], Any]]) -> Callable[[Any], Any]:
+    def decorate(func: Any) -> Any:
+        for option in reversed(options):
+            func = option(func)
+        return func
+    return decorate
+
+
+@contextmanager
+def _progress(total: int, quiet: bool, label: str) -> Iterator[Callable[[int], None] | None]:
+    """Yield a progress callback: a bar on a terminal, nothing when piped or --quiet."""
+    if quiet or not sys.stderr.isatty() or total == 0:
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _echo_problems(plan_problems: Sequence[object]) -> None:
+    for problem in plan_problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+def _run_batch(plan: BatchPlan, out_dir: Path, *, dry_run: bool, quiet: bool,
+               config: Config) -> None:
+    _echo_problems(plan.problems)
+    if dry_run:
+        click.echo(f"Dry run, nothing written: {plan.summary()}")
+        return
+    with _progress(2 * len(plan.jobs), quiet, "Drawing cards and envelopes") as progress:
+        result = render_batch(plan, out_dir, progress=progress)
+    if not quiet:
+        for path in result.files:
+            click.echo(f"wrote {path}")
+    note = "" if not config.is_default else " (no notecards.toml found: defaults used)"
+    click.echo(f"{plan.summary()}{note}")
+
+
+@main.command()
+@inputs_argument
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False,
+              path_type=Path), help="Folder for this batch's files, e.g. out/2026-11-22/.")
+@config_option
+@ledger_option
+@sheet_option
+@format_option
+@_apply(card_options)
+@click.option("--date", "batch_date", help="Batch date YYYY-MM-DD (default: today).")
+@click.option("--dry-run", is_flag=True, help="Plan and report; write no files or ledger rows.")
+@click.option("--reprint", multiple=True, metavar="ORDER_ID",
+              help="Reprint the card of this order (repeatable); prints only those cards.")
+@click.option("--limit", type=click.IntRange(min=1), help="Print at most N new cards.")
+@click.option("--quiet", is_flag=True, help="No progress bar and no file list.")
+def batch(inputs: tuple[Path, ...], out_dir: Path, config_path: Path | None,
+          ledger_path: Path | None, sheet: str | None, format_name: str | None,
+          card_format: str | None, envelope: str | None, bleed: str | None,
+          crop_marks: bool | None, templates_dir: Path | None, batch_date: str | None,
+          dry_run: bool, reprint: tuple[str, ...], limit: int | None, quiet: bool) -> None:
+    """Make today's cards: cards.pdf, envelopes.pdf and manifest.csv in --out."""
+    config = _config(config_path)
+    settings = make_settings(config, card=card_format, envelope=envelope, bleed=bleed,
+                             crop_marks=crop_marks, templates_dir=templates_dir,
+                             ledger_path=ledger_path)
+    plan = plan_batch(list(inputs), settings, today=_today(batch_date), sheet=sheet,
+                      format_name=format_name, reprint=reprint, limit=limit)
+    _run_batch(plan, out_dir, dry_run=dry_run, quiet=quiet, config=config)
+
+
+@main.command()
+@click.option("--out", "out_dir", default="demo", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder for the demo.")
+@click.option("--date", "batch_date", default="2026-11-22", show_default=True,
+              help="Batch date (fixed, so the demo always shows its birthday card).")
+@click.option("--quiet", is_flag=True, help="No progress bar and no file list.")
+def demo(out_dir: Path, batch_date: str, quiet: bool) -> None:
+    """Render the bundled sample orders into --out (repeatable: its ledger lives there)."""
+    config = workspace.demo_config(out_dir)
+    settings = make_settings(config)
+    plan = plan_batch([workspace.sample_orders_path()], settings, today=_today(batch_date))
+    # The demo's ledger is its own: running it again prints the same cards again.
+    settings.ledger_path.unlink(missing_ok=True)
+    _run_batch(plan, out_dir, dry_run=False, quiet=quiet, config=config)
+
+
+@main.command()
+@inputs_argument
+@config_option
+@ledger_option
+@sheet_option
+@format_option
+@click.option("--date", "batch_date", help="Batch date YYYY-MM-DD (default: today).")
+def check(inputs: tuple[Path, ...], config_path: Path | None, ledger_path: Path | None,
+          sheet: str | None, format_name: str | None, batch_date: str | None) -> None:
+    """Report every problem in the input files; write nothing. Exit 1 if there are any."""
+    config = _config(config_path)
+    loaded = load_orders(list(inputs), LoadOptions(
+        home_country=config.home_country, sheet=sheet, format_name=format_name,
+        date_order=config.date_order, gift_card_to=config.gift_card_to,
+        gift_address=config.gift_address, mappings=config.formats))
+    for path, name in zip(inputs, loaded.formats):
+        click.echo(f"{path}: recognised as {name}")
+    settings = make_settings(config, ledger_path=ledger_path)
+    plan = plan_batch(loaded, settings, today=_today(batch_date))
+    for problem in plan.problems:
+        click.echo(str(problem))
+    for reject in plan.rejects:
+        where = f"{reject.source}:{reject.sheet + ':' if reject.sheet else ''}row {reject.row}"
+        click.echo(f"{where}: {reject.reason}")
+    orders = len(loaded.orders)
+    click.echo(f"{orders} order{'s' if orders != 1 else ''}/contacts found; "
+               f"{plan.summary()}; {len(plan.problems)} warnings")
+    if plan.rejects:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Create a shop folder: notecards.toml, sample orders and editable templates."""
+    for path in workspace.init_workspace(directory):
+        click.echo(f"wrote {path}")
+    click.echo(f"Next: cd {directory} && notecards check orders.csv && "
+               "notecards batch orders.csv --out out/")
+
+
+@main.command()
+def formats() -> None:
+    """List the input formats notecards recognises."""
+    for info in list_formats():
+        click.echo(f"{info.name:28} {info.kind:9} {info.title}")
+
+
+@main.group(cls=NotecardsGroup)
+def suppress() -> None:
+    """Manage the list of people who asked not to be contacted."""
+
+
+@suppress.command("add")
+@click.option("--email", default="", help="E-mail address of the person.")
+@click.option("--name", default="", help="Full name (used with --postal-code when no e-mail).")
+@click.option("--postal-code", default="", help="Postal code, with --name.")
+@click.option("--reason", default="asked not to be contacted", help="Why, for the record.")
+@config_option
+@ledger_option
+def suppress_add(email: str, name: str, postal_code: str, reason: str,
+                 config_path: Path | None, ledger_path: Path | None) -> None:
+    """Exclude a person from every future card."""
+    if not email and not (name and postal_code):
+        raise click.UsageError("Give --email, or --name with --postal-code.")
+    settings = make_settings(_config(config_path), ledger_path=ledger_path)
+    key = customer_key(email, name, postal_code)
+    with open_ledger(settings.ledger_path) as ledger:
+        ledger.suppress(key, email or name, reason,
+                        datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    click.echo(f"suppressed {key}")
+
+
+@suppress.command("remove")
+@click.option("--email", default="")
+@click.option("--name", default="")
+@click.option("--postal-code", default="")
+@config_option
+@ledger_option
+def suppress_remove(email: str, name: str, postal_code: str, config_path: Path | None,
+                    ledger_path: Path | None) -> None:
+    """Take a person off the suppression list."""
+    settings = make_settings(_config(config_path), ledger_path=ledger_path)
+    key = customer_key(email, name, postal_code)
+    with open_ledger(settings.ledger_path) as ledger:
+        removed = ledger.unsuppress(key)
+    click.echo(f"{'removed' if removed else 'was not suppressed:'} {key}")
+
+
+@suppress.command("list")
+@config_option
+@ledger_option
+def suppress_list(config_path: Path | None, ledger_path: Path | None) -> None:
+    """List everyone on the suppression list."""
+    settings = make_settings(_config(config_path), ledger_path=ledger_path)
+    with open_ledger(settings.ledger_path) as ledger:
+        entries = ledger.suppressions()
+    for key, (label, reason, added) in entries.items():
+        click.echo(f"{key}\t{label}\t{reason}\t{added}")
+    click.echo(f"{len(entries)} suppressed")
+
+
+@main.command()
+@config_option
+@ledger_option
+def batches(config_path: Path | None, ledger_path: Path | None) -> None:
+    """List the batches in the ledger."""
+    settings = make_settings(_config(config_path), ledger_path=ledger_path)
+    with open_ledger(settings.ledger_path) as ledger:
+        for record in ledger.batches():
+            state = f"voided {record.voided_at}" if record.voided_at else "issued"
+            click.echo(f"{record.batch_id}\t{record.cards} cards\t{state}\t{record.out_dir}")
+
+
+@main.command()
+@click.argument("batch_id")
+@config_option
+@ledger_option
+def void(batch_id: str, config_path: Path | None, ledger_path: Path | None) -> None:
+    """Void a batch so its cards are issued again by the next run."""
+    settings = make_settings(_config(config_path), ledger_path=ledger_path)
+    with open_ledger(settings.ledger_path) as ledger:
+        count = ledger.void_batch(batch_id,
+                                  datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    click.echo(f"voided {batch_id}: its {count} cards will be issued again")

@@ -1,0 +1,1 @@
+"""Everything that touches a reportlab Canvas: cards, envelopes, artwork and page furniture."""

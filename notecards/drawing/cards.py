@@ -1,0 +1,178 @@
+"""Draw cards: one canvas per file, shared artwork as form XObjects, the message by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO
+
+from reportlab.lib.colors import Color
+from reportlab.pdfgen.canvas import Canvas
+
+from ..cardlayout import CardGeometry
+from ..fonts import measure
+from ..geometry import Box
+from ..layout import CardContent
+from ..occasions import FrontDesign
+from ..qrcodes import Matrix, dark_runs
+from . import handdraw
+from .artwork import motif_for
+from .pages import draw_crop_marks, hex_color, make_canvas
+
+LABEL_GREY = Color(0.62, 0.62, 0.62)
+CAPTION_GREY = Color(0.35, 0.35, 0.35)
+
+
+def draw_cards(target: str | Path | IO[bytes], geometry: CardGeometry,
+               contents: Iterable[CardContent], *, shop_name: str, title: str,
+               progress: Callable[[int], None] | None = None) -> int:
+    """Draw every card of *contents* (two pages each) into *target*; return the page count."""
+    canvas = make_canvas(target, geometry.page, title=title, author=shop_name,
+                         subject="Greeting cards, print-ready")
+    forms: set[str] = set()
+    pages = 0
+    folds = ((geometry.front.x_pt,) if geometry.card.folded and geometry.card.fold == "side"
+             else ())
+    for content in contents:
+        _ensure_forms(canvas, geometry, content, shop_name, forms)
+        canvas.doForm(_front_form(content.occasion))
+        if geometry.back is not None:
+            canvas.doForm(_back_form(content.occasion))
+            _draw_label(canvas, geometry.safe(geometry.back), content.label)
+        draw_crop_marks(canvas, geometry.page, folds)
+        canvas.showPage()
+        _ensure_caption_form(canvas, content, forms)
+        _draw_inside(canvas, geometry, content)
+        if geometry.back is None:
+            _draw_label(canvas, geometry.safe(geometry.message_panel), content.label)
+        draw_crop_marks(canvas, geometry.page, folds)
+        canvas.showPage()
+        pages += 2
+        if progress is not None:
+            progress(1)
+    canvas.save()
+    return pages
+
+
+def _front_form(occasion: str) -> str:
+    return f"front-{occasion}"
+
+
+def _back_form(occasion: str) -> str:
+    return f"back-{occasion}"
+
+
+def _ensure_forms(canvas: Canvas, geometry: CardGeometry, content: CardContent,
+                  shop_name: str, forms: set[str]) -> None:
+    # A form must be defined before anything is drawn on the current page (reportlab
+    # restarts the page's accumulators when a form ends), so this runs first on each page.
+    name = _front_form(content.occasion)
+    if name not in forms:
+        box = geometry.front
+        canvas.beginForm(name)
+        _draw_front(canvas, box, content.front)
+        canvas.endForm()
+        forms.add(name)
+    if geometry.back is not None and _back_form(content.occasion) not in forms:
+        canvas.beginForm(_back_form(content.occasion))
+        _draw_back(canvas, geometry.safe(geometry.back), content.front, shop_name)
+        canvas.endForm()
+        forms.add(_back_form(content.occasion))
+
+
+def _ensure_caption_form(canvas: Canvas, content: CardContent, forms: set[str]) -> None:
+    if content.qr is None or content.qr_box is None or not content.qr_caption:
+        return
+    name = f"qrcaption-{content.occasion}"
+    if name in forms:
+        return
+    canvas.beginForm(name)
+    box = content.qr_box
+    canvas.setFillColor(CAPTION_GREY)
+    canvas.setFont("NotoSerif-Italic", 8)
+    canvas.drawCentredString(box.x_pt + box.width_pt / 2, box.y_pt - 13, content.qr_caption)
+    canvas.endForm()
+    forms.add(name)
+
+
+def _draw_front(canvas: Canvas, panel: Box, front: FrontDesign) -> None:
+    """Draw the front design: motif, script title and a quiet subtitle, centred."""
+    motif_size = panel.width_pt * 0.46
+    motif_x = panel.x_pt + (panel.width_pt - motif_size) / 2
+    motif_y = panel.y_pt + panel.height_pt * 0.50
+    canvas.saveState()
+    canvas.translate(motif_x, motif_y)
+    canvas.scale(motif_size / 100, motif_size / 100)
+    motif_for(front.motif)(canvas, front.accent)
+    canvas.restoreState()
+    title_size = panel.width_pt * 0.15
+    max_width = panel.width_pt * 0.80
+    width = measure(front.title, front.title_font, title_size)
+    if width > max_width:
+        title_size *= max_width / width
+    centre = panel.x_pt + panel.width_pt / 2
+    canvas.setFillColor(hex_color(front.accent))
+    canvas.setFont(front.title_font, title_size)
+    title_y = motif_y - title_size * 1.05
+    canvas.drawCentredString(centre, title_y, front.title)
+    if front.subtitle:
+        size = max(7.0, panel.width_pt * 0.026)
+        text = front.subtitle.upper()
+        spacing = size * 0.28
+        width = measure(text, "NotoSerif", size) + spacing * (len(text) - 1)
+        canvas.setFillColor(hex_color(front.accent, tint=0.15))
+        text_object = canvas.beginText(centre - width / 2, title_y - size * 3.0)
+        text_object.setFont("NotoSerif", size)
+        text_object.setCharSpace(spacing)
+        text_object.textOut(text)
+        canvas.drawText(text_object)
+
+
+def _draw_back(canvas: Canvas, safe: Box, front: FrontDesign, shop_name: str) -> None:
+    """Draw the back panel: a small motif and the shop's name, as on bought stationery."""
+    centre = safe.x_pt + safe.width_pt / 2
+    mark = safe.width_pt * 0.11
+    canvas.saveState()
+    canvas.translate(centre - mark / 2, safe.y_pt + safe.height_pt * 0.12 + 16)
+    canvas.scale(mark / 100, mark / 100)
+    motif_for(front.motif)(canvas, front.accent)
+    canvas.restoreState()
+    size = 6.5
+    text = shop_name.upper()
+    spacing = 1.4
+    width = measure(text, "NotoSerif", size) + spacing * (len(text) - 1)
+    text_object = canvas.beginText(centre - width / 2, safe.y_pt + safe.height_pt * 0.12)
+    text_object.setFont("NotoSerif", size)
+    text_object.setCharSpace(spacing)
+    text_object.setFillColor(hex_color(front.accent, tint=0.1))
+    text_object.textOut(text)
+    canvas.drawText(text_object)
+
+
+def _draw_label(canvas: Canvas, safe: Box, label: str) -> None:
+    """Draw the tiny packing label (card number) in the lower right of a safe area."""
+    canvas.setFillColor(LABEL_GREY)
+    canvas.setFont("NotoSans", 5)
+    canvas.drawRightString(safe.right_pt, safe.y_pt, label)
+
+
+def _draw_inside(canvas: Canvas, geometry: CardGeometry, content: CardContent) -> None:
+    handdraw.draw_message(canvas, content.message, content.hand, content.seed)
+    handdraw.draw_signature(canvas, content.signature_name, content.signature_box,
+                            content.hand, content.seed)
+    if content.qr is not None and content.qr_box is not None:
+        draw_qr(canvas, content.qr, content.qr_box)
+        if content.qr_caption:
+            canvas.doForm(f"qrcaption-{content.occasion}")
+
+
+def draw_qr(canvas: Canvas, matrix: Matrix, box: Box) -> None:
+    """Draw *matrix* as vector rectangles filling *box* (quiet zone lies outside the box)."""
+    modules = len(matrix)
+    module = box.width_pt / modules
+    canvas.setFillColor(Color(0, 0, 0))
+    path = canvas.beginPath()
+    top = box.top_pt
+    for row, col, length in dark_runs(matrix):
+        path.rect(box.x_pt + col * module, top - (row + 1) * module, length * module, module)
+    canvas.drawPath(path, stroke=0, fill=1)

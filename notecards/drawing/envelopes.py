@@ -1,0 +1,64 @@
+"""Draw envelopes: one page each, in card order; the return address is one shared form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO
+
+from reportlab.lib.colors import Color
+from reportlab.pdfgen.canvas import Canvas
+
+from ..cardlayout import page_geometry
+from ..catalogue import EnvelopeFormat
+from ..envelopes import EnvelopeLayout
+from ..geometry import SetLine
+from .pages import make_canvas
+
+ADDRESS_INK = Color(0.08, 0.08, 0.08)
+RETURN_INK = Color(0.25, 0.25, 0.25)
+LABEL_GREY = Color(0.62, 0.62, 0.62)
+
+
+def draw_envelopes(target: str | Path | IO[bytes], envelope: EnvelopeFormat,
+                   layouts: Iterable[tuple[EnvelopeLayout, str]], *, shop_name: str,
+                   title: str, progress: Callable[[int], None] | None = None) -> int:
+    """Draw one page per (layout, label) into *target*; return the page count."""
+    page = page_geometry(envelope.width_pt, envelope.height_pt, 0.0, False)
+    canvas = make_canvas(target, page, title=title, author=shop_name,
+                         subject="Envelopes, in card order")
+    has_return_form = False
+    pages = 0
+    for layout, label in layouts:
+        if not has_return_form and layout.return_lines:
+            canvas.beginForm("return-address")
+            _draw_lines(canvas, layout.return_lines, layout.return_size_pt, RETURN_INK)
+            canvas.endForm()
+            has_return_form = True
+        if layout.return_lines:
+            canvas.doForm("return-address")
+        _draw_lines(canvas, layout.recipient_lines, layout.recipient_size_pt, ADDRESS_INK)
+        # The card number, tiny, in the lower-left corner: outside the read area and the
+        # barcode clear zone, so the envelope can be matched to its card when packing.
+        canvas.setFillColor(LABEL_GREY)
+        canvas.setFont("NotoSans", 5)
+        canvas.drawString(9, 9, label)
+        canvas.showPage()
+        pages += 1
+        if progress is not None:
+            progress(1)
+    canvas.save()
+    return pages
+
+
+def _draw_lines(canvas: Canvas, lines: tuple[SetLine, ...], size_pt: float, ink: Color) -> None:
+    text = canvas.beginText()
+    text.setFillColor(ink)
+    for line in lines:
+        x = line.x_pt
+        for run in line.runs:
+            text.setTextOrigin(x, line.baseline_pt)
+            text.setFont(run.font, size_pt)
+            text.textOut(run.text)
+            x += run.width_pt
+    canvas.drawText(text)

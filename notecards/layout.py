@@ -1,0 +1,120 @@
+"""Lay out one card and one envelope from a planned job (measurement via the bundled fonts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from .addresses import AddressStyle, format_address
+from .cardlayout import CardGeometry, card_geometry, message_areas, qr_box
+from .catalogue import EnvelopeFormat
+from .envelopes import EnvelopeLayout, layout_envelope
+from .fonts import FALLBACK_FONT, chain, measure, register_bundled_fonts
+from .geometry import Box, Paragraph, TextBlock, fit_paragraphs
+from .handwriting import (
+    LAYOUT_ASCENT,
+    LAYOUT_DESCENT,
+    HandStyle,
+    get_style,
+    max_excursion_pt,
+    register_style_fonts,
+)
+from .occasions import FrontDesign
+from .qrcodes import Matrix, qr_matrix
+
+if TYPE_CHECKING:
+    from .pipeline import BatchSettings, CardJob
+
+
+@dataclass(frozen=True, slots=True)
+class CardContent:
+    """Everything unique to one card, laid out: what drawing needs and tests inspect."""
+
+    card_number: int
+    seed: str
+    occasion: str
+    front: FrontDesign
+    message: TextBlock
+    signature_name: str
+    signature_box: Box
+    hand: HandStyle
+    label: str
+    qr: Matrix | None = None
+    qr_box: Box | None = None
+    qr_caption: str = ""
+
+
+def hand_for(job: CardJob, settings: BatchSettings) -> HandStyle:
+    """Return the handwriting style of *job*: config wins over the occasion's choice."""
+    config = settings.config
+    style = get_style(config.hand or job.occasion.hand, config.hand_styles)
+    ink = config.ink or job.occasion.ink
+    return replace(style, ink=ink) if ink and ink != style.ink else style
+
+
+def layout_card(job: CardJob, settings: BatchSettings,
+                geometry: CardGeometry | None = None) -> CardContent:
+    """Return the laid-out content of *job*'s card.
+
+    Raises:
+        LayoutError: the message does not fit even at the smallest size.
+        FontError: a character cannot be drawn by the hand's font nor the fallback.
+    """
+    register_bundled_fonts()
+    geometry = geometry or card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
+    hand = hand_for(job, settings)
+    register_style_fonts([hand])
+    fonts = chain(hand.font_name, (FALLBACK_FONT,))
+    message = job.message
+    missing = fonts.check(message.text)
+    if missing:
+        fonts.font_for(missing[0])  # raises FontError naming the character
+    panel = geometry.message_panel
+    max_size = round(panel.width_pt * 0.062, 1)
+    areas = message_areas(panel, excursion_pt=max_excursion_pt(hand, max_size))
+    paragraphs = (*message.paragraphs,
+                  Paragraph(message.sign_off, role="signoff", space_before=0.45))
+    block = fit_paragraphs(paragraphs, areas.writing, measure, fonts.font_for,
+                           max_size_pt=max_size, min_size_pt=9.0, leading=1.28,
+                           ascent=LAYOUT_ASCENT, descent=LAYOUT_DESCENT)
+    last_baseline = block.lines[-1].baseline_pt if block.lines else areas.writing.top_pt
+    signature_top = min(last_baseline - block.size_pt * 0.45, areas.writing.y_pt + 4)
+    sig_height = areas.signature.height_pt
+    signature_box = Box(areas.signature.x_pt + areas.signature.width_pt * 0.08,
+                        max(areas.signature.y_pt, signature_top - sig_height),
+                        areas.signature.width_pt * 0.92, sig_height)
+    qr = None
+    qr_area = None
+    if job.qr_url:
+        qr = qr_matrix(job.qr_url)
+        qr_panel = geometry.inside_left or geometry.front
+        qr_area = qr_box(geometry.safe(qr_panel))
+    order = job.order
+    label = f"№ {job.card_number}" + (f" · {order.order_id}" if order.order_id else "")
+    return CardContent(job.card_number, job.seed, job.occasion.slug, job.occasion.front, block,
+                       message.signer, signature_box, hand, label, qr, qr_area,
+                       job.occasion.qr_caption if qr else "")
+
+
+def recipient_lines(job: CardJob, settings: BatchSettings) -> tuple[str, ...]:
+    """Return the address lines of *job*'s envelope."""
+    config = settings.config
+    order = job.order
+    try:
+        style = AddressStyle(config.address_style)
+    except ValueError:
+        style = AddressStyle.STANDARD
+    return format_address(order.display_name, order.company if order.name else "",
+                          order.address, home_country=config.home_country, style=style)
+
+
+def layout_envelope_for(job: CardJob, settings: BatchSettings,
+                        envelope: EnvelopeFormat | None = None) -> EnvelopeLayout:
+    """Return the envelope layout of *job*."""
+    register_bundled_fonts()
+    fonts = chain("NotoSans")
+    config = settings.config
+    return_lines = (config.shop_name, *config.return_address) if config.return_address else ()
+    return layout_envelope(envelope or settings.envelope, return_lines,
+                           recipient_lines(job, settings), measure=measure,
+                           font_for=fonts.font_for)

@@ -1,0 +1,299 @@
+"""THE core: plan a batch (pure given its inputs), then render it. CLI and library share it.
+
+::
+
+    orders.csv / orders.xlsx
+       │ loading.load_orders(paths)             → LoadResult (orders, rejects, problems)
+       ▼
+    occasions.choose_occasion(order, today)     → Decision (occasion + card key, or skip)
+       ▼  ledger: already issued? suppressed? last wording for this person?
+    messages.render_message(env, variant, ctx)  → Message (paragraphs)
+       ▼
+    layout.layout_card / envelopes.layout_envelope → TextBlock, EnvelopeLayout  (pure)
+       ▼
+    rendering.render_batch(plan, out_dir)       → cards.pdf, envelopes.pdf, manifest.csv,
+                                                  rejects.csv, then one ledger transaction
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from os import PathLike
+from pathlib import Path
+
+from .cardlayout import card_geometry
+from .catalogue import CardFormat, EnvelopeFormat, card_format, envelope_format, parse_length_pt
+from .config import Config
+from .errors import FontError, LayoutError
+from .layout import CardContent, layout_card
+from .ledger import open_ledger
+from .loading import LoadOptions, load_orders
+from .messages import History, Message, choose_variant, context_for, make_environment, \
+    render_message
+from .models import LoadResult, Order, Problem, Reject, Severity, customer_key
+from .occasions import Occasion, choose_occasion, read_occasions
+from .paths import default_templates_dir
+from .qrlinks import qr_link
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSettings:
+    """The resolved choices a batch runs with (config file + command line)."""
+
+    config: Config
+    card: CardFormat
+    envelope: EnvelopeFormat
+    bleed_pt: float
+    crop_marks: bool
+    templates_dir: Path
+    ledger_path: Path
+
+
+def make_settings(config: Config | None = None, *, card: str | None = None,
+                  envelope: str | None = None, bleed: str | None = None,
+                  crop_marks: bool | None = None, templates_dir: str | PathLike[str] | None = None,
+                  ledger_path: str | PathLike[str] | None = None) -> BatchSettings:
+    """Return BatchSettings: explicit arguments win over *config*, which wins over defaults.
+
+    Raises:
+        ConfigError: an unknown card or envelope format, or a bad bleed.
+    """
+    config = config or Config()
+    card_spec = card_format(card or config.card_format)
+    envelope_name = envelope or config.envelope or card_spec.envelope or "a2"
+    templates = Path(templates_dir or config.templates_dir or default_templates_dir())
+    return BatchSettings(
+        config=config,
+        card=card_spec,
+        envelope=envelope_format(envelope_name),
+        bleed_pt=parse_length_pt(bleed or config.bleed),
+        crop_marks=config.crop_marks if crop_marks is None else crop_marks,
+        templates_dir=templates,
+        ledger_path=Path(ledger_path or config.ledger_path),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CardJob:
+    """One card to print: who, which occasion and wording, and its identity."""
+
+    card_number: int
+    card_key: str
+    order: Order
+    occasion: Occasion
+    message: Message
+    template: str
+    qr_url: str = ""
+    is_reprint: bool = False
+    content: CardContent | None = None
+    """The laid-out card (filled while planning, so a plan that exists can be drawn)."""
+
+    @property
+    def seed(self) -> str:
+        """Return the seed of the card's handwriting: its identity, so reprints match."""
+        return self.card_key
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An order that gets no card in this batch, and why."""
+
+    order: Order
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class BatchPlan:
+    """Everything a batch will do, computed without writing anything."""
+
+    settings: BatchSettings
+    batch_date: date
+    jobs: tuple[CardJob, ...]
+    skipped: tuple[Skipped, ...]
+    rejects: tuple[Reject, ...]
+    problems: tuple[Problem, ...]
+    rows_read: int
+    formats: tuple[str, ...] = ()
+    suppress: tuple[tuple[str, str], ...] = ()
+    """(key, label) of people who asked in this input not to be contacted."""
+    already_issued: int = 0
+
+    @property
+    def batch_id(self) -> str:
+        """Return the batch's id: its date and a hash of its cards (the same plan, same id)."""
+        digest = hashlib.sha1("\n".join(j.card_key for j in self.jobs).encode()).hexdigest()
+        return f"{self.batch_date.isoformat()}-{digest[:8]}"
+
+    @property
+    def rows_carded(self) -> int:
+        """Return how many input rows ended in a card of this batch."""
+        return sum(len(job.order.source.rows) for job in self.jobs)
+
+    @property
+    def rows_skipped(self) -> int:
+        """Return how many input rows were skipped (issued, suppressed, not due)."""
+        return sum(len(skip.order.source.rows) for skip in self.skipped)
+
+    def summary(self) -> str:
+        """Return the one-line summary; its three row counts add up to the rows read."""
+        reprints = sum(1 for job in self.jobs if job.is_reprint)
+        new = len(self.jobs) - reprints
+        text = (f"{new} new card{'s' if new != 1 else ''}, {self.already_issued} already issued"
+                f"{f', {reprints} reprinted' if reprints else ''}"
+                f" — {self.rows_read} rows read: {self.rows_carded} carded, "
+                f"{self.rows_skipped} skipped, {len(self.rejects)} rejected")
+        return text
+
+
+@dataclass
+class _Planner:
+    """Mutable bookkeeping while a plan is built (not exposed)."""
+
+    issued: set[str]
+    histories: dict[tuple[str, str], History]
+    suppressed: set[str]
+    reprint: frozenset[str]
+    reprint_variants: dict[str, str] = field(default_factory=dict)
+    in_batch_keys: dict[str, int] = field(default_factory=dict)
+    orders_seen: dict[str, int] = field(default_factory=dict)
+    last_variant: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: BatchSettings, *,
+               today: date, sheet: str | None = None, format_name: str | None = None,
+               reprint: Sequence[str] = (), limit: int | None = None) -> BatchPlan:
+    """Return the plan for a batch on *today*: cards, skips and rejects. Writes nothing.
+
+    >>> plan = plan_batch(["orders.csv"], make_settings(), today=date(2026, 11, 22))  # doctest: +SKIP
+    >>> plan.summary()  # doctest: +SKIP
+    '14 new cards, 0 already issued — 15 rows read: 14 carded, 0 skipped, 1 rejected'
+
+    Raises:
+        InputError: an input file cannot be read.
+        TemplateError: a template is broken or names a missing variable.
+        ConfigError: a setting is unusable.
+    """
+    config = settings.config
+    if isinstance(inputs, LoadResult):
+        loaded = inputs
+    else:
+        loaded = load_orders(list(inputs), LoadOptions(
+            home_country=config.home_country, sheet=sheet, format_name=format_name,
+            date_order=config.date_order, gift_card_to=config.gift_card_to,
+            gift_address=config.gift_address, mappings=config.formats))
+    occasions = read_occasions(settings.templates_dir, config.occasions)
+    env = make_environment(settings.templates_dir)
+    with open_ledger(settings.ledger_path, create=False) as ledger:
+        state = _Planner(ledger.issued_keys(), ledger.histories(),
+                         set(ledger.suppressions()), frozenset(reprint))
+        for order_id in reprint:
+            for card in ledger.cards_for_order(order_id):
+                state.reprint_variants[card.card_key] = card.template
+    geometry = card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
+    jobs: list[CardJob] = []
+    skipped: list[Skipped] = []
+    rejects = list(loaded.rejects)
+    problems = list(loaded.problems)
+    suppress: list[tuple[str, str]] = []
+    already = 0
+    for order in loaded.orders:
+        if reprint and order.order_id not in state.reprint:
+            skipped.append(Skipped(order, "not asked to reprint"))
+            continue
+        keys = _person_keys(order)
+        if order.do_not_contact:
+            suppress.append((keys[0], order.display_name))
+            skipped.append(Skipped(order, "do not contact (added to the suppression list)"))
+            continue
+        if any(key in state.suppressed for key in keys):
+            skipped.append(Skipped(order, "suppressed: asked not to be contacted"))
+            continue
+        decision = choose_occasion(order, today, occasions)
+        if decision.occasion is None:
+            if decision.skip_reason.startswith("unknown occasion"):
+                rejects.append(_reject(order, "occasion", decision.skip_reason))
+            else:
+                skipped.append(Skipped(order, decision.skip_reason))
+            continue
+        key = decision.card_key
+        is_reprint = bool(reprint)
+        if key in state.in_batch_keys:
+            skipped.append(Skipped(order, f"same card as card {state.in_batch_keys[key]} "
+                                          "in this batch"))
+            continue
+        if key in state.issued and not is_reprint:
+            already += 1
+            skipped.append(Skipped(order, "already issued"))
+            continue
+        if is_reprint and key not in state.reprint_variants:
+            skipped.append(Skipped(order, "reprint asked, but this card was never issued"))
+            continue
+        if limit is not None and len(jobs) >= limit:
+            skipped.append(Skipped(order, f"over --limit {limit}"))
+            continue
+        try:
+            job = _make_job(order, decision.occasion, key, decision.occasion_date, today,
+                            len(jobs) + 1, env, state, config, is_reprint)
+            job = replace(job, content=layout_card(job, settings, geometry))
+        except (LayoutError, FontError) as err:
+            rejects.append(_reject(order, "personal_line" if order.personal_line else "",
+                                   str(err)))
+            continue
+        state.in_batch_keys[key] = job.card_number
+        jobs.append(job)
+    for order_id in reprint:
+        if not any(job.order.order_id == order_id for job in jobs):
+            problems.append(Problem(Severity.WARNING, "reprint", None, "", f"order {order_id}: "
+                                    "not found in the input or never issued, so not reprinted"))
+    return BatchPlan(settings, today, tuple(jobs), tuple(skipped), tuple(rejects),
+                     tuple(problems), loaded.rows_read, loaded.formats, tuple(suppress), already)
+
+
+def _person_keys(order: Order) -> tuple[str, ...]:
+    """Return every suppression key that identifies the person of *order*."""
+    name_key = customer_key("", order.display_name, order.address.postal_code)
+    return (order.customer_key, name_key) if order.email else (name_key,)
+
+
+def _reject(order: Order, column: str, reason: str) -> Reject:
+    cells = tuple((k, v) for k, v in (("order_id", order.order_id), ("name", order.display_name),
+                                      ("email", order.email)) if v)
+    source = order.source
+    return Reject(source.path, source.rows[0], f"{column}: {reason}" if column else reason,
+                  cells, sheet=source.sheet)
+
+
+def _make_job(order: Order, occasion: Occasion, key: str, occasion_date: date | None,
+              today: date, number: int, env: object, state: _Planner, config: Config,
+              is_reprint: bool) -> CardJob:
+    customer = order.customer_key
+    history = state.histories.get((customer, occasion.slug)) or History(
+        0, state.histories.get((customer, ""), History()).previous_orders, "")
+    in_batch_orders = state.orders_seen.get(customer, 0)
+    if occasion.rule == "every-order" or order.order_id:
+        history = History(history.previous_cards, history.previous_orders + in_batch_orders,
+                          state.last_variant.get((customer, occasion.slug),
+                                                 history.last_variant))
+    avoid_name = state.last_variant.get((customer, occasion.slug), history.last_variant)
+    avoid = next((v for v in occasion.variants if v == avoid_name
+                  or Path(v).stem == avoid_name), "")
+    template = state.reprint_variants.get(key) if is_reprint else None
+    template = template or choose_variant(occasion.variants, key, avoid)
+    signer = order.signer or config.signer
+    context = context_for(order, occasion, today=today, occasion_date=occasion_date,
+                          history=history, shop_name=config.shop_name, signer=signer,
+                          greeting_fallback=config.greeting_fallback)
+    message = render_message(env, template, context,  # type: ignore[arg-type]
+                             personal_line=order.personal_line, sign_off=occasion.sign_off,
+                             signer=signer)
+    if order.order_id:
+        state.orders_seen[customer] = in_batch_orders + 1
+    state.last_variant[(customer, occasion.slug)] = template
+    url_template = occasion.qr_url if occasion.qr else ""
+    if occasion.qr and config.qr_url:
+        url_template = config.qr_url
+    qr_url = qr_link(url_template, order, occasion.slug) if url_template else ""
+    return CardJob(number, key, order, occasion, message, template, qr_url, is_reprint)

@@ -1,0 +1,138 @@
+"""Render a planned batch: write every file to a temporary folder, move them into place,
+then record the batch in the ledger in one transaction.
+
+A crash before the move leaves nothing behind; a crash between the move and the ledger leaves
+the files but no ledger rows, and running the same command again completes the batch (the
+same plan gives the same bytes and the same batch id).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .cardlayout import card_geometry
+from .drawing.cards import draw_cards
+from .drawing.envelopes import draw_envelopes
+from .fonts import register_bundled_fonts
+from .layout import layout_card, layout_envelope_for
+from .ledger import IssuedCard, open_ledger
+from .manifest import MANIFEST_COLUMNS, write_rejects, write_rows
+from .pipeline import BatchPlan, CardJob
+
+CARDS_PDF = "cards.pdf"
+ENVELOPES_PDF = "envelopes.pdf"
+MANIFEST_CSV = "manifest.csv"
+REJECTS_CSV = "rejects.csv"
+SKIPPED_CSV = "skipped.csv"
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """What a rendered batch wrote."""
+
+    batch_id: str
+    out_dir: Path
+    files: tuple[Path, ...]
+    cards: int
+    card_pages: int
+    envelope_pages: int
+    recorded: bool
+
+
+def render_batch(plan: BatchPlan, out_dir: str | os.PathLike[str], *,
+                 progress: Progress | None = None, record: bool = True,
+                 now: datetime | None = None) -> BatchResult:
+    """Write the batch's files into *out_dir* and record it in the ledger.
+
+    *progress* is called with 1 for every card drawn and every envelope drawn (so a batch of
+    N cards reports 2N steps). With no cards, no PDFs are written (yesterday's files in the
+    same folder are left alone), but rejects and skips are.
+
+    Raises:
+        LayoutError, FontError: a card cannot be drawn (checked while planning, so rare).
+        LedgerError: the ledger cannot be written; the files are in place, rerun to record.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    staging = out / f".notecards-partial-{plan.batch_id}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    settings = plan.settings
+    try:
+        register_bundled_fonts()
+        card_pages = envelope_pages = 0
+        if plan.jobs:
+            card_pages, envelope_pages = _draw(plan, staging, progress)
+            _write_manifest(plan, staging / MANIFEST_CSV)
+        if plan.rejects:
+            write_rejects(staging / REJECTS_CSV, plan.rejects)
+        if plan.skipped:
+            write_rows(staging / SKIPPED_CSV, ("order_id", "recipient", "reason", "source"),
+                       ([s.order.order_id, s.order.display_name, s.reason,
+                         s.order.source.describe()] for s in plan.skipped))
+        files = []
+        for item in sorted(staging.iterdir()):
+            target = out / item.name
+            os.replace(item, target)
+            files.append(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    recorded = False
+    if record and (plan.jobs or plan.suppress):
+        stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        with open_ledger(settings.ledger_path) as ledger:
+            for key, label in plan.suppress:
+                ledger.suppress(key, label, "do_not_contact in input", stamp)
+            if plan.jobs:
+                ledger.record_batch(plan.batch_id, plan.batch_date.isoformat(), stamp,
+                                    str(out.resolve()), (_issued(job) for job in plan.jobs))
+        recorded = True
+    return BatchResult(plan.batch_id, out, tuple(files), len(plan.jobs), card_pages,
+                       envelope_pages, recorded)
+
+
+def _draw(plan: BatchPlan, staging: Path, progress: Progress | None) -> tuple[int, int]:
+    settings = plan.settings
+    config = settings.config
+    geometry = card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
+    contents = (job.content or layout_card(job, settings, geometry) for job in plan.jobs)
+    card_pages = draw_cards(staging / CARDS_PDF, geometry, contents, shop_name=config.shop_name,
+                            title=f"{config.shop_name} cards {plan.batch_id}", progress=progress)
+    envelopes = ((layout_envelope_for(job, settings), f"№ {job.card_number}")
+                 for job in plan.jobs)
+    envelope_pages = draw_envelopes(staging / ENVELOPES_PDF, settings.envelope, envelopes,
+                                    shop_name=config.shop_name,
+                                    title=f"{config.shop_name} envelopes {plan.batch_id}",
+                                    progress=progress)
+    return card_pages, envelope_pages
+
+
+def _write_manifest(plan: BatchPlan, path: Path) -> None:
+    pages = plan.settings.card.pages_per_card
+
+    def row(job: CardJob) -> list[object]:
+        order = job.order
+        first = (job.card_number - 1) * pages + 1
+        return [job.card_number, order.order_id, order.display_name, job.occasion.slug,
+                job.template, job.message.variant, f"{first}-{first + pages - 1}",
+                job.card_number, CARDS_PDF, ENVELOPES_PDF, "yes" if job.is_reprint else "",
+                order.email, order.address.city, order.address.postal_code,
+                order.address.country, "; ".join(order.items), order.recipient_note,
+                job.card_key, order.source.describe()]
+
+    write_rows(path, MANIFEST_COLUMNS, (row(job) for job in plan.jobs))
+
+
+def _issued(job: CardJob) -> IssuedCard:
+    order = job.order
+    return IssuedCard(job.card_key, order.order_id, order.customer_key, job.occasion.slug,
+                      job.template, job.message.variant, order.display_name, job.card_number,
+                      job.is_reprint)

@@ -16,7 +16,7 @@ from .config import Config, find_config, load_config
 from .errors import NotecardsError
 from .ledger import open_ledger
 from .loading import LoadOptions, list_formats, load_orders
-from .models import customer_key
+from .models import Problem, customer_key
 from .pipeline import BatchPlan, make_settings, plan_batch
 from .rendering import render_batch
 
@@ -90,9 +90,9 @@ def _progress(total: int, quiet: bool, label: str) -> Iterator[Callable[[int], N
         yield bar.update
 
 
-def _echo_problems(plan_problems: Sequence[object]) -> None:
-    for problem in plan_problems:
-        click.echo(f"warning: {problem}", err=True)
+def _echo_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        click.echo(f"{problem.severity.value}: {problem}", err=True)
 
 
 def _run_batch(plan: BatchPlan, out_dir: Path, *, dry_run: bool, quiet: bool,
@@ -176,10 +176,11 @@ def check(inputs: tuple[Path, ...], config_path: Path | None, ledger_path: Path 
     settings = make_settings(config, ledger_path=ledger_path)
     plan = plan_batch(loaded, settings, today=_today(batch_date))
     for problem in plan.problems:
-        click.echo(str(problem))
-    for reject in plan.rejects:
+        click.echo(f"{problem} [{problem.severity.value}]")
+    # Rows the loader rejected are among the problems above; these came from the rules.
+    for reject in plan.rejects[len(loaded.rejects):]:
         where = f"{reject.source}:{reject.sheet + ':' if reject.sheet else ''}row {reject.row}"
-        click.echo(f"{where}: {reject.reason}")
+        click.echo(f"{where}: {reject.reason} [error]")
     orders = len(loaded.orders)
     click.echo(f"{orders} order{'s' if orders != 1 else ''}/contacts found; "
                f"{plan.summary()}; {len(plan.problems)} warnings")

@@ -78,11 +78,13 @@ def layout_card(job: CardJob, settings: BatchSettings,
                            max_size_pt=max_size, min_size_pt=9.0, leading=1.28,
                            ascent=LAYOUT_ASCENT, descent=LAYOUT_DESCENT)
     last_baseline = block.lines[-1].baseline_pt if block.lines else areas.writing.top_pt
-    signature_top = min(last_baseline - block.size_pt * 0.45, areas.writing.y_pt + 4)
+    # The signature sits just under the sign-off, as a person would sign; the reserve at the
+    # bottom of the panel guarantees it room even when the message fills the writing box.
     sig_height = areas.signature.height_pt
-    signature_box = Box(areas.signature.x_pt + areas.signature.width_pt * 0.08,
+    signature_top = last_baseline - block.size_pt * 0.3
+    signature_box = Box(areas.signature.x_pt + areas.signature.width_pt * 0.06,
                         max(areas.signature.y_pt, signature_top - sig_height),
-                        areas.signature.width_pt * 0.92, sig_height)
+                        areas.signature.width_pt * 0.94, sig_height)
     qr = None
     qr_area = None
     if job.qr_url:

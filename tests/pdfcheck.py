@@ -36,13 +36,8 @@ def fonts_in(path: Path) -> dict[str, bool]:
     """Return base font name → embedded, for every font referenced anywhere in the file."""
     reader = PdfReader(BytesIO(pdf_bytes(path)))
     found: dict[str, bool] = {}
-    for obj_id in range(1, len(reader.xref_objStm) + 10_000):
-        try:
-            obj = reader.get_object(obj_id)
-        except Exception:
-            break
-        if obj is None:
-            continue
+    for obj_id in range(1, int(reader.trailer["/Size"])):
+        obj = reader.get_object(obj_id)
         if isinstance(obj, IndirectObject):
             obj = obj.get_object()
         if hasattr(obj, "get") and obj.get("/Type") == "/Font":

@@ -154,16 +154,23 @@ def _missing(group: OrderRows, person: PersonName, company: str, address: Addres
         return (group.column("name") if "name" in group.first.headers else
                 group.column("first_name"), "there is no name or company for the card",
                 "fill in a name, or remove the row")
+    street = _first_column(group, [columns[k] for k in ("line1", "lines", "full") if k in columns])
     if address.is_empty:
-        return (group.column(columns["line1"]), "there is no postal address",
-                "fill in the address, or remove the row")
+        return (street, "there is no postal address", "fill in the address, or remove the row")
     if not address.line1:
-        return (group.column(columns["line1"]), "the street address is empty",
+        return (street, "the street address is empty",
                 "fill it in, or remove the row")
     if not (address.city or address.postal_code):
         return (group.column(columns["postal_code"]), "the postal code is empty",
                 "fill it in, or remove the row")
     return None
+
+
+def _first_column(group: OrderRows, fields: list[str]) -> str:
+    for field in fields:
+        if field in group.first.headers:
+            return group.column(field)
+    return fields[0]
 
 
 def _warn(group: OrderRows, column: str, message: str, hint: str) -> Problem:

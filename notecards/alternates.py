@@ -43,6 +43,11 @@ def read_alternates(font_path: str) -> Mapping[int, tuple[int, ...]]:
         font = FTFont(font_path, lazy=True)
     except Exception as err:  # fontTools raises many types for bad files
         raise FontError(f"{font_path}: cannot read the font file ({err}). Check the path.") from err
+    with font:
+        return _read_alternates(font)
+
+
+def _read_alternates(font: FTFont) -> dict[int, tuple[int, ...]]:
     if "GSUB" not in font:
         return {}
     cmap = font.getBestCmap()
@@ -113,16 +118,15 @@ class AlternatesTTFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
                 codes.append(pua)
             forms[code] = tuple(codes)
         self.forms: Mapping[int, tuple[int, ...]] = forms
-
-    def translation_tables(self) -> tuple[dict[int, int], ...]:
-        """Return ``str.translate`` tables; table *k* draws each letter's *k*-th form.
-
-        Letters with fewer forms wrap around, so table k and k+1 always differ for a
-        letter with at least two forms.
-        """
-        depth = max((len(f) for f in self.forms.values()), default=1)
-        return tuple({code: forms[k % len(forms)] for code, forms in self.forms.items()}
-                     for k in range(depth))
+        depth = max((len(f) for f in forms.values()), default=1)
+        #: ``str.translate`` tables: table *k* draws each letter's *k*-th form (wrapping
+        #: around for letters with fewer forms).
+        self.translation_tables: tuple[dict[int, int], ...] = tuple(
+            {code: codes[k % len(codes)] for code, codes in forms.items()} for k in range(depth))
+        #: The next form of every form, to split up a repeated pair the cycle missed.
+        self.next_form: dict[int, int] = {
+            code: codes[(n + 1) % len(codes)] for codes in forms.values()
+            for n, code in enumerate(codes)}
 
     def addObjects(self, doc: Any) -> None:  # noqa: N802  # reportlab's name
         """Write the font subsets, then map Private-Use codes back to the real letters."""

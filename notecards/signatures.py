@@ -1,0 +1,78 @@
+"""Sign a card: the signer's name in a handwriting style, or their signature image."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.pdfbase import pdfmetrics
+
+from .errors import ConfigError
+from .geometry import Box, Run, SetLine, TextBlock
+from .handwriting import draw_block, get_style, max_excursion_pt, register_style_fonts
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+#: Vector signatures need a converter we do not bundle yet (svglib for SVG, pdfrw for PDF).
+VECTOR_SUFFIXES = (".svg", ".pdf")
+
+
+@dataclass(frozen=True, slots=True)
+class SignerSpec:
+    """Who signs: a name written in ``style``, or ``image`` (a PNG with transparency)."""
+
+    name: str
+    style: str = "signature"
+    image: str = ""
+
+
+def draw_signature(canvas: Any, signer: SignerSpec, box: Box, seed: str, *,
+                   cmyk: bool = False) -> None:
+    """Draw *signer*'s signature inside *box* (lower-left anchored, aspect kept).
+
+    Images are embedded once per PDF however many cards they sign (reportlab reuses the
+    XObject of identical image data). A name is written as large as fits the box.
+
+    >>> draw_signature(canvas, SignerSpec("Maria"), Box(250, 30, 140, 40), "10042")
+    ... # doctest: +SKIP
+
+    Raises:
+        ConfigError: the image is missing or of an unsupported kind, or the style is unknown.
+    """
+    if signer.image:
+        _draw_image(canvas, Path(signer.image), box)
+        return
+    style = get_style(signer.style)
+    register_style_fonts([style])
+    block = signature_block(signer.name, style.font_name, box,
+                            lambda size: max_excursion_pt(style, size))
+    draw_block(canvas, block, style, f"{seed}:signature:{signer.name}", cmyk=cmyk)
+
+
+def signature_block(name: str, font_name: str, box: Box, excursion: Any) -> TextBlock:
+    """Return *name* set on one line, as large as fits *box* once inset by the excursion."""
+    size = box.height_pt / 1.3
+    while size > 4:
+        inner = box.inset(excursion(size))
+        width = pdfmetrics.stringWidth(name, font_name, size)
+        if width <= inner.width_pt and size * 1.05 <= inner.height_pt:
+            baseline = inner.y_pt + size * 0.25
+            line = SetLine((Run(name, font_name, width),), inner.x_pt, baseline, width,
+                           "signature")
+            return TextBlock((line,), inner, size, size * 1.25)
+        size *= 0.95
+    raise ConfigError(f'The signature "{name}" does not fit its {box.width_pt:.0f} × '
+                      f"{box.height_pt:.0f} pt box. Give it a larger box or a shorter name.")
+
+
+def _draw_image(canvas: Any, path: Path, box: Box) -> None:
+    suffix = path.suffix.lower()
+    if suffix in VECTOR_SUFFIXES:
+        raise ConfigError(f"{path}: vector signatures are not supported yet. Export the "
+                          "signature as a PNG with a transparent background (300 dpi or more).")
+    if suffix not in IMAGE_SUFFIXES:
+        raise ConfigError(f"{path}: a signature image must be PNG or JPEG.")
+    if not path.is_file():
+        raise ConfigError(f"{path}: signature image not found. Check the signer's image path.")
+    canvas.drawImage(str(path), box.x_pt, box.y_pt, box.width_pt, box.height_pt,
+                     mask="auto", preserveAspectRatio=True, anchor="sw")

@@ -87,15 +87,21 @@ class Ledger:
                            "WHERE b.voided_at IS NULL AND c.is_reprint = 0")
         return {row[0] for row in rows}
 
-    def histories(self) -> dict[tuple[str, str], History]:
-        """Return History per (customer_key, occasion), from batches that were not voided."""
+    def histories(self, until_card: str | None = None) -> dict[tuple[str, str], History]:
+        """Return History per (customer_key, occasion), from batches that were not voided.
+
+        With *until_card*, the history is as it stood just before that card was first issued
+        (a reprint must say exactly what the original said).
+        """
         rows = self._query(
-            "SELECT c.customer_key, c.occasion, c.variant, c.order_id FROM cards c "
+            "SELECT c.customer_key, c.occasion, c.variant, c.order_id, c.card_key FROM cards c "
             "JOIN batches b USING (batch_id) WHERE b.voided_at IS NULL AND c.is_reprint = 0 "
             "ORDER BY b.created_at, c.rowid")
         result: dict[tuple[str, str], History] = {}
         orders: dict[str, set[str]] = {}
-        for customer, occasion, variant, order_id in rows:
+        for customer, occasion, variant, order_id, card_key in rows:
+            if card_key == until_card:
+                break
             if order_id:
                 orders.setdefault(customer, set()).add(order_id)
             previous = result.get((customer, occasion), History())

@@ -157,6 +157,7 @@ class _Planner:
     suppressed: set[str]
     reprint: frozenset[str]
     reprint_variants: dict[str, str] = field(default_factory=dict)
+    reprint_histories: dict[str, dict[tuple[str, str], History]] = field(default_factory=dict)
     in_batch_keys: dict[str, int] = field(default_factory=dict)
     orders_seen: dict[str, int] = field(default_factory=dict)
     last_variant: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -192,6 +193,7 @@ def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: Bat
         for order_id in reprint:
             for card in ledger.cards_for_order(order_id):
                 state.reprint_variants[card.card_key] = card.template
+                state.reprint_histories[card.card_key] = ledger.histories(card.card_key)
     geometry = card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
     jobs: list[CardJob] = []
     skipped: list[Skipped] = []
@@ -270,16 +272,14 @@ def _make_job(order: Order, occasion: Occasion, key: str, occasion_date: date | 
               today: date, number: int, env: object, state: _Planner, config: Config,
               is_reprint: bool) -> CardJob:
     customer = order.customer_key
-    history = state.histories.get((customer, occasion.slug)) or History(
-        0, state.histories.get((customer, ""), History()).previous_orders, "")
-    in_batch_orders = state.orders_seen.get(customer, 0)
-    if occasion.rule == "every-order" or order.order_id:
-        history = History(history.previous_cards, history.previous_orders + in_batch_orders,
-                          state.last_variant.get((customer, occasion.slug),
-                                                 history.last_variant))
-    avoid_name = state.last_variant.get((customer, occasion.slug), history.last_variant)
-    avoid = next((v for v in occasion.variants if v == avoid_name
-                  or Path(v).stem == avoid_name), "")
+    # A reprint sees the history as it stood when the card was first issued, so it says
+    # exactly the same thing; a new card sees the ledger plus this batch so far.
+    histories = state.reprint_histories.get(key, {}) if is_reprint else state.histories
+    past = histories.get((customer, occasion.slug)) or histories.get((customer, ""), History())
+    in_batch_orders = 0 if is_reprint else state.orders_seen.get(customer, 0)
+    last = state.last_variant.get((customer, occasion.slug)) or past.last_variant
+    history = History(past.previous_cards, past.previous_orders + in_batch_orders, last)
+    avoid = next((v for v in occasion.variants if last in (v, Path(v).stem)), "")
     template = state.reprint_variants.get(key) if is_reprint else None
     template = template or choose_variant(occasion.variants, key, avoid)
     signer = order.signer or config.signer

@@ -153,7 +153,7 @@ def _draw_label(canvas: Canvas, safe: Box, label: str) -> None:
     """Draw the tiny packing label (card number) in the lower right of a safe area."""
     canvas.setFillColor(LABEL_GREY)
     canvas.setFont("NotoSans", 5)
-    canvas.drawRightString(safe.right_pt, safe.y_pt, label)
+    canvas.drawRightString(safe.right_pt, safe.y_pt + 2, label)  # descenders stay inside
 
 
 def _draw_inside(canvas: Canvas, geometry: CardGeometry, content: CardContent) -> None:

@@ -34,10 +34,10 @@ def assert_accounted(result: LoadResult) -> None:
 
 def test_load_orders_canonical_sheet(tmp_path: Path) -> None:
     """Verify a hand-made sheet with canonical columns becomes Orders."""
-    path = write(tmp_path, f"""
-        {HEADER},birthday,items,do_not_contact,occasion,personal_line,signer,email,order_date
-        1001,Ada,Whitfield,14 Orchard Lane,Burlington,VT,05401,US,1980-03-04,Candle; Card,,birthday,Thanks!,Jo,ada@example.com,2026-11-20
-        """)
+    columns = f"{HEADER},birthday,items,do_not_contact,occasion,personal_line,signer,email,"
+    values = ("1001,Ada,Whitfield,14 Orchard Lane,Burlington,VT,05401,US,1980-03-04,"
+              "Candle; Card,,birthday,Thanks!,Jo,ada@example.com,2026-11-20")
+    path = write(tmp_path, f"{columns}order_date\n{values}\n")
     result = load_orders([path])
     (order,) = result.orders
     assert result.formats == ("canonical",)

@@ -285,7 +285,8 @@ def test_outlook_german_semicolon_cp1252(tmp_path: Path) -> None:
              "Ort privat": "München", "Postleitzahl privat": "80331",
              "Land/Region privat": "Deutschland", "Geburtstag": "24.12.1980"},
             {"Vorname": "Anna", "Nachname": "Weiß", "Straße privat": "Ring 1",
-             "Ort privat": "Wien", "Postleitzahl privat": "1010", "Land/Region privat": "Österreich",
+             "Ort privat": "Wien", "Postleitzahl privat": "1010",
+             "Land/Region privat": "Österreich",
              "Geburtstag": "0.0.00"}]
     path = export(tmp_path, "outlook-contacts-de", rows, encoding="cp1252", delimiter=";")
     result = load_orders([path], LoadOptions(home_country="DE"))

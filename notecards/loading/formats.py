@@ -50,30 +50,24 @@ def _markers(*headers: str) -> tuple[str, ...]:
     return tuple(normalise_header(h) for h in headers)
 
 
-def _address(prefix: str, target: str, suffix: str = "") -> list[tuple[str, str]]:
+def _address(prefix: str, target: str) -> list[tuple[str, str]]:
     # Shopify/Squarespace spell address columns "Billing Address1", "Shipping Zip" …
-    return [(f"{prefix} Address1{suffix}", f"{target}line1"),
-            (f"{prefix} Address2{suffix}", f"{target}line2"),
-            (f"{prefix} City{suffix}", f"{target}city"),
-            (f"{prefix} Zip{suffix}|{prefix} Postal Code|{prefix} Postcode", f"{target}postal_code"),
-            (f"{prefix} Province{suffix}|{prefix} State", f"{target}region"),
-            (f"{prefix} Country{suffix}", f"{target}country"),
-            (f"{prefix} Company{suffix}", f"{target}company")]
+    names = {"line1": f"{prefix} Address1", "line2": f"{prefix} Address2",
+             "city": f"{prefix} City",
+             "postal_code": f"{prefix} Zip|{prefix} Postal Code|{prefix} Postcode",
+             "region": f"{prefix} Province|{prefix} State", "country": f"{prefix} Country",
+             "company": f"{prefix} Company"}
+    billing = {"line1": "address_line1", "line2": "address_line2"}
+    return [(headers, billing.get(key, key) if target == "" else f"{target}{key}")
+            for key, headers in names.items()]
 
 
 _LINE_ITEM_ORDERS = [
     ("Email", "email"), ("Created at", "order_date"), ("Lineitem quantity", "item_quantity"),
     ("Lineitem name", "item_name"), ("Lineitem variant", "item_variant"),
     ("Billing Name", "name"), ("Shipping Name", "ship_name"),
-    *[(h, "address_" + t[8:] if t.startswith("address_") else t)
-      for h, t in _address("Billing", "address_")],
-    *_address("Shipping", "ship_"),
+    *_address("Billing", ""), *_address("Shipping", "ship_"),
 ]
-# _address("Billing", "address_") yields "address_line1", "address_city" …: rename to canonical.
-_BILLING_RENAME = {"address_city": "city", "address_postal_code": "postal_code",
-                   "address_region": "region", "address_country": "country",
-                   "address_company": "company"}
-_LINE_ITEM_ORDERS = [(h, _BILLING_RENAME.get(t, t)) for h, t in _LINE_ITEM_ORDERS]
 
 SHOPIFY = ExportFormat(
     FormatInfo("shopify-orders", "Shopify orders export", "orders",
@@ -210,13 +204,10 @@ GOOGLE_LEGACY = ExportFormat(
 def _outlook(street: str, city: str, state: str, postal: str, country: str, box: str,
              target: str) -> list[tuple[str, str]]:
     line = "address_line" if target == "" else f"{target}line"
-    plain = {"city": "city", "region": "region", "postal_code": "postal_code",
-             "country": "country", "po_box": "po_box"}
-    name = (lambda key: plain[key]) if target == "" else (lambda key: f"{target}{key}")
     return [(street, f"{line}1"), (f"{street} 2".replace("|", " 2|"), f"{line}2"),
-            (f"{street} 3".replace("|", " 3|"), f"{line}3"), (city, name("city")),
-            (state, name("region")), (postal, name("postal_code")),
-            (country, name("country")), (box, name("po_box"))]
+            (f"{street} 3".replace("|", " 3|"), f"{line}3"), (city, f"{target}city"),
+            (state, f"{target}region"), (postal, f"{target}postal_code"),
+            (country, f"{target}country"), (box, f"{target}po_box")]
 
 
 OUTLOOK = ExportFormat(

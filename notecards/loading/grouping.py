@@ -73,8 +73,8 @@ def merge(key: str, rows: list[RowRecord]) -> OrderRows:
                     record.sheet))
     if any(_truthy(r.get("do_not_contact")) or r.get("unsubscribed") for r in rows):
         values["do_not_contact"] = "yes"
-    extra: dict[str, str] = {}
-    for record in rows:
+    extra: dict[str, str] = dict(rows[0].extra)
+    for record in rows[1:]:
         for name, value in record.extra:
             if not extra.get(name):
                 extra[name] = value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from notecards.models import normalise_name
 
@@ -48,6 +49,8 @@ changes=(('full', 'changed the capitals of "JANE MCDONALD-O\\'NEIL" to "Jane McD
     >>> tidy_name(first="Jane Roe, B. Eng, MBA,", last="PMP").full
     'Jane Roe'
     """
+    if not (first or last or full or middle):
+        return PersonName("", "", "")
     changes: list[tuple[str, str]] = []
     first, last, full = _spaces(first), _spaces(last), _spaces(full)
     middle, prefix, suffix = _spaces(middle), _spaces(prefix), _spaces(suffix)
@@ -117,6 +120,8 @@ def _is_credential(token: str) -> bool:
 
 
 def _is_credential_list(text: str) -> bool:
+    if not text or len(text) > 40:
+        return False
     parts = [p for p in re.split(r"[,\s]+", text.strip(" ,")) if p]
     return bool(parts) and all(_is_credential(p) or _is_credential(text.strip(" ,"))
                                for p in parts)
@@ -173,12 +178,12 @@ def _split_full(full: str) -> tuple[str, str]:
 
 def is_shouting(text: str) -> bool:
     """Return True when *text* is all capitals or all lower case (and has cased letters)."""
-    letters = [c for c in text if c.isalpha() and c.upper() != c.lower()]
-    if len(letters) < 2:
+    if not (text.isupper() or text.islower()):
         return False
-    return all(c.isupper() for c in letters) or all(c.islower() for c in letters)
+    return sum(1 for c in text if c.isalpha() and c.upper() != c.lower()) >= 2
 
 
+@lru_cache(maxsize=8192)
 def smart_case_name(text: str, *, surname: bool = False) -> str:
     """Return *text* in name case when it is ALL CAPS or all lower; else unchanged.
 

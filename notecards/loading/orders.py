@@ -93,7 +93,11 @@ def build_order(group: OrderRows, options: LoadOptions) -> Built:
 
 
 def _cells(group: OrderRows, role: str) -> AddressCells:
-    return AddressCells(**{attr: group.get(field) for attr, field in _ROLE_FIELDS[role].items()})
+    values = group.values
+    fields = _ROLE_FIELDS[role]
+    if not any(field in values for field in fields.values()):
+        return AddressCells()
+    return AddressCells(**{attr: values.get(field, "") for attr, field in fields.items()})
 
 
 def _part_key(part: str) -> str:

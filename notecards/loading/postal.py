@@ -54,8 +54,8 @@ def clean_postal_code(code: str, country: str) -> tuple[str, str]:
     if country == "US":
         match = re.fullmatch(r"(\d{4})(-\d{4})?", value)
         if match:
-            padded = f"0{value}"
-            return padded, f'added the leading zero that a spreadsheet dropped from ZIP code "{value}"'
+            note = f'added the leading zero that a spreadsheet dropped from ZIP code "{value}"'
+            return f"0{value}", note
         if re.fullmatch(r"\d{9}", value):
             return f"{value[:5]}-{value[5:]}", ""
     elif country == "CA":

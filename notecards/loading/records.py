@@ -45,14 +45,35 @@ class RowRecord:
     source: str
     sheet: str | None
     number: int
-    cells: tuple[tuple[str, str], ...]
+    raw: tuple[str, ...]
     values: dict[str, str]
-    extra: tuple[tuple[str, str], ...]
-    headers: dict[str, str]
+    table_headers: tuple[str, ...]
+    plan: ColumnPlan
     fmt: ExportFormat
     order_date: date | None = None
     last_order_date: date | None = None
     birthday: Birthday | None = None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Return field → original header for this row's file."""
+        return self.plan.headers
+
+    @property
+    def cells(self) -> tuple[tuple[str, str], ...]:
+        """Return the original (header, cell) pairs, as a Reject keeps them."""
+        return tuple(zip(self.table_headers, self.raw, strict=True))
+
+    @property
+    def extra(self) -> tuple[tuple[str, str], ...]:
+        """Return the cells of unmapped columns, keyed by header and by its slug."""
+        out: list[tuple[str, str]] = []
+        for index, header, key in self.plan.extras:
+            value = self.raw[index].strip()
+            out.append((header, value))
+            if key != header:
+                out.append((key, value))
+        return tuple(out)
 
     def get(self, field: str) -> str:
         """Return the value of *field*, or "" when the file has no such column."""
@@ -194,15 +215,7 @@ def _extract(table: RawTable, fmt: ExportFormat, plan: ColumnPlan, number: int,
         if " ::: " in value:
             value = value.split(" ::: ")[0].strip()  # Google: several values in one cell
         values[target] = value
-    extra: list[tuple[str, str]] = []
-    for index, header, key in plan.extras:
-        value = cells[index].strip()
-        extra.append((header, value))
-        if key != header:
-            extra.append((key, value))
-    original = tuple(zip(table.headers, cells, strict=True))
-    return RowRecord(table.source, table.sheet, number, original, values, tuple(extra),
-                     plan.headers, fmt)
+    return RowRecord(table.source, table.sheet, number, cells, values, table.headers, plan, fmt)
 
 
 def _date_order(field_name: str, rows: list[RowRecord], fmt: ExportFormat, table: RawTable,
@@ -242,8 +255,8 @@ def _parse_dates(record: RowRecord, orders: dict[str, tuple[str, str]],
         if is_ambiguous:
             ambiguous.setdefault(field_name, []).append(record.number)
     birthday = _birthday(record, orders["birthday"][0], ambiguous, problems)
-    parsed = RowRecord(record.source, record.sheet, record.number, record.cells, record.values,
-                       record.extra, record.headers, record.fmt, found.get("order_date"),
+    parsed = RowRecord(record.source, record.sheet, record.number, record.raw, record.values,
+                       record.table_headers, record.plan, record.fmt, found.get("order_date"),
                        found.get("last_order_date"), birthday)
     return parsed, errors
 

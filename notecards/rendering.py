@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from io import BytesIO
 from pathlib import Path
+from typing import IO
 
 from .cardlayout import card_geometry
 from .drawing.cards import draw_cards
@@ -31,6 +33,9 @@ REJECTS_CSV = "rejects.csv"
 SKIPPED_CSV = "skipped.csv"
 
 Progress = Callable[[int], None]
+Extra = Callable[[BatchPlan, Path], None]
+"""Writes more outputs of a batch (proofs, plotter files) into its staging folder, after the
+PDFs and the manifest are there; what it writes is moved into place with everything else."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +53,7 @@ class BatchResult:
 
 def render_batch(plan: BatchPlan, out_dir: str | os.PathLike[str], *,
                  progress: Progress | None = None, record: bool = True,
-                 now: datetime | None = None) -> BatchResult:
+                 now: datetime | None = None, extras: Sequence[Extra] = ()) -> BatchResult:
     """Write the batch's files into *out_dir* and record it in the ledger.
 
     *progress* is called with 1 for every card drawn and every envelope drawn (so a batch of
@@ -70,8 +75,11 @@ def render_batch(plan: BatchPlan, out_dir: str | os.PathLike[str], *,
         register_bundled_fonts()
         card_pages = envelope_pages = 0
         if plan.jobs:
-            card_pages, envelope_pages = _draw(plan, staging, progress)
+            card_pages, envelope_pages = _draw(plan, staging / CARDS_PDF,
+                                               staging / ENVELOPES_PDF, progress)
             _write_manifest(plan, staging / MANIFEST_CSV)
+            for extra in extras:
+                extra(plan, staging)
         if plan.rejects:
             write_rejects(staging / REJECTS_CSV, plan.rejects)
         if plan.skipped:
@@ -81,6 +89,8 @@ def render_batch(plan: BatchPlan, out_dir: str | os.PathLike[str], *,
         files = []
         for item in sorted(staging.iterdir()):
             target = out / item.name
+            if item.is_dir() and target.is_dir():  # e.g. plotter/ of an earlier run
+                shutil.rmtree(target)
             os.replace(item, target)
             files.append(target)
     finally:
@@ -99,16 +109,29 @@ def render_batch(plan: BatchPlan, out_dir: str | os.PathLike[str], *,
                        envelope_pages, recorded)
 
 
-def _draw(plan: BatchPlan, staging: Path, progress: Progress | None) -> tuple[int, int]:
+def render_pdfs(plan: BatchPlan, progress: Progress | None = None) -> tuple[bytes, bytes]:
+    """Return the cards and envelopes PDFs of *plan* as bytes, exactly as a batch writes them.
+
+    Nothing is written and nothing is recorded: proofs are rasterised from these bytes.
+    """
+    register_bundled_fonts()
+    cards, envelopes = BytesIO(), BytesIO()
+    if plan.jobs:
+        _draw(plan, cards, envelopes, progress)
+    return cards.getvalue(), envelopes.getvalue()
+
+
+def _draw(plan: BatchPlan, cards_target: Path | IO[bytes], envelopes_target: Path | IO[bytes],
+          progress: Progress | None) -> tuple[int, int]:
     settings = plan.settings
     config = settings.config
     geometry = card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
     contents = (job.content or layout_card(job, settings, geometry) for job in plan.jobs)
-    card_pages = draw_cards(staging / CARDS_PDF, geometry, contents, shop_name=config.shop_name,
+    card_pages = draw_cards(cards_target, geometry, contents, shop_name=config.shop_name,
                             title=f"{config.shop_name} cards {plan.batch_id}", progress=progress)
     envelopes = ((layout_envelope_for(job, settings), f"№ {job.card_number}")
                  for job in plan.jobs)
-    envelope_pages = draw_envelopes(staging / ENVELOPES_PDF, settings.envelope, envelopes,
+    envelope_pages = draw_envelopes(envelopes_target, settings.envelope, envelopes,
                                     shop_name=config.shop_name,
                                     title=f"{config.shop_name} envelopes {plan.batch_id}",
                                     progress=progress)

@@ -13,12 +13,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from .errors import FontError
 from .paths import default_fonts_dir
 
-#: Font name → file in fonts/. Handwriting faces first, then the clean and fallback faces.
+#: Font name → file in fonts/: the clean and fallback faces. The handwriting faces are
+#: registered by handwriting.register_style_fonts (they draw OpenType alternates).
 BUNDLED_FONTS: dict[str, str] = {
-    "Caveat": "Caveat-Regular.ttf",
-    "IndieFlower": "IndieFlower-Regular.ttf",
-    "PatrickHand": "PatrickHand-Regular.ttf",
-    "Sacramento": "Sacramento-Regular.ttf",
     "NotoSans": "NotoSans-Regular.ttf",
     "NotoSans-Bold": "NotoSans-Bold.ttf",
     "NotoSerif": "NotoSerif-Regular.ttf",
@@ -53,9 +50,12 @@ def register_font(name: str, path: str | Path) -> str:
 
 def register_bundled_fonts(fonts_dir: Path | None = None) -> None:
     """Register every bundled font (idempotent)."""
+    from .handwriting import STYLES, register_style_fonts  # handwriting needs no fonts.py
+
     folder = fonts_dir or default_fonts_dir()
     for name, file_name in BUNDLED_FONTS.items():
         register_font(name, folder / file_name)
+    register_style_fonts(STYLES.values(), folder)
 
 
 def covers(font_name: str, char: str) -> bool:

@@ -34,8 +34,9 @@ from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 from .alternates import AlternatesTTFont
 from .errors import ConfigError, FontError
 from .geometry import SetLine, TextBlock
+from .paths import default_fonts_dir
 
-FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONTS_DIR = default_fonts_dir()
 #: Vertical extent that ``geometry.fit_paragraphs`` reserves per line (its defaults), in em.
 LAYOUT_ASCENT = 0.8
 LAYOUT_DESCENT = 0.25

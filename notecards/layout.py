@@ -21,6 +21,7 @@ from .handwriting import (
 )
 from .occasions import FrontDesign
 from .qrcodes import Matrix, qr_matrix
+from .signatures import SignerSpec
 
 if TYPE_CHECKING:
     from .pipeline import BatchSettings, CardJob
@@ -35,7 +36,7 @@ class CardContent:
     occasion: str
     front: FrontDesign
     message: TextBlock
-    signature_name: str
+    signer: SignerSpec
     signature_box: Box
     hand: HandStyle
     label: str
@@ -71,7 +72,8 @@ def layout_card(job: CardJob, settings: BatchSettings,
         fonts.font_for(missing[0])  # raises FontError naming the character
     panel = geometry.message_panel
     max_size = round(panel.width_pt * 0.062, 1)
-    areas = message_areas(panel, excursion_pt=max_excursion_pt(hand, max_size))
+    excursion = max_excursion_pt(hand, max_size, extra_fonts=(FALLBACK_FONT,))
+    areas = message_areas(panel, excursion_pt=excursion)
     paragraphs = (*message.paragraphs,
                   Paragraph(message.sign_off, role="signoff", space_before=0.45))
     block = fit_paragraphs(paragraphs, areas.writing, measure, fonts.font_for,
@@ -94,8 +96,16 @@ def layout_card(job: CardJob, settings: BatchSettings,
     order = job.order
     label = f"№ {job.card_number}" + (f" · {order.order_id}" if order.order_id else "")
     return CardContent(job.card_number, job.seed, job.occasion.slug, job.occasion.front, block,
-                       message.signer, signature_box, hand, label, qr, qr_area,
-                       job.occasion.qr_caption if qr else "")
+                       signer_spec(message.signer, settings), signature_box, hand, label, qr,
+                       qr_area, job.occasion.qr_caption if qr else "")
+
+
+def signer_spec(name: str, settings: BatchSettings) -> SignerSpec:
+    """Return how *name* signs: ``[signers.NAME]`` in config may give a style or an image."""
+    entry = settings.config.signers.get(name, {})
+    return SignerSpec(name=str(entry.get("name", name)),
+                      style=str(entry.get("style", "signature")),
+                      image=str(entry.get("image", "")))
 
 
 def recipient_lines(job: CardJob, settings: BatchSettings) -> tuple[str, ...]:

@@ -32,7 +32,7 @@ class FrontDesign:
     subtitle: str = ""
     motif: str = "sprig"
     accent: str = "#3f5d4a"
-    title_font: str = "Sacramento"
+    title_font: str = "Sacramento-Regular"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ class SignerSpec:
 
 
 def draw_signature(canvas: Any, signer: SignerSpec, box: Box, seed: str, *,
-                   cmyk: bool = False) -> None:
+                   cmyk: bool = False, ink: str = "") -> None:
     """Draw *signer*'s signature inside *box* (lower-left anchored, aspect kept).
 
     Images are embedded once per PDF however many cards they sign (reportlab reuses the
@@ -43,6 +43,8 @@ def draw_signature(canvas: Any, signer: SignerSpec, box: Box, seed: str, *,
         _draw_image(canvas, Path(signer.image), box)
         return
     style = get_style(signer.style)
+    if ink:  # sign in the same ink as the message
+        style = replace(style, ink=ink)
     register_style_fonts([style])
     block = signature_block(signer.name, style.font_name, box,
                             lambda size: max_excursion_pt(style, size))

@@ -15,7 +15,8 @@ from ..geometry import Box
 from ..layout import CardContent
 from ..occasions import FrontDesign
 from ..qrcodes import Matrix, dark_runs
-from . import handdraw
+from ..handwriting import draw_block
+from ..signatures import draw_signature
 from .artwork import motif_for
 from .pages import draw_crop_marks, hex_color, make_canvas
 
@@ -157,9 +158,9 @@ def _draw_label(canvas: Canvas, safe: Box, label: str) -> None:
 
 
 def _draw_inside(canvas: Canvas, geometry: CardGeometry, content: CardContent) -> None:
-    handdraw.draw_message(canvas, content.message, content.hand, content.seed)
-    handdraw.draw_signature(canvas, content.signature_name, content.signature_box,
-                            content.hand, content.seed)
+    draw_block(canvas, content.message, content.hand, content.seed)
+    draw_signature(canvas, content.signer, content.signature_box, content.seed,
+                   ink=content.hand.ink)
     if content.qr is not None and content.qr_box is not None:
         draw_qr(canvas, content.qr, content.qr_box)
         if content.qr_caption:

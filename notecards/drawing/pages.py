@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO
 
-from reportlab.lib.colors import CMYKColor, Color
+from reportlab.lib.colors import CMYKColor, Color, toColor
 from reportlab.pdfgen.canvas import Canvas
 
 from ..cardlayout import PageGeometry
@@ -16,11 +16,13 @@ MARK_LENGTH_PT = 12.0
 
 
 def make_canvas(target: str | Path | IO[bytes], page: PageGeometry, *, title: str,
-                author: str, subject: str = "") -> Canvas:
+                author: str, subject: str = "", cmyk: bool = False) -> Canvas:
     """Return a deterministic canvas for pages of *page*'s geometry.
 
     ``invariant`` fixes dates and ids, so the same input gives the same bytes. The initial
-    font is a bundled TrueType face, so no unembedded Helvetica is ever referenced.
+    font is a bundled TrueType face, so no unembedded Helvetica is ever referenced. With
+    *cmyk*, every colour set on the canvas is converted to CMYK as it is set (greys become
+    pure K, as shops ask for black text), so the file has no RGB colour at all.
     """
     trim = page.trim
     bleed = page.bleed
@@ -33,6 +35,7 @@ def make_canvas(target: str | Path | IO[bytes], page: PageGeometry, *, title: st
         initialFontSize=10,
         trimBox=(trim.x_pt, trim.y_pt, trim.right_pt, trim.top_pt),
         bleedBox=(bleed.x_pt, bleed.y_pt, bleed.right_pt, bleed.top_pt),
+        enforceColorSpace=to_cmyk if cmyk else None,
     )
     canvas.setTitle(title)
     canvas.setAuthor(author)
@@ -72,6 +75,26 @@ def draw_crop_marks(canvas: Canvas, page: PageGeometry, folds: tuple[float, ...]
 def registration() -> CMYKColor:
     """Return the colour of crop marks (100 % of all four inks, as print shops expect)."""
     return CMYKColor(1, 1, 1, 1)
+
+
+def to_cmyk(color: object) -> CMYKColor:
+    """Return *color* (a reportlab colour, name or tuple) as CMYK; CMYK passes unchanged.
+
+    Greys map to black ink only (K), never a four-colour build. Other colours use the plain
+    device conversion (K = 1 − max(R, G, B)), which is what a shop's RIP would do without an
+    ICC profile; shops that want managed colour convert the RGB file themselves.
+    """
+    value = toColor(color)
+    if isinstance(value, CMYKColor):
+        return value
+    red, green, blue = value.red, value.green, value.blue
+    alpha = getattr(value, "alpha", None)
+    if abs(red - green) < 1e-6 and abs(green - blue) < 1e-6:
+        return CMYKColor(0, 0, 0, round(1 - red, 4), alpha=alpha)
+    black = 1 - max(red, green, blue)
+    cyan, magenta, yellow = ((1 - c - black) / (1 - black) for c in (red, green, blue))
+    return CMYKColor(round(cyan, 4), round(magenta, 4), round(yellow, 4), round(black, 4),
+                     alpha=alpha)
 
 
 def hex_color(value: str, *, tint: float = 0.0) -> Color:

@@ -18,7 +18,8 @@ from .ledger import open_ledger
 from .loading import LoadOptions, list_formats, load_orders
 from .models import Problem, customer_key
 from .pipeline import BatchPlan, make_settings, plan_batch
-from .rendering import render_batch
+from .proofs import write_batch_proofs, write_proofs
+from .rendering import Extra, render_batch
 
 
 class NotecardsGroup(click.Group):
@@ -96,13 +97,13 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
 
 
 def _run_batch(plan: BatchPlan, out_dir: Path, *, dry_run: bool, quiet: bool,
-               config: Config) -> None:
+               config: Config, extras: Sequence[Extra] = ()) -> None:
     _echo_problems(plan.problems)
     if dry_run:
         click.echo(f"Dry run, nothing written: {plan.summary()}")
         return
     with _progress(2 * len(plan.jobs), quiet, "Drawing cards and envelopes") as progress:
-        result = render_batch(plan, out_dir, progress=progress)
+        result = render_batch(plan, out_dir, progress=progress, extras=extras)
     if not quiet:
         for path in result.files:
             click.echo(f"wrote {path}")
@@ -124,12 +125,15 @@ def _run_batch(plan: BatchPlan, out_dir: Path, *, dry_run: bool, quiet: bool,
 @click.option("--reprint", multiple=True, metavar="ORDER_ID",
               help="Reprint the card of this order (repeatable); prints only those cards.")
 @click.option("--limit", type=click.IntRange(min=1), help="Print at most N new cards.")
+@click.option("--proofs", is_flag=True,
+              help="Also write proofs/contact-sheet.png, rendered from the written cards.pdf.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no file list.")
 def batch(inputs: tuple[Path, ...], out_dir: Path, config_path: Path | None,
           ledger_path: Path | None, sheet: str | None, format_name: str | None,
           card_format: str | None, envelope: str | None, bleed: str | None,
           crop_marks: bool | None, templates_dir: Path | None, batch_date: str | None,
-          dry_run: bool, reprint: tuple[str, ...], limit: int | None, quiet: bool) -> None:
+          dry_run: bool, reprint: tuple[str, ...], limit: int | None, proofs: bool,
+          quiet: bool) -> None:
     """Make today's cards: cards.pdf, envelopes.pdf and manifest.csv in --out."""
     config = _config(config_path)
     settings = make_settings(config, card=card_format, envelope=envelope, bleed=bleed,
@@ -137,7 +141,39 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, config_path: Path | None,
                              ledger_path=ledger_path)
     plan = plan_batch(list(inputs), settings, today=_today(batch_date), sheet=sheet,
                       format_name=format_name, reprint=reprint, limit=limit)
-    _run_batch(plan, out_dir, dry_run=dry_run, quiet=quiet, config=config)
+    extras: list[Extra] = [write_batch_proofs] if proofs else []
+    _run_batch(plan, out_dir, dry_run=dry_run, quiet=quiet, config=config, extras=extras)
+
+
+@main.command()
+@inputs_argument
+@click.option("--out", "out_dir", default="proofs", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder for the PNG proofs.")
+@click.option("--limit", default=3, show_default=True, type=click.IntRange(min=1),
+              help="Write proofs of the first N cards (the contact sheet shows them all).")
+@config_option
+@ledger_option
+@sheet_option
+@format_option
+@_apply(card_options)
+@click.option("--date", "batch_date", help="Batch date YYYY-MM-DD (default: today).")
+def preview(inputs: tuple[Path, ...], out_dir: Path, limit: int, config_path: Path | None,
+            ledger_path: Path | None, sheet: str | None, format_name: str | None,
+            card_format: str | None, envelope: str | None, bleed: str | None,
+            crop_marks: bool | None, templates_dir: Path | None,
+            batch_date: str | None) -> None:
+    """Write PNG proofs of the first cards, their envelopes and a contact sheet; no ledger."""
+    config = _config(config_path)
+    settings = make_settings(config, card=card_format, envelope=envelope, bleed=bleed,
+                             crop_marks=crop_marks, templates_dir=templates_dir,
+                             ledger_path=ledger_path)
+    plan = plan_batch(list(inputs), settings, today=_today(batch_date), sheet=sheet,
+                      format_name=format_name)
+    _echo_problems(plan.problems)
+    files = write_proofs(plan, out_dir, limit=limit)
+    for path in files.all:
+        click.echo(f"wrote {path}")
+    click.echo(f"Preview, nothing printed or recorded: {plan.summary()}")
 
 
 @main.command()

@@ -1,0 +1,116 @@
+"""Proofs: PNGs of the first cards and a contact sheet, from the bytes that go to print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+
+from notecards import make_settings, plan_batch, render_batch
+from notecards.cli import main
+from notecards.config import Config
+from notecards.paths import sample_orders_path
+from notecards.proofs import contact_sheet, render_page, write_proofs
+from notecards.rendering import render_pdfs
+from tests.conftest import TODAY
+from tests.pdfcheck import decode_qr
+
+
+def load(path: Path) -> Image.Image:
+    with Image.open(path) as image:
+        return image.convert("RGB")
+
+
+def _settings(tmp_path: Path):
+    return make_settings(Config(shop_name="Juniper & Pine", signer="Maya",
+                                ledger_path=str(tmp_path / "ledger.sqlite")))
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("preview")
+    return plan_batch([sample_orders_path()], _settings(tmp), today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def proofs(plan, tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("proofs")
+    return write_proofs(plan, out, limit=2), out
+
+
+def test_preview_writes_first_cards_envelopes_and_sheet(proofs):
+    """Verify preview writes outside/inside proofs and envelopes of the first N cards only."""
+    files, out = proofs
+    assert sorted(p.name for p in out.iterdir()) == [
+        "card-001-inside.png", "card-001-outside.png", "card-002-inside.png",
+        "card-002-outside.png", "contact-sheet.png", "envelope-001.png", "envelope-002.png"]
+    assert files.contact_sheet == out / "contact-sheet.png"
+    inside = load(out / "card-001-inside.png")
+    assert inside.size == pytest.approx((8.75 * 150, 5.75 * 150), abs=1)  # page at 150 dpi
+
+
+def test_preview_qr_decodes_from_the_proof(plan, proofs):
+    """Verify the QR code of card 1 still decodes from the proof PNG (after handwriting jitter)."""
+    _, out = proofs
+    job = plan.jobs[0]
+    assert job.qr_url
+    assert decode_qr(load(out / "card-001-inside.png")) == [job.qr_url]
+
+
+def test_preview_bytes_are_the_printed_bytes(plan, tmp_path):
+    """Verify proofs come from the same PDF bytes a batch writes (no second drawing path)."""
+    cards, envelopes = render_pdfs(plan)
+    result = render_batch(plan, tmp_path / "out", record=False)
+    assert (result.out_dir / "cards.pdf").read_bytes() == cards
+    assert (result.out_dir / "envelopes.pdf").read_bytes() == envelopes
+    assert not (tmp_path / "ledger.sqlite").exists()
+
+
+def test_preview_proof_pixels_match_a_render_of_cards_pdf(plan, proofs, tmp_path):
+    """Verify a proof is pixel-identical to rendering the printed cards.pdf page."""
+    _, out = proofs
+    result = render_batch(plan, tmp_path / "out", record=False)
+    printed = render_page((result.out_dir / "cards.pdf").read_bytes(), 3)  # card 2 inside
+    proof = load(out / "card-002-inside.png")
+    assert ImageChops.difference(printed, proof).getbbox() is None
+
+
+def test_contact_sheet_shows_every_card_within_budget(plan):
+    """Verify the contact sheet has a cell for every card and stays under its pixel budget."""
+    cards, _ = render_pdfs(plan)
+    sheet = contact_sheet(cards, ["№ 1"], title="t")
+    assert sheet.width == 2400
+    assert sheet.width * sheet.height <= 36_000_000
+    small = contact_sheet(cards, [], width_px=800)
+    assert small.height > sheet.height * 800 / 2400  # narrower sheet: more rows
+
+
+def test_cli_preview_writes_no_ledger(runner, tmp_path):
+    """Verify `notecards preview` writes proofs and never creates or touches the ledger."""
+    ledger = tmp_path / "ledger.sqlite"
+    result = runner.invoke(main, ["preview", str(sample_orders_path()), "--date",
+                                  TODAY.isoformat(), "--limit", "1", "--out",
+                                  str(tmp_path / "p"), "--ledger", str(ledger)],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert not ledger.exists()
+    assert f"wrote {tmp_path / 'p' / 'contact-sheet.png'}" in result.output
+    assert "Preview, nothing printed or recorded: 12 new cards" in result.output
+    assert sorted(p.name for p in (tmp_path / "p").iterdir()) == [
+        "card-001-inside.png", "card-001-outside.png", "contact-sheet.png", "envelope-001.png"]
+
+
+def test_cli_batch_proofs_writes_contact_sheet_next_to_pdfs(runner, tmp_path):
+    """Verify `batch --proofs` puts proofs/contact-sheet.png beside the PDFs, run after run."""
+    args = ["batch", str(sample_orders_path()), "--date", TODAY.isoformat(), "--out",
+            str(tmp_path / "out"), "--ledger", str(tmp_path / "ledger.sqlite"), "--proofs",
+            "--quiet"]
+    result = runner.invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    sheet = tmp_path / "out" / "proofs" / "contact-sheet.png"
+    assert load(sheet).width == 2400
+    reprint = runner.invoke(main, [*args, "--reprint", "1001"], catch_exceptions=False)
+    assert reprint.exit_code == 0, reprint.output
+    assert sheet.exists()  # replaced by the reprint batch's sheet, not an error
+    assert not list((tmp_path / "out").glob(".notecards-partial-*"))

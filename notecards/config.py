@@ -44,6 +44,14 @@ class Config:
     gift_address: str = "shipping"
     formats: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     hand_styles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    cmyk: bool = False
+    imposition: str = ""
+    duplex_flip: str = "long-edge"
+    split: int = 0
+    labels: str = ""
+    envelope_font: str = "sans"
+    preflight: bool = True
+    calibration_path: str = ""
     source_path: str = ""
     """The file this came from; empty when defaults apply."""
 
@@ -68,6 +76,14 @@ _KEYS: dict[tuple[str, str], str] = {
     ("cards", "address_style"): "address_style",
     ("cards", "qr_url"): "qr_url",
     ("cards", "greeting_fallback"): "greeting_fallback",
+    ("cards", "cmyk"): "cmyk",
+    ("cards", "imposition"): "imposition",
+    ("cards", "duplex_flip"): "duplex_flip",
+    ("cards", "split"): "split",
+    ("cards", "labels"): "labels",
+    ("cards", "envelope_font"): "envelope_font",
+    ("cards", "preflight"): "preflight",
+    ("printer", "calibration"): "calibration_path",
     ("ledger", "path"): "ledger_path",
     ("templates", "dir"): "templates_dir",
     ("input", "date_order"): "date_order",
@@ -111,7 +127,8 @@ def load_config(path: Path | None) -> Config:
             continue
         if not isinstance(content, dict):
             raise ConfigError(f'{path}: unexpected top-level key "{table}". Put settings in '
-                              "[shop], [cards], [ledger], [templates], [input] or [occasions.*].")
+                              "[shop], [cards], [printer], [ledger], [templates], [input] or "
+                              "[occasions.*].")
         for key, value in content.items():
             name = _KEYS.get((table, key))
             if name is None:
@@ -130,6 +147,10 @@ def _coerce(path: Path, key: str, name: str, value: Any) -> Any:
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return tuple(value)
         raise ConfigError(f"{path}: {key} must be a list of lines or a multi-line string.")
+    if expected == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{path}: {key} must be a whole number, e.g. {key} = 500.")
+        return value
     if expected == "bool":
         if not isinstance(value, bool):
             raise ConfigError(f"{path}: {key} must be true or false.")
@@ -142,8 +163,11 @@ def _coerce(path: Path, key: str, name: str, value: Any) -> Any:
 def _resolve_paths(config: Config, base: Path) -> Config:
     ledger = Path(config.ledger_path)
     templates = Path(config.templates_dir) if config.templates_dir else None
+    calibration = Path(config.calibration_path) if config.calibration_path else None
     return replace(
         config,
+        calibration_path=str(calibration if calibration is None or calibration.is_absolute()
+                             else base / calibration) if calibration else "",
         ledger_path=str(ledger if ledger.is_absolute() else base / ledger),
         templates_dir=str(templates if templates is None or templates.is_absolute()
                           else base / templates) if templates else "",

@@ -51,6 +51,12 @@ def test_tidy_name_credentials_split_badly() -> None:
     assert name.changes
 
 
+def test_tidy_name_surname_like_a_credential_kept() -> None:
+    """Verify a real last name such as "Usa" or "Do" is not dropped as a credential."""
+    assert tidy_name(first="A", last="USA", smart_case=False).last == "USA"
+    assert tidy_name(first="Kim", last="Do").full == "Kim Do"
+
+
 def test_tidy_name_credentials_after_comma_dropped() -> None:
     name = tidy_name(full="Dr. Jane Roe, PhD, MBA")
     assert (name.first, name.full) == ("Jane", "Dr. Jane Roe")

@@ -66,7 +66,8 @@ changes=(('full', 'changed the capitals of "JANE MCDONALD-O\\'NEIL" to "Jane McD
                 first = head
             else:
                 last = head
-    if _is_credential_list(last):
+    if "," in first and _is_credential_list(last):
+        # A badly split "<First> <Last>, B. Eng, MBA, PMP": the "last name" is a credential.
         changes.append(("last", f'dropped the credentials "{last}" from the last name'))
         last = ""
         first, dropped = _drop_credentials(first)

@@ -59,9 +59,7 @@ def read_table(
     if source.lower().endswith(SPREADSHEET_SUFFIXES) or is_zip or is_ole:
         grid, sheet_name = _read_spreadsheet(source, data, sheet)
         return _make_table(source, sheet_name, grid, looks_like_header, "", "")
-    if sheet:
-        raise InputError(source, f'a sheet was chosen ("{sheet}"), but this is a text file, '
-                         "not a workbook.", "Leave out the sheet option for CSV files.")
+    # A sheet name means nothing for a CSV; it is ignored so CSV and .xlsx inputs can be mixed.
     text, encoding = decode_bytes(data)
     if _looks_binary(text):
         raise InputError(source, "this is not a table (it looks like a binary file).",

@@ -11,6 +11,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from .errors import FontError
+from .geometry import FontFor
 from .paths import default_fonts_dir
 
 #: Font name → file in fonts/: the clean and fallback faces. The handwriting faces are
@@ -48,8 +49,9 @@ def register_font(name: str, path: str | Path) -> str:
     return name
 
 
+@lru_cache(maxsize=8)
 def register_bundled_fonts(fonts_dir: Path | None = None) -> None:
-    """Register every bundled font (idempotent)."""
+    """Register every bundled font (once per folder and process)."""
     from .handwriting import STYLES, register_style_fonts  # handwriting needs no fonts.py
 
     folder = fonts_dir or default_fonts_dir()
@@ -100,6 +102,14 @@ class FontChain:
             f'the fallback {", ".join(self.fonts[1:]) or "(none)"}. Remove the character, or '
             "add a font that covers it to fonts/ and to the handwriting style.",
             char=char, font_name=self.fonts[0])
+
+    def font_for_text(self, text: str) -> FontFor:
+        """Return what layout needs to set *text*: the face's name alone when it draws every
+        character (the fast path), else the per-character ``font_for``."""
+        primary = self.fonts[0]
+        if all(covers(primary, char) for char in set(text) if char not in " \n\t"):
+            return primary
+        return self.font_for
 
     def check(self, text: str) -> list[str]:
         """Return the characters of *text* no font of the chain can draw (empty when all can)."""

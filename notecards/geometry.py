@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from .errors import LayoutError
 
 Measure = Callable[[str, str, float], float]
-FontFor = Callable[[str], str]
-"""Return the font that draws one character (handwriting font, or the fallback)."""
+FontFor = Callable[[str], str] | str
+"""The font that draws each character: a function (handwriting font, or the fallback per
+character) or, when one font draws the whole text, just its name (the fast path)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +101,8 @@ class Paragraph:
 
 def split_runs(text: str, font_for: FontFor) -> list[tuple[str, str]]:
     """Split *text* into (text, font) runs where consecutive characters share a font."""
+    if isinstance(font_for, str):
+        return [(text, font_for)] if text else []
     runs: list[tuple[str, str]] = []
     for char in text:
         font = font_for(char)
@@ -118,25 +121,30 @@ def measure_runs(text: str, size_pt: float, measure: Measure, font_for: FontFor)
 def wrap_text(text: str, width_pt: float, size_pt: float, measure: Measure,
               font_for: FontFor) -> list[str] | None:
     """Wrap *text* into lines no wider than *width_pt*; None when one word alone is too wide."""
+    # Widths add up (reportlab applies no kerning), so a line's width is the sum of its
+    # words and spaces: each word is measured once.
+    space = measure_runs(" ", size_pt, measure, font_for)
     lines: list[str] = []
     for hard_line in text.split("\n"):
         words = hard_line.split()
         if not words:
             lines.append("")
             continue
-        current = words[0]
-        if measure_runs(current, size_pt, measure, font_for) > width_pt:
-            return None
-        for word in words[1:]:
-            if measure_runs(word, size_pt, measure, font_for) > width_pt:
+        current: list[str] = []
+        current_width = 0.0
+        for word in words:
+            width = measure_runs(word, size_pt, measure, font_for)
+            if width > width_pt:
                 return None
-            candidate = f"{current} {word}"
-            if measure_runs(candidate, size_pt, measure, font_for) <= width_pt:
-                current = candidate
+            if current and current_width + space + width <= width_pt + 1e-9:
+                current.append(word)
+                current_width += space + width
+            elif current:
+                lines.append(" ".join(current))
+                current, current_width = [word], width
             else:
-                lines.append(current)
-                current = word
-        lines.append(current)
+                current, current_width = [word], width
+        lines.append(" ".join(current))
     return lines
 
 

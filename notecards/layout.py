@@ -9,7 +9,7 @@ from .addresses import AddressStyle, format_address
 from .cardlayout import CardGeometry, card_geometry, message_areas, qr_box
 from .catalogue import EnvelopeFormat
 from .envelopes import EnvelopeLayout, layout_envelope
-from .fonts import FALLBACK_FONT, chain, measure, register_bundled_fonts
+from .fonts import FALLBACK_FONT, FontChain, chain, measure, register_bundled_fonts
 from .geometry import Box, Paragraph, TextBlock, fit_paragraphs
 from .handwriting import (
     LAYOUT_ASCENT,
@@ -20,6 +20,8 @@ from .handwriting import (
     register_style_fonts,
 )
 from .occasions import FrontDesign
+from .postcards import layout_postcard_address
+from .postcards import message_panel as postcard_message_panel
 from .qrcodes import Matrix, qr_matrix
 from .signatures import SignerSpec
 
@@ -43,6 +45,8 @@ class CardContent:
     qr: Matrix | None = None
     qr_box: Box | None = None
     qr_caption: str = ""
+    address: EnvelopeLayout | None = None
+    """A postcard's address side (page coordinates); None for cards mailed in envelopes."""
 
 
 def hand_for(job: CardJob, settings: BatchSettings) -> HandStyle:
@@ -71,12 +75,19 @@ def layout_card(job: CardJob, settings: BatchSettings,
     if missing:
         fonts.font_for(missing[0])  # raises FontError naming the character
     panel = geometry.message_panel
+    address = None
+    if settings.card.is_postcard:
+        return_lines = _return_lines(settings)
+        panel = postcard_message_panel(geometry.page.trim, len(return_lines))
+        address = layout_postcard_address(geometry.page.trim, return_lines,
+                                          recipient_lines(job, settings), measure=measure,
+                                          font_for=_address_fonts(job, settings).font_for)
     max_size = round(panel.width_pt * 0.062, 1)
     excursion = max_excursion_pt(hand, max_size, extra_fonts=(FALLBACK_FONT,))
     areas = message_areas(panel, excursion_pt=excursion)
     paragraphs = (*message.paragraphs,
                   Paragraph(message.sign_off, role="signoff", space_before=0.45))
-    block = fit_paragraphs(paragraphs, areas.writing, measure, fonts.font_for,
+    block = fit_paragraphs(paragraphs, areas.writing, measure, fonts.font_for_text(message.text),
                            max_size_pt=max_size, min_size_pt=9.0, leading=1.28,
                            ascent=LAYOUT_ASCENT, descent=LAYOUT_DESCENT)
     last_baseline = block.lines[-1].baseline_pt if block.lines else areas.writing.top_pt
@@ -89,7 +100,7 @@ def layout_card(job: CardJob, settings: BatchSettings,
                         areas.signature.width_pt * 0.94, sig_height)
     qr = None
     qr_area = None
-    if job.qr_url:
+    if job.qr_url and not settings.card.is_postcard:  # a postcard has no room for a code
         qr = qr_matrix(job.qr_url)
         qr_panel = geometry.inside_left or geometry.front
         qr_area = qr_box(geometry.safe(qr_panel))
@@ -97,7 +108,7 @@ def layout_card(job: CardJob, settings: BatchSettings,
     label = f"№ {job.card_number}" + (f" · {order.order_id}" if order.order_id else "")
     return CardContent(job.card_number, job.seed, job.occasion.slug, job.occasion.front, block,
                        signer_spec(message.signer, settings), signature_box, hand, label, qr,
-                       qr_area, job.occasion.qr_caption if qr else "")
+                       qr_area, job.occasion.qr_caption if qr else "", address)
 
 
 def signer_spec(name: str, settings: BatchSettings) -> SignerSpec:
@@ -124,9 +135,20 @@ def layout_envelope_for(job: CardJob, settings: BatchSettings,
                         envelope: EnvelopeFormat | None = None) -> EnvelopeLayout:
     """Return the envelope layout of *job*."""
     register_bundled_fonts()
-    fonts = chain("NotoSans")
-    config = settings.config
-    return_lines = (config.shop_name, *config.return_address) if config.return_address else ()
-    return layout_envelope(envelope or settings.envelope, return_lines,
+    return layout_envelope(envelope or settings.envelope, _return_lines(settings),
                            recipient_lines(job, settings), measure=measure,
-                           font_for=fonts.font_for)
+                           font_for=_address_fonts(job, settings).font_for)
+
+
+def _return_lines(settings: BatchSettings) -> tuple[str, ...]:
+    config = settings.config
+    return (config.shop_name, *config.return_address) if config.return_address else ()
+
+
+def _address_fonts(job: CardJob, settings: BatchSettings) -> FontChain:
+    """Return the address fonts: legible sans by default, the card's hand when asked."""
+    if settings.production.envelope_hand:
+        hand = hand_for(job, settings)
+        register_style_fonts([hand])
+        return chain(hand.font_name, (FALLBACK_FONT,))
+    return chain("NotoSans")

@@ -8,7 +8,10 @@ benchmarks/bench_batch.py measures both.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import qrcode
+import qrcode.util
 from qrcode.constants import ERROR_CORRECT_M
 
 Matrix = tuple[tuple[bool, ...], ...]
@@ -24,14 +27,33 @@ def qr_matrix(payload: str, *, search_mask: bool = False) -> Matrix:
     >>> len(matrix), len(matrix[0])
     (25, 25)
     """
-    code = qrcode.QRCode(
-        border=0,
-        error_correction=ERROR_CORRECT_M,
-        mask_pattern=None if search_mask else FIXED_MASK,
-    )
-    code.add_data(payload)
-    code.make(fit=True)
+    if search_mask:
+        code = qrcode.QRCode(border=0, error_correction=ERROR_CORRECT_M)
+        code.add_data(payload)
+        code.make(fit=True)
+    else:
+        # One segment in one mode (optimize=0), so the version depends only on the length and
+        # mode, and is looked up once per length instead of fitted for every code.
+        code = qrcode.QRCode(version=_version_for(len(payload.encode("utf-8")),
+                                                  _mode_of(payload)),
+                             border=0, error_correction=ERROR_CORRECT_M,
+                             mask_pattern=FIXED_MASK)
+        code.add_data(payload, optimize=0)
+        code.make(fit=False)
     return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())
+
+
+def _mode_of(payload: str) -> int:
+    return int(qrcode.util.optimal_mode(payload.encode("utf-8")))
+
+
+@lru_cache(maxsize=512)
+def _version_for(length: int, mode: int) -> int:
+    """Return the smallest version holding *length* bytes in *mode* at level M."""
+    sample = {qrcode.util.MODE_NUMBER: "1", qrcode.util.MODE_ALPHA_NUM: "A"}.get(mode, "a")
+    code = qrcode.QRCode(border=0, error_correction=ERROR_CORRECT_M)
+    code.add_data(sample * length, optimize=0)
+    return int(code.best_fit())
 
 
 def dark_runs(matrix: Matrix) -> list[tuple[int, int, int]]:

@@ -12,6 +12,7 @@ from reportlab.lib.units import inch
 
 from .catalogue import CardFormat
 from .geometry import Box
+from .postcards import message_panel as postcard_message_panel
 
 #: Text and QR modules stay this far inside the trim (and the fold): cuts shift up to 1/16 in.
 SAFE_PT = 0.125 * inch
@@ -65,8 +66,10 @@ def card_geometry(card: CardFormat, bleed_pt: float, crop_marks: bool = False) -
     page = page_geometry(card.sheet_width_pt, card.sheet_height_pt, bleed_pt, crop_marks)
     trim = page.trim
     if not card.folded:
+        # A postcard's back is its address side: the message keeps to the left half.
+        panel = postcard_message_panel(trim) if card.is_postcard else trim
         return CardGeometry(card, page, front=trim, back=None, inside_left=None,
-                            message_panel=trim)
+                            message_panel=panel)
     if card.fold == "side":
         left = Box(trim.x_pt, trim.y_pt, card.width_pt, card.height_pt)
         right = Box(trim.x_pt + card.width_pt, trim.y_pt, card.width_pt, card.height_pt)

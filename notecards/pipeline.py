@@ -36,6 +36,7 @@ from .messages import History, Message, choose_variant, context_for, make_enviro
 from .models import LoadResult, Order, Problem, Reject, Severity, customer_key
 from .occasions import Occasion, choose_occasion, read_occasions
 from .paths import default_templates_dir
+from .production import Production, make_production, production_problems
 from .qrlinks import qr_link
 
 
@@ -50,12 +51,15 @@ class BatchSettings:
     crop_marks: bool
     templates_dir: Path
     ledger_path: Path
+    production: Production = Production()
+    """Colour mode, imposition, split, labels, calibration (see production.py)."""
 
 
 def make_settings(config: Config | None = None, *, card: str | None = None,
                   envelope: str | None = None, bleed: str | None = None,
                   crop_marks: bool | None = None, templates_dir: str | PathLike[str] | None = None,
-                  ledger_path: str | PathLike[str] | None = None) -> BatchSettings:
+                  ledger_path: str | PathLike[str] | None = None,
+                  production: Production | None = None) -> BatchSettings:
     """Return BatchSettings: explicit arguments win over *config*, which wins over defaults.
 
     Raises:
@@ -73,6 +77,7 @@ def make_settings(config: Config | None = None, *, card: str | None = None,
         crop_marks=config.crop_marks if crop_marks is None else crop_marks,
         templates_dir=templates,
         ledger_path=Path(ledger_path or config.ledger_path),
+        production=production or make_production(config),
     )
 
 
@@ -198,7 +203,8 @@ def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: Bat
     jobs: list[CardJob] = []
     skipped: list[Skipped] = []
     rejects = list(loaded.rejects)
-    problems = list(loaded.problems)
+    problems = list(loaded.problems) + production_problems(
+        settings.card, settings.envelope, settings.production, config.home_country)
     suppress: list[tuple[str, str]] = []
     already = 0
     for order in loaded.orders:

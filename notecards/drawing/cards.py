@@ -19,6 +19,7 @@ from ..handwriting import draw_block
 from ..signatures import draw_signature
 from .artwork import motif_for
 from .pages import draw_crop_marks, hex_color, make_canvas
+from .postcards import draw_address_side
 
 LABEL_GREY = Color(0.62, 0.62, 0.62)
 CAPTION_GREY = Color(0.35, 0.35, 0.35)
@@ -26,10 +27,13 @@ CAPTION_GREY = Color(0.35, 0.35, 0.35)
 
 def draw_cards(target: str | Path | IO[bytes], geometry: CardGeometry,
                contents: Iterable[CardContent], *, shop_name: str, title: str,
-               progress: Callable[[int], None] | None = None) -> int:
-    """Draw every card of *contents* (two pages each) into *target*; return the page count."""
+               progress: Callable[[int], None] | None = None, cmyk: bool = False) -> int:
+    """Draw every card of *contents* (two pages each) into *target*; return the page count.
+
+    With *cmyk* every colour is written as CMYK (see pages.make_canvas).
+    """
     canvas = make_canvas(target, geometry.page, title=title, author=shop_name,
-                         subject="Greeting cards, print-ready")
+                         subject="Greeting cards, print-ready", cmyk=cmyk)
     forms: set[str] = set()
     pages = 0
     folds = ((geometry.front.x_pt,) if geometry.card.folded and geometry.card.fold == "side"
@@ -44,7 +48,9 @@ def draw_cards(target: str | Path | IO[bytes], geometry: CardGeometry,
         canvas.showPage()
         _ensure_caption_form(canvas, content, forms)
         _draw_inside(canvas, geometry, content)
-        if geometry.back is None:
+        if content.address is not None:
+            draw_address_side(canvas, geometry.page.trim, content.address, content.label)
+        elif geometry.back is None:
             _draw_label(canvas, geometry.safe(geometry.message_panel), content.label)
         draw_crop_marks(canvas, geometry.page, folds)
         canvas.showPage()

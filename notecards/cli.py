@@ -18,6 +18,7 @@ from .ledger import open_ledger
 from .loading import LoadOptions, list_formats, load_orders
 from .models import Problem, customer_key
 from .pipeline import BatchPlan, make_settings, plan_batch
+from .plotter import PLOTTER_FORMATS, write_plotter_svgs
 from .proofs import write_batch_proofs, write_proofs
 from .rendering import Extra, render_batch
 
@@ -127,13 +128,15 @@ def _run_batch(plan: BatchPlan, out_dir: Path, *, dry_run: bool, quiet: bool,
 @click.option("--limit", type=click.IntRange(min=1), help="Print at most N new cards.")
 @click.option("--proofs", is_flag=True,
               help="Also write proofs/contact-sheet.png, rendered from the written cards.pdf.")
+@click.option("--plotter", "plotter_format", type=click.Choice(PLOTTER_FORMATS),
+              help="Also write plotter/card-0001.svg …: the message as single-stroke pen paths.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no file list.")
 def batch(inputs: tuple[Path, ...], out_dir: Path, config_path: Path | None,
           ledger_path: Path | None, sheet: str | None, format_name: str | None,
           card_format: str | None, envelope: str | None, bleed: str | None,
           crop_marks: bool | None, templates_dir: Path | None, batch_date: str | None,
           dry_run: bool, reprint: tuple[str, ...], limit: int | None, proofs: bool,
-          quiet: bool) -> None:
+          plotter_format: str | None, quiet: bool) -> None:
     """Make today's cards: cards.pdf, envelopes.pdf and manifest.csv in --out."""
     config = _config(config_path)
     settings = make_settings(config, card=card_format, envelope=envelope, bleed=bleed,
@@ -142,6 +145,8 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, config_path: Path | None,
     plan = plan_batch(list(inputs), settings, today=_today(batch_date), sheet=sheet,
                       format_name=format_name, reprint=reprint, limit=limit)
     extras: list[Extra] = [write_batch_proofs] if proofs else []
+    if plotter_format == "svg":
+        extras.append(write_plotter_svgs)
     _run_batch(plan, out_dir, dry_run=dry_run, quiet=quiet, config=config, extras=extras)
 
 
@@ -186,9 +191,9 @@ def demo(out_dir: Path, batch_date: str, quiet: bool) -> None:
     """Render the bundled sample orders into --out (repeatable: its ledger lives there)."""
     config = workspace.demo_config(out_dir)
     settings = make_settings(config)
-    plan = plan_batch([workspace.sample_orders_path()], settings, today=_today(batch_date))
     # The demo's ledger is its own: running it again prints the same cards again.
     settings.ledger_path.unlink(missing_ok=True)
+    plan = plan_batch([workspace.sample_orders_path()], settings, today=_today(batch_date))
     _run_batch(plan, out_dir, dry_run=False, quiet=quiet, config=config)
 
 

@@ -200,6 +200,8 @@ def _try_set(paragraphs: Sequence[Paragraph], box: Box, measure: Measure, font_f
         return None
     if valign == "middle":
         top = box.top_pt - (box.height_pt - height) / 2
+    elif valign == "upper":  # a third of the spare room above: a letter, not a form
+        top = box.top_pt - (box.height_pt - height) / 3
     else:
         top = box.top_pt
     baseline = top - size * ascent

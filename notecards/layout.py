@@ -89,7 +89,7 @@ def layout_card(job: CardJob, settings: BatchSettings,
                   Paragraph(message.sign_off, role="signoff", space_before=0.45))
     block = fit_paragraphs(paragraphs, areas.writing, measure, fonts.font_for_text(message.text),
                            max_size_pt=max_size, min_size_pt=9.0, leading=1.28,
-                           ascent=LAYOUT_ASCENT, descent=LAYOUT_DESCENT)
+                           ascent=LAYOUT_ASCENT, descent=LAYOUT_DESCENT, valign="upper")
     last_baseline = block.lines[-1].baseline_pt if block.lines else areas.writing.top_pt
     # The signature sits just under the sign-off, as a person would sign; the reserve at the
     # bottom of the panel guarantees it room even when the message fills the writing box.

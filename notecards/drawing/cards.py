@@ -103,33 +103,42 @@ def _ensure_caption_form(canvas: Canvas, content: CardContent, forms: set[str]) 
 
 
 def _draw_front(canvas: Canvas, panel: Box, front: FrontDesign) -> None:
-    """Draw the front design: motif, script title and a quiet subtitle, centred."""
-    motif_size = panel.width_pt * 0.46
-    motif_x = panel.x_pt + (panel.width_pt - motif_size) / 2
-    motif_y = panel.y_pt + panel.height_pt * 0.50
+    """Draw the front design: motif, script title and a quiet subtitle, centred as one group.
+
+    Sizes follow the panel's smaller side, so portrait (folded) and landscape (flat) fronts
+    both keep generous margins; the group sits a little above the middle (optical centre).
+    """
+    width, height = panel.width_pt, panel.height_pt
+    motif_size = min(width * 0.46, height * 0.34)
+    title_size = min(width * 0.15, height * 0.12)
+    max_width = width * 0.80
+    title_width = measure(front.title, front.title_font, title_size)
+    if title_width > max_width:
+        title_size *= max_width / title_width
+    sub_size = max(7.0, min(width * 0.026, height * 0.022))
+    # Script capitals rise ~0.75 em; descenders fall ~0.45 em below the baseline.
+    group = (motif_size + title_size * 0.25 + title_size * 0.75 + title_size * 0.5
+             + (sub_size * 1.6 if front.subtitle else 0))
+    top = panel.top_pt - (height - group) * 0.45
+    motif_y = top - motif_size
+    title_y = motif_y - title_size * 0.25 - title_size * 0.75
+    centre = panel.x_pt + width / 2
     canvas.saveState()
-    canvas.translate(motif_x, motif_y)
+    canvas.translate(centre - motif_size / 2, motif_y)
     canvas.scale(motif_size / 100, motif_size / 100)
     motif_for(front.motif)(canvas, front.accent)
     canvas.restoreState()
-    title_size = panel.width_pt * 0.15
-    max_width = panel.width_pt * 0.80
-    width = measure(front.title, front.title_font, title_size)
-    if width > max_width:
-        title_size *= max_width / width
-    centre = panel.x_pt + panel.width_pt / 2
     canvas.setFillColor(hex_color(front.accent))
     canvas.setFont(front.title_font, title_size)
-    title_y = motif_y - title_size * 1.05
     canvas.drawCentredString(centre, title_y, front.title)
     if front.subtitle:
-        size = max(7.0, panel.width_pt * 0.026)
         text = front.subtitle.upper()
-        spacing = size * 0.28
-        width = measure(text, "NotoSerif", size) + spacing * (len(text) - 1)
+        spacing = sub_size * 0.28
+        sub_width = measure(text, "NotoSerif", sub_size) + spacing * (len(text) - 1)
         canvas.setFillColor(hex_color(front.accent, tint=0.15))
-        text_object = canvas.beginText(centre - width / 2, title_y - size * 3.0)
-        text_object.setFont("NotoSerif", size)
+        text_object = canvas.beginText(centre - sub_width / 2,
+                                       title_y - title_size * 0.5 - sub_size * 1.6)
+        text_object.setFont("NotoSerif", sub_size)
         text_object.setCharSpace(spacing)
         text_object.textOut(text)
         canvas.drawText(text_object)

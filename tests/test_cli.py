@@ -1,0 +1,165 @@
+"""The command line: exit codes, exact messages, init, check, batch, demo and the ledger commands."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from notecards.cli import main
+from tests.conftest import make_order
+
+
+def invoke(runner, *args: str, cwd: Path | None = None):
+    if cwd is None:
+        return runner.invoke(main, list(args), catch_exceptions=False)
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def test_demo_writes_real_pdfs_and_is_repeatable(runner, tmp_path):
+    """Verify `notecards demo` renders the sample twice with the same result."""
+    out = tmp_path / "demo"
+    first = invoke(runner, "demo", "--out", str(out), "--quiet")
+    assert first.exit_code == 0, first.output
+    assert first.output.endswith("12 new cards, 0 already issued — 14 rows read: 12 carded, "
+                                 "1 skipped, 1 rejected\n")
+    cards = (out / "cards.pdf").read_bytes()
+    assert cards.startswith(b"%PDF") and (out / "envelopes.pdf").exists()
+    second = invoke(runner, "demo", "--out", str(out), "--quiet")
+    assert second.output == first.output
+    assert (out / "cards.pdf").read_bytes() == cards
+
+
+def test_batch_then_rerun_says_already_issued(runner, tmp_path, write_orders):
+    """Verify the daily command prints the summary and a rerun prints no card twice."""
+    path = write_orders([make_order(order_id="1"), make_order(order_id="2", first_name="Bo",
+                                                              email="bo@example.com")])
+    ledger = tmp_path / "ledger.sqlite"
+    args = ["batch", str(path), "--ledger", str(ledger), "--date", "2026-11-22", "--quiet"]
+    first = invoke(runner, *args, "--out", str(tmp_path / "a"), cwd=tmp_path)
+    assert first.exit_code == 0
+    assert first.output == ("2 new cards, 0 already issued — 2 rows read: 2 carded, 0 skipped, "
+                            "0 rejected (no notecards.toml found: defaults used)\n")
+    again = invoke(runner, *args, "--out", str(tmp_path / "b"), cwd=tmp_path)
+    assert again.output.startswith("0 new cards, 2 already issued — 2 rows read: 0 carded, "
+                                   "2 skipped, 0 rejected")
+    listing = invoke(runner, "batches", "--ledger", str(ledger), cwd=tmp_path)
+    batch_id = listing.output.split("\t")[0]
+    assert batch_id.startswith("2026-11-22-")
+    voided = invoke(runner, "void", batch_id, "--ledger", str(ledger), cwd=tmp_path)
+    assert voided.output == f"voided {batch_id}: its 2 cards will be issued again\n"
+    third = invoke(runner, *args, "--out", str(tmp_path / "c"), cwd=tmp_path)
+    assert third.output.startswith("2 new cards")
+
+
+def test_batch_dry_run_writes_nothing(runner, tmp_path, write_orders):
+    path = write_orders([make_order()])
+    result = invoke(runner, "batch", str(path), "--out", str(tmp_path / "out"), "--dry-run",
+                    "--ledger", str(tmp_path / "l.sqlite"), "--date", "2026-11-22")
+    assert result.exit_code == 0
+    assert result.output.startswith("Dry run, nothing written: 1 new card,")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "l.sqlite").exists()
+
+
+def test_batch_lists_files_unless_quiet(runner, tmp_path, write_orders):
+    path = write_orders([make_order()])
+    result = invoke(runner, "batch", str(path), "--out", str(tmp_path / "out"),
+                    "--ledger", str(tmp_path / "l.sqlite"), "--date", "2026-11-22")
+    assert f"wrote {tmp_path / 'out' / 'cards.pdf'}" in result.output
+    assert f"wrote {tmp_path / 'out' / 'manifest.csv'}" in result.output
+
+
+def test_check_reports_rows_and_exits_1(runner, tmp_path, write_orders):
+    """Verify `check` prints file:row:column: problem — remedy, writes nothing, exits 1."""
+    path = write_orders([make_order(), make_order(order_id="2", postal_code="", city="")])
+    result = runner.invoke(main, ["check", str(path), "--ledger", str(tmp_path / "l.sqlite"),
+                                  "--date", "2026-11-22"])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == f"{path}: recognised as canonical"
+    assert any(line.startswith(f"{path}:row 3:") and line.endswith("[error]") for line in lines)
+    assert lines[-1].startswith("1 order/contacts found; 1 new card")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.csv"]
+
+
+def test_check_clean_file_exits_0(runner, tmp_path, write_orders):
+    path = write_orders([make_order()])
+    result = runner.invoke(main, ["check", str(path), "--ledger", str(tmp_path / "l.sqlite")])
+    assert result.exit_code == 0, result.output
+
+
+def test_missing_input_is_a_usage_error(runner, tmp_path):
+    result = runner.invoke(main, ["batch", str(tmp_path / "nope.csv"), "--out", "x"])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_notecards_error_is_one_line_and_exit_1(runner, tmp_path, write_orders):
+    """Verify library errors become `Error: <sentence>` with exit status 1, no traceback."""
+    path = write_orders([make_order()])
+    result = runner.invoke(main, ["batch", str(path), "--out", str(tmp_path / "o"),
+                                  "--card-format", "a9-folded"])
+    assert result.exit_code == 1
+    assert result.output == (
+        'Error: "a9-folded" is not a card format. Choose one of: a2-folded, a6-folded, '
+        "a7-folded, iso-a6-folded, iso-a5-folded, a2-flat, a6-flat, a7-flat, iso-a6-flat, "
+        "postcard-4x6.\n")
+
+
+def test_init_writes_a_working_shop_and_never_overwrites(runner, tmp_path):
+    """Verify `init` writes config, orders and templates, runs as is, and refuses to clobber."""
+    shop = tmp_path / "shop"
+    result = invoke(runner, "init", str(shop))
+    assert result.exit_code == 0
+    assert (shop / "notecards.toml").is_file() and (shop / "orders.csv").is_file()
+    assert (shop / "templates" / "thank-you" / "occasion.toml").is_file()
+    batch = invoke(runner, "batch", "orders.csv", "--out", "out", "--date", "2026-11-22",
+                   "--quiet", cwd=shop)
+    assert batch.exit_code == 0, batch.output
+    assert "defaults used" not in batch.output
+    assert (shop / "notecards-ledger.sqlite").is_file()
+    assert (shop / "out" / "cards.pdf").is_file()
+    before = (shop / "notecards.toml").read_text()
+    again = runner.invoke(main, ["init", str(shop)])
+    assert again.exit_code == 1
+    assert "never overwrites" in again.output
+    assert (shop / "notecards.toml").read_text() == before
+
+
+def test_shop_templates_are_used(runner, tmp_path):
+    """Verify an edited template in the shop folder changes the cards (no code change)."""
+    shop = tmp_path / "shop"
+    invoke(runner, "init", str(shop))
+    (shop / "templates" / "thank-you" / "messages" / "01-warm.j2").write_text(
+        "Dear {{ first_name }},\n\nCustom words from the shop.\n", encoding="utf-8")
+    for name in ("02-personal.j2", "03-short.j2"):
+        (shop / "templates" / "thank-you" / "messages" / name).unlink()
+    invoke(runner, "batch", "orders.csv", "--out", "out", "--date", "2026-11-22", "--quiet",
+           cwd=shop)
+    manifest = (shop / "out" / "manifest.csv").read_text(encoding="utf-8-sig")
+    assert "thank-you/messages/01-warm.j2" in manifest
+
+
+def test_suppress_commands(runner, tmp_path, write_orders):
+    ledger = str(tmp_path / "l.sqlite")
+    added = invoke(runner, "suppress", "add", "--email", "Ada@Example.com", "--ledger", ledger)
+    assert added.output == "suppressed email:ada@example.com\n"
+    listed = invoke(runner, "suppress", "list", "--ledger", ledger)
+    assert listed.output.splitlines()[-1] == "1 suppressed"
+    path = write_orders([make_order()])
+    result = invoke(runner, "batch", str(path), "--out", str(tmp_path / "o"), "--ledger", ledger,
+                    "--quiet")
+    assert result.output.startswith("0 new cards, 0 already issued — 1 rows read: 0 carded, "
+                                    "1 skipped")
+    removed = invoke(runner, "suppress", "remove", "--email", "ada@example.com", "--ledger",
+                     ledger)
+    assert removed.output == "removed email:ada@example.com\n"
+
+
+def test_formats_lists_known_inputs(runner):
+    result = invoke(runner, "formats")
+    assert "canonical" in result.output and "shopify-orders" in result.output

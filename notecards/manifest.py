@@ -12,6 +12,7 @@ MANIFEST_COLUMNS = (
     "card_number", "order_id", "recipient", "occasion", "template", "variant",
     "cards_pdf_pages", "envelope_page", "cards_file", "envelopes_file", "reprint",
     "email", "city", "postal_code", "country", "items", "recipient_note", "card_key", "source",
+    "print_position",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

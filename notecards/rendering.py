@@ -21,6 +21,7 @@ from .cardlayout import card_geometry
 from .drawing.cards import draw_cards
 from .drawing.envelopes import draw_envelopes
 from .fonts import register_bundled_fonts
+from .handoff import CardPlace, write_handoff
 from .layout import layout_card, layout_envelope_for
 from .ledger import IssuedCard, open_ledger
 from .manifest import MANIFEST_COLUMNS, write_rejects, write_rows
@@ -49,6 +50,8 @@ class BatchResult:
     card_pages: int
     envelope_pages: int
     recorded: bool
+    findings: tuple[str, ...] = ()
+    """Preflight findings on the batch's own files (see handoff.write_handoff)."""
 
 
 def render_batch(plan: BatchPlan, out_dir: str | os.PathLike[str], *,
@@ -74,10 +77,12 @@ def render_batch(plan: BatchPlan, out_dir: str | os.PathLike[str], *,
     try:
         register_bundled_fonts()
         card_pages = envelope_pages = 0
+        findings: tuple[str, ...] = ()
         if plan.jobs:
-            card_pages, envelope_pages = _draw(plan, staging / CARDS_PDF,
-                                               staging / ENVELOPES_PDF, progress)
-            _write_manifest(plan, staging / MANIFEST_CSV)
+            handoff = write_handoff(plan, staging, progress)
+            card_pages, envelope_pages = handoff.card_pages, handoff.envelope_pages
+            findings = handoff.findings
+            _write_manifest(plan, staging / MANIFEST_CSV, handoff.places)
             for extra in extras:
                 extra(plan, staging)
         if plan.rejects:
@@ -106,7 +111,7 @@ def render_batch(plan: BatchPlan, out_dir: str | os.PathLike[str], *,
                                     str(out.resolve()), (_issued(job) for job in plan.jobs))
         recorded = True
     return BatchResult(plan.batch_id, out, tuple(files), len(plan.jobs), card_pages,
-                       envelope_pages, recorded)
+                       envelope_pages, recorded, findings)
 
 
 def render_pdfs(plan: BatchPlan, progress: Progress | None = None) -> tuple[bytes, bytes]:
@@ -138,20 +143,18 @@ def _draw(plan: BatchPlan, cards_target: Path | IO[bytes], envelopes_target: Pat
     return card_pages, envelope_pages
 
 
-def _write_manifest(plan: BatchPlan, path: Path) -> None:
-    pages = plan.settings.card.pages_per_card
-
-    def row(job: CardJob) -> list[object]:
+def _write_manifest(plan: BatchPlan, path: Path, places: Sequence[CardPlace]) -> None:
+    def row(job: CardJob, place: CardPlace) -> list[object]:
         order = job.order
-        first = (job.card_number - 1) * pages + 1
         return [job.card_number, order.order_id, order.display_name, job.occasion.slug,
-                job.template, job.message.variant, f"{first}-{first + pages - 1}",
-                job.card_number, CARDS_PDF, ENVELOPES_PDF, "yes" if job.is_reprint else "",
+                job.template, job.message.variant, place.cards_pages, place.envelope_page,
+                place.cards_file, place.envelope_file, "yes" if job.is_reprint else "",
                 order.email, order.address.city, order.address.postal_code,
                 order.address.country, "; ".join(order.items), order.recipient_note,
-                job.card_key, order.source.describe()]
+                job.card_key, order.source.describe(), place.position]
 
-    write_rows(path, MANIFEST_COLUMNS, (row(job) for job in plan.jobs))
+    write_rows(path, MANIFEST_COLUMNS, (row(job, place)
+                                        for job, place in zip(plan.jobs, places, strict=True)))
 
 
 def _issued(job: CardJob) -> IssuedCard:

@@ -78,7 +78,7 @@ def test_crash_mid_batch_leaves_no_trace(tmp_path, write_orders, monkeypatch):
     def explode(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("notecards.rendering.draw_envelopes", explode)
+    monkeypatch.setattr("notecards.handoff.draw_envelopes", explode)  # batch files: handoff.py
     with pytest.raises(OSError):
         render_batch(plan, tmp_path / "out")
     assert list((tmp_path / "out").iterdir()) == []

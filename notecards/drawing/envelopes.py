@@ -22,11 +22,12 @@ LABEL_GREY = Color(0.62, 0.62, 0.62)
 
 def draw_envelopes(target: str | Path | IO[bytes], envelope: EnvelopeFormat,
                    layouts: Iterable[tuple[EnvelopeLayout, str]], *, shop_name: str,
-                   title: str, progress: Callable[[int], None] | None = None) -> int:
+                   title: str, progress: Callable[[int], None] | None = None,
+                   cmyk: bool = False) -> int:
     """Draw one page per (layout, label) into *target*; return the page count."""
     page = page_geometry(envelope.width_pt, envelope.height_pt, 0.0, False)
     canvas = make_canvas(target, page, title=title, author=shop_name,
-                         subject="Envelopes, in card order")
+                         subject="Envelopes, in card order", cmyk=cmyk)
     has_return_form = False
     pages = 0
     for layout, label in layouts:
@@ -42,7 +43,7 @@ def draw_envelopes(target: str | Path | IO[bytes], envelope: EnvelopeFormat,
         # barcode clear zone, so the envelope can be matched to its card when packing.
         canvas.setFillColor(LABEL_GREY)
         canvas.setFont("NotoSans", 5)
-        canvas.drawString(9, 9, label)
+        canvas.drawString(12, 12, label)  # 12 pt: clear of a 9 pt safe margin
         canvas.showPage()
         pages += 1
         if progress is not None:

@@ -16,11 +16,14 @@ from .config import Config, find_config, load_config
 from .errors import NotecardsError
 from .ledger import open_ledger
 from .loading import LoadOptions, list_formats, load_orders
-from .models import Problem, customer_key
+from .models import Problem, customer_key, summarise_problems
 from .pipeline import BatchPlan, make_settings, plan_batch
 from .plotter import PLOTTER_FORMATS, write_plotter_svgs
 from .proofs import write_batch_proofs, write_proofs
+from .preflight import preflight_pdf
+from .production import make_production, preflight_spec, write_calibration_sheet
 from .rendering import Extra, render_batch
+from .share import share_image
 
 
 class NotecardsGroup(click.Group):
@@ -74,6 +77,41 @@ card_options = [
 ]
 
 
+_PRINT_OPTIONS = {
+    "cmyk": click.option("--cmyk/--rgb", "cmyk", default=None,
+                         help="Write every colour as CMYK (for shops that ask for it)."),
+    "imposition": click.option("--imposition", metavar="PAPER", help="Lay cards n-up on "
+                               "letter, a4, tabloid, a3 or sra3 sheets, backs mirrored for duplex."),
+    "flip": click.option("--duplex", "flip", type=click.Choice(["long-edge", "short-edge"]),
+                         help="How the printer turns imposed sheets (default long-edge)."),
+    "split": click.option("--split", type=click.IntRange(min=0), metavar="N",
+                          help="At most N cards per file: cards-001.pdf, cards-002.pdf …"),
+    "labels": click.option("--labels", metavar="SHEET", help="Address labels instead of "
+                           "envelopes: avery-5160, avery-8160 or avery-l7160."),
+    "calibration_path": click.option("--calibration", "calibration_path", type=click.Path(
+        exists=True, dir_okay=False, path_type=Path), help="Printer calibration profile "
+        "(TOML; print `notecards calibration` to measure one)."),
+    "envelope_font": click.option("--envelope-font", type=click.Choice(["sans", "hand"]),
+                                  help="Address font: sans (legible, default) or hand."),
+    "preflight": click.option("--preflight/--no-preflight", default=None,
+                              help="Check the written PDFs as a print shop would (default on)."),
+}
+
+
+def _print_options(func: Any) -> Any:
+    """Add the print-production options; the command receives them as ``print_options``."""
+    names = tuple(_PRINT_OPTIONS)
+
+    def wrapper(**kwargs: Any) -> Any:
+        kwargs["print_options"] = {name: kwargs.pop(name) for name in names}
+        return func(**kwargs)
+
+    wrapper.__name__, wrapper.__doc__ = func.__name__, func.__doc__
+    for option in reversed(list(_PRINT_OPTIONS.values())):
+        wrapper = option(wrapper)
+    return wrapper
+
+
 def _apply(options: Sequence[Callable[[Any], Any]]) -> Callable[[Any], Any]:
     def decorate(func: Any) -> Any:
         for option in reversed(options):
@@ -108,6 +146,8 @@ def _run_batch(plan: BatchPlan, out_dir: Path, *, dry_run: bool, quiet: bool,
     if not quiet:
         for path in result.files:
             click.echo(f"wrote {path}")
+    for finding in result.findings:  # the batch preflights its own files
+        click.echo(f"preflight {finding}", err=True)
     note = "" if not config.is_default else " (no notecards.toml found: defaults used)"
     click.echo(f"{plan.summary()}{note}")
 
@@ -131,17 +171,19 @@ def _run_batch(plan: BatchPlan, out_dir: Path, *, dry_run: bool, quiet: bool,
 @click.option("--plotter", "plotter_format", type=click.Choice(PLOTTER_FORMATS),
               help="Also write plotter/card-0001.svg …: the message as single-stroke pen paths.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no file list.")
+@_print_options
 def batch(inputs: tuple[Path, ...], out_dir: Path, config_path: Path | None,
           ledger_path: Path | None, sheet: str | None, format_name: str | None,
           card_format: str | None, envelope: str | None, bleed: str | None,
           crop_marks: bool | None, templates_dir: Path | None, batch_date: str | None,
           dry_run: bool, reprint: tuple[str, ...], limit: int | None, proofs: bool,
-          plotter_format: str | None, quiet: bool) -> None:
-    """Make today's cards: cards.pdf, envelopes.pdf and manifest.csv in --out."""
+          plotter_format: str | None, quiet: bool, print_options: dict[str, Any]) -> None:
+    """Make today's cards: cards.pdf, envelopes.pdf, manifest.csv and job.txt in --out."""
     config = _config(config_path)
     settings = make_settings(config, card=card_format, envelope=envelope, bleed=bleed,
                              crop_marks=crop_marks, templates_dir=templates_dir,
-                             ledger_path=ledger_path)
+                             ledger_path=ledger_path,
+                             production=make_production(config, **print_options))
     plan = plan_batch(list(inputs), settings, today=_today(batch_date), sheet=sheet,
                       format_name=format_name, reprint=reprint, limit=limit)
     extras: list[Extra] = [write_batch_proofs] if proofs else []
@@ -182,6 +224,20 @@ def preview(inputs: tuple[Path, ...], out_dir: Path, limit: int, config_path: Pa
 
 
 @main.command()
+@click.argument("batch_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("card")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False,
+              path_type=Path), help="PNG file to write, e.g. share.png.")
+def share(batch_dir: Path, card: str, out_path: Path) -> None:
+    """Write a square 1080×1080 image of a card's inside to post, personal data hidden.
+
+    CARD is the order id or the card number (see the batch's manifest.csv).
+    """
+    share_image(batch_dir, card).save(out_path)
+    click.echo(f"wrote {out_path}")
+
+
+@main.command()
 @click.option("--out", "out_dir", default="demo", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder for the demo.")
 @click.option("--date", "batch_date", default="2026-11-22", show_default=True,
@@ -216,8 +272,8 @@ def check(inputs: tuple[Path, ...], config_path: Path | None, ledger_path: Path 
         click.echo(f"{path}: recognised as {name}")
     settings = make_settings(config, ledger_path=ledger_path)
     plan = plan_batch(loaded, settings, today=_today(batch_date))
-    for problem in plan.problems:
-        click.echo(f"{problem} [{problem.severity.value}]")
+    for line in summarise_problems(plan.problems):
+        click.echo(line)
     # Rows the loader rejected are among the problems above; these came from the rules.
     for reject in plan.rejects[len(loaded.rejects):]:
         where = f"{reject.source}:{reject.sheet + ':' if reject.sheet else ''}row {reject.row}"
@@ -323,3 +379,42 @@ def void(batch_id: str, config_path: Path | None, ledger_path: Path | None) -> N
         count = ledger.void_batch(batch_id,
                                   datetime.now(timezone.utc).isoformat(timespec="seconds"))
     click.echo(f"voided {batch_id}: its {count} cards will be issued again")
+
+
+@main.command("preflight")
+@click.argument("pdf_path", metavar="FILE.pdf", type=click.Path(exists=True, dir_okay=False,
+                path_type=Path))
+@click.option("--card-format", help="Check against this card format (default: notecards.toml's).")
+@click.option("--envelope", help="Check as an envelope of this format instead of a card.")
+@click.option("--bleed", help="Expected bleed, e.g. 0.125in, 3mm or 0 (default: config).")
+@click.option("--cmyk", is_flag=True, help="Also require every colour to be CMYK.")
+@click.option("--any-size", is_flag=True, help="Skip the page-size check (e.g. imposed sheets).")
+@config_option
+def preflight_command(pdf_path: Path, card_format: str | None, envelope: str | None,
+                      bleed: str | None, cmyk: bool, any_size: bool,
+                      config_path: Path | None) -> None:
+    """Check a PDF as a print shop would: size, boxes, fonts, safe zone, images. Exit 1 on errors."""
+    config = _config(config_path)
+    spec = None if any_size else preflight_spec(config, card=card_format, envelope=envelope,
+                                                bleed=bleed, cmyk=cmyk)
+    findings = preflight_pdf(pdf_path, spec)
+    for finding in findings:
+        click.echo(str(finding))
+    errors = sum(1 for f in findings if f.severity == "error")
+    click.echo(f"{pdf_path}: {errors} error(s), {len(findings) - errors} warning(s)"
+               + (f" against {spec.label}" if spec is not None and spec.label else ""))
+    if errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--paper", default="letter", show_default=True,
+              type=click.Choice(["letter", "a4"]), help="Paper the printer is loaded with.")
+@click.option("--out", "out_path", default="calibration.pdf", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="PDF file to write.")
+def calibration(paper: str, out_path: Path) -> None:
+    """Write a printer calibration sheet: print it, measure it, write calibration.toml."""
+    write_calibration_sheet(out_path, paper)
+    click.echo(f"wrote {out_path}")
+    click.echo("Print it at 100 % (double-sided), measure targets A and B and the scale bars, "
+               "then pass --calibration calibration.toml to `notecards batch`.")

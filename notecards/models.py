@@ -177,3 +177,26 @@ class Reject:
     reason: str
     cells: tuple[tuple[str, str], ...]
     sheet: str | None = None
+
+
+def summarise_problems(problems: tuple[Problem, ...] | list[Problem],
+                       limit: int = 5) -> list[str]:
+    """Return one line per problem, folding repeats of the same warning after *limit* rows.
+
+    A 10,000-row export typed in capitals would otherwise print 10,000 "name re-cased" lines;
+    errors are never folded (each one is a row that gets no card).
+    """
+    lines: list[str] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for problem in problems:
+        key = (problem.source, problem.column, problem.message)
+        count = seen.get(key, 0) + 1
+        seen[key] = count
+        if problem.severity is Severity.ERROR or count <= limit:
+            lines.append(f"{problem} [{problem.severity.value}]")
+    for (source, column, message), count in seen.items():
+        if count > limit and any(p.severity is Severity.WARNING and p.message == message
+                                 for p in problems):
+            lines.append(f"{source}:{column}: {message} — and {count - limit} more rows like "
+                         "this [warning]")
+    return lines

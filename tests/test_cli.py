@@ -163,3 +163,14 @@ def test_suppress_commands(runner, tmp_path, write_orders):
 def test_formats_lists_known_inputs(runner):
     result = invoke(runner, "formats")
     assert "canonical" in result.output and "shopify-orders" in result.output
+
+
+def test_check_folds_repeated_warnings(runner, tmp_path, write_orders):
+    """Verify a warning repeated on many rows is shown a few times and then counted."""
+    rows = [make_order(order_id=str(n), first_name="ADA", last_name="WHITFIELD",
+                       email=f"a{n}@example.com") for n in range(12)]
+    result = runner.invoke(main, ["check", str(write_orders(rows)), "--ledger",
+                                  str(tmp_path / "l.sqlite")])
+    lines = result.output.splitlines()
+    folded = [line for line in lines if "more rows like this" in line]
+    assert len(lines) < 12 and folded, result.output

@@ -189,14 +189,15 @@ def summarise_problems(problems: tuple[Problem, ...] | list[Problem],
     lines: list[str] = []
     seen: dict[tuple[str, str, str], int] = {}
     for problem in problems:
-        key = (problem.source, problem.column, problem.message)
+        # The hint names the kind of problem; the message often quotes the row's own value.
+        key = (problem.source, problem.column, problem.hint or problem.message)
         count = seen.get(key, 0) + 1
         seen[key] = count
         if problem.severity is Severity.ERROR or count <= limit:
             lines.append(f"{problem} [{problem.severity.value}]")
-    for (source, column, message), count in seen.items():
-        if count > limit and any(p.severity is Severity.WARNING and p.message == message
-                                 for p in problems):
-            lines.append(f"{source}:{column}: {message} — and {count - limit} more rows like "
-                         "this [warning]")
+    for (source, column, kind), count in seen.items():
+        if count > limit and any(p.severity is Severity.WARNING
+                                 and kind in (p.hint, p.message) for p in problems):
+            lines.append(f"{source}:{column}: … and {count - limit} more rows like this "
+                         f"({kind}) [warning]")
     return lines

@@ -8,15 +8,24 @@ The defaults reproduce the plain hand-off (one card per page pair, RGB, ``cards.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .addresses import machinability_warning
-from .catalogue import PAPER_SIZES, CardFormat, EnvelopeFormat, PaperSize, parse_length_pt
+from .catalogue import (
+    PAPER_SIZES,
+    CardFormat,
+    EnvelopeFormat,
+    PaperSize,
+    card_format,
+    envelope_format,
+    parse_length_pt,
+)
 from .config import Config
 from .errors import ConfigError
 from .labels import LABEL_SHEETS, LabelSheet
 from .models import Problem, Severity
+from .preflight import PreflightSpec, spec_for_card, spec_for_envelope
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -187,3 +196,33 @@ def production_problems(card: CardFormat, envelope: EnvelopeFormat | None,
                                 "read and may be delivered later",
                                 "Use the default legible font unless the look matters more."))
     return problems
+
+
+def preflight_spec(config: Config, *, card: str | None = None, envelope: str | None = None,
+                   bleed: str | None = None, cmyk: bool = False) -> PreflightSpec:
+    """Return what `notecards preflight` checks a file against: a card, or an envelope.
+
+    Raises:
+        ConfigError: an unknown card or envelope format, or a bad bleed.
+    """
+    if envelope:
+        spec = spec_for_envelope(envelope_format(envelope))
+    else:
+        spec = spec_for_card(card_format(card or config.card_format),
+                             parse_length_pt(bleed or config.bleed))
+    return replace(spec, require_cmyk=cmyk)
+
+
+def write_calibration_sheet(path: str | Path, paper: str = "letter") -> int:
+    """Write the printer calibration sheet for *paper* to *path*; return its page count.
+
+    Raises:
+        ConfigError: an unknown paper.
+    """
+    from .drawing.calibration import draw_calibration_sheet
+    from .fonts import register_bundled_fonts
+
+    if paper not in PAPER_SIZES:
+        raise ConfigError(f'"{paper}" is not a paper. Choose one of: {", ".join(PAPER_SIZES)}.')
+    register_bundled_fonts()
+    return draw_calibration_sheet(Path(path), PAPER_SIZES[paper])

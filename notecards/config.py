@@ -164,8 +164,13 @@ def _resolve_paths(config: Config, base: Path) -> Config:
     ledger = Path(config.ledger_path)
     templates = Path(config.templates_dir) if config.templates_dir else None
     calibration = Path(config.calibration_path) if config.calibration_path else None
+    signers = {name: {**entry, "image": str(base / entry["image"])}
+               if isinstance(entry, dict) and entry.get("image")
+               and not Path(str(entry["image"])).is_absolute() else entry
+               for name, entry in config.signers.items()}
     return replace(
         config,
+        signers=signers,
         calibration_path=str(calibration if calibration is None or calibration.is_absolute()
                              else base / calibration) if calibration else "",
         ledger_path=str(ledger if ledger.is_absolute() else base / ledger),

@@ -21,6 +21,11 @@ return_address = ["12 Mill Street", "Portland, ME 04101"]
 home_country = "US"           # decides what is domestic mail (no country line)
 signer = "Maya"               # signs every card unless a row's signer column says otherwise
 
+# How each signer signs: a handwriting style (signature, casual, neat, script) or an image.
+[signers.Maya]
+style = "signature"
+# image = "maya-signature.png"   # a PNG with a transparent background, beside this file
+
 [cards]
 format = "a2-folded"          # see `notecards batch --help` for the others
 # envelope = "a2"             # default: the card format's own envelope

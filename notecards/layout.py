@@ -82,6 +82,12 @@ def layout_card(job: CardJob, settings: BatchSettings,
         address = layout_postcard_address(geometry.page.trim, return_lines,
                                           recipient_lines(job, settings), measure=measure,
                                           font_for=_address_fonts(job, settings).font_for)
+    qr_area = None
+    if job.qr_url and not settings.card.folded and not settings.card.is_postcard:
+        # A flat card has one message side: the code takes the lower-right corner and the
+        # writing keeps left of it, so neither the code nor its caption touch the message.
+        qr_area = _flat_qr_box(geometry.safe(panel), job.occasion.qr_caption)
+        panel = Box(panel.x_pt, panel.y_pt, qr_area.x_pt - panel.x_pt - 6, panel.height_pt)
     max_size = round(panel.width_pt * 0.062, 1)
     excursion = max_excursion_pt(hand, max_size, extra_fonts=(FALLBACK_FONT,))
     areas = message_areas(panel, excursion_pt=excursion)
@@ -99,11 +105,10 @@ def layout_card(job: CardJob, settings: BatchSettings,
                         max(areas.signature.y_pt, signature_top - sig_height),
                         areas.signature.width_pt * 0.94, sig_height)
     qr = None
-    qr_area = None
     if job.qr_url and not settings.card.is_postcard:  # a postcard has no room for a code
         qr = qr_matrix(job.qr_url)
-        qr_panel = geometry.inside_left or geometry.front
-        qr_area = qr_box(geometry.safe(qr_panel))
+        if qr_area is None:
+            qr_area = qr_box(geometry.safe(geometry.inside_left or geometry.front))
     order = job.order
     label = f"№ {job.card_number}" + (f" · {order.order_id}" if order.order_id else "")
     return CardContent(job.card_number, job.seed, job.occasion.slug, job.occasion.front, block,
@@ -138,6 +143,14 @@ def layout_envelope_for(job: CardJob, settings: BatchSettings,
     return layout_envelope(envelope or settings.envelope, _return_lines(settings),
                            recipient_lines(job, settings), measure=measure,
                            font_for=_address_fonts(job, settings).font_for)
+
+
+def _flat_qr_box(safe: Box, caption: str, size_pt: float = 0.7 * 72) -> Box:
+    """Return the QR box in the lower-right of a flat card's safe area, caption included."""
+    caption_pt = measure(caption, "NotoSerif-Italic", 8) if caption else 0.0
+    overhang = max(0.0, (caption_pt - size_pt) / 2)
+    bottom = safe.y_pt + (16 if caption else 0) + 8  # clear of the card-number label
+    return Box(safe.right_pt - size_pt - overhang - 1.5, bottom, size_pt, size_pt)
 
 
 def _return_lines(settings: BatchSettings) -> tuple[str, ...]:

@@ -20,7 +20,10 @@ from .errors import (
 from .loading import LoadOptions, load_orders
 from .models import Address, Birthday, LoadResult, Order, Problem, Reject
 from .pipeline import BatchPlan, BatchSettings, CardJob, make_settings, plan_batch
-from .rendering import BatchResult, render_batch
+from .plotter import write_plotter_svgs
+from .proofs import write_batch_proofs, write_proofs
+from .rendering import BatchResult, render_batch, render_pdfs
+from .share import share_image
 
 __all__ = [
     "Address",
@@ -48,4 +51,9 @@ __all__ = [
     "make_settings",
     "plan_batch",
     "render_batch",
+    "render_pdfs",
+    "share_image",
+    "write_batch_proofs",
+    "write_plotter_svgs",
+    "write_proofs",
 ]

@@ -154,3 +154,16 @@ def test_cli_batch_plotter_svg(runner, tmp_path: Path):
     bad = runner.invoke(main, ["batch", str(sample_orders_path()), "--out",
                                str(tmp_path / "x"), "--plotter", "hpgl"])
     assert bad.exit_code == 2
+
+
+def test_plotter_crash_leaves_nothing_half_written(plan, tmp_path: Path):
+    """Verify a failure after the SVGs are staged leaves no PDFs and no plotter folder."""
+    from notecards.rendering import render_batch
+
+    def boom(plan, folder: Path) -> None:
+        assert (folder / "plotter" / "card-0001.svg").exists()
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        render_batch(plan, tmp_path / "out", record=False, extras=[write_plotter_svgs, boom])
+    assert list((tmp_path / "out").iterdir()) == []

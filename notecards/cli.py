@@ -15,9 +15,9 @@ from . import workspace
 from .config import Config, find_config, load_config
 from .errors import NotecardsError
 from .ledger import open_ledger
-from .loading import LoadOptions, list_formats, load_orders
+from .loading import list_formats
 from .models import Problem, customer_key, summarise_problems
-from .pipeline import BatchPlan, make_settings, plan_batch
+from .pipeline import BatchPlan, load_inputs, make_settings, plan_batch
 from .plotter import PLOTTER_FORMATS, write_plotter_svgs
 from .proofs import write_batch_proofs, write_proofs
 from .preflight import preflight_pdf
@@ -184,8 +184,10 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, config_path: Path | None,
                              crop_marks=crop_marks, templates_dir=templates_dir,
                              ledger_path=ledger_path,
                              production=make_production(config, **print_options))
-    plan = plan_batch(list(inputs), settings, today=_today(batch_date), sheet=sheet,
-                      format_name=format_name, reprint=reprint, limit=limit)
+    loaded = load_inputs(list(inputs), settings, sheet=sheet, format_name=format_name)
+    with _progress(len(loaded.orders), quiet, "Planning cards   ") as progress:
+        plan = plan_batch(loaded, settings, today=_today(batch_date), reprint=reprint,
+                          limit=limit, progress=progress)
     extras: list[Extra] = [write_batch_proofs] if proofs else []
     if plotter_format == "svg":
         extras.append(write_plotter_svgs)
@@ -264,13 +266,10 @@ def check(inputs: tuple[Path, ...], config_path: Path | None, ledger_path: Path 
           sheet: str | None, format_name: str | None, batch_date: str | None) -> None:
     """Report every problem in the input files; write nothing. Exit 1 if there are any."""
     config = _config(config_path)
-    loaded = load_orders(list(inputs), LoadOptions(
-        home_country=config.home_country, sheet=sheet, format_name=format_name,
-        date_order=config.date_order, gift_card_to=config.gift_card_to,
-        gift_address=config.gift_address, mappings=config.formats))
+    settings = make_settings(config, ledger_path=ledger_path)
+    loaded = load_inputs(list(inputs), settings, sheet=sheet, format_name=format_name)
     for path, name in zip(inputs, loaded.formats):
         click.echo(f"{path}: recognised as {name}")
-    settings = make_settings(config, ledger_path=ledger_path)
     plan = plan_batch(loaded, settings, today=_today(batch_date))
     for line in summarise_problems(plan.problems):
         click.echo(line)

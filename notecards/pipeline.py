@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from os import PathLike
@@ -168,9 +168,25 @@ class _Planner:
     last_variant: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
+def load_inputs(paths: Sequence[str | PathLike[str]], settings: BatchSettings, *,
+                sheet: str | None = None, format_name: str | None = None) -> LoadResult:
+    """Return the orders of *paths*, read with the choices in *settings*' config.
+
+    Raises:
+        InputError: a file cannot be read.
+        ConfigError: an input choice in the config is not valid.
+    """
+    config = settings.config
+    return load_orders(list(paths), LoadOptions(
+        home_country=config.home_country, sheet=sheet, format_name=format_name,
+        date_order=config.date_order, gift_card_to=config.gift_card_to,
+        gift_address=config.gift_address, mappings=config.formats))
+
+
 def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: BatchSettings, *,
                today: date, sheet: str | None = None, format_name: str | None = None,
-               reprint: Sequence[str] = (), limit: int | None = None) -> BatchPlan:
+               reprint: Sequence[str] = (), limit: int | None = None,
+               progress: Callable[[int], None] | None = None) -> BatchPlan:
     """Return the plan for a batch on *today*: cards, skips and rejects. Writes nothing.
 
     >>> plan = plan_batch(["orders.csv"], make_settings(), today=date(2026, 11, 22))  # doctest: +SKIP
@@ -183,13 +199,8 @@ def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: Bat
         ConfigError: a setting is unusable.
     """
     config = settings.config
-    if isinstance(inputs, LoadResult):
-        loaded = inputs
-    else:
-        loaded = load_orders(list(inputs), LoadOptions(
-            home_country=config.home_country, sheet=sheet, format_name=format_name,
-            date_order=config.date_order, gift_card_to=config.gift_card_to,
-            gift_address=config.gift_address, mappings=config.formats))
+    loaded = (inputs if isinstance(inputs, LoadResult)
+              else load_inputs(inputs, settings, sheet=sheet, format_name=format_name))
     occasions = read_occasions(settings.templates_dir, config.occasions)
     env = make_environment(settings.templates_dir)
     with open_ledger(settings.ledger_path, create=False) as ledger:
@@ -208,6 +219,8 @@ def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: Bat
     suppress: list[tuple[str, str]] = []
     already = 0
     for order in loaded.orders:
+        if progress is not None:
+            progress(1)
         if reprint and order.order_id not in state.reprint:
             skipped.append(Skipped(order, "not asked to reprint"))
             continue

@@ -155,12 +155,11 @@ def parse_length_pt(text: str) -> float:
     8.504
     """
     value = text.strip().lower().replace(" ", "")
-    for suffix, factor in (("mm", mm), ("cm", 10 * mm), ("in", inch), ('"', inch), ("pt", 1.0)):
-        if value.endswith(suffix):
-            number = value[: -len(suffix)]
-            break
-    else:
-        number, factor = value, (1.0 if value in ("0", "0.0") else -1.0)
+    units = {"mm": mm, "cm": 10 * mm, "in": inch, '"': inch, "pt": 1.0}
+    suffix = next((unit for unit in units if value.endswith(unit)), "")
+    number = value[: -len(suffix)] if suffix else value
+    # A bare number is only accepted for zero: "3" could mean mm or inches.
+    factor = units[suffix] if suffix else (1.0 if value in ("0", "0.0") else -1.0)
     try:
         amount = float(number)
     except ValueError:

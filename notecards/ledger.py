@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import LedgerError
 from .messages import History
@@ -163,7 +164,8 @@ class Ledger:
         rows = self._query(
             "SELECT card_key, order_id, customer_key, occasion, template, variant, recipient, "
             "card_number, is_reprint FROM cards WHERE order_id = ? ORDER BY rowid", (order_id,))
-        return [IssuedCard(*row[:8], is_reprint=bool(row[8])) for row in rows]
+        return [IssuedCard(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
+                           is_reprint=bool(row[8])) for row in rows]
 
     def suppress(self, key: str, label: str, reason: str, added_on: str) -> None:
         """Add a person to the suppression list (idempotent)."""
@@ -183,7 +185,7 @@ class Ledger:
                 for row in self._query("SELECT key, label, reason, added_on FROM suppressions "
                                        "ORDER BY added_on, key")}
 
-    def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         try:
             return list(self._db.execute(sql, params))
         except sqlite3.Error as err:

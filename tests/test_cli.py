@@ -1,4 +1,4 @@
-"""The command line: exit codes, exact messages, init, check, batch, demo and the ledger commands."""
+"""The command line: exit codes, exact messages, init, check, batch, demo, ledger commands."""
 
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ def balloons(canvas: Canvas, accent: str) -> None:
     """Draw three balloons on curling strings, with a little confetti."""
     specs = ((34, 62, 15, 0.0), (56, 72, 17, 0.35), (72, 56, 14, 0.6))
     canvas.setLineWidth(0.7)
-    for cx, cy, radius, tint in specs:
+    for cx, cy, radius, _tint in specs:
         canvas.setStrokeColor(hex_color(accent, tint=0.3))
         string = canvas.beginPath()
         string.moveTo(cx, cy - radius * 1.18)

@@ -23,6 +23,7 @@ from itertools import product
 from reportlab.lib.units import inch
 
 from .catalogue import PaperSize
+from .errors import ConfigError
 from .geometry import Box
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -112,6 +113,9 @@ def layout_sheet(paper: PaperSize, trim: Box, bleed_pt: float, *, crop_marks: bo
     butt-cut, sharing cut lines); room for crop marks (when asked); a portrait sheet; cards
     not turned. A grid is centred on the sheet.
 
+    Raises:
+        ConfigError: not even one card fits on *paper*.
+
     >>> from .catalogue import PAPER_SIZES
     >>> layout = layout_sheet(PAPER_SIZES["letter"], Box(9, 9, 612, 396), 9, crop_marks=False)
     >>> layout.per_sheet, layout.bleed_pt
@@ -135,8 +139,9 @@ def layout_sheet(paper: PaperSize, trim: Box, bleed_pt: float, *, crop_marks: bo
             best = (score, _grid(paper, width, height, cols, rows, rotated, bleed, trim, flip,
                                  fold))
     if best is None:
-        raise ValueError(f"a {trim.width_pt:.0f} × {trim.height_pt:.0f} pt card does not fit "
-                         f"on {paper.name}")
+        raise ConfigError(f"A {trim.width_pt / inch:.2f} × {trim.height_pt / inch:.2f} in "
+                          f"card sheet does not fit on {paper.name} paper. Choose a larger "
+                          "--imposition paper (tabloid, a3, sra3).")
     return best[1]
 
 

@@ -47,7 +47,7 @@ def draw_cards(target: str | Path | IO[bytes], geometry: CardGeometry,
         draw_crop_marks(canvas, geometry.page, folds)
         canvas.showPage()
         _ensure_caption_form(canvas, content, forms)
-        _draw_inside(canvas, geometry, content)
+        _draw_inside(canvas, geometry, content, cmyk=cmyk)
         if content.address is not None:
             draw_address_side(canvas, geometry.page.trim, content.address, content.label)
         elif geometry.back is None:
@@ -172,10 +172,12 @@ def _draw_label(canvas: Canvas, safe: Box, label: str) -> None:
     canvas.drawRightString(safe.right_pt, safe.y_pt + 2, label)  # descenders stay inside
 
 
-def _draw_inside(canvas: Canvas, geometry: CardGeometry, content: CardContent) -> None:
-    draw_block(canvas, content.message, content.hand, content.seed)
+def _draw_inside(canvas: Canvas, geometry: CardGeometry, content: CardContent, *,
+                 cmyk: bool = False) -> None:
+    # The hand writes its own colour operators (not through the canvas), so it is told.
+    draw_block(canvas, content.message, content.hand, content.seed, cmyk=cmyk)
     draw_signature(canvas, content.signer, content.signature_box, content.seed,
-                   ink=content.hand.ink)
+                   ink=content.hand.ink, cmyk=cmyk)
     if content.qr is not None and content.qr_box is not None:
         draw_qr(canvas, content.qr, content.qr_box)
         if content.qr_caption:

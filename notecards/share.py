@@ -148,7 +148,9 @@ def _furniture(page: pdfium.PdfPage) -> set[int]:
     found: set[int] = set()
     text_page = page.get_textpage()
     for i in range(text_page.count_chars()):
-        if pdfium_c.FPDFText_GetFontSize(text_page, i) < 6:  # the 5 pt packing label
+        if (not pdfium_c.FPDFText_IsGenerated(text_page, i)  # not a line break pdfium added
+                and chr(pdfium_c.FPDFText_GetUnicode(text_page, i)).strip()
+                and _size_pt(text_page, i) < 6):  # the 5 pt packing label
             found.add(_address(pdfium_c.FPDFText_GetTextObject(text_page, i)))
     text_page.close()
     objects = list(page.get_objects(max_depth=1))
@@ -166,6 +168,15 @@ def _furniture(page: pdfium.PdfPage) -> set[int]:
                 for q_left, q_bottom, q_right in codes):
             found.add(_address(obj.raw))
     return found
+
+
+def _size_pt(text_page: pdfium.PdfTextPage, index: int) -> float:
+    """Return the size a character is drawn at (font size times the text matrix's scale)."""
+    matrix = pdfium_c.FS_MATRIX()
+    size = float(pdfium_c.FPDFText_GetFontSize(text_page, index))
+    if pdfium_c.FPDFText_GetMatrix(text_page, index, ctypes.byref(matrix)):
+        size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+    return size
 
 
 def _remove_objects(page: pdfium.PdfPage, addresses: set[int]) -> None:
@@ -222,9 +233,9 @@ def _message_panel(page: pdfium.PdfPage, text_page: pdfium.PdfTextPage, chars: s
     inside (the message starts there), else the whole trimmed page."""
     left, bottom, right, top = page.get_trimbox()
     trim = Box(left, bottom, right - left, top - bottom)
-    # Only the handwriting (9 pt and up), should any small print remain.
+    # The label and the QR caption are gone by now: what is left is the handwriting.
     boxes = [text_page.get_charbox(i) for i, c in enumerate(chars)
-             if not c.isspace() and pdfium_c.FPDFText_GetFontSize(text_page, i) >= 9]
+             if not c.isspace() and _size_pt(text_page, i) >= 6]
     if not boxes:
         return trim
     mid_x, mid_y = trim.x_pt + trim.width_pt / 2, trim.y_pt + trim.height_pt / 2

@@ -69,10 +69,10 @@ def _read_alternates(font: FTFont) -> dict[int, tuple[int, ...]]:
         if not unicodedata.category(chr(code)).startswith("L") or base not in by_glyph:
             continue
         width = hmtx[base][0] or 1
-        alts = tuple(font.getGlyphID(a) for a in by_glyph[base]
+        gids = tuple(font.getGlyphID(a) for a in by_glyph[base]
                      if abs(hmtx[a][0] - width) / width <= _MAX_WIDTH_CHANGE)
-        if alts:
-            result[code] = alts
+        if gids:
+            result[code] = gids
     return result
 
 

@@ -168,6 +168,28 @@ def test_draw_block_alternates_alternate_in_caveat() -> None:
     assert "balloon" in drawn and "toffee" in drawn
 
 
+def test_draw_block_content_stays_compact(style: HandStyle) -> None:
+    """Verify the cost stays low (issue 5): a few bytes per glyph, no per-glyph operators."""
+    block = _block(style)
+    canvas = Canvas(io.BytesIO())
+    draw_block(canvas, block, style, "10042:thank_you")
+    content = canvas._code[-1]
+    glyphs = sum(len(line.text) for line in block.lines)
+    assert len(content) <= 20 * glyphs
+    assert content.count(" Tm ") <= glyphs / 4  # one matrix per few words
+    assert " Tz " not in content.replace("100 Tz", "")  # heights live in the matrices
+
+
+def test_draw_block_template_lines_vary_between_cards(style: HandStyle) -> None:
+    """Verify cards sharing a template still differ line by line, reprints never do."""
+    block = _block(style)
+    seeds = [f"order-{n}" for n in range(40)]
+    shapes = {id(plan.shape) for seed in seeds for plan in plan_block(block, style, seed)[1:2]}
+    origins = {plan_block(block, style, seed)[1].y_pt for seed in seeds}
+    assert len(shapes) >= 10 and len(origins) == len(seeds)
+    assert plan_block(block, style, "order-1") == plan_block(block, style, "order-1")
+
+
 def test_get_style_unknown_lists_known_names() -> None:
     """Verify the full error text for an unknown style."""
     with pytest.raises(ConfigError) as err:

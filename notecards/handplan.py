@@ -1,0 +1,332 @@
+"""Plan handwriting: where every glyph of a text block goes; pure and seeded by the card.
+
+A hand writes a line in *segments* of a few words, lifting and re-setting the pen between
+them: each segment has its own small tilt (about its middle) and letter height. Inside a
+segment the baseline steps up or down at every word, every few glyphs (``cluster_glyphs``)
+and at every repeated letter, so two identical letters side by side never sit alike, and
+each step nudges the spacing a little. Where the font has OpenType alternates, neighbouring
+letters also take different forms (see :mod:`notecards.alternates`).
+
+Every small amount comes from per-style tables read through a seeded window, so planning a
+line costs a handful of random numbers, and every amount is bounded so that no glyph moves
+further than :func:`max_excursion_pt` from where layout put it.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
+
+from reportlab.pdfbase.ttfonts import TTFontFace
+
+from .alternates import AlternatesTTFont
+from .geometry import SetLine, TextBlock
+from .handstyles import HandStyle, registered_ttfont
+
+#: Vertical extent that ``geometry.fit_paragraphs`` reserves per line (its defaults), in em.
+LAYOUT_ASCENT = 0.8
+LAYOUT_DESCENT = 0.25
+#: A segment's tilt is clamped so that no point of it moves more than the tilt of a word
+#: this many em long would move it.
+_TILT_REACH_EM = 2.0
+#: Entries in each table; a line reads a seeded window of it.
+TABLE = 1024
+#: Seeded variants of each line text's shape, and how many shapes a style keeps planned.
+SHAPE_VARIANTS = 32
+_SHAPE_CACHE = 20_000
+#: Letter heights come in steps of this fraction (few distinct text matrices to format).
+_SCALE_STEP = 0.005
+
+_WORD = re.compile(r"\S+")
+_DOUBLE = re.compile(r"(\S)(?=\1)")  # the first of two identical neighbours
+_PAIR = re.compile(r"(.)\1")
+
+
+@dataclass(frozen=True, slots=True)
+class RunPlan:
+    """One font run of a line: the code points to draw (alternate forms applied)."""
+
+    font: str
+    text: str
+    start: int  # index of the run's first glyph in the line
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentPlan:
+    """A few words written in one pen movement: one text matrix, in the line's own frame."""
+
+    start: int  # glyph index in the line (a word start, or 0)
+    step: int  # index in the line's ``steps`` of that glyph
+    x_pt: float  # origin of the segment's text matrix, from the line's origin along it
+    y_pt: float
+    tilt_deg: float  # turn against the line, in 0.1° steps
+    scale: float  # letter height factor (advances are unchanged)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class LineShape:
+    """How a line of a given text is written, wherever it sits (shared by lines alike).
+
+    A batch writes the same template lines on thousands of cards: a line's shape is picked
+    from a few seeded variants of its text and planned once, while where the line sits, its
+    slope and its pen stroke stay unique to the card. Compared by identity (cache key).
+    """
+
+    runs: tuple[RunPlan, ...]
+    segments: tuple[SegmentPlan, ...]
+    steps: tuple[int, ...]  # glyph indices where baseline and spacing step (0 first)
+    table_start: int  # step *j* reads entry ``table_start + j`` of the step tables
+
+
+@dataclass(frozen=True, slots=True)
+class LinePlan:
+    """One line: origin (after margin wander and drift), slope, pen stroke and shape."""
+
+    x_pt: float
+    y_pt: float
+    angle_deg: float
+    stroke_pt: float
+    shape: LineShape
+
+    @property
+    def runs(self) -> tuple[RunPlan, ...]:
+        """Return the line's font runs (alternate forms applied)."""
+        return self.shape.runs
+
+
+@dataclass(frozen=True, slots=True)
+class GlyphPlacement:
+    """Where one glyph lands: origin, rotation and size (for tests and inspection)."""
+
+    char: str
+    font: str
+    x_pt: float
+    y_pt: float
+    angle_deg: float
+    size_pt: float
+
+
+@dataclass(frozen=True, slots=True)
+class StepTables:
+    """A style's fixed tables (doubled, so any window of ``TABLE`` entries is a slice)."""
+
+    rise_em: tuple[float, ...]  # baseline at step j (smooth; neighbours always differ)
+    shift_milli: tuple[int, ...]  # offset along the line at step j, 1/1000 em
+    scale: tuple[float, ...]  # letter height of segment k
+
+
+@lru_cache(maxsize=64)
+def step_tables(style: HandStyle) -> StepTables:
+    """Return the style's tables; fixed per style, so output never depends on the run."""
+    rng = random.Random(f"notecards-hand-tables:{style}")
+    t = round(style.tracking_jitter * 1000)
+    shift = [rng.randint(-t, t) for _ in range(TABLE)]
+    # Ts is scaled by the letter height too, so leave room for it within baseline_jitter.
+    limit = style.baseline_jitter / (1 + style.size_jitter)
+    rise: list[float] = []
+    value, prev = 0.0, math.inf
+    gap = math.trunc(limit / 3 * 1000) / 1000  # neighbouring steps differ by at least this
+    for _ in range(TABLE):  # a smooth wander (AR(1)), truncated to 0.001 em, never above limit
+        value = 0.6 * value + 0.4 * rng.uniform(-1, 1) * 2.2
+        r = math.trunc(max(-1.0, min(1.0, value)) * limit * 1000) / 1000
+        if abs(r - prev) < gap:  # a repeated letter never sits on the same baseline
+            r = round(prev - gap if prev > 0 else prev + gap, 3)
+        rise.append(r)
+        prev = r
+    n = int(style.size_jitter / _SCALE_STEP + 1e-9)
+    scale = [1 + _SCALE_STEP * rng.randint(-n, n) for _ in range(TABLE)]
+    return StepTables(tuple(rise + rise), tuple(shift + shift), tuple(scale + scale))
+
+
+@lru_cache(maxsize=64)
+def _font_extent_em(font_name: str) -> tuple[float, float]:
+    """Return (lowest, highest) y of a glyph box in em: typographic and pdfminer's box."""
+    face: TTFontFace = registered_ttfont(font_name).face
+    descent = face.descent / 1000
+    return min(descent, -0.25), max(face.ascent / 1000, descent + 1.0)
+
+
+def _tilt_budget_em(style: HandStyle) -> float:
+    return _TILT_REACH_EM * 2 * math.sin(math.radians(style.rotation_deg) / 2)
+
+
+def stroke_em(style: HandStyle) -> float:
+    """Return the average pen stroke width of *style*, in em."""
+    return 0.022 * style.pressure
+
+
+def _budget_em(style: HandStyle) -> tuple[float, float]:
+    """Return the most any glyph point may move (x, y) from layout's place, in em."""
+    shared = style.slope_rise + _tilt_budget_em(style) + stroke_em(style) * 1.3 / 2
+    x = style.margin_wander + style.tracking_jitter + shared
+    y = style.baseline_jitter + style.line_drift + style.size_jitter * 1.1 + shared
+    return x, y
+
+
+def max_excursion_pt(style: HandStyle, size_pt: float, *,
+                     extra_fonts: Iterable[str] = ()) -> float:
+    """Return how far (pt) a glyph may stray outside the box layout set it in.
+
+    Inset the writing box by this before layout and every glyph stays in the original box,
+    including the part of tall fonts above the 0.8 em layout reserves. Pass the fallback fonts
+    the block may use as *extra_fonts* (registered names).
+
+    >>> max_excursion_pt(STYLES["casual"], 14.0)  # doctest: +SKIP
+    5.6
+    """
+    x_em, y_em = _budget_em(style)
+    over = 0.0
+    for name in (style.font_name, *extra_fonts):
+        low, high = _font_extent_em(name)
+        over = max(over, high - LAYOUT_ASCENT, -low - LAYOUT_DESCENT)
+    return size_pt * max(x_em, y_em + over)
+
+
+def plan_block(block: TextBlock, style: HandStyle, seed: str) -> tuple[LinePlan, ...]:
+    """Return the seeded plan for drawing *block* in *style*; same seed, same plan.
+
+    Raises:
+        FontError: a run's font is not a registered TrueType font.
+    """
+    rng = random.Random(f"notecards-hand:{seed}")
+    rand = rng.random
+    size = block.size_pt
+    shapes = _shapes(style, size)
+    ext_pt = 1.1 * size * max(1.0 + style.size_jitter, 1.3)
+    slope = 0.0
+    plans = []
+    for line in block.lines:
+        slope = 0.5 * slope + 0.5 * (2 * rand() - 1)  # neighbouring lines slope alike
+        tenth = math.trunc(10 * _clamp_angle(slope * style.line_slope_deg,
+                                             style.slope_rise * size,
+                                             line.width_pt + ext_pt + style.tracking_jitter * size))
+        x = line.x_pt + style.margin_wander * size * (2 * rand() - 1)
+        y = line.baseline_pt + style.line_drift * size * (2 * rand() - 1)
+        stroke = size * stroke_em(style) * (0.7 + 0.6 * rand())
+        key = (tuple((run.font, run.text) for run in line.runs), int(rand() * SHAPE_VARIANTS))
+        shape = shapes.get(key)
+        if shape is None:
+            if len(shapes) >= _SHAPE_CACHE:
+                shapes.clear()
+            shape = shapes[key] = _plan_shape(line, style, size, key[1])
+        plans.append(LinePlan(x, y, tenth / 10, stroke, shape))
+    return tuple(plans)
+
+
+@lru_cache(maxsize=32)
+def _shapes(style: HandStyle, size_pt: float) -> dict[object, LineShape]:
+    """Return the cache of line shapes planned for *style* at *size_pt*."""
+    return {}
+
+
+def _plan_shape(line: SetLine, style: HandStyle, size: float, variant: int) -> LineShape:
+    """Plan how *line*'s text is written (variant *variant*), in the line's own frame."""
+    rand = random.Random(f"notecards-hand-line:{variant}:{line.text}").random
+    runs, fonts, at = [], [], 0
+    for run in line.runs:
+        font = registered_ttfont(run.font)
+        text = run.text
+        if style.alternates and isinstance(font, AlternatesTTFont) and font.forms:
+            text = _cycle_forms(text, font, int(rand() * len(font.translation_tables)))
+        runs.append(RunPlan(run.font, text, at))
+        fonts.append((at, at + len(text), font, run.text))
+        at += len(text)
+    text = line.text
+    words = [m.span() for m in _WORD.finditer(text)] or [(0, len(text))]
+    c = style.cluster_glyphs
+    phase = 1 + int(rand() * c)
+    steps = {0, *(s for s, _ in words)}
+    steps.update(chain.from_iterable(range(s + phase, e, c) for s, e in words))
+    steps.update(m.end() for m in _DOUBLE.finditer(text))  # "ll": never alike
+    ordered = tuple(sorted(steps))
+    index = {b: j for j, b in enumerate(ordered)}
+    scales, scale_start = step_tables(style).scale, int(rand() * TABLE)
+    ext_pt = 1.1 * size * max(1.0 + style.size_jitter, 1.3)
+    pad = style.tracking_jitter * size
+    tilt_budget = _tilt_budget_em(style) * size
+    segments: list[SegmentPlan] = []
+    k, offset = 0, 0.0
+    while k < len(words):
+        start = words[k][0] if k else 0
+        k = min(k + 2 + int(rand() * 3), len(words))  # two to four words per pen movement
+        end = words[k][0] if k < len(words) else len(text)
+        width = _width(fonts, start, end, size)
+        half = width / 2  # the segment turns about its middle: half the reach of its end
+        tilt = math.trunc(10 * _clamp_angle((2 * rand() - 1) * style.rotation_deg, tilt_budget,
+                                            math.hypot(half + pad, ext_pt))) / 10
+        t = math.radians(tilt)
+        segments.append(SegmentPlan(start, index[start], offset + half - half * math.cos(t),
+                                    -half * math.sin(t), tilt,
+                                    scales[(scale_start + len(segments)) % TABLE]))
+        offset += width
+    return LineShape(tuple(runs), tuple(segments), ordered, int(rand() * TABLE))
+
+
+def _width(fonts: list[tuple[int, int, object, str]], start: int, end: int,
+           size: float) -> float:
+    """Return the advance of line glyphs [start, end) across the line's font runs."""
+    total = 0.0
+    for lo, hi, font, text in fonts:
+        if lo < end and start < hi:
+            total += font.stringWidth(text[max(start, lo) - lo:min(end, hi) - lo], size)  # type: ignore[attr-defined]
+    return total
+
+
+def _clamp_angle(angle_deg: float, budget_pt: float, reach_pt: float) -> float:
+    """Limit a rotation so no point within *reach_pt* of the pivot moves more than budget."""
+    if reach_pt <= 0:
+        return angle_deg
+    limit = math.degrees(2 * math.asin(min(1.0, budget_pt / (2 * reach_pt))))
+    return max(-limit, min(limit, angle_deg))
+
+
+def _cycle_forms(text: str, font: AlternatesTTFont, phase: int) -> str:
+    """Give glyph i the ((phase + i) mod n)-th form, so neighbours always differ."""
+    tables = font.translation_tables
+    depth = len(tables)
+    chars = list(text)
+    for k, table in enumerate(tables):
+        first = (k - phase) % depth
+        chars[first::depth] = text[first::depth].translate(table)
+    out = "".join(chars)
+    # A letter with fewer forms than the cycle can still repeat; give the second one the next.
+    nxt = font.next_form
+    return _PAIR.sub(lambda m: m[1] + chr(nxt.get(ord(m[1]), ord(m[1]))), out)
+
+
+def place_glyphs(block: TextBlock, style: HandStyle, seed: str) -> tuple[GlyphPlacement, ...]:
+    """Return where every glyph of *block* lands (the plan expanded; spaces included)."""
+    out = []
+    size = block.size_pt
+    tables = step_tables(style)
+    for line, plan in zip(block.lines, plan_block(block, style, seed), strict=True):
+        shape = plan.shape
+        starts = {s.start: s for s in shape.segments}
+        steps = {b: (shape.table_start + j) % TABLE for j, b in enumerate(shape.steps)}
+        seg, along, k = shape.segments[0], 0.0, shape.table_start
+        a = math.radians(plan.angle_deg)
+        for run, run_plan in zip(line.runs, shape.runs, strict=True):
+            font = registered_ttfont(run.font)
+            real_char = getattr(font, "real_char", {})
+            for n, char in enumerate(run_plan.text):
+                i = run_plan.start + n
+                if i in starts:
+                    seg, along = starts[i], 0.0
+                k = steps.get(i, k)
+                t = math.radians(seg.tilt_deg)
+                shift = along + tables.shift_milli[k] * size / 1000
+                rise = tables.rise_em[k] * size * seg.scale
+                x = seg.x_pt + shift * math.cos(t) - rise * math.sin(t)  # in the line's frame
+                y = seg.y_pt + shift * math.sin(t) + rise * math.cos(t)
+                out.append(GlyphPlacement(
+                    chr(real_char.get(ord(char), ord(char))), run.font,
+                    plan.x_pt + x * math.cos(a) - y * math.sin(a),
+                    plan.y_pt + x * math.sin(a) + y * math.cos(a),
+                    plan.angle_deg + seg.tilt_deg, size * seg.scale))
+                along += font.stringWidth(run.text[n], size)
+    return tuple(out)

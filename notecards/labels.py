@@ -61,9 +61,9 @@ LABEL_SHEETS: dict[str, LabelSheet] = {
     sheet.name: sheet
     for sheet in (
         LabelSheet("avery-5160", "Avery 5160, 30 labels 2 5/8 × 1 in on US Letter",
-                   **_AVERY_5160),  # type: ignore[arg-type]
+                   **_AVERY_5160),
         LabelSheet("avery-8160", "Avery 8160 (inkjet 5160), 30 labels on US Letter",
-                   **_AVERY_5160),  # type: ignore[arg-type]
+                   **_AVERY_5160),
         LabelSheet("avery-l7160", "Avery L7160, 21 labels 63.5 × 38.1 mm on A4",
                    210 * mm, 297 * mm, 3, 7, 63.5 * mm, 38.1 * mm, 7.25 * mm, 15.15 * mm,
                    66.04 * mm, 38.1 * mm),

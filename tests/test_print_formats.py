@@ -138,7 +138,7 @@ def test_print_postcard_address_side_within_usps_limits(tmp_path, write_orders):
     plan, result, out = render(tmp_path, write_orders, card="postcard-4x6")
     assert not (out / "envelopes.pdf").exists()
     margin = 9.0
-    width, height = 6 * INCH, 4 * INCH
+    width = 6 * INCH
     with pdfplumber.open(str(out / "cards.pdf")) as pdf:
         for index, job in enumerate(plan.jobs):
             page = pdf.pages[2 * index + 1]

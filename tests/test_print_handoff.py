@@ -109,7 +109,7 @@ def test_print_job_ticket_reads_back(tmp_path, write_orders):
 
 
 def test_print_default_ticket_flip_for_single_cards(tmp_path, write_orders):
-    """Verify a landscape folded spread is flipped on the short edge, and files are the plain set."""
+    """Verify a landscape folded spread flips on the short edge; the files are the plain set."""
     _, result, out = _batch(tmp_path, write_orders)
     ticket = json.loads((out / "job.json").read_text(encoding="utf-8"))
     assert ticket["print"]["flip"] == "short-edge"

@@ -16,7 +16,7 @@ from notecards.geometry import Box
 from notecards.imposition import apply, card_at, layout_sheet, position_of
 from notecards.production import make_production
 from tests.conftest import TODAY, make_order
-from tests.pdfcheck import decode_qr, page_boxes, render
+from tests.pdfcheck import page_boxes, render
 
 NAMES = ["Ada", "Marcus", "Priya", "Helen", "Daniel", "Rosa", "Jonas"]
 

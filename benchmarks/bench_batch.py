@@ -62,7 +62,7 @@ def run_size(count: int) -> dict[str, float]:
                                         return_address=("1 Main St", "Portland, ME 04101"),
                                         ledger_path=str(folder / "ledger.sqlite")))
         start = time.perf_counter()
-        plan = plan_batch([orders], settings, today=date(2026, 11, 22))
+        plan = plan_batch([orders], settings, today=date(2026, 11, 22), keep_layouts=False)
         planned = time.perf_counter()
         result = render_batch(plan, folder / "out")
         done = time.perf_counter()

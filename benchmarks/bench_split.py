@@ -39,7 +39,7 @@ def run(count: int, split: int) -> dict[str, float]:
         settings = make_settings(config, production=make_production(
             config, split=split, preflight=False))
         start = time.perf_counter()
-        plan = plan_batch([orders], settings, today=date(2026, 11, 22))
+        plan = plan_batch([orders], settings, today=date(2026, 11, 22), keep_layouts=False)
         planned_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         planned = time.perf_counter()
         result = render_batch(plan, folder / "out", record=False)

@@ -187,7 +187,7 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, config_path: Path | None,
     loaded = load_inputs(list(inputs), settings, sheet=sheet, format_name=format_name)
     with _progress(len(loaded.orders), quiet, "Planning cards   ") as progress:
         plan = plan_batch(loaded, settings, today=_today(batch_date), reprint=reprint,
-                          limit=limit, progress=progress)
+                          limit=limit, progress=progress, keep_layouts=False)
     extras: list[Extra] = [write_batch_proofs] if proofs else []
     if plotter_format == "svg":
         extras.append(write_plotter_svgs)

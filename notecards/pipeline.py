@@ -186,7 +186,8 @@ def load_inputs(paths: Sequence[str | PathLike[str]], settings: BatchSettings, *
 def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: BatchSettings, *,
                today: date, sheet: str | None = None, format_name: str | None = None,
                reprint: Sequence[str] = (), limit: int | None = None,
-               progress: Callable[[int], None] | None = None) -> BatchPlan:
+               progress: Callable[[int], None] | None = None,
+               keep_layouts: bool = True) -> BatchPlan:
     """Return the plan for a batch on *today*: cards, skips and rejects. Writes nothing.
 
     >>> plan = plan_batch(["orders.csv"], make_settings(), today=date(2026, 11, 22))  # doctest: +SKIP
@@ -258,7 +259,13 @@ def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: Bat
         try:
             job = _make_job(order, decision.occasion, key, decision.occasion_date, today,
                             len(jobs) + 1, env, state, config, is_reprint)
-            job = replace(job, content=layout_card(job, settings, geometry))
+            # Laying out checks that the message fits and every character can be drawn.
+            # The layout is kept for inspection unless the caller wants a lean plan (the CLI:
+            # at 100,000 orders the kept layouts would be most of the memory); drawing lays a
+            # card out again, identically, when it is not kept.
+            content = layout_card(job, settings, geometry)
+            if keep_layouts:
+                job = replace(job, content=content)
         except (LayoutError, FontError) as err:
             rejects.append(_reject(order, "personal_line" if order.personal_line else "",
                                    str(err)))

@@ -22,9 +22,18 @@ class SourceRef:
     path: str
     rows: tuple[int, ...]
     sheet: str | None = None
+    row_paths: tuple[str, ...] = ()
+    """The file of each row, when one order's rows come from several files (else empty)."""
+
+    def locations(self) -> tuple[tuple[str, int], ...]:
+        """Return (file, row) for every row of the record."""
+        paths = self.row_paths or (self.path,) * len(self.rows)
+        return tuple(zip(paths, self.rows, strict=True))
 
     def describe(self) -> str:
-        """Return ``file[:sheet]:row N`` (or ``rows N-M``) for messages and manifests."""
+        """Return ``file[:sheet]:row N`` (or ``rows N,M``) for messages and manifests."""
+        if self.row_paths and len(set(self.row_paths)) > 1:
+            return " + ".join(f"{path}:row {row}" for path, row in self.locations())
         where = self.path if not self.sheet else f"{self.path}:{self.sheet}"
         if len(self.rows) == 1:
             return f"{where}:row {self.rows[0]}"

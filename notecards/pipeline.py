@@ -236,7 +236,7 @@ def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: Bat
         decision = choose_occasion(order, today, occasions)
         if decision.occasion is None:
             if decision.skip_reason.startswith("unknown occasion"):
-                rejects.append(_reject(order, "occasion", decision.skip_reason))
+                rejects.extend(_rejects(order, "occasion", decision.skip_reason))
             else:
                 skipped.append(Skipped(order, decision.skip_reason))
             continue
@@ -267,8 +267,8 @@ def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: Bat
             if keep_layouts:
                 job = replace(job, content=content)
         except (LayoutError, FontError) as err:
-            rejects.append(_reject(order, "personal_line" if order.personal_line else "",
-                                   str(err)))
+            rejects.extend(_rejects(order, "personal_line" if order.personal_line else "",
+                                    str(err)))
             continue
         state.in_batch_keys[key] = job.card_number
         jobs.append(job)
@@ -286,12 +286,13 @@ def _person_keys(order: Order) -> tuple[str, ...]:
     return (order.customer_key, name_key) if order.email else (name_key,)
 
 
-def _reject(order: Order, column: str, reason: str) -> Reject:
+def _rejects(order: Order, column: str, reason: str) -> list[Reject]:
+    """Return one Reject per input row of *order* (so the row counts still add up)."""
     cells = tuple((k, v) for k, v in (("order_id", order.order_id), ("name", order.display_name),
                                       ("email", order.email)) if v)
-    source = order.source
-    return Reject(source.path, source.rows[0], f"{column}: {reason}" if column else reason,
-                  cells, sheet=source.sheet)
+    text = f"{column}: {reason}" if column else reason
+    return [Reject(path, row, text, cells, sheet=order.source.sheet)
+            for path, row in order.source.locations()]
 
 
 def _make_job(order: Order, occasion: Occasion, key: str, occasion_date: date | None,

@@ -235,3 +235,13 @@ def test_same_order_id_twice_is_one_card(tmp_path, write_orders):
     plan = plan_batch([a, b], settings_for(tmp_path), today=TODAY)
     assert len(plan.jobs) == 1
     assert plan.rows_carded + plan.rows_skipped + len(plan.rejects) == plan.rows_read == 2
+
+
+def test_rejected_multi_file_order_accounts_for_every_row(tmp_path, write_orders):
+    """Verify a rule-rejected order spanning two files yields a reject for each of its rows."""
+    a = write_orders([make_order(order_id="88", occasion="Anniversary")], name="a.csv")
+    b = write_orders([make_order(order_id="88", occasion="Anniversary")], name="b.csv")
+    plan = plan_batch([a, b], settings_for(tmp_path), today=TODAY)
+    assert sorted((Path(r.source).name, r.row) for r in plan.rejects) == [("a.csv", 2),
+                                                                         ("b.csv", 2)]
+    assert plan.rows_carded + plan.rows_skipped + len(plan.rejects) == plan.rows_read == 2

@@ -26,8 +26,7 @@ def assert_accounted(result: LoadResult) -> None:
     """Every row read is in exactly one order or one reject."""
     in_orders = sum(len(o.source.rows) for o in result.orders)
     assert in_orders + len(result.rejects) == result.rows_read
-    single = [(o.source.path, r) for o in result.orders if " + " not in o.source.path
-              for r in o.source.rows]
+    single = [location for o in result.orders for location in o.source.locations()]
     single += [(r.source, r.row) for r in result.rejects]
     assert len(single) == len(set(single))
 
@@ -158,7 +157,8 @@ def test_load_orders_same_id_merged_across_files(tmp_path: Path) -> None:
     assert [o.order_id for o in result.orders] == ["1001", "1002"]
     merged = result.orders[0]
     assert merged.source.rows == (2, 2)
-    assert merged.source.path == f"{one} + {two}"
+    assert merged.source.locations() == ((str(one), 2), (str(two), 2))
+    assert merged.source.describe() == f"{one}:row 2 + {two}:row 2"
     assert merged.items == ("2 × Candle", "Card")
     assert merged.name == "Ada Whitfield"
     assert any("Adah" in p.message for p in result.problems)

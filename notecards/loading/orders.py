@@ -187,4 +187,5 @@ def _source(group: OrderRows) -> SourceRef:
     paths = list(dict.fromkeys(r.source for r in group.records))
     sheets = {r.sheet for r in group.records}
     sheet = group.first.sheet if len(sheets) == 1 else None
-    return SourceRef(" + ".join(paths), tuple(r.number for r in group.records), sheet)
+    row_paths = tuple(r.source for r in group.records) if len(paths) > 1 else ()
+    return SourceRef(paths[0], tuple(r.number for r in group.records), sheet, row_paths)

@@ -16,7 +16,7 @@ from .config import Config, find_config, load_config
 from .errors import NotecardsError
 from .ledger import open_ledger
 from .loading import list_formats
-from .models import Problem, customer_key, summarise_problems
+from .models import Problem, Severity, customer_key, summarise_problems
 from .pipeline import BatchPlan, load_inputs, make_settings, plan_batch
 from .plotter import PLOTTER_FORMATS, write_plotter_svgs
 from .proofs import write_batch_proofs, write_proofs
@@ -131,8 +131,10 @@ def _progress(total: int, quiet: bool, label: str) -> Iterator[Callable[[int], N
 
 
 def _echo_problems(problems: Sequence[Problem]) -> None:
+    # An error here rejected one row (it is in rejects.csv); the batch itself goes on.
     for problem in problems:
-        click.echo(f"{problem.severity.value}: {problem}", err=True)
+        label = "rejected" if problem.severity is Severity.ERROR else "warning"
+        click.echo(f"{label}: {problem}", err=True)
 
 
 def _run_batch(plan: BatchPlan, out_dir: Path, *, dry_run: bool, quiet: bool,

@@ -1,4 +1,9 @@
-"""Sign a card: the signer's name in a handwriting style, or their signature image."""
+"""Sign a card: the signer's name in a handwriting style, or their signature image.
+
+A signature image is a PNG/JPEG (with transparency), an SVG or a one-page vector PDF. Vector
+signatures become one form XObject per PDF, whatever the number of cards they sign; see
+:mod:`notecards.signature_forms`.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +16,15 @@ from reportlab.pdfbase import pdfmetrics
 from .errors import ConfigError
 from .geometry import Box, Run, SetLine, TextBlock
 from .handwriting import draw_block, get_style, max_excursion_pt, register_style_fonts
+from .signature_forms import draw_vector_signature
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
-#: Vector signatures need a converter we do not bundle yet (svglib for SVG, pdfrw for PDF).
 VECTOR_SUFFIXES = (".svg", ".pdf")
 
 
 @dataclass(frozen=True, slots=True)
 class SignerSpec:
-    """Who signs: a name written in ``style``, or ``image`` (a PNG with transparency)."""
+    """Who signs: a name written in ``style``, or ``image`` (PNG/JPEG, SVG or PDF file)."""
 
     name: str
     style: str = "signature"
@@ -31,7 +36,8 @@ def draw_signature(canvas: Any, signer: SignerSpec, box: Box, seed: str, *,
     """Draw *signer*'s signature inside *box* (lower-left anchored, aspect kept).
 
     Images are embedded once per PDF however many cards they sign (reportlab reuses the
-    XObject of identical image data). A name is written as large as fits the box.
+    XObject of identical image data; an SVG or PDF becomes one form XObject, scaled to the
+    box). A name is written as large as fits the box.
 
     >>> draw_signature(canvas, SignerSpec("Maria"), Box(250, 30, 140, 40), "10042")
     ... # doctest: +SKIP
@@ -69,12 +75,12 @@ def signature_block(name: str, font_name: str, box: Box, excursion: Any) -> Text
 
 def _draw_image(canvas: Any, path: Path, box: Box) -> None:
     suffix = path.suffix.lower()
-    if suffix in VECTOR_SUFFIXES:
-        raise ConfigError(f"{path}: vector signatures are not supported yet. Export the "
-                          "signature as a PNG with a transparent background (300 dpi or more).")
-    if suffix not in IMAGE_SUFFIXES:
-        raise ConfigError(f"{path}: a signature image must be PNG or JPEG.")
+    if suffix not in IMAGE_SUFFIXES + VECTOR_SUFFIXES:
+        raise ConfigError(f"{path}: a signature image must be PNG, JPEG, SVG or PDF.")
     if not path.is_file():
         raise ConfigError(f"{path}: signature image not found. Check the signer's image path.")
+    if suffix in VECTOR_SUFFIXES:
+        draw_vector_signature(canvas, path, box)
+        return
     canvas.drawImage(str(path), box.x_pt, box.y_pt, box.width_pt, box.height_pt,
                      mask="auto", preserveAspectRatio=True, anchor="sw")

@@ -280,8 +280,9 @@ def check(inputs: tuple[Path, ...], config_path: Path | None, ledger_path: Path 
         where = f"{reject.source}:{reject.sheet + ':' if reject.sheet else ''}row {reject.row}"
         click.echo(f"{where}: {reject.reason} [error]")
     orders = len(loaded.orders)
+    warnings = sum(1 for p in plan.problems if p.severity is Severity.WARNING)
     click.echo(f"{orders} order{'s' if orders != 1 else ''}/contacts found; "
-               f"{plan.summary()}; {len(plan.problems)} warnings")
+               f"{plan.summary()}; {warnings} warning{'s' if warnings != 1 else ''}")
     if plan.rejects:
         sys.exit(1)
 

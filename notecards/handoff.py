@@ -21,13 +21,13 @@ from .drawing.labels import draw_labels
 from .drawing.sheets import calibrate, impose
 from .fonts import chain, measure
 from .imposition import SheetLayout, layout_sheet, position_of, sheet_count
-from .jobticket import make_ticket, write_ticket
+from .jobticket import combine_tickets, make_ticket, write_ticket
 from .labels import layout_label
 from .layout import layout_card, layout_envelope_for, recipient_lines
-from .preflight import PreflightSpec, preflight_pdf, spec_for_card, spec_for_envelope
+from .preflight import PreflightQueue, PreflightSpec, spec_for_card, spec_for_envelope
 
 if TYPE_CHECKING:
-    from .pipeline import BatchPlan, CardJob
+    from .pipeline import BatchPlan, BatchSettings, CardJob
 
 Progress = Callable[[int], None]
 
@@ -61,9 +61,8 @@ def part_names(parts: int, index: int, stem: str) -> str:
     return f"{stem}.pdf" if parts <= 1 else f"{stem}-{index + 1:03d}.pdf"
 
 
-def sheet_layout(plan: BatchPlan) -> SheetLayout | None:
-    """Return the imposition layout of *plan*, or None when cards print one per page pair."""
-    settings = plan.settings
+def sheet_layout(settings: BatchSettings) -> SheetLayout | None:
+    """Return the imposition layout of *settings*' card, or None for one card per page pair."""
     paper = settings.production.imposition
     if paper is None:
         return None
@@ -73,59 +72,145 @@ def sheet_layout(plan: BatchPlan) -> SheetLayout | None:
                         fold=settings.card.fold if settings.card.folded else "side")
 
 
+@dataclass(frozen=True, slots=True)
+class FormatGroup:
+    """The cards of a batch printed in one card format and envelope, and their file stems."""
+
+    settings: BatchSettings
+    jobs: tuple[CardJob, ...]
+    cards_stem: str
+    mail_stem: str
+    """"envelopes" or "labels" plus the group's suffix; "" for postcards (nothing to mail in)."""
+
+
+def format_groups(plan: BatchPlan) -> list[FormatGroup]:
+    """Return the batch's cards grouped by (card format, envelope), in order of first card.
+
+    One group keeps the plain names (``cards.pdf``, ``envelopes.pdf``); with several, files
+    are named by card format (``cards-a7-folded.pdf``), and envelopes by envelope when no
+    two groups share one (``envelopes-a7.pdf``), else by card format and envelope.
+    """
+    settings = plan.settings
+    grouped: dict[tuple[str, str], list[CardJob]] = {}
+    formats: dict[tuple[str, str], BatchSettings] = {}
+    for job in plan.jobs:
+        job_settings = settings.for_job(job)
+        key = (job_settings.card.name, job_settings.envelope.name)
+        grouped.setdefault(key, []).append(job)
+        formats.setdefault(key, job_settings)
+    mailing = "labels" if settings.production.labels else "envelopes"
+    cards_per_format: dict[str, int] = {}
+    envelope_users: dict[str, int] = {}
+    for card, envelope in grouped:
+        cards_per_format[card] = cards_per_format.get(card, 0) + 1
+        envelope_users[envelope] = envelope_users.get(envelope, 0) + 1
+    groups = []
+    for (card, envelope), jobs in grouped.items():
+        group_settings = formats[(card, envelope)]
+        if len(grouped) == 1:
+            cards_stem, mail_stem = "cards", mailing
+        else:
+            suffix = card if cards_per_format[card] == 1 else f"{card}-{envelope}"
+            cards_stem = f"cards-{suffix}"
+            mail_suffix = envelope if envelope_users[envelope] == 1 and mailing == "envelopes" \
+                else suffix
+            mail_stem = f"{mailing}-{mail_suffix}"
+        if group_settings.card.is_postcard:
+            mail_stem = ""
+        groups.append(FormatGroup(group_settings, tuple(jobs), cards_stem, mail_stem))
+    return groups
+
+
 def write_handoff(plan: BatchPlan, folder: Path, progress: Progress | None = None) -> HandOff:
     """Write the print files of *plan* into *folder*; return what went where.
+
+    A batch with cards of several formats writes one set of files per format (see
+    format_groups); places come back in card order either way.
 
     Raises:
         LayoutError, FontError: a card cannot be drawn (checked while planning, so rare).
     """
     settings = plan.settings
     production = settings.production
-    config = settings.config
-    card = settings.card
-    jobs = plan.jobs
-    size = production.split or len(jobs) or 1
-    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-    layout = sheet_layout(plan)
-    mailing = None if card.is_postcard else ("labels" if production.labels else "envelopes")
     files: list[dict[str, Any]] = []
     places: list[CardPlace] = []
-    findings: list[str] = []
+    tickets = []
+    card_pages = envelope_pages = 0
+    # Each finished file is preflighted in worker processes while the next one is drawn.
+    with PreflightQueue(workers=None if production.preflight else 0) as checks:
+        for group in format_groups(plan):
+            part = _write_group(plan.batch_id, group, folder, progress,
+                                checks if production.preflight else None)
+            files += part.files
+            places += part.places
+            card_pages += part.card_pages
+            envelope_pages += part.envelope_pages
+            tickets.append(part.ticket)
+        findings = checks.results()
+    ticket = combine_tickets(tickets, findings)
+    write_ticket(folder, ticket)
+    places.sort(key=lambda place: place.card_number)
+    return HandOff(tuple(f["file"] for f in files), tuple(places), card_pages, envelope_pages,
+                   tuple(findings), ticket)
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    files: list[dict[str, Any]]
+    places: list[CardPlace]
+    card_pages: int
+    envelope_pages: int
+    ticket: dict[str, Any]
+
+
+def _write_group(batch_id: str, group: FormatGroup, folder: Path, progress: Progress | None,
+                 checks: PreflightQueue | None) -> _Part:
+    settings = group.settings
+    production = settings.production
+    config = settings.config
+    card = settings.card
+    jobs = group.jobs
+    size = production.split or len(jobs) or 1
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    layout = sheet_layout(settings)
+    mailing = "" if not group.mail_stem else ("labels" if production.labels else "envelopes")
+    files: list[dict[str, Any]] = []
+    places: list[CardPlace] = []
     card_pages = envelope_pages = 0
     for index, chunk in enumerate(chunks):
-        cards_name = part_names(len(chunks), index, "cards")
-        pages = _write_cards(plan, chunk, folder / cards_name, layout, progress)
+        cards_name = part_names(len(chunks), index, group.cards_stem)
+        pages = _write_cards(settings, batch_id, chunk, folder / cards_name, layout, progress)
+        if checks is not None:
+            checks.submit(folder / cards_name, _card_spec(settings, layout), cards_name)
         card_pages += pages
         files.append({"file": cards_name, "pages": pages,
                       "content": _cards_content(layout, len(chunk))})
-        mail_name = part_names(len(chunks), index, mailing) if mailing else ""
+        mail_name = part_names(len(chunks), index, group.mail_stem) if mailing else ""
         if mailing == "envelopes":
             count = draw_envelopes(
                 folder / mail_name, settings.envelope,
                 ((layout_envelope_for(job, settings), f"№ {job.card_number}") for job in chunk),
                 shop_name=config.shop_name, cmyk=production.cmyk, progress=progress,
-                title=f"{config.shop_name} envelopes {plan.batch_id}")
+                title=f"{config.shop_name} envelopes {batch_id}")
+            if checks is not None:
+                checks.submit(folder / mail_name, spec_for_envelope(settings.envelope), mail_name)
         elif mailing == "labels":
-            count = _write_labels(plan, chunk, folder / mail_name, progress)
+            count = _write_labels(settings, batch_id, chunk, folder / mail_name, progress)
         else:
             count = 0
         if mailing:
             envelope_pages += count
             files.append({"file": mail_name, "pages": count,
                           "content": f"{len(chunk)} {mailing}, in card order"})
-        places += _places(plan, chunk, cards_name, mail_name, layout)
-        if production.preflight:
-            findings += _preflight(plan, folder, cards_name, mail_name, mailing, layout)
+        places += _places(settings, chunk, cards_name, mail_name, layout)
     ticket = make_ticket(
-        batch_id=plan.batch_id, shop_name=config.shop_name, card=card,
+        batch_id=batch_id, shop_name=config.shop_name, card=card,
         bleed_pt=layout.bleed_pt if layout is not None else settings.bleed_pt,
         crop_marks=settings.crop_marks, cmyk=production.cmyk, cards=len(jobs),
         envelope=None if card.is_postcard else settings.envelope, labels=production.labels,
-        layout=layout, files=files, preflight=findings,
+        layout=layout, files=files,
         calibration=production.calibration.name if production.calibration else "")
-    write_ticket(folder, ticket)
-    return HandOff(tuple(f["file"] for f in files), tuple(places), card_pages, envelope_pages,
-                   tuple(findings), ticket)
+    return _Part(files, places, card_pages, envelope_pages, ticket)
 
 
 def _cards_content(layout: SheetLayout | None, cards: int) -> str:
@@ -134,15 +219,14 @@ def _cards_content(layout: SheetLayout | None, cards: int) -> str:
     return f"{cards} cards, {layout.per_sheet}-up, front/back per sheet"
 
 
-def _write_cards(plan: BatchPlan, chunk: Sequence[CardJob], path: Path,
+def _write_cards(settings: BatchSettings, batch_id: str, chunk: Sequence[CardJob], path: Path,
                  layout: SheetLayout | None, progress: Progress | None) -> int:
-    settings = plan.settings
     production = settings.production
     config = settings.config
     crop_marks = settings.crop_marks and layout is None  # imposed sheets get their own marks
     geometry = card_geometry(settings.card, settings.bleed_pt, crop_marks)
-    contents = _contents(plan, chunk, crop_marks)
-    title = f"{config.shop_name} cards {plan.batch_id}"
+    contents = _contents(settings, chunk, crop_marks)
+    title = f"{config.shop_name} cards {batch_id}"
     calibration = production.calibration
     fixes = None
     if calibration is not None and not calibration.is_identity:
@@ -162,8 +246,8 @@ def _write_cards(plan: BatchPlan, chunk: Sequence[CardJob], path: Path,
     return sheets * settings.card.pages_per_card
 
 
-def _contents(plan: BatchPlan, chunk: Sequence[CardJob], crop_marks: bool) -> Iterator[Any]:
-    settings = plan.settings
+def _contents(settings: BatchSettings, chunk: Sequence[CardJob],
+              crop_marks: bool) -> Iterator[Any]:
     if crop_marks == settings.crop_marks:
         geometry = card_geometry(settings.card, settings.bleed_pt, crop_marks)
         return (job.content or layout_card(job, settings, geometry) for job in chunk)
@@ -173,9 +257,8 @@ def _contents(plan: BatchPlan, chunk: Sequence[CardJob], crop_marks: bool) -> It
     return (layout_card(job, flat, geometry) for job in chunk)
 
 
-def _write_labels(plan: BatchPlan, chunk: Sequence[CardJob], path: Path,
+def _write_labels(settings: BatchSettings, batch_id: str, chunk: Sequence[CardJob], path: Path,
                   progress: Progress | None) -> int:
-    settings = plan.settings
     sheet = settings.production.labels
     assert sheet is not None
     boxes = sheet.boxes()
@@ -184,14 +267,14 @@ def _write_labels(plan: BatchPlan, chunk: Sequence[CardJob], path: Path,
                            f"№ {job.card_number}", measure=measure, font_for=fonts.font_for)
               for i, job in enumerate(chunk))
     return draw_labels(path, sheet, labels, shop_name=settings.config.shop_name,
-                       title=f"{settings.config.shop_name} labels {plan.batch_id}",
+                       title=f"{settings.config.shop_name} labels {batch_id}",
                        cmyk=settings.production.cmyk, progress=progress)
 
 
-def _places(plan: BatchPlan, chunk: Sequence[CardJob], cards_name: str, mail_name: str,
-            layout: SheetLayout | None) -> list[CardPlace]:
-    pages = plan.settings.card.pages_per_card
-    sheet = plan.settings.production.labels
+def _places(settings: BatchSettings, chunk: Sequence[CardJob], cards_name: str,
+            mail_name: str, layout: SheetLayout | None) -> list[CardPlace]:
+    pages = settings.card.pages_per_card
+    sheet = settings.production.labels
     sheets = sheet_count(len(chunk), layout.per_sheet) if layout is not None else 0
     places = []
     for index, job in enumerate(chunk):
@@ -214,17 +297,10 @@ def _places(plan: BatchPlan, chunk: Sequence[CardJob], cards_name: str, mail_nam
     return places
 
 
-def _preflight(plan: BatchPlan, folder: Path, cards_name: str, mail_name: str,
-               mailing: str | None, layout: SheetLayout | None) -> list[str]:
-    """Check our own output as a shop would; return findings prefixed with the file name."""
-    settings = plan.settings
-    calibrated = settings.production.calibration is not None
-    spec: PreflightSpec | None = None
-    if layout is None and not calibrated:
-        spec = spec_for_card(settings.card, settings.bleed_pt)
-    spec = spec if spec is None else replace(spec, require_cmyk=settings.production.cmyk)
-    found = [f"{cards_name}: {f}" for f in preflight_pdf(folder / cards_name, spec)]
-    if mailing == "envelopes":
-        found += [f"{mail_name}: {f}" for f in
-                  preflight_pdf(folder / mail_name, spec_for_envelope(settings.envelope))]
-    return found
+def _card_spec(settings: BatchSettings, layout: SheetLayout | None) -> PreflightSpec | None:
+    """Return what the cards files are checked against (None: imposed or calibrated sheets,
+    whose page size is the paper's, not the card's)."""
+    if layout is not None or settings.production.calibration is not None:
+        return None
+    spec = spec_for_card(settings.card, settings.bleed_pt)
+    return replace(spec, require_cmyk=settings.production.cmyk)

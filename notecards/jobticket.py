@@ -95,13 +95,53 @@ def make_ticket(*, batch_id: str, shop_name: str, card: CardFormat, bleed_pt: fl
     return ticket
 
 
+_FORMAT_KEYS = ("card", "quantity", "print", "envelope", "labels", "files")
+
+
+def combine_tickets(tickets: Sequence[Mapping[str, Any]],
+                    preflight: Sequence[str]) -> dict[str, Any]:
+    """Return the batch's ticket from one ticket per card format (see make_ticket).
+
+    With one format the ticket is that format's, as before, plus ``formats`` listing it.
+    With several, ``card``, ``print``, ``envelope`` and ``labels`` are per format under
+    ``formats``; ``quantity`` and ``files`` are the batch's totals.
+    """
+    formats = [{key: t[key] for key in _FORMAT_KEYS} for t in tickets]
+    first = tickets[0]
+    if len(tickets) == 1:
+        return {**first, "formats": formats, "preflight": list(preflight) or "passed"}
+    quantity = {key: sum(t["quantity"][key] for t in tickets) for key in first["quantity"]}
+    return {"batch_id": first["batch_id"], "shop": first["shop"], "card": None,
+            "quantity": quantity, "print": None, "envelope": None, "labels": None,
+            "formats": formats, "files": [f for t in tickets for f in t["files"]],
+            "preflight": list(preflight) or "passed"}
+
+
 def ticket_text(ticket: Mapping[str, Any]) -> str:
     """Return the ticket as plain text for a person at the shop counter."""
+    lines = [f"JOB TICKET — {ticket['shop']} — batch {ticket['batch_id']}"]
+    formats = ticket.get("formats") or [ticket]
+    if len(formats) > 1:
+        qty = ticket["quantity"]
+        lines += ["", f"{len(formats)} card formats, {qty['cards']} cards in all: print each "
+                      "format's files on its own stock."]
+    for number, entry in enumerate(formats, start=1):
+        if len(formats) > 1:
+            lines += ["", f"FORMAT {number} of {len(formats)}"]
+        lines += _format_lines(entry)
+    preflight = ticket["preflight"]
+    lines += ["", "Preflight:     " + ("passed" if preflight == "passed" else
+                                       f"{len(preflight)} finding(s)")]
+    if preflight != "passed":
+        lines += [f"  {finding}" for finding in preflight]
+    return "\n".join(lines) + "\n"
+
+
+def _format_lines(ticket: Mapping[str, Any]) -> list[str]:
     card, prn, qty = ticket["card"], ticket["print"], ticket["quantity"]
     trim = card["trim_size"]
     finished = card["finished_size"]
     lines = [
-        f"JOB TICKET — {ticket['shop']} — batch {ticket['batch_id']}",
         "",
         f"Card:          {card['title']} ({card['format']})",
         f"Finished size: {finished['width_in']} × {finished['height_in']} in "
@@ -132,12 +172,7 @@ def ticket_text(ticket: Mapping[str, Any]) -> str:
     lines += ["", "Files:"]
     for entry in ticket["files"]:
         lines.append(f"  {entry['file']:<28} {entry['pages']:>6} pages  {entry['content']}")
-    preflight = ticket["preflight"]
-    lines += ["", "Preflight:     " + ("passed" if preflight == "passed" else
-                                       f"{len(preflight)} finding(s)")]
-    if preflight != "passed":
-        lines += [f"  {finding}" for finding in preflight]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def write_ticket(folder: Path, ticket: Mapping[str, Any]) -> tuple[Path, Path]:

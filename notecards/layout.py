@@ -66,7 +66,9 @@ def layout_card(job: CardJob, settings: BatchSettings,
         FontError: a character cannot be drawn by the hand's font nor the fallback.
     """
     register_bundled_fonts()
-    geometry = geometry or card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
+    settings = settings.for_job(job)  # the job's own format, when its occasion chose one
+    if geometry is None or geometry.card != settings.card:
+        geometry = card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
     hand = hand_for(job, settings)
     register_style_fonts([hand])
     fonts = chain(hand.font_name, (FALLBACK_FONT,))
@@ -140,7 +142,7 @@ def layout_envelope_for(job: CardJob, settings: BatchSettings,
                         envelope: EnvelopeFormat | None = None) -> EnvelopeLayout:
     """Return the envelope layout of *job*."""
     register_bundled_fonts()
-    return layout_envelope(envelope or settings.envelope, _return_lines(settings),
+    return layout_envelope(envelope or settings.for_job(job).envelope, _return_lines(settings),
                            recipient_lines(job, settings), measure=measure,
                            font_for=_address_fonts(job, settings).font_for)
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from .catalogue import card_format, envelope_format
 from .errors import ConfigError
 from .models import Order, normalise_name
 
@@ -54,6 +55,10 @@ class Occasion:
     mail_ahead_days: int = 10
     cadence_days: int = 120
     params: Mapping[str, Any] = field(default_factory=dict)
+    card_format: str = ""
+    """This occasion's own card format (catalogue name); "" uses the batch's."""
+    envelope: str = ""
+    """This occasion's own envelope; "" uses the card format's own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +134,27 @@ def _occasion_from(folder: Path, spec_path: Path, spec: Mapping[str, Any]) -> Oc
             mail_ahead_days=int(spec.get("mail_ahead_days", 10)),
             cadence_days=int(spec.get("cadence_days", 120)),
             params=dict(spec),
+            card_format=_format_name(spec_path, spec, "card_format"),
+            envelope=_format_name(spec_path, spec, "envelope"),
         )
     except (TypeError, ValueError) as err:
         raise ConfigError(f"{spec_path}: {err}. Day counts must be whole numbers.") from err
+
+
+def _format_name(spec_path: Path, spec: Mapping[str, Any], key: str) -> str:
+    """Return the catalogue name of *key* in *spec*, checked ("" when not set).
+
+    Raises:
+        ConfigError: the name is not in the catalogue (the message lists the known ones).
+    """
+    name = str(spec.get(key, "")).strip()
+    if not name:
+        return ""
+    try:
+        found = card_format(name) if key == "card_format" else envelope_format(name)
+    except ConfigError as err:
+        raise ConfigError(f"{spec_path}: {key}: {err}") from err
+    return found.name
 
 
 def with_overrides(occasion: Occasion, **changes: Any) -> Occasion:

@@ -53,6 +53,39 @@ class BatchSettings:
     ledger_path: Path
     production: Production = Production()
     """Colour mode, imposition, split, labels, calibration (see production.py)."""
+    fixed_card: bool = False
+    """The card format was given on the command line: it wins over occasions' own formats."""
+    fixed_envelope: bool = False
+    """The envelope was given on the command line: every card goes in it."""
+
+    def for_job(self, job: CardJob) -> BatchSettings:
+        """Return these settings with *job*'s own card format and envelope."""
+        card = job.card or self.card
+        envelope = job.envelope or self.envelope
+        if card == self.card and envelope == self.envelope:
+            return self
+        return replace(self, card=card, envelope=envelope)
+
+    def formats_for(self, occasion: Occasion) -> tuple[CardFormat, EnvelopeFormat]:
+        """Return the card format and envelope of *occasion*'s cards.
+
+        The command line wins for every card; otherwise an occasion's own ``card_format``
+        (with its ``envelope``, or that card's own) wins over ``[cards] format``, because a
+        shop that set graduation cards to a7-folded means it.
+
+        Raises:
+            ConfigError: the occasion names an unknown format.
+        """
+        if self.fixed_card or not (occasion.card_format or occasion.envelope):
+            return self.card, self.envelope
+        card = card_format(occasion.card_format) if occasion.card_format else self.card
+        if self.fixed_envelope:
+            return card, self.envelope
+        if occasion.envelope:
+            return card, envelope_format(occasion.envelope)
+        if card == self.card:
+            return card, self.envelope
+        return card, envelope_format(card.envelope or "a2")
 
 
 def make_settings(config: Config | None = None, *, card: str | None = None,
@@ -78,6 +111,8 @@ def make_settings(config: Config | None = None, *, card: str | None = None,
         templates_dir=templates,
         ledger_path=Path(ledger_path or config.ledger_path),
         production=production or make_production(config),
+        fixed_card=bool(card),
+        fixed_envelope=bool(envelope),
     )
 
 
@@ -95,6 +130,10 @@ class CardJob:
     is_reprint: bool = False
     content: CardContent | None = None
     """The laid-out card (filled while planning, so a plan that exists can be drawn)."""
+    card: CardFormat | None = None
+    """The card's format when its occasion chose one (None: the batch's)."""
+    envelope: EnvelopeFormat | None = None
+    """The card's envelope when its occasion chose one (None: the batch's)."""
 
     @property
     def seed(self) -> str:
@@ -211,12 +250,12 @@ def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: Bat
             for card in ledger.cards_for_order(order_id):
                 state.reprint_variants[card.card_key] = card.template
                 state.reprint_histories[card.card_key] = ledger.histories(card.card_key)
-    geometry = card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
+    geometries = {settings.card.name: card_geometry(settings.card, settings.bleed_pt,
+                                                    settings.crop_marks)}
     jobs: list[CardJob] = []
     skipped: list[Skipped] = []
     rejects = list(loaded.rejects)
-    problems = list(loaded.problems) + production_problems(
-        settings.card, settings.envelope, settings.production, config.home_country)
+    problems = list(loaded.problems)
     suppress: list[tuple[str, str]] = []
     already = 0
     for order in loaded.orders:
@@ -259,11 +298,17 @@ def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: Bat
         try:
             job = _make_job(order, decision.occasion, key, decision.occasion_date, today,
                             len(jobs) + 1, env, state, config, is_reprint)
+            job_card, job_envelope = settings.formats_for(decision.occasion)
+            if job_card != settings.card or job_envelope != settings.envelope:
+                job = replace(job, card=job_card, envelope=job_envelope)
+            if job_card.name not in geometries:
+                geometries[job_card.name] = card_geometry(
+                    job_card, settings.bleed_pt, settings.crop_marks)
             # Laying out checks that the message fits and every character can be drawn.
             # The layout is kept for inspection unless the caller wants a lean plan (the CLI:
             # at 100,000 orders the kept layouts would be most of the memory); drawing lays a
             # card out again, identically, when it is not kept.
-            content = layout_card(job, settings, geometry)
+            content = layout_card(job, settings, geometries[job_card.name])
             if keep_layouts:
                 job = replace(job, content=content)
         except (LayoutError, FontError) as err:
@@ -272,6 +317,12 @@ def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: Bat
             continue
         state.in_batch_keys[key] = job.card_number
         jobs.append(job)
+    used = dict.fromkeys((j.card or settings.card, j.envelope or settings.envelope)
+                         for j in jobs) or {(settings.card, settings.envelope): None}
+    for used_card, used_envelope in used:  # warn once about each envelope actually used
+        problems += (p for p in production_problems(used_card, used_envelope,
+                                                    settings.production, config.home_country)
+                     if p not in problems)
     for order_id in reprint:
         if not any(job.order.order_id == order_id for job in jobs):
             problems.append(Problem(Severity.WARNING, "reprint", None, "", f"order {order_id}: "

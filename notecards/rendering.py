@@ -11,17 +11,19 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
 from typing import IO
 
+from pypdf import PdfReader, PdfWriter
+
 from .cardlayout import card_geometry
 from .drawing.cards import draw_cards
 from .drawing.envelopes import draw_envelopes
 from .fonts import register_bundled_fonts
-from .handoff import CardPlace, write_handoff
+from .handoff import CardPlace, FormatGroup, format_groups, write_handoff
 from .layout import layout_card, layout_envelope_for
 from .ledger import IssuedCard, open_ledger
 from .manifest import MANIFEST_COLUMNS, write_rejects, write_rows
@@ -128,6 +130,9 @@ def render_pdfs(plan: BatchPlan, progress: Progress | None = None) -> tuple[byte
 
 def _draw(plan: BatchPlan, cards_target: Path | IO[bytes], envelopes_target: Path | IO[bytes],
           progress: Progress | None) -> tuple[int, int]:
+    groups = format_groups(plan)
+    if len(groups) > 1:
+        return _draw_mixed(plan, groups, cards_target, envelopes_target, progress)
     settings = plan.settings
     config = settings.config
     geometry = card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
@@ -141,6 +146,31 @@ def _draw(plan: BatchPlan, cards_target: Path | IO[bytes], envelopes_target: Pat
                                     title=f"{config.shop_name} envelopes {plan.batch_id}",
                                     progress=progress)
     return card_pages, envelope_pages
+
+
+def _draw_mixed(plan: BatchPlan, groups: Sequence[FormatGroup],
+                cards_target: Path | IO[bytes], envelopes_target: Path | IO[bytes],
+                progress: Progress | None) -> tuple[int, int]:
+    """Draw each format on its own pages, then put the pages back in card order."""
+    cards, envelopes = PdfWriter(), PdfWriter()
+    where: dict[int, tuple[PdfReader, PdfReader, int]] = {}
+    for group in groups:
+        part_cards, part_envelopes = BytesIO(), BytesIO()
+        _draw(replace(plan, settings=group.settings, jobs=group.jobs), part_cards,
+              part_envelopes, progress)
+        card_reader = PdfReader(part_cards)
+        envelope_reader = PdfReader(part_envelopes)
+        for index, job in enumerate(group.jobs):
+            where[job.card_number] = (card_reader, envelope_reader, index)
+    for job in plan.jobs:
+        card_reader, envelope_reader, index = where[job.card_number]
+        pages = plan.settings.card.pages_per_card
+        for page in range(index * pages, (index + 1) * pages):
+            cards.add_page(card_reader.pages[page])
+        envelopes.add_page(envelope_reader.pages[index])
+    cards.write(cards_target)
+    envelopes.write(envelopes_target)
+    return len(cards.pages), len(envelopes.pages)
 
 
 def _write_manifest(plan: BatchPlan, path: Path, places: Sequence[CardPlace]) -> None:

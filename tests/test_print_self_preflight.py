@@ -1,0 +1,141 @@
+"""The batch's self-preflight in worker processes: every page is still checked (issue 4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
+
+import notecards.drawing.cards as drawing_cards
+import notecards.preflight as preflight
+from notecards import make_settings, plan_batch, render_batch
+from notecards.catalogue import card_format, envelope_format
+from notecards.config import Config
+from notecards.preflight import (
+    PreflightQueue,
+    PreflightSpec,
+    preflight_pdf,
+    spec_for_card,
+    spec_for_envelope,
+)
+from notecards.production import make_production
+from tests.conftest import TODAY, make_order
+from tests.pdfcheck import page_texts
+
+CARDS = 240  # 480 card pages: several worker slices of 64 pages, the plant in a late one
+PLANTED_CARD = 231
+
+
+@pytest.fixture
+def small_slices(monkeypatch):
+    """Send even a few hundred pages to the workers, in slices of 64 pages."""
+    monkeypatch.setattr(preflight, "BACKGROUND_MIN_PAGES", 50)
+    monkeypatch.setattr(preflight, "PAGES_PER_TASK", 64)
+
+
+def _plant_glyph_on_card(monkeypatch, number: int) -> None:
+    """Make card *number*'s inside carry a word 2 pt inside the trim (past the safe line)."""
+    original = drawing_cards._draw_inside
+
+    def draw_inside(canvas, geometry, content, **options):
+        original(canvas, geometry, content, **options)
+        if content.card_number == number:
+            trim = geometry.page.trim
+            canvas.setFont("NotoSans", 9)
+            canvas.drawString(trim.x_pt + 2, trim.y_pt + 100, "Planted")
+
+    monkeypatch.setattr(drawing_cards, "_draw_inside", draw_inside)
+
+
+def _batch(tmp_path: Path, write_orders, count: int, **options: object):
+    orders = write_orders([make_order(order_id=str(7000 + i), first_name=f"Ann{i}",
+                                      email=f"ann{i}@example.com") for i in range(count)])
+    config = Config(shop_name="Juniper & Pine", ledger_path=str(tmp_path / "ledger.sqlite"))
+    settings = make_settings(config, production=make_production(config, **options))  # type: ignore
+    plan = plan_batch([orders], settings, today=TODAY, keep_layouts=False)
+    return plan, render_batch(plan, tmp_path / "out", record=False), tmp_path / "out"
+
+
+def test_batch_preflight_in_workers_finds_a_glyph_on_a_late_page(
+        tmp_path, write_orders, monkeypatch, small_slices):
+    """Verify a glyph over the safe line on card 231 of 240 is found, on its page, by workers."""
+    _plant_glyph_on_card(monkeypatch, PLANTED_CARD)
+    plan, result, out = _batch(tmp_path, write_orders, CARDS)
+    page = 2 * PLANTED_CARD  # the inside of the card
+    assert "Planted" in page_texts(out / "cards.pdf")[page - 1]  # the real file has it there
+    assert result.findings == (
+        f'cards.pdf: error: page {page}: Text "Planted" is 6.1 pt outside the safe area '
+        "(9.0 pt inside the trim). Move it inward.",)
+    # The same findings as checking the file in this process, page by page.
+    spec = spec_for_card(card_format("a2-folded"), 9.0)
+    assert [f"cards.pdf: {f}" for f in preflight_pdf(out / "cards.pdf", spec)] == list(
+        result.findings)
+
+
+def test_batch_preflight_in_workers_reports_each_split_part(
+        tmp_path, write_orders, monkeypatch, small_slices):
+    """Verify split parts are checked as they are written and findings name their part."""
+    _plant_glyph_on_card(monkeypatch, 95)
+    plan, result, out = _batch(tmp_path, write_orders, 120, split=40)
+    assert result.findings == (
+        'cards-003.pdf: error: page 30: Text "Planted" is 6.1 pt outside the safe area '
+        "(9.0 pt inside the trim). Move it inward.",)
+    assert "Planted" in page_texts(out / "cards-003.pdf")[29]
+
+
+def _helvetica_pages(path: Path, pages: int, rgb_from: int) -> Path:
+    """Write pages with unembedded Helvetica everywhere and RGB from page *rgb_from* on."""
+    canvas = Canvas(str(path), pagesize=(5 * inch, 4 * inch), invariant=1)
+    canvas.beginForm("logo")
+    canvas.setFillColorRGB(1, 0, 0)
+    canvas.rect(0, 0, 10, 10, fill=1)
+    canvas.endForm()
+    for number in range(1, pages + 1):
+        canvas.setTrimBox((18, 18, 342, 270))
+        canvas.setBleedBox((9, 9, 351, 279))
+        canvas.setFont("Helvetica", 12)
+        canvas.setFillColorCMYK(0, 0, 0, 1)
+        canvas.drawString(60, 100, f"page {number}")
+        if number >= rgb_from:
+            canvas.saveState()
+            canvas.translate(100, 150)
+            canvas.doForm("logo")
+            canvas.restoreState()
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+def test_preflight_queue_gives_the_same_findings_as_preflight_pdf(tmp_path, monkeypatch):
+    """Verify slicing a file across worker processes changes nothing in what is reported."""
+    monkeypatch.setattr(preflight, "BACKGROUND_MIN_PAGES", 1)
+    monkeypatch.setattr(preflight, "PAGES_PER_TASK", 7)
+    path = _helvetica_pages(tmp_path / "mixed.pdf", 40, rgb_from=12)
+    spec = PreflightSpec(324.0, 252.0, 9.0, require_cmyk=True)
+    expected = preflight_pdf(path, spec)
+    assert [str(f) for f in expected] == [
+        'error: page 1: Font "Helvetica" is not embedded. Use an embedded TrueType font '
+        "(reportlab: TTFont) or convert the text to outlines. Also on 39 more pages.",
+        # The RGB form is drawn on pages 12-40: it counts on every one of them.
+        "error: page 12: RGB colour is used; this printer needs CMYK. Draw with CMYK colours "
+        "(reportlab: setFillColorCMYK). Also on 28 more pages.",
+    ]
+    with PreflightQueue(workers=2) as queue:
+        queue.submit(path, spec, "mixed.pdf")
+        queue.submit(path, None, "again.pdf")
+        lines = queue.results()
+    without_spec = PreflightSpec(0.0, 0.0, 0.0)
+    assert lines == [f"mixed.pdf: {f}" for f in expected] + [
+        f"again.pdf: {f}" for f in preflight_pdf(path, None)]
+    assert preflight_pdf(path, without_spec)  # Helvetica is still found without a spec
+
+
+def test_preflight_queue_without_workers_checks_in_process(tmp_path):
+    """Verify workers=0 (or a small file) checks at once, with the same result."""
+    path = _helvetica_pages(tmp_path / "small.pdf", 3, rgb_from=99)
+    spec = spec_for_envelope(envelope_format("a2"))
+    with PreflightQueue(workers=0) as queue:
+        queue.submit(path, spec, "small.pdf")
+        assert queue.results() == [f"small.pdf: {f}" for f in preflight_pdf(path, spec)]

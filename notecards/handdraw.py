@@ -13,8 +13,9 @@ every one of them), so each line becomes::
 * at every baseline step, ``Ts`` (baseline, in em) and one ``TJ`` number (spacing);
 * nothing per glyph but its code: alternate forms are other codes of the same font.
 
-Everything between ``BT`` and ``ET`` depends only on the line's shape, so it is written once
-per PDF and shape and reused (a batch repeats its template lines on every card). Tokens are
+What lies inside a word depends only on the word's shape, so it is written once per PDF and
+word shape and reused (names, items and template words recur on every card); a line joins its
+words' pieces with one step token each and a ``Tm`` per segment. Tokens and numbers are
 preformatted per style. ``benchmarks/bench_handwriting.py`` checks issue 5's budget.
 """
 
@@ -30,7 +31,7 @@ from reportlab.lib.rl_accel import escapePDF
 
 from .errors import ConfigError
 from .geometry import TextBlock
-from .handplan import TABLE, LineShape, plan_block, step_tables
+from .handplan import TABLE, WordShape, plan_block, step_tables
 from .handstyles import HandStyle, ink_color, ink_color_cmyk, registered_ttfont
 
 #: Each code byte as it appears inside a PDF string (without the parentheses): as itself
@@ -62,24 +63,55 @@ def draw_block(canvas: Any, block: TextBlock, style: HandStyle, seed: str, *,
     code = [f"q {fill} {mode[0:2]} {fill} {mode[3:]} {2 if style.pressure else 0} Tr "
             "0 Tc 0 Tw 100 Tz"]
     doc = canvas._doc
-    bodies = _bodies.setdefault(doc, {})
-    if len(bodies) > _BODY_CACHE:
-        bodies.clear()
+    bodies = _bodies.get(doc)
+    if bodies is None or len(bodies) > _BODY_CACHE:
+        bodies = _bodies[doc] = {}
     size = block.size_pt
+    tokens = _step_tokens(style)
     for plan in plan_block(block, style, seed):
-        body = bodies.get(plan.shape)
-        if body is None:
-            body = bodies[plan.shape] = _body(plan.shape, doc, size, _step_tokens(style))
-        if body:
-            code.append(f"q {_rotation(round(plan.angle_deg * 10))} {plan.x_pt:.2f} "
-                        f"{plan.y_pt:.2f} cm BT {plan.stroke_pt:.2f} w {body} ET Q")
+        shape = plan.shape
+        if not shape.words:
+            continue
+        out = [f"q {_rotation(round(plan.angle_deg * 10))} {_coord(round(plan.x_pt * 100))} "
+               f"{_coord(round(plan.y_pt * 100))} cm BT {plan.stroke_pt:.2f} w "]
+        add = out.append
+        get = bodies.get
+        written = list(map(get, shape.words))
+        if None in written:
+            for n, word in enumerate(shape.words):
+                if written[n] is None:
+                    written[n] = bodies[word] = _word_body(word, doc, tokens)
+        font = ""
+        ends = [*(s.start for s in shape.segments[1:]), len(written)]
+        for seg, end in zip(shape.segments, ends, strict=True):
+            tm = (f"{_matrix(size, round(seg.tilt_deg * 10), seg.scale)} "
+                  f"{_coord(round(seg.x_pt * 100))} {_coord(round(seg.y_pt * 100))} Tm ")
+            for n, (first, body, last) in enumerate(written[seg.start:end]):  # type: ignore[misc]
+                if first != font:  # at size 1: the Tm scales it
+                    add(f"{first} 1 Tf ")
+                if not n:
+                    add(tm)
+                add(body)
+                font = last
+        add("ET Q")
+        code.append("".join(out))
     code.append("Q")
     canvas._code.append(" ".join(code))
 
 
-#: Line bodies already written per PDF document: its subset codes are the document's own.
-_bodies: WeakKeyDictionary[Any, dict[LineShape, str]] = WeakKeyDictionary()
-_BODY_CACHE = 20_000
+#: Word bodies already written per PDF document: its subset codes are the document's own.
+_bodies: WeakKeyDictionary[Any, dict[WordShape, tuple[str, str, str]]] = WeakKeyDictionary()
+_BODY_CACHE = 50_000
+
+
+def _number(n: int) -> str:  # a TJ number moves the next glyph back by n/1000 em
+    return str(n) if n else ""
+
+
+@lru_cache(maxsize=65536)
+def _coord(hundredths: int) -> str:
+    """Return a coordinate given in 1/100 pt, in as few characters as it takes."""
+    return _fmt(hundredths / 100, 2)
 
 
 @lru_cache(maxsize=4096)
@@ -96,24 +128,24 @@ def _fmt(value: float, places: int) -> str:
     return "0" if text in ("", "-", "-0") else text
 
 
+_Tokens = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[int, ...]]
+
+
 @lru_cache(maxsize=64)
-def _step_tokens(style: HandStyle) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Return (step, head) tokens per table entry; a glyph's code follows each.
+def _step_tokens(style: HandStyle) -> _Tokens:
+    """Return (step, head, rise, shift) per table entry; a glyph's code follows a step.
 
     ``step[j]`` ends the open TJ, sets baseline j and moves from spacing j-1 to j.
     ``head[j]`` follows a new ``Tm``: baseline j and spacing j from nothing.
+    ``rise[j]`` is baseline j (em) as written, ``shift[j]`` spacing j in 1/1000 em.
     """
     tables = step_tables(style)
-    rise = [_fmt(r, 3) for r in tables.rise_em]
+    rise = tuple(_fmt(r, 3) for r in tables.rise_em)
     shift = tables.shift_milli
-
-    def number(n: int) -> str:  # a TJ number moves the next glyph back by n/1000 em
-        return str(n) if n else ""
-
-    step = tuple(f")]TJ {rise[j]} Ts[{number(shift[j - 1] - shift[j])}("
+    step = tuple(f")]TJ {rise[j]} Ts[{_number(shift[j - 1] - shift[j])}("
                  for j in range(len(rise)))
-    head = tuple(f"{rise[j]} Ts[{number(-shift[j])}(" for j in range(len(rise)))
-    return step, head
+    head = tuple(f"{rise[j]} Ts[{_number(-shift[j])}(" for j in range(len(rise)))
+    return step, head, rise, shift
 
 
 @lru_cache(maxsize=8192)
@@ -131,29 +163,29 @@ def _window(table: tuple[str, ...], start: int, count: int) -> Any:
     return islice(cycle(table[:TABLE]), start, start + count)
 
 
-def _body(shape: LineShape, doc: Any, size: float,
-          tokens: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
-    """Return the text operators that write a line of *shape* in the line's own frame."""
+def _word_body(word: WordShape, doc: Any, tokens: _Tokens) -> tuple[str, str, str]:
+    """Return how *word* is written in *doc*: (first font, operators, last font).
+
+    The operators set the word's first baseline and spacing, write its glyphs with a step
+    token at every inner step (and a font change where the word changes font), and end by
+    moving the pen back by the last spacing: a word starts and ends undisplaced, so a line
+    is its words joined.
+    """
     codes, switches = b"", []
-    for run in shape.runs:
-        font = registered_ttfont(run.font)
-        for subset, chunk in font.splitString(run.text, doc):
+    for font_name, text, _ in word.pieces:
+        font = registered_ttfont(font_name)
+        for subset, chunk in font.splitString(text, doc):
             switches.append((len(codes), font.getSubsetInternalName(subset, doc)))
             codes += chunk
-    if not codes:
-        return ""
     toks = list(map(_RAW.__getitem__, codes))
-    step, head = tokens
-    steps, start = shape.steps, shape.table_start
+    step, head, _, shift = tokens
+    steps, start = word.steps, word.table_start
     for b, token in zip(steps[1:], _window(step, start + 1, len(steps) - 1), strict=True):
         toks[b] = token + toks[b]
-    for seg in shape.segments:
-        tm = (f"{_matrix(size, round(seg.tilt_deg * 10), seg.scale)} "
-              f"{_fmt(seg.x_pt, 2)} {_fmt(seg.y_pt, 2)} Tm {head[(start + seg.step) % TABLE]}")
-        toks[seg.start] = (f")]TJ {tm}" if seg.start else tm) + _RAW[codes[seg.start]]
-    font_ref = ""
-    for at, ref in switches:  # a font (or subset) change: Tf at size 1, the Tm scales it
+    first = font_ref = switches[0][1] if switches else ""
+    for at, ref in switches[1:]:  # a font (or subset) change inside the word
         if ref != font_ref:
             font_ref = ref
-            toks[at] = (f")]TJ {ref} 1 Tf[(" if at else f"{ref} 1 Tf ") + toks[at]
-    return "".join(toks) + ")]TJ"
+            toks[at] = f")]TJ {ref} 1 Tf[(" + toks[at]
+    back = _number(shift[(start + len(steps) - 1) % TABLE])
+    return first, f"{head[start]}{''.join(toks)}){back}]TJ ", font_ref

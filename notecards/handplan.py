@@ -7,9 +7,12 @@ and at every repeated letter, so two identical letters side by side never sit al
 each step nudges the spacing a little. Where the font has OpenType alternates, neighbouring
 letters also take different forms (see :mod:`notecards.alternates`).
 
-Every small amount comes from per-style tables read through a seeded window, so planning a
-line costs a handful of random numbers, and every amount is bounded so that no glyph moves
-further than :func:`max_excursion_pt` from where layout put it.
+Every small amount comes from per-style tables read through a seeded window, and every amount
+is bounded so that no glyph moves further than :func:`max_excursion_pt` from where layout put
+it. What happens inside a word (its steps, its table window, its letter forms) is planned once
+per word text and seeded variant and shared by every line that writes that word: a line then
+costs a few random numbers per word (which variant, where the pen lifts, each segment's tilt
+and height), and lines that differ only in their order of words cost no planning of glyphs.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate
+from operator import attrgetter
 
 from reportlab.pdfbase.ttfonts import TTFontFace
 
@@ -36,13 +40,13 @@ LAYOUT_DESCENT = 0.25
 _TILT_REACH_EM = 2.0
 #: Entries in each table; a line reads a seeded window of it.
 TABLE = 1024
-#: Seeded variants of each line text's shape, and how many shapes a style keeps planned.
-SHAPE_VARIANTS = 32
-_SHAPE_CACHE = 20_000
+#: Seeded variants of each word's shape, and how many word shapes a style keeps planned.
+WORD_VARIANTS = 32
+_WORD_CACHE = 50_000
 #: Letter heights come in steps of this fraction (few distinct text matrices to format).
 _SCALE_STEP = 0.005
 
-_WORD = re.compile(r"\S+")
+_WORDS = re.compile(r"\s*\S+\s*|\s+")  # a word with the spaces after it (and before the first)
 _DOUBLE = re.compile(r"(\S)(?=\1)")  # the first of two identical neighbours
 _PAIR = re.compile(r"(.)\1")
 
@@ -56,31 +60,36 @@ class RunPlan:
     start: int  # index of the run's first glyph in the line
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class WordShape:
+    """How one word (with the spaces after it) is written, shared by every line writing it.
+
+    Compared by identity: it is planned once per style, word and seeded variant (cache key).
+    """
+
+    pieces: tuple[tuple[str, str, str], ...]  # (font, drawn text with forms, layout text)
+    steps: tuple[int, ...]  # glyph indices in the word where baseline and spacing step (0 first)
+    table_start: int  # step *j* reads entry ``table_start + j`` of the step tables
+    width_em: float  # advance of the layout text at size 1
+
+
 @dataclass(frozen=True, slots=True)
 class SegmentPlan:
     """A few words written in one pen movement: one text matrix, in the line's own frame."""
 
-    start: int  # glyph index in the line (a word start, or 0)
-    step: int  # index in the line's ``steps`` of that glyph
+    start: int  # index of its first word in the line
     x_pt: float  # origin of the segment's text matrix, from the line's origin along it
     y_pt: float
     tilt_deg: float  # turn against the line, in 0.1° steps
     scale: float  # letter height factor (advances are unchanged)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True)
 class LineShape:
-    """How a line of a given text is written, wherever it sits (shared by lines alike).
+    """How a line's text is written in its own frame: its words and its pen movements."""
 
-    A batch writes the same template lines on thousands of cards: a line's shape is picked
-    from a few seeded variants of its text and planned once, while where the line sits, its
-    slope and its pen stroke stay unique to the card. Compared by identity (cache key).
-    """
-
-    runs: tuple[RunPlan, ...]
+    words: tuple[WordShape, ...]
     segments: tuple[SegmentPlan, ...]
-    steps: tuple[int, ...]  # glyph indices where baseline and spacing step (0 first)
-    table_start: int  # step *j* reads entry ``table_start + j`` of the step tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +105,16 @@ class LinePlan:
     @property
     def runs(self) -> tuple[RunPlan, ...]:
         """Return the line's font runs (alternate forms applied)."""
-        return self.shape.runs
+        runs: list[RunPlan] = []
+        at = 0
+        for word in self.shape.words:
+            for font, text, _ in word.pieces:
+                if runs and runs[-1].font == font:
+                    runs[-1] = RunPlan(font, runs[-1].text + text, runs[-1].start)
+                else:
+                    runs.append(RunPlan(font, text, at))
+                at += len(text)
+        return tuple(runs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,8 +214,14 @@ def plan_block(block: TextBlock, style: HandStyle, seed: str) -> tuple[LinePlan,
     rng = random.Random(f"notecards-hand:{seed}")
     rand = rng.random
     size = block.size_pt
-    shapes = _shapes(style, size)
+    words = _words(style)
+    if sum(map(len, words.values())) >= _WORD_CACHE:
+        words.clear()
+    scales = step_tables(style).scale
     ext_pt = 1.1 * size * max(1.0 + style.size_jitter, 1.3)
+    pad = style.tracking_jitter * size
+    tilt_budget = _tilt_budget_em(style) * size
+    rotation = style.rotation_deg
     slope = 0.0
     plans = []
     for line in block.lines:
@@ -208,73 +232,98 @@ def plan_block(block: TextBlock, style: HandStyle, seed: str) -> tuple[LinePlan,
         x = line.x_pt + style.margin_wander * size * (2 * rand() - 1)
         y = line.baseline_pt + style.line_drift * size * (2 * rand() - 1)
         stroke = size * stroke_em(style) * (0.7 + 0.6 * rand())
-        key = (tuple((run.font, run.text) for run in line.runs), int(rand() * SHAPE_VARIANTS))
-        shape = shapes.get(key)
-        if shape is None:
-            if len(shapes) >= _SHAPE_CACHE:
-                shapes.clear()
-            shape = shapes[key] = _plan_shape(line, style, size, key[1])
-        plans.append(LinePlan(x, y, tenth / 10, stroke, shape))
+        # One seeded variant per line for its words: words are looked up in bulk.
+        v = int(rand() * WORD_VARIANTS)
+        shapes = _line_words(line, style, words, v)
+        ends = list(accumulate(map(_WIDTH, shapes), initial=0.0))
+        segments: list[SegmentPlan] = []
+        k, scale_at = 0, int(rand() * TABLE)
+        while k < len(shapes):
+            start = k
+            k = min(k + 2 + int(rand() * 3), len(shapes))  # two to four words per pen movement
+            half = (ends[k] - ends[start]) * size / 2  # it turns about its middle
+            turn = math.trunc(10 * _clamp_angle((2 * rand() - 1) * rotation, tilt_budget,
+                                                math.hypot(half + pad, ext_pt)))
+            if turn and turn == -tenth:  # never exactly undo the line's slope: the glyphs'
+                turn += 1 if turn < 0 else -1  # matrix would be upright but for rounding noise
+            tilt = turn / 10
+            t = math.radians(tilt)
+            segments.append(SegmentPlan(start, ends[start] * size + half - half * math.cos(t),
+                                        -half * math.sin(t), tilt,
+                                        scales[(scale_at + len(segments)) % TABLE]))
+        plans.append(LinePlan(x, y, tenth / 10, stroke, LineShape(tuple(shapes),
+                                                                  tuple(segments))))
     return tuple(plans)
 
 
-@lru_cache(maxsize=32)
-def _shapes(style: HandStyle, size_pt: float) -> dict[object, LineShape]:
-    """Return the cache of line shapes planned for *style* at *size_pt*."""
+@lru_cache(maxsize=64)
+def _words(style: HandStyle) -> dict[tuple[str, int], dict[object, WordShape]]:
+    """Return the word shapes planned for *style* (in em: any size), by (font, variant).
+
+    A line set in one font looks its words up by their text; other lines by their pieces
+    under the font "".
+    """
     return {}
 
 
-def _plan_shape(line: SetLine, style: HandStyle, size: float, variant: int) -> LineShape:
-    """Plan how *line*'s text is written (variant *variant*), in the line's own frame."""
-    rand = random.Random(f"notecards-hand-line:{variant}:{line.text}").random
-    runs, fonts, at = [], [], 0
-    for run in line.runs:
-        font = registered_ttfont(run.font)
-        text = run.text
-        if style.alternates and isinstance(font, AlternatesTTFont) and font.forms:
-            text = _cycle_forms(text, font, int(rand() * len(font.translation_tables)))
-        runs.append(RunPlan(run.font, text, at))
-        fonts.append((at, at + len(text), font, run.text))
-        at += len(text)
+def _line_words(line: SetLine, style: HandStyle,
+                words: dict[tuple[str, int], dict[object, WordShape]],
+                variant: int) -> list[WordShape]:
+    """Return the shapes of *line*'s words (spaces after each included), planning new ones."""
+    runs = line.runs
+    if len(runs) == 1:
+        font = runs[0].font
+        table = words.get((font, variant))
+        if table is None:
+            table = words[(font, variant)] = {}
+        texts: list[object] = _WORDS.findall(runs[0].text)
+        shapes = list(map(table.get, texts))
+        if None in shapes:
+            for n, shape in enumerate(shapes):
+                if shape is None:
+                    shapes[n] = table[texts[n]] = _plan_word(((font, str(texts[n])),), style,
+                                                             variant)
+        return shapes  # type: ignore[return-value]
+    table = words.setdefault(("", variant), {})
+    bounds, at = [], 0
+    for run in runs:
+        bounds.append((at, at + len(run.text), run.font))
+        at += len(run.text)
     text = line.text
-    words = [m.span() for m in _WORD.finditer(text)] or [(0, len(text))]
+    out = []
+    for m in _WORDS.finditer(text):
+        s, e = m.span()
+        key = tuple((font, text[max(s, lo):min(e, hi)]) for lo, hi, font in bounds
+                    if lo < e and s < hi)
+        shape = table.get(key)
+        if shape is None:
+            shape = table[key] = _plan_word(key, style, variant)
+        out.append(shape)
+    return out
+
+
+_WIDTH = attrgetter("width_em")
+
+
+def _plan_word(pieces: tuple[tuple[str, str], ...], style: HandStyle,
+               variant: int) -> WordShape:
+    """Plan how a word is written (variant *variant*): steps, table window, letter forms."""
+    text = "".join(t for _, t in pieces)
+    rand = random.Random(f"notecards-hand-word:{variant}:{text}").random
+    planned, width = [], 0.0
+    for font_name, part in pieces:
+        font = registered_ttfont(font_name)
+        drawn = part
+        if style.alternates and isinstance(font, AlternatesTTFont) and font.forms:
+            drawn = _cycle_forms(part, font, int(rand() * len(font.translation_tables)))
+        planned.append((font_name, drawn, part))
+        width += font.stringWidth(part, 1.0)
+    core = text.rstrip()
+    lead = len(core) - len(core.lstrip())
     c = style.cluster_glyphs
-    phase = 1 + int(rand() * c)
-    steps = {0, *(s for s, _ in words)}
-    steps.update(chain.from_iterable(range(s + phase, e, c) for s, e in words))
-    steps.update(m.end() for m in _DOUBLE.finditer(text))  # "ll": never alike
-    ordered = tuple(sorted(steps))
-    index = {b: j for j, b in enumerate(ordered)}
-    scales, scale_start = step_tables(style).scale, int(rand() * TABLE)
-    ext_pt = 1.1 * size * max(1.0 + style.size_jitter, 1.3)
-    pad = style.tracking_jitter * size
-    tilt_budget = _tilt_budget_em(style) * size
-    segments: list[SegmentPlan] = []
-    k, offset = 0, 0.0
-    while k < len(words):
-        start = words[k][0] if k else 0
-        k = min(k + 2 + int(rand() * 3), len(words))  # two to four words per pen movement
-        end = words[k][0] if k < len(words) else len(text)
-        width = _width(fonts, start, end, size)
-        half = width / 2  # the segment turns about its middle: half the reach of its end
-        tilt = math.trunc(10 * _clamp_angle((2 * rand() - 1) * style.rotation_deg, tilt_budget,
-                                            math.hypot(half + pad, ext_pt))) / 10
-        t = math.radians(tilt)
-        segments.append(SegmentPlan(start, index[start], offset + half - half * math.cos(t),
-                                    -half * math.sin(t), tilt,
-                                    scales[(scale_start + len(segments)) % TABLE]))
-        offset += width
-    return LineShape(tuple(runs), tuple(segments), ordered, int(rand() * TABLE))
-
-
-def _width(fonts: list[tuple[int, int, object, str]], start: int, end: int,
-           size: float) -> float:
-    """Return the advance of line glyphs [start, end) across the line's font runs."""
-    total = 0.0
-    for lo, hi, font, text in fonts:
-        if lo < end and start < hi:
-            total += font.stringWidth(text[max(start, lo) - lo:min(end, hi) - lo], size)  # type: ignore[attr-defined]
-    return total
+    steps = {0, *range(lead + 1 + int(rand() * c), len(core), c)}
+    steps.update(m.end() for m in _DOUBLE.finditer(core))  # "ll": never alike
+    return WordShape(tuple(planned), tuple(sorted(steps)), int(rand() * TABLE), width)
 
 
 def _clamp_angle(angle_deg: float, budget_pt: float, reach_pt: float) -> float:
@@ -304,29 +353,32 @@ def place_glyphs(block: TextBlock, style: HandStyle, seed: str) -> tuple[GlyphPl
     out = []
     size = block.size_pt
     tables = step_tables(style)
-    for line, plan in zip(block.lines, plan_block(block, style, seed), strict=True):
+    for plan in plan_block(block, style, seed):
         shape = plan.shape
         starts = {s.start: s for s in shape.segments}
-        steps = {b: (shape.table_start + j) % TABLE for j, b in enumerate(shape.steps)}
-        seg, along, k = shape.segments[0], 0.0, shape.table_start
         a = math.radians(plan.angle_deg)
-        for run, run_plan in zip(line.runs, shape.runs, strict=True):
-            font = registered_ttfont(run.font)
-            real_char = getattr(font, "real_char", {})
-            for n, char in enumerate(run_plan.text):
-                i = run_plan.start + n
-                if i in starts:
-                    seg, along = starts[i], 0.0
-                k = steps.get(i, k)
-                t = math.radians(seg.tilt_deg)
-                shift = along + tables.shift_milli[k] * size / 1000
-                rise = tables.rise_em[k] * size * seg.scale
-                x = seg.x_pt + shift * math.cos(t) - rise * math.sin(t)  # in the line's frame
-                y = seg.y_pt + shift * math.sin(t) + rise * math.cos(t)
-                out.append(GlyphPlacement(
-                    chr(real_char.get(ord(char), ord(char))), run.font,
-                    plan.x_pt + x * math.cos(a) - y * math.sin(a),
-                    plan.y_pt + x * math.sin(a) + y * math.cos(a),
-                    plan.angle_deg + seg.tilt_deg, size * seg.scale))
-                along += font.stringWidth(run.text[n], size)
+        seg, along = shape.segments[0] if shape.segments else None, 0.0
+        for w, word in enumerate(shape.words):
+            if w in starts:
+                seg, along = starts[w], 0.0
+            assert seg is not None
+            t = math.radians(seg.tilt_deg)
+            steps = {b: (word.table_start + j) % TABLE for j, b in enumerate(word.steps)}
+            i, k = 0, word.table_start
+            for font_name, drawn, part in word.pieces:
+                font = registered_ttfont(font_name)
+                real_char = getattr(font, "real_char", {})
+                for n, char in enumerate(drawn):
+                    k = steps.get(i, k)
+                    shift = along + tables.shift_milli[k] * size / 1000
+                    rise = tables.rise_em[k] * size * seg.scale
+                    x = seg.x_pt + shift * math.cos(t) - rise * math.sin(t)  # in the line's frame
+                    y = seg.y_pt + shift * math.sin(t) + rise * math.cos(t)
+                    out.append(GlyphPlacement(
+                        chr(real_char.get(ord(char), ord(char))), font_name,
+                        plan.x_pt + x * math.cos(a) - y * math.sin(a),
+                        plan.y_pt + x * math.sin(a) + y * math.cos(a),
+                        plan.angle_deg + seg.tilt_deg, size * seg.scale))
+                    along += font.stringWidth(part[n], size)
+                    i += 1
     return tuple(out)

@@ -114,3 +114,19 @@ def test_manifest_cells_are_spreadsheet_safe(tmp_path, write_orders):
     assert "'=HYPERLINK" in manifest
     assert safe_cell("+1") == "'+1" and safe_cell("-") == "'-" and safe_cell("@a") == "'@a"
     assert safe_cell("Ada") == "Ada"
+
+
+def test_custom_hand_style_from_config(tmp_path, write_orders):
+    """Verify a shop's own style (a bundled face, calmer variation) is used for its cards."""
+    from notecards.config import load_config
+
+    config_path = tmp_path / "notecards.toml"
+    config_path.write_text('[cards]\nhand = "mine"\n[hand_styles.mine]\nbase = "neat"\n'
+                           'font_path = "IndieFlower-Regular.ttf"\nrotation_deg = 0\n',
+                           encoding="utf-8")
+    settings_ = make_settings(load_config(config_path), ledger_path=tmp_path / "l.sqlite")
+    plan = plan_batch([write_orders([make_order()])], settings_, today=TODAY)
+    render_batch(plan, tmp_path / "out")
+    fonts = {c["fontname"].split("+")[-1] for c in chars(tmp_path / "out" / "cards.pdf", 1)}
+    assert "IndieFlower" in fonts  # the message
+    assert not fonts & {"Caveat-Regular", "PatrickHand-Regular"}  # no built-in hand used

@@ -57,6 +57,20 @@ class Redaction:
     dpi: float
 
 
+def read_manifest(batch_dir: str | Path) -> list[dict[str, str]]:
+    """Return the rows of the manifest in *batch_dir*.
+
+    Raises:
+        InputError: no manifest.
+    """
+    path = Path(batch_dir) / MANIFEST_CSV
+    if not path.is_file():
+        raise InputError(str(path), "no manifest here.",
+                         "Give the folder a batch was written to (it has manifest.csv).")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [{k: _cell(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
 def find_card(batch_dir: str | Path, card: str) -> dict[str, str]:
     """Return the manifest row of *card* (an order id, or a card number) in *batch_dir*.
 
@@ -64,11 +78,7 @@ def find_card(batch_dir: str | Path, card: str) -> dict[str, str]:
         InputError: no manifest, or no card with that order id or number.
     """
     path = Path(batch_dir) / MANIFEST_CSV
-    if not path.is_file():
-        raise InputError(str(path), "no manifest here.",
-                         "Give the folder a batch was written to (it has manifest.csv).")
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = [{k: _cell(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+    rows = read_manifest(batch_dir)
     wanted = card.strip().lstrip("№#").strip()
     for column in ("order_id", "card_number"):
         matches = [row for row in rows if row.get(column) == wanted]
@@ -97,11 +107,13 @@ def personal_terms(row: dict[str, str]) -> tuple[str, ...]:
 
 
 def redact_page(pdf: bytes, page_index: int, terms: Sequence[str], *,
-                dpi: float = PANEL_DPI) -> Redaction:
+                dpi: float = PANEL_DPI, others: Sequence[Sequence[str]] = ()) -> Redaction:
     """Return page *page_index* of *pdf* rendered without the glyphs of *terms*.
 
     Print furniture goes too: the packing label (``№ 12 · 1001``) and the QR code with its
     caption, whose link may carry the order id. Neither is what a photo of the card shows.
+    *others* are the terms of the other cards printed on the same sheet (imposition): they are
+    hidden as well, and the panel is cut from this card's own part of the sheet.
     """
     document = pdfium.PdfDocument(pdf)
     try:
@@ -112,9 +124,13 @@ def redact_page(pdf: bytes, page_index: int, terms: Sequence[str], *,
         chars = "".join(chr(pdfium_c.FPDFText_GetUnicode(text_page, i))
                         for i in range(text_page.count_chars()))
         indices, hidden = _matches(chars, terms)
+        cell = _own_cell(page, text_page, chars, terms, others)
+        for other in others:  # a sheet of several cards: nobody's name may show
+            more, _ = _matches(chars, other)
+            indices |= more
         boxes = tuple(_char_box(text_page, i) for i in sorted(indices))
         owners = {_address(pdfium_c.FPDFText_GetTextObject(text_page, i)) for i in indices}
-        panel = _message_panel(page, text_page, chars)
+        panel = _message_panel(page, text_page, chars, cell)
         text_page.close()
         _remove_objects(page, owners)
         without = _render(page, dpi)
@@ -122,7 +138,8 @@ def redact_page(pdf: bytes, page_index: int, terms: Sequence[str], *,
         text_page = page.get_textpage()
         rest = "".join(chr(pdfium_c.FPDFText_GetUnicode(text_page, i))
                        for i in range(text_page.count_chars()))
-        stubborn = [_char_box(text_page, i) for i in sorted(_matches(rest, terms)[0])]
+        stubborn = [_char_box(text_page, i)
+                    for other in (terms, *others) for i in sorted(_matches(rest, other)[0])]
         text_page.close()
         height = page.get_height()
         page.close()
@@ -228,14 +245,60 @@ def _render(page: pdfium.PdfPage, dpi: float) -> Image.Image:
         bitmap.close()
 
 
-def _message_panel(page: pdfium.PdfPage, text_page: pdfium.PdfTextPage, chars: str) -> Box:
+def _own_cell(page: pdfium.PdfPage, text_page: pdfium.PdfTextPage, chars: str,
+              terms: Sequence[str], others: Sequence[Sequence[str]]) -> Box | None:
+    """Return this card's part of an imposed sheet, or None when the page is one card.
+
+    Each card's name marks a point inside its message. The cards of a sheet sit on a
+    centred grid: the distinct x and y of those points give its columns and rows, and the
+    sheet divided evenly into that grid gives each card its part (exact for two cards a
+    side, within a third of the sheet margin for more).
+    """
+    if not others:
+        return None
+
+    def centre(words: Sequence[str]) -> tuple[float, float] | None:
+        found = sorted(_matches(chars, words)[0])
+        if not found:
+            return None
+        x0, y0, x1, y1 = text_page.get_charbox(found[0])
+        return (x0 + x1) / 2, (y0 + y1) / 2
+
+    own = centre(terms)
+    if own is None:
+        return None
+    points = [own, *(p for p in (centre(other) for other in others) if p is not None)]
+    columns = _distinct(p[0] for p in points)
+    rows = _distinct(p[1] for p in points)
+    left, bottom, right, top = page.get_mediabox()
+    width, height = (right - left) / len(columns), (top - bottom) / len(rows)
+    column = min(int((own[0] - left) // width), len(columns) - 1)
+    row = min(int((own[1] - bottom) // height), len(rows) - 1)
+    return Box(left + column * width, bottom + row * height, width, height)
+
+
+def _distinct(values: Iterable[float], tolerance_pt: float = 36.0) -> list[float]:
+    """Return *values* with those closer than *tolerance_pt* to a kept one dropped."""
+    kept: list[float] = []
+    for value in sorted(values):
+        if not kept or value - kept[-1] > tolerance_pt:
+            kept.append(value)
+    return kept
+
+
+def _message_panel(page: pdfium.PdfPage, text_page: pdfium.PdfTextPage, chars: str,
+                   cell: Box | None = None) -> Box:
     """Return the panel holding the message: the right or lower half of a folded card's
-    inside (the message starts there), else the whole trimmed page."""
-    left, bottom, right, top = page.get_trimbox()
-    trim = Box(left, bottom, right - left, top - bottom)
+    inside (the message starts there), else the whole trimmed page (or *cell* of a sheet)."""
+    if cell is None:
+        left, bottom, right, top = page.get_trimbox()
+        trim = Box(left, bottom, right - left, top - bottom)
+    else:
+        trim = cell
     # The label and the QR caption are gone by now: what is left is the handwriting.
-    boxes = [text_page.get_charbox(i) for i, c in enumerate(chars)
-             if not c.isspace() and _size_pt(text_page, i) >= 6]
+    boxes = [box for box in (text_page.get_charbox(i) for i, c in enumerate(chars)
+                             if not c.isspace() and _size_pt(text_page, i) >= 8.5)
+             if cell is None or _inside(box, cell)]
     if not boxes:
         return trim
     mid_x, mid_y = trim.x_pt + trim.width_pt / 2, trim.y_pt + trim.height_pt / 2
@@ -244,6 +307,11 @@ def _message_panel(page: pdfium.PdfPage, text_page: pdfium.PdfTextPage, chars: s
     if max(b[3] for b in boxes) <= mid_y:
         return Box(trim.x_pt, trim.y_pt, trim.width_pt, trim.height_pt / 2)
     return trim
+
+
+def _inside(box: tuple[float, float, float, float], cell: Box) -> bool:
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return cell.x_pt <= x <= cell.right_pt and cell.y_pt <= y <= cell.top_pt
 
 
 def redacted_panel(redaction: Redaction) -> Image.Image:
@@ -337,7 +405,12 @@ def share_image(batch_dir: str | Path, card: str) -> Image.Image:
         raise InputError(str(folder / MANIFEST_CSV), f'card {row.get("card_number")}: '
                          f'"{pages}" is not a page range.', "Render the batch again.") from err
     pdf = cards_path.read_bytes()
-    redaction = redact_page(pdf, inside, personal_terms(row))
+    # On an imposed sheet other cards share the page: hide their people too.
+    others = [personal_terms(other) for other in read_manifest(folder)
+              if other is not row and other.get("cards_file") == row.get("cards_file")
+              and other.get("cards_pdf_pages") == pages
+              and other.get("card_number") != row.get("card_number")]
+    redaction = redact_page(pdf, inside, personal_terms(row), others=others)
     return compose_share(redacted_panel(redaction), _shop_name(pdf))
 
 

@@ -155,3 +155,39 @@ def test_cli_share_writes_the_png(runner, batch, tmp_path):
     missing = runner.invoke(main, ["share", str(batch), "77", "--out", str(out)])
     assert missing.exit_code == 1
     assert missing.output.startswith("Error: ") and '"77"' in missing.output
+
+
+def test_share_from_an_imposed_sheet_hides_every_card_on_it(tmp_path):
+    """Verify a 2-up sheet: both people's data is absent and the post shows only this card."""
+    from notecards.production import make_production
+
+    orders = tmp_path / "orders.csv"
+    rows = [make_order(), make_order(order_id="1002", first_name="Marcus", last_name="Bell",
+                                     email="marcus@example.com", city="Portland",
+                                     postal_code="04101")]
+    orders.write_text("\n".join([",".join(rows[0]), *(",".join(
+        f'"{v}"' for v in row.values()) for row in rows)]) + "\n", encoding="utf-8")
+    config = Config(shop_name="Juniper & Pine", signer="Maya",
+                    ledger_path=str(tmp_path / "ledger.sqlite"))
+    settings = make_settings(config, production=make_production(config, imposition="letter"))
+    render_batch(plan_batch([orders], settings, today=TODAY), tmp_path / "out", record=False)
+    out = tmp_path / "out"
+    first, second = find_card(out, "1001"), find_card(out, "1002")
+    assert first["cards_pdf_pages"] == second["cards_pdf_pages"]  # one sheet, two cards
+    pdf = (out / "cards.pdf").read_bytes()
+    inside = int(first["cards_pdf_pages"].split("-")[-1]) - 1
+    redaction = redact_page(pdf, inside, personal_terms(first),
+                            others=[personal_terms(second)])
+    original = render_page(pdf, inside, dpi=PANEL_DPI)
+    for word in ("Ada", "Marcus"):  # each greeting; the rest of their data is not written
+        boxes = occurrences(out / "cards.pdf", inside, word)
+        assert boxes and sum(ink_pixels(original, box) for box in boxes) > 0, word
+        assert all(ink_pixels(redaction.image, box) == 0 for box in boxes), word
+    # The panel is Ada's card alone: Marcus's greeting lies outside it.
+    scale = PANEL_DPI / 72
+    height = redaction.page_height_pt
+    marcus = occurrences(out / "cards.pdf", inside, "Marcus")[0]
+    mx, my = marcus[0] / scale, height - marcus[1] / scale
+    panel = redaction.panel
+    assert not (panel.x_pt <= mx <= panel.right_pt and panel.y_pt <= my <= panel.top_pt)
+    assert decode_qr(share_image(out, "1001")) == []

@@ -19,9 +19,9 @@ from .loading import list_formats
 from .models import Problem, Severity, customer_key, summarise_problems
 from .pipeline import BatchPlan, load_inputs, make_settings, plan_batch
 from .plotter import PLOTTER_FORMATS, write_plotter_svgs
-from .proofs import write_batch_proofs, write_proofs
 from .preflight import preflight_pdf
 from .production import make_production, preflight_spec, write_calibration_sheet
+from .proofs import write_batch_proofs, write_proofs
 from .rendering import Extra, render_batch
 from .share import share_image
 
@@ -81,7 +81,8 @@ _PRINT_OPTIONS = {
     "cmyk": click.option("--cmyk/--rgb", "cmyk", default=None,
                          help="Write every colour as CMYK (for shops that ask for it)."),
     "imposition": click.option("--imposition", metavar="PAPER", help="Lay cards n-up on "
-                               "letter, a4, tabloid, a3 or sra3 sheets, backs mirrored for duplex."),
+                               "letter, a4, tabloid, a3 or sra3 sheets, backs mirrored for "
+                               "duplex."),
     "flip": click.option("--duplex", "flip", type=click.Choice(["long-edge", "short-edge"]),
                          help="How the printer turns imposed sheets (default long-edge)."),
     "split": click.option("--split", type=click.IntRange(min=0), metavar="N",
@@ -270,7 +271,7 @@ def check(inputs: tuple[Path, ...], config_path: Path | None, ledger_path: Path 
     config = _config(config_path)
     settings = make_settings(config, ledger_path=ledger_path)
     loaded = load_inputs(list(inputs), settings, sheet=sheet, format_name=format_name)
-    for path, name in zip(inputs, loaded.formats):
+    for path, name in zip(inputs, loaded.formats, strict=True):
         click.echo(f"{path}: recognised as {name}")
     plan = plan_batch(loaded, settings, today=_today(batch_date))
     for line in summarise_problems(plan.problems):
@@ -395,7 +396,7 @@ def void(batch_id: str, config_path: Path | None, ledger_path: Path | None) -> N
 def preflight_command(pdf_path: Path, card_format: str | None, envelope: str | None,
                       bleed: str | None, cmyk: bool, any_size: bool,
                       config_path: Path | None) -> None:
-    """Check a PDF as a print shop would: size, boxes, fonts, safe zone, images. Exit 1 on errors."""
+    """Check a PDF as a print shop would: size, boxes, fonts, safe zone, images; exit 1 on error."""
     config = _config(config_path)
     spec = None if any_size else preflight_spec(config, card=card_format, envelope=envelope,
                                                 bleed=bleed, cmyk=cmyk)

@@ -31,8 +31,14 @@ from .errors import FontError, LayoutError
 from .layout import CardContent, layout_card
 from .ledger import open_ledger
 from .loading import LoadOptions, load_orders
-from .messages import History, Message, choose_variant, context_for, make_environment, \
-    render_message
+from .messages import (
+    History,
+    Message,
+    choose_variant,
+    context_for,
+    make_environment,
+    render_message,
+)
 from .models import LoadResult, Order, Problem, Reject, Severity, customer_key
 from .occasions import Occasion, choose_occasion, read_occasions
 from .paths import default_templates_dir
@@ -229,7 +235,8 @@ def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: Bat
                keep_layouts: bool = True) -> BatchPlan:
     """Return the plan for a batch on *today*: cards, skips and rejects. Writes nothing.
 
-    >>> plan = plan_batch(["orders.csv"], make_settings(), today=date(2026, 11, 22))  # doctest: +SKIP
+    >>> settings = make_settings()
+    >>> plan = plan_batch(["orders.csv"], settings, today=date(2026, 11, 22))  # doctest: +SKIP
     >>> plan.summary()  # doctest: +SKIP
     '14 new cards, 0 already issued — 15 rows read: 14 carded, 0 skipped, 1 rejected'
 

@@ -72,7 +72,7 @@ def test_occasion_card_format_writes_one_set_of_files_per_format(tmp_path, write
     assert round(env[2] - env[0], 1) == round(envelope_format("a7").width_pt, 1)
     rows = _manifest(out)
     assert [r["order_id"] for r in rows] == [str(5001 + i) for i in range(len(ORDERS))]
-    for row, (name, occasion) in zip(rows, ORDERS):
+    for row, (name, occasion) in zip(rows, ORDERS, strict=True):
         expected = "a7-folded" if occasion else "a2-folded"
         assert row["cards_file"] == f"cards-{expected}.pdf"
         assert row["envelopes_file"] == f"envelopes-{expected[:2]}.pdf"

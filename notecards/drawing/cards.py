@@ -12,10 +12,10 @@ from reportlab.pdfgen.canvas import Canvas
 from ..cardlayout import CardGeometry
 from ..fonts import measure
 from ..geometry import Box
+from ..handwriting import draw_block
 from ..layout import CardContent
 from ..occasions import FrontDesign
 from ..qrcodes import Matrix, dark_runs
-from ..handwriting import draw_block
 from ..signatures import draw_signature
 from .artwork import motif_for
 from .pages import draw_crop_marks, hex_color, make_canvas

@@ -299,8 +299,13 @@ def init(directory: Path) -> None:
 
 
 @main.command()
-def formats() -> None:
-    """List the input formats notecards recognises."""
+@config_option
+def formats(config_path: Path | None) -> None:
+    """List the input formats notecards recognises, your own mappings first."""
+    config = _config(config_path)
+    for name, mapping in config.formats.items():
+        click.echo(f"{name:28} {'mapping':9} from {config.source_path} "
+                   f"({len(mapping)} column{'s' if len(mapping) != 1 else ''})")
     for info in list_formats():
         click.echo(f"{info.name:28} {info.kind:9} {info.title}")
 

@@ -174,3 +174,20 @@ def test_check_folds_repeated_warnings(runner, tmp_path, write_orders):
     lines = result.output.splitlines()
     folded = [line for line in lines if "more rows like this" in line]
     assert len(lines) < 12 and folded, result.output
+
+
+def test_formats_lists_the_shops_own_mappings(runner, tmp_path):
+    """Verify a [formats.NAME] mapping in notecards.toml is listed and used by check."""
+    (tmp_path / "notecards.toml").write_text(
+        '[formats.mycrm]\n"Kunde Vorname" = "first_name"\n"Kunde Nachname" = "last_name"\n'
+        '"Strasse" = "address_line1"\n"Ort" = "city"\n"PLZ" = "postal_code"\n'
+        '"Land" = "country"\n"Bestellnummer" = "order_id"\n', encoding="utf-8")
+    (tmp_path / "crm.csv").write_text(
+        "Bestellnummer;Kunde Vorname;Kunde Nachname;Strasse;Ort;PLZ;Land\n"
+        "77;Jürgen;Müller;Hauptstraße 5;Berlin;10115;Deutschland\n", encoding="utf-8")
+    listed = invoke(runner, "formats", cwd=tmp_path)
+    assert listed.output.splitlines()[0].startswith("mycrm")
+    checked = invoke(runner, "check", "crm.csv", "--ledger", str(tmp_path / "l.sqlite"),
+                     cwd=tmp_path)
+    assert checked.output.splitlines()[0] == "crm.csv: recognised as mycrm"
+    assert "1 new card" in checked.output

@@ -311,11 +311,12 @@ def write_plotter_svgs(plan: BatchPlan, folder: Path) -> None:
     """
     if not plan.jobs:
         return
-    settings = plan.settings
-    geometry = card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
     target = folder / PLOTTER_DIR
     target.mkdir(exist_ok=True)
     for job in plan.jobs:
+        # Each card in its own format: an occasion may choose another card than the batch's.
+        settings = plan.settings.for_job(job)
+        geometry = card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
         content = job.content or layout_card(job, settings, geometry)
         card = plot_card(content, geometry.message_panel)
         if card.missing:

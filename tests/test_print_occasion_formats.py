@@ -160,3 +160,20 @@ def test_cli_batch_with_occasion_format(tmp_path, write_orders, runner):
                                   "--date", TODAY.isoformat(), "--quiet"])
     assert result.exit_code == 0, result.output
     assert (out / "cards-a7-folded.pdf").is_file() and (out / "envelopes-a2.pdf").is_file()
+
+
+def test_plotter_files_follow_each_cards_own_format(tmp_path, write_orders):
+    """Verify a plotter SVG is the size of its own card's message panel (A7 vs A2)."""
+    import xml.etree.ElementTree as ET
+
+    from notecards.plotter import write_plotter_svgs
+
+    plan, _, _ = _run(tmp_path, write_orders)
+    write_plotter_svgs(plan, tmp_path)
+    widths = {}
+    for job in plan.jobs:
+        root = ET.parse(tmp_path / "plotter" / f"card-{job.card_number:04d}.svg").getroot()
+        widths[job.occasion.slug] = root.get("width")
+    a7, a2 = card_format("a7-folded"), card_format("a2-folded")
+    assert widths["graduation"] == f"{a7.width_pt / 72 * 25.4:.2f}mm"
+    assert widths["thank-you"] == f"{a2.width_pt / 72 * 25.4:.2f}mm"

@@ -265,9 +265,15 @@ def demo(out_dir: Path, batch_date: str, quiet: bool) -> None:
 @sheet_option
 @format_option
 @click.option("--date", "batch_date", help="Batch date YYYY-MM-DD (default: today).")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on rows "
+              "that would be rejected.")
 def check(inputs: tuple[Path, ...], config_path: Path | None, ledger_path: Path | None,
-          sheet: str | None, format_name: str | None, batch_date: str | None) -> None:
-    """Report every problem in the input files; write nothing. Exit 1 if there are any."""
+          sheet: str | None, format_name: str | None, batch_date: str | None,
+          strict: bool) -> None:
+    """Report every problem in the input files; write nothing.
+
+    Exits 1 when a row would be rejected (with --strict, also on any warning), else 0.
+    """
     config = _config(config_path)
     settings = make_settings(config, ledger_path=ledger_path)
     loaded = load_inputs(list(inputs), settings, sheet=sheet, format_name=format_name)
@@ -284,7 +290,7 @@ def check(inputs: tuple[Path, ...], config_path: Path | None, ledger_path: Path 
     warnings = sum(1 for p in plan.problems if p.severity is Severity.WARNING)
     click.echo(f"{orders} order{'s' if orders != 1 else ''}/contacts found; "
                f"{plan.summary()}; {warnings} warning{'s' if warnings != 1 else ''}")
-    if plan.rejects:
+    if plan.rejects or (strict and warnings):
         sys.exit(1)
 
 

@@ -191,3 +191,12 @@ def test_formats_lists_the_shops_own_mappings(runner, tmp_path):
                      cwd=tmp_path)
     assert checked.output.splitlines()[0] == "crm.csv: recognised as mycrm"
     assert "1 new card" in checked.output
+
+
+def test_check_strict_fails_on_warnings(runner, tmp_path, write_orders):
+    """Verify warnings alone pass `check` but fail `check --strict`."""
+    path = write_orders([make_order(first_name="ADA", last_name="WHITFIELD")])
+    ledger = str(tmp_path / "l.sqlite")
+    assert runner.invoke(main, ["check", str(path), "--ledger", ledger]).exit_code == 0
+    strict = runner.invoke(main, ["check", str(path), "--ledger", ledger, "--strict"])
+    assert strict.exit_code == 1 and "[warning]" in strict.output

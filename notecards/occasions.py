@@ -101,14 +101,22 @@ def read_occasions(templates_dir: Path,
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
             raise ConfigError(f"{spec_path}: not valid TOML ({err}).") from err
         extra = dict((overrides or {}).get(folder.name, {}))
-        occasions[folder.name] = _occasion_from(folder, spec_path, {**spec, **extra})
+        occasions[folder.name] = _occasion_from(folder, spec_path, {**spec, **extra},
+                                                overridden=frozenset(extra))
     if not occasions:
         raise ConfigError(f"{templates_dir}: no occasion folders (each needs occasion.toml and "
                           "messages/*.j2). Run `notecards init DIR` for working examples.")
     return occasions
 
 
-def _occasion_from(folder: Path, spec_path: Path, spec: Mapping[str, Any]) -> Occasion:
+def _occasion_from(folder: Path, spec_path: Path, spec: Mapping[str, Any],
+                   overridden: frozenset[str] = frozenset()) -> Occasion:
+    """Return the Occasion of *folder*; keys in *overridden* came from notecards.toml."""
+
+    def where(key: str) -> str:
+        return (f"notecards.toml [occasions.{folder.name}]" if key in overridden
+                else str(spec_path))
+
     variants = tuple(f"{folder.name}/messages/{p.name}"
                      for p in sorted((folder / "messages").glob("*.j2")))
     if not variants:
@@ -134,14 +142,14 @@ def _occasion_from(folder: Path, spec_path: Path, spec: Mapping[str, Any]) -> Oc
             mail_ahead_days=int(spec.get("mail_ahead_days", 10)),
             cadence_days=int(spec.get("cadence_days", 120)),
             params=dict(spec),
-            card_format=_format_name(spec_path, spec, "card_format"),
-            envelope=_format_name(spec_path, spec, "envelope"),
+            card_format=_format_name(where("card_format"), spec, "card_format"),
+            envelope=_format_name(where("envelope"), spec, "envelope"),
         )
     except (TypeError, ValueError) as err:
         raise ConfigError(f"{spec_path}: {err}. Day counts must be whole numbers.") from err
 
 
-def _format_name(spec_path: Path, spec: Mapping[str, Any], key: str) -> str:
+def _format_name(source: str, spec: Mapping[str, Any], key: str) -> str:
     """Return the catalogue name of *key* in *spec*, checked ("" when not set).
 
     Raises:
@@ -153,7 +161,7 @@ def _format_name(spec_path: Path, spec: Mapping[str, Any], key: str) -> str:
     try:
         found = card_format(name) if key == "card_format" else envelope_format(name)
     except ConfigError as err:
-        raise ConfigError(f"{spec_path}: {key}: {err}") from err
+        raise ConfigError(f"{source}: {key}: {err}") from err
     return found.name
 
 

@@ -132,6 +132,11 @@ def test_unknown_occasion_card_format_is_a_config_error(tmp_path, write_orders):
         _run(tmp_path, write_orders, extra='card_format = "a7-folden"\n')
     assert "graduation/occasion.toml: card_format:" in str(info.value)
     assert "a7-folded" in str(info.value)
+    # Set in notecards.toml instead: the error names that file's table.
+    with pytest.raises(ConfigError) as info:
+        _run(tmp_path / "again", write_orders, extra="",
+             occasions={"graduation": {"card_format": "a7-folden"}})
+    assert str(info.value).startswith("notecards.toml [occasions.graduation]: card_format:")
 
 
 def test_mixed_format_proof_pdfs_keep_card_order(tmp_path, write_orders):

@@ -213,6 +213,110 @@ class _Planner:
     last_variant: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
+class OrderPlanner:
+    """Decide, order by order, what a batch does: a card, a skip, or rejected rows.
+
+    plan_batch and the streaming batch (streaming.py) share it, so both decide alike. It
+    keeps only small per-card and per-customer indexes, never the jobs themselves.
+
+    Raises (from plan_order):
+        TemplateError: a template is broken or names a missing variable.
+        ConfigError: a setting is unusable.
+    """
+
+    def __init__(self, settings: BatchSettings, today: date, *, reprint: Sequence[str] = (),
+                 limit: int | None = None, keep_layouts: bool = True) -> None:
+        self.settings, self.today, self.limit = settings, today, limit
+        self.keep_layouts = keep_layouts
+        self.occasions = read_occasions(settings.templates_dir, settings.config.occasions)
+        self.env = make_environment(settings.templates_dir)
+        with open_ledger(settings.ledger_path, create=False) as ledger:
+            state = _Planner(ledger.issued_keys(), ledger.histories(),
+                             set(ledger.suppressions()), frozenset(reprint))
+            for order_id in reprint:
+                for card in ledger.cards_for_order(order_id):
+                    state.reprint_variants[card.card_key] = card.template
+                    state.reprint_histories[card.card_key] = ledger.histories(card.card_key)
+        self.state = state
+        self.reprint = tuple(reprint)
+        self.geometries = {settings.card.name: card_geometry(settings.card, settings.bleed_pt,
+                                                             settings.crop_marks)}
+        self.cards = 0
+        self.already = 0
+        self.suppress: list[tuple[str, str]] = []
+        self.used: dict[tuple[CardFormat, EnvelopeFormat], None] = {}
+        self.reprinted: set[str] = set()
+
+    def plan_order(self, order: Order) -> CardJob | Skipped | list[Reject]:
+        """Return what becomes of *order*: its card (numbered in turn), a skip, or rejects."""
+        state, settings, reprint = self.state, self.settings, self.reprint
+        if reprint and order.order_id not in state.reprint:
+            return Skipped(order, "not asked to reprint")
+        keys = _person_keys(order)
+        if order.do_not_contact:
+            self.suppress.append((keys[0], order.display_name))
+            return Skipped(order, "do not contact (added to the suppression list)")
+        if any(key in state.suppressed for key in keys):
+            return Skipped(order, "suppressed: asked not to be contacted")
+        decision = choose_occasion(order, self.today, self.occasions)
+        if decision.occasion is None:
+            if decision.skip_reason.startswith("unknown occasion"):
+                return _rejects(order, "occasion", decision.skip_reason)
+            return Skipped(order, decision.skip_reason)
+        key = decision.card_key
+        is_reprint = bool(reprint)
+        if key in state.in_batch_keys:
+            return Skipped(order, f"same card as card {state.in_batch_keys[key]} in this batch")
+        if key in state.issued and not is_reprint:
+            self.already += 1
+            return Skipped(order, "already issued")
+        if is_reprint and key not in state.reprint_variants:
+            return Skipped(order, "reprint asked, but this card was never issued")
+        if self.limit is not None and self.cards >= self.limit:
+            return Skipped(order, f"over --limit {self.limit}")
+        try:
+            job = _make_job(order, decision.occasion, key, decision.occasion_date, self.today,
+                            self.cards + 1, self.env, state, settings.config, is_reprint)
+            job_card, job_envelope = settings.formats_for(decision.occasion)
+            if job_card != settings.card or job_envelope != settings.envelope:
+                job = replace(job, card=job_card, envelope=job_envelope)
+            if job_card.name not in self.geometries:
+                self.geometries[job_card.name] = card_geometry(
+                    job_card, settings.bleed_pt, settings.crop_marks)
+            # Laying out checks that the message fits and every character can be drawn.
+            # The layout is kept for inspection unless the caller wants a lean plan (the CLI:
+            # at 100,000 orders the kept layouts would be most of the memory); drawing lays a
+            # card out again, identically, when it is not kept.
+            content = layout_card(job, settings, self.geometries[job_card.name])
+            if self.keep_layouts:
+                job = replace(job, content=content)
+        except (LayoutError, FontError) as err:
+            return _rejects(order, "personal_line" if order.personal_line else "", str(err))
+        state.in_batch_keys[key] = job.card_number
+        self.cards += 1
+        self.used[(job_card, job_envelope)] = None
+        if is_reprint:
+            self.reprinted.add(order.order_id)
+        return job
+
+    def problems(self) -> list[Problem]:
+        """Return the batch-wide findings, once every order is planned."""
+        settings = self.settings
+        used = self.used or {(settings.card, settings.envelope): None}
+        problems: list[Problem] = []
+        for used_card, used_envelope in used:  # warn once about each envelope actually used
+            problems += (p for p in production_problems(used_card, used_envelope,
+                                                        settings.production,
+                                                        settings.config.home_country)
+                         if p not in problems)
+        for order_id in self.reprint:
+            if order_id not in self.reprinted:
+                problems.append(Problem(Severity.WARNING, "reprint", None, "",
+                                        f"order {order_id}: not found in the input or never "
+                                        "issued, so not reprinted"))
+        return problems
+
+
 def load_inputs(paths: Sequence[str | PathLike[str]], settings: BatchSettings, *,
                 sheet: str | None = None, format_name: str | None = None) -> LoadResult:
     """Return the orders of *paths*, read with the choices in *settings*' config.
@@ -245,97 +349,28 @@ def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: Bat
         TemplateError: a template is broken or names a missing variable.
         ConfigError: a setting is unusable.
     """
-    config = settings.config
     loaded = (inputs if isinstance(inputs, LoadResult)
               else load_inputs(inputs, settings, sheet=sheet, format_name=format_name))
-    occasions = read_occasions(settings.templates_dir, config.occasions)
-    env = make_environment(settings.templates_dir)
-    with open_ledger(settings.ledger_path, create=False) as ledger:
-        state = _Planner(ledger.issued_keys(), ledger.histories(),
-                         set(ledger.suppressions()), frozenset(reprint))
-        for order_id in reprint:
-            for card in ledger.cards_for_order(order_id):
-                state.reprint_variants[card.card_key] = card.template
-                state.reprint_histories[card.card_key] = ledger.histories(card.card_key)
-    geometries = {settings.card.name: card_geometry(settings.card, settings.bleed_pt,
-                                                    settings.crop_marks)}
+    planner = OrderPlanner(settings, today, reprint=reprint, limit=limit,
+                           keep_layouts=keep_layouts)
     jobs: list[CardJob] = []
     skipped: list[Skipped] = []
     rejects = list(loaded.rejects)
-    problems = list(loaded.problems)
-    suppress: list[tuple[str, str]] = []
-    already = 0
     for order in loaded.orders:
         if progress is not None:
             progress(1)
-        if reprint and order.order_id not in state.reprint:
-            skipped.append(Skipped(order, "not asked to reprint"))
-            continue
-        keys = _person_keys(order)
-        if order.do_not_contact:
-            suppress.append((keys[0], order.display_name))
-            skipped.append(Skipped(order, "do not contact (added to the suppression list)"))
-            continue
-        if any(key in state.suppressed for key in keys):
-            skipped.append(Skipped(order, "suppressed: asked not to be contacted"))
-            continue
-        decision = choose_occasion(order, today, occasions)
-        if decision.occasion is None:
-            if decision.skip_reason.startswith("unknown occasion"):
-                rejects.extend(_rejects(order, "occasion", decision.skip_reason))
-            else:
-                skipped.append(Skipped(order, decision.skip_reason))
-            continue
-        key = decision.card_key
-        is_reprint = bool(reprint)
-        if key in state.in_batch_keys:
-            skipped.append(Skipped(order, f"same card as card {state.in_batch_keys[key]} "
-                                          "in this batch"))
-            continue
-        if key in state.issued and not is_reprint:
-            already += 1
-            skipped.append(Skipped(order, "already issued"))
-            continue
-        if is_reprint and key not in state.reprint_variants:
-            skipped.append(Skipped(order, "reprint asked, but this card was never issued"))
-            continue
-        if limit is not None and len(jobs) >= limit:
-            skipped.append(Skipped(order, f"over --limit {limit}"))
-            continue
-        try:
-            job = _make_job(order, decision.occasion, key, decision.occasion_date, today,
-                            len(jobs) + 1, env, state, config, is_reprint)
-            job_card, job_envelope = settings.formats_for(decision.occasion)
-            if job_card != settings.card or job_envelope != settings.envelope:
-                job = replace(job, card=job_card, envelope=job_envelope)
-            if job_card.name not in geometries:
-                geometries[job_card.name] = card_geometry(
-                    job_card, settings.bleed_pt, settings.crop_marks)
-            # Laying out checks that the message fits and every character can be drawn.
-            # The layout is kept for inspection unless the caller wants a lean plan (the CLI:
-            # at 100,000 orders the kept layouts would be most of the memory); drawing lays a
-            # card out again, identically, when it is not kept.
-            content = layout_card(job, settings, geometries[job_card.name])
-            if keep_layouts:
-                job = replace(job, content=content)
-        except (LayoutError, FontError) as err:
-            rejects.extend(_rejects(order, "personal_line" if order.personal_line else "",
-                                    str(err)))
-            continue
-        state.in_batch_keys[key] = job.card_number
-        jobs.append(job)
-    used = dict.fromkeys((j.card or settings.card, j.envelope or settings.envelope)
-                         for j in jobs) or {(settings.card, settings.envelope): None}
-    for used_card, used_envelope in used:  # warn once about each envelope actually used
-        problems += (p for p in production_problems(used_card, used_envelope,
-                                                    settings.production, config.home_country)
-                     if p not in problems)
-    for order_id in reprint:
-        if not any(job.order.order_id == order_id for job in jobs):
-            problems.append(Problem(Severity.WARNING, "reprint", None, "", f"order {order_id}: "
-                                    "not found in the input or never issued, so not reprinted"))
+        outcome = planner.plan_order(order)
+        if isinstance(outcome, CardJob):
+            jobs.append(outcome)
+        elif isinstance(outcome, Skipped):
+            skipped.append(outcome)
+        else:
+            rejects.extend(outcome)
+    problems = list(loaded.problems)
+    problems += (p for p in planner.problems() if p not in problems)
     return BatchPlan(settings, today, tuple(jobs), tuple(skipped), tuple(rejects),
-                     tuple(problems), loaded.rows_read, loaded.formats, tuple(suppress), already)
+                     tuple(problems), loaded.rows_read, loaded.formats, tuple(planner.suppress),
+                     planner.already)
 
 
 def _person_keys(order: Order) -> tuple[str, ...]:

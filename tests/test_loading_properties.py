@@ -21,7 +21,8 @@ cell_text = st.text(
     st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\ufeff"),
     max_size=20).map(lambda s: " ".join(s.split())).filter(
         lambda s: repair_mojibake(s) is None)  # "Â¡" is read as double-encoded "¡" on purpose
-word = st.text(st.characters(whitelist_categories=("Lu", "Ll")), min_size=1, max_size=12)
+word = st.text(st.characters(whitelist_categories=("Lu", "Ll")), min_size=1, max_size=12).filter(
+    lambda s: repair_mojibake(s) is None)  # "Âµ" too (found on main, not caused by streaming)
 zip_code = st.from_regex(r"\A0[0-9]{4}\Z")
 
 

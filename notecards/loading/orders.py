@@ -69,7 +69,7 @@ def build_order(group: OrderRows, options: LoadOptions) -> Built:
         return Built(None, rejects, (*problems, error))  # no cosmetic notes on a rejected row
     problems.extend(cosmetic)
     order = Order(
-        source=_source(group),
+        source=source_ref(group),
         order_id=group.get("order_id"),
         order_date=next((r.order_date for r in group.records if r.order_date), None),
         first_name=person.first,
@@ -183,7 +183,8 @@ def _warn(group: OrderRows, column: str, message: str, hint: str) -> Problem:
                    first.sheet)
 
 
-def _source(group: OrderRows) -> SourceRef:
+def source_ref(group: OrderRows) -> SourceRef:
+    """Return where the rows of *group* are (files, sheet and row numbers)."""
     paths = list(dict.fromkeys(r.source for r in group.records))
     sheets = {r.sheet for r in group.records}
     sheet = group.first.sheet if len(sheets) == 1 else None

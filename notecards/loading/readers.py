@@ -6,8 +6,8 @@ import csv
 import io
 import os
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from notecards.errors import InputError
@@ -42,6 +42,53 @@ def read_table(
     Raises:
         InputError: the file is missing, empty, not a table, or has no such sheet.
     """
+    scan = scan_table(path, sheet, looks_like_header)
+    return RawTable(scan.source, scan.sheet, scan.header_row, scan.headers, tuple(scan.rows()),
+                    scan.problems, scan.encoding, scan.delimiter)
+
+
+@dataclass(frozen=True, slots=True)
+class TableScan:
+    """A table whose data rows are produced on demand, as often as needed (see rows()).
+
+    A CSV keeps only its decoded text: each pass parses it again, so 100,000 rows never
+    exist as Python objects at once (issue 4). A spreadsheet keeps its grid.
+    """
+
+    source: str
+    sheet: str | None
+    header_row: int
+    headers: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    encoding: str
+    delimiter: str
+    row_count: int
+    _grid: Callable[[], Iterator[list[str]]]
+    _keep: tuple[int, ...] | None
+    _width: int
+
+    def rows(self) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """Yield (spreadsheet row number, cells) for every non-blank data row."""
+        width, keep = self._width, self._keep
+        for index, cells in enumerate(self._grid()):
+            if index < self.header_row or not any(c.strip() for c in cells):
+                continue  # blank rows are skipped but still numbered, as a spreadsheet shows
+            padded = tuple(cells) + ("",) * (width - len(cells))
+            if keep is not None:
+                padded = tuple(padded[i] for i in keep)
+            yield index + 1, _repaired(padded)[0]
+
+
+def scan_table(
+    path: str | os.PathLike[str],
+    sheet: str | None,
+    looks_like_header: Callable[[Sequence[str]], int],
+) -> TableScan:
+    """Return the table in *path* with its rows produced on demand (see TableScan).
+
+    Raises:
+        InputError: the file is missing, empty, not a table, or has no such sheet.
+    """
     source = os.fspath(path)
     try:
         with open(source, "rb") as handle:
@@ -58,14 +105,15 @@ def read_table(
     is_ole = data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     if source.lower().endswith(SPREADSHEET_SUFFIXES) or is_zip or is_ole:
         grid, sheet_name = _read_spreadsheet(source, data, sheet)
-        return _make_table(source, sheet_name, grid, looks_like_header, "", "")
+        return _make_table(source, sheet_name, lambda: iter(grid), looks_like_header, "", "")
     # A sheet name means nothing for a CSV; it is ignored so CSV and .xlsx inputs can be mixed.
     text, encoding = decode_bytes(data)
+    del data
     if _looks_binary(text):
         raise InputError(source, "this is not a table (it looks like a binary file).",
                          "Export the orders as CSV or Excel (.xlsx) and try again.")
-    grid, delimiter = _parse_delimited(text)
-    return _make_table(source, None, grid, looks_like_header, encoding, delimiter)
+    rows, delimiter = _parse_delimited(text)
+    return _make_table(source, None, rows, looks_like_header, encoding, delimiter)
 
 
 def _looks_binary(text: str) -> bool:
@@ -74,7 +122,7 @@ def _looks_binary(text: str) -> bool:
     return "\x00" in sample or controls > len(sample) * 0.05 or sample.count("\ufffd") > 20
 
 
-def _parse_delimited(text: str) -> tuple[list[list[str]], str]:
+def _parse_delimited(text: str) -> tuple[Callable[[], Iterator[list[str]]], str]:
     forced = None
     first_line, _, rest = text.partition("\n")
     match = re.fullmatch(r'"?sep=(.)"?\r?', first_line.strip("\ufeff"))
@@ -82,11 +130,22 @@ def _parse_delimited(text: str) -> tuple[list[list[str]], str]:
         # Excel writes "sep=;" as a first line to name the delimiter.
         forced, text = match.group(1), "\n" + rest
     delimiter = forced or _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    grid = list(reader)
-    if forced:
-        grid[0] = []  # the sep= line still counts as spreadsheet row 1
-    return grid, delimiter
+
+    def rows() -> Iterator[list[str]]:
+        reader = csv.reader(_lines(text), delimiter=delimiter, strict=False)
+        for index, row in enumerate(reader):
+            yield [] if forced and index == 0 else row  # sep= still counts as row 1
+
+    return rows, delimiter
+
+
+def _lines(text: str) -> Iterator[str]:
+    """Yield the lines of *text* with their endings, as ``StringIO(text, newline="")`` does."""
+    for match in _LINE.finditer(text):
+        yield match.group(0)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -182,57 +241,56 @@ def cell_text(value: object) -> str:
 def _make_table(
     source: str,
     sheet: str | None,
-    grid: list[list[str]],
+    grid: Callable[[], Iterator[list[str]]],
     looks_like_header: Callable[[Sequence[str]], int],
     encoding: str,
     delimiter: str,
-) -> RawTable:
-    header_index = _find_header(grid, looks_like_header)
+) -> TableScan:
+    header_index, header_cells = _find_header(grid(), looks_like_header)
     if header_index is None:
         raise InputError(source if not sheet else f"{source}:{sheet}",
                          "there is no table in it (no row with column names).",
                          "Put the column names in the first row and the orders below them.")
-    headers = [h.strip().strip("\ufeff") for h in grid[header_index]]
+    headers = [h.strip().strip("\ufeff") for h in header_cells]
     width = len(headers)
-    rows: list[tuple[int, tuple[str, ...]]] = []
-    for index in range(header_index + 1, len(grid)):
-        cells = grid[index]
-        if not any(c.strip() for c in cells):
-            continue  # blank rows are skipped but still numbered, as a spreadsheet shows them
+    filled: set[int] = set()  # columns with a value in some row
+    count = 0
+    for index, cells in enumerate(grid()):
+        if index <= header_index or not any(c.strip() for c in cells):
+            continue
+        count += 1
         width = max(width, len(cells))
-        rows.append((index + 1, tuple(cells)))
+        filled.update(i for i, c in enumerate(cells) if c.strip())
     headers += [""] * (width - len(headers))
-    rows = [(n, cells + ("",) * (width - len(cells))) for n, cells in rows]
-    problems: list[Problem] = []
-    headers, rows = _drop_empty_unnamed(headers, rows)
-    headers = _name_columns(source, sheet, header_index + 1, headers, problems)
-    rows = _repair_text(source, sheet, headers, rows, problems)
-    return RawTable(source, sheet, header_index + 1, tuple(headers), tuple(rows),
-                    tuple(problems), encoding, delimiter)
-
-
-def _find_header(grid: list[list[str]], looks_like_header: Callable[[Sequence[str]], int]
-                 ) -> int | None:
-    candidates = [i for i, row in enumerate(grid) if any(c.strip() for c in row)]
-    candidates = candidates[:_HEADER_SEARCH_ROWS]
-    for index in candidates:
-        if looks_like_header(grid[index]) >= 2:
-            return index
-    for index in candidates:
-        cells = [c.strip() for c in grid[index] if c.strip()]
-        if len(cells) >= 2 and all(not re.fullmatch(r"[\d\s.,/:+-]+", c) for c in cells):
-            return index
-    return None
-
-
-def _drop_empty_unnamed(headers: list[str], rows: list[tuple[int, tuple[str, ...]]]
-                        ) -> tuple[list[str], list[tuple[int, tuple[str, ...]]]]:
     # A trailing delimiter gives an unnamed, empty column: drop it quietly.
-    keep = [i for i, h in enumerate(headers) if h or any(cells[i].strip() for _, cells in rows)]
-    if len(keep) == len(headers):
-        return headers, rows
-    return ([headers[i] for i in keep],
-            [(n, tuple(cells[i] for i in keep)) for n, cells in rows])
+    kept = [i for i, h in enumerate(headers) if h or i in filled]
+    keep = None if len(kept) == len(headers) else tuple(kept)
+    if keep is not None:
+        headers = [headers[i] for i in keep]
+    problems: list[Problem] = []
+    headers = _name_columns(source, sheet, header_index + 1, headers, problems)
+    scan = TableScan(source, sheet, header_index + 1, tuple(headers), (), encoding, delimiter,
+                     count, grid, keep, width)
+    problems += _repair_problems(scan)
+    return replace(scan, problems=tuple(problems))
+
+
+def _find_header(grid: Iterator[list[str]], looks_like_header: Callable[[Sequence[str]], int]
+                 ) -> tuple[int | None, list[str]]:
+    candidates: list[tuple[int, list[str]]] = []
+    for index, row in enumerate(grid):
+        if any(c.strip() for c in row):
+            candidates.append((index, row))
+            if len(candidates) == _HEADER_SEARCH_ROWS:
+                break
+    for index, row in candidates:
+        if looks_like_header(row) >= 2:
+            return index, row
+    for index, row in candidates:
+        cells = [c.strip() for c in row if c.strip()]
+        if len(cells) >= 2 and all(not re.fullmatch(r"[\d\s.,/:+-]+", c) for c in cells):
+            return index, row
+    return None, []
 
 
 def _name_columns(source: str, sheet: str | None, header_row: int, headers: list[str],
@@ -256,26 +314,40 @@ def _name_columns(source: str, sheet: str | None, header_row: int, headers: list
     return named
 
 
-def _repair_text(source: str, sheet: str | None, headers: list[str],
-                 rows: list[tuple[int, tuple[str, ...]]], problems: list[Problem]
-                 ) -> list[tuple[int, tuple[str, ...]]]:
-    repaired: dict[int, list[tuple[int, str, str]]] = {}
-    out: list[tuple[int, tuple[str, ...]]] = []
-    for number, cells in rows:
-        if has_mojibake("\x1f".join(cells)):
-            new_cells = list(cells)
-            for i, cell in enumerate(cells):
-                fixed = repair_mojibake(cell)
-                if fixed is not None:
-                    new_cells[i] = fixed
-                    repaired.setdefault(i, []).append((number, cell, fixed))
-            cells = tuple(new_cells)
-        out.append((number, cells))
-    for column, hits in repaired.items():
-        first_row, before, after = hits[0]
-        count = f" (and {len(hits) - 1} more rows)" if len(hits) > 1 else ""
+def _repaired(cells: tuple[str, ...]) -> tuple[tuple[str, ...], list[tuple[int, str, str]]]:
+    """Return *cells* with double-encoded text repaired, and (column, before, after) fixes."""
+    if not has_mojibake("\x1f".join(cells)):
+        return cells, []
+    new_cells = list(cells)
+    fixes = []
+    for i, cell in enumerate(cells):
+        fixed = repair_mojibake(cell)
+        if fixed is not None:
+            new_cells[i] = fixed
+            fixes.append((i, cell, fixed))
+    return tuple(new_cells), fixes
+
+
+def _repair_problems(scan: TableScan) -> list[Problem]:
+    first: dict[int, tuple[int, str, str]] = {}
+    counts: dict[int, int] = {}
+    width, keep = scan._width, scan._keep
+    for index, cells in enumerate(scan._grid()):
+        if index < scan.header_row or not any(c.strip() for c in cells):
+            continue
+        padded = tuple(cells) + ("",) * (width - len(cells))
+        if keep is not None:
+            padded = tuple(padded[i] for i in keep)
+        for column, before, after in _repaired(padded)[1]:
+            first.setdefault(column, (index + 1, before, after))
+            counts[column] = counts.get(column, 0) + 1
+    problems = []
+    for column, (first_row, before, after) in first.items():
+        hits = counts[column]
+        more = f" (and {hits - 1} more rows)" if hits > 1 else ""
         problems.append(Problem(
-            Severity.WARNING, source, first_row, headers[column],
-            f'repaired double-encoded text "{before}" → "{after}"{count}',
-            "save the export as UTF-8 next time; check the repaired names look right", sheet))
-    return out
+            Severity.WARNING, scan.source, first_row, scan.headers[column],
+            f'repaired double-encoded text "{before}" → "{after}"{more}',
+            "save the export as UTF-8 next time; check the repaired names look right",
+            scan.sheet))
+    return problems

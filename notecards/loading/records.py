@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from notecards.errors import ConfigError, InputError
 from notecards.loading.columns import CANONICAL_COLUMNS, match_canonical, normalise_header, slug
@@ -27,6 +28,21 @@ _NAME_FIELDS = ("first_name", "last_name", "name", "company", "ship_name", "ship
                 "ship_last_name", "ship_company")
 _ADDRESS_FIELDS = ("address_line1", "address_lines", "address_full", "postal_code", "city",
                    "ship_line1", "ship_lines", "ship_postal_code", "alt_line1")
+
+
+class TableInfo(Protocol):
+    """What records need of a table besides its rows (a RawTable or a TableScan)."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def sheet(self) -> str | None: ...
+    @property
+    def header_row(self) -> int: ...
+    @property
+    def headers(self) -> tuple[str, ...]: ...
+    @property
+    def problems(self) -> tuple[Problem, ...]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +111,7 @@ class FileRows:
     rows_read: int
 
 
-def choose_format(table: RawTable, formats: Sequence[ExportFormat],
+def choose_format(table: TableInfo, formats: Sequence[ExportFormat],
                   options: LoadOptions) -> ExportFormat:
     """Return the format of *table*: forced by name, detected from the header, or canonical.
 
@@ -166,38 +182,74 @@ def plan_columns(headers: Sequence[str], fmt: ExportFormat,
 
 def read_records(table: RawTable, fmt: ExportFormat, options: LoadOptions) -> FileRows:
     """Return the rows of *table* read through *fmt*; bad dates reject their row."""
-    problems = list(table.problems)
-    guesses: list[tuple[str, str]] = []
-    plan = plan_columns(table.headers, fmt, guesses)
-    for header, target in guesses:
-        problems.append(Problem(Severity.WARNING, table.source, table.header_row, header,
-                                f'read the column "{header}" as {target}',
-                                f'rename it to "{target}" if that is right', table.sheet))
+    stream = RecordStream(table, lambda: iter(table.rows), fmt, options)
     records: list[RowRecord] = []
     rejects: list[Reject] = []
-    raw = [_extract(table, fmt, plan, number, cells) for number, cells in table.rows]
-    orders = {f: _date_order(f, raw, fmt, table, options) for f in _DATE_FIELDS}
-    ambiguous: dict[str, list[int]] = {}
-    for record in raw:
-        parsed, errors = _parse_dates(record, orders, ambiguous, problems)
-        if errors:
-            problems.extend(errors)
-            rejects.append(Reject(record.source, record.number, _reason(errors[0]),
-                                  record.cells, record.sheet))
+    problems: list[Problem] = []
+    for event in stream.events():
+        if isinstance(event, RowRecord):
+            records.append(event)
+        elif isinstance(event, Reject):
+            rejects.append(event)
         else:
-            records.append(parsed)
-    for field_name, rows in ambiguous.items():
-        order, why = orders[field_name]
-        if why != "home":
-            continue
-        spelled = "month/day" if order == "MDY" else "day/month"
-        more = f" (and {len(rows) - 1} more rows)" if len(rows) > 1 else ""
-        problems.append(Problem(
-            Severity.WARNING, table.source, rows[0], plan.headers.get(field_name, field_name),
-            f"dates such as 03/04 could be day/month or month/day; read as {spelled} from the "
-            f"home country {options.home_country}{more}",
-            'set date_order to "MDY" or "DMY" if that is wrong', table.sheet))
+            problems.append(event)
     return FileRows(fmt, tuple(records), tuple(rejects), tuple(problems), len(table.rows))
+
+
+class RecordStream:
+    """The rows of one table read through *fmt*, produced one at a time (see events())."""
+
+    def __init__(self, table: TableInfo, rows: Callable[[], Iterator[tuple[int, tuple[str, ...]]]],
+                 fmt: ExportFormat, options: LoadOptions) -> None:
+        self.table, self.rows, self.fmt, self.options = table, rows, fmt, options
+
+    def events(self) -> Iterator[RowRecord | Reject | Problem]:
+        """Yield the table's findings, then each row's record (or reject) and findings.
+
+        Rows whose dates cannot be read are rejected; the ambiguous-date warning comes last.
+        """
+        table, fmt, options = self.table, self.fmt, self.options
+        yield from table.problems
+        guesses: list[tuple[str, str]] = []
+        plan = plan_columns(table.headers, fmt, guesses)
+        for header, target in guesses:
+            yield Problem(Severity.WARNING, table.source, table.header_row, header,
+                          f'read the column "{header}" as {target}',
+                          f'rename it to "{target}" if that is right', table.sheet)
+        # A date column's order is decided by all of its values, so they are read first.
+        orders = {f: _date_order(f, self._values(plan, f), fmt, table, options)
+                  for f in _DATE_FIELDS}
+        ambiguous: dict[str, list[int]] = {}  # field → [first row, count]
+        for number, cells in self.rows():
+            record = _extract(table, fmt, plan, number, cells)
+            row_problems: list[Problem] = []
+            parsed, errors = _parse_dates(record, orders, ambiguous, row_problems)
+            yield from row_problems
+            if errors:
+                yield from errors
+                yield Reject(record.source, record.number, _reason(errors[0]), record.cells,
+                             record.sheet)
+            else:
+                yield parsed
+        for field_name, (first_row, count) in ambiguous.items():
+            order, why = orders[field_name]
+            if why != "home":
+                continue
+            spelled = "month/day" if order == "MDY" else "day/month"
+            more = f" (and {count - 1} more rows)" if count > 1 else ""
+            yield Problem(
+                Severity.WARNING, table.source, first_row,
+                plan.headers.get(field_name, field_name),
+                f"dates such as 03/04 could be day/month or month/day; read as {spelled} from "
+                f"the home country {options.home_country}{more}",
+                'set date_order to "MDY" or "DMY" if that is wrong', table.sheet)
+
+    def _values(self, plan: ColumnPlan, field_name: str) -> Iterator[str]:
+        index = next((i for i, f in plan.fields if f == field_name), None)
+        if index is None:
+            return
+        for _, cells in self.rows():
+            yield _cell_value(self.fmt, cells[index])
 
 
 def _reason(problem: Problem) -> str:
@@ -205,25 +257,29 @@ def _reason(problem: Problem) -> str:
     return f"{text} — {problem.hint}" if problem.hint else text
 
 
-def _extract(table: RawTable, fmt: ExportFormat, plan: ColumnPlan, number: int,
+def _extract(table: TableInfo, fmt: ExportFormat, plan: ColumnPlan, number: int,
              cells: tuple[str, ...]) -> RowRecord:
     values: dict[str, str] = {}
     for index, target in plan.fields:
-        value = cells[index].strip()
-        if fmt.unescape_html and "&" in value:
-            value = html.unescape(value)  # Etsy writes "d&#39;Arco"
-        if " ::: " in value:
-            value = value.split(" ::: ")[0].strip()  # Google: several values in one cell
-        values[target] = value
+        values[target] = _cell_value(fmt, cells[index])
     return RowRecord(table.source, table.sheet, number, cells, values, table.headers, plan, fmt)
 
 
-def _date_order(field_name: str, rows: list[RowRecord], fmt: ExportFormat, table: RawTable,
+def _cell_value(fmt: ExportFormat, cell: str) -> str:
+    value = cell.strip()
+    if fmt.unescape_html and "&" in value:
+        value = html.unescape(value)  # Etsy writes "d&#39;Arco"
+    if " ::: " in value:
+        value = value.split(" ::: ")[0].strip()  # Google: several values in one cell
+    return value
+
+
+def _date_order(field_name: str, values: Iterator[str], fmt: ExportFormat, table: TableInfo,
                 options: LoadOptions) -> tuple[str, str]:
     """Return (order, why) for a date column; why is explicit|column|format|home."""
     if options.date_order != "auto":
         return options.date_order, "explicit"
-    inferred = infer_order(r.values.get(field_name, "") for r in rows)
+    inferred = infer_order(values)
     if inferred:
         return inferred, "column"
     present = {normalise_header(h) for h in table.headers}
@@ -253,12 +309,17 @@ def _parse_dates(record: RowRecord, orders: dict[str, tuple[str, str]],
             continue
         found[field_name] = value
         if is_ambiguous:
-            ambiguous.setdefault(field_name, []).append(record.number)
+            _count(ambiguous, field_name, record.number)
     birthday = _birthday(record, orders["birthday"][0], ambiguous, problems)
     parsed = RowRecord(record.source, record.sheet, record.number, record.raw, record.values,
                        record.table_headers, record.plan, record.fmt, found.get("order_date"),
                        found.get("last_order_date"), birthday)
     return parsed, errors
+
+
+def _count(ambiguous: dict[str, list[int]], field_name: str, number: int) -> None:
+    seen = ambiguous.setdefault(field_name, [number, 0])
+    seen[1] += 1
 
 
 def _birthday(record: RowRecord, order: str, ambiguous: dict[str, list[int]],
@@ -268,7 +329,7 @@ def _birthday(record: RowRecord, order: str, ambiguous: dict[str, list[int]],
         if text:
             birthday, is_ambiguous = parse_birthday(text, order)
             if is_ambiguous:
-                ambiguous.setdefault("birthday", []).append(record.number)
+                _count(ambiguous, "birthday", record.number)
             return birthday
         parts = (record.get("birth_year"), record.get("birth_month"), record.get("birth_day"))
         if any(parts):

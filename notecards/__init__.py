@@ -24,6 +24,7 @@ from .plotter import write_plotter_svgs
 from .proofs import write_batch_proofs, write_proofs
 from .rendering import BatchResult, render_batch, render_pdfs
 from .share import share_image
+from .streaming import StreamedBatch, run_batch_streaming
 
 __all__ = [
     "Address",
@@ -44,6 +45,7 @@ __all__ = [
     "Order",
     "Problem",
     "Reject",
+    "StreamedBatch",
     "RowError",
     "TemplateError",
     "load_config",
@@ -52,6 +54,7 @@ __all__ = [
     "plan_batch",
     "render_batch",
     "render_pdfs",
+    "run_batch_streaming",
     "share_image",
     "write_batch_proofs",
     "write_plotter_svgs",

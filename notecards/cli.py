@@ -33,8 +33,9 @@ from .plotter import PLOTTER_FORMATS, write_plotter_svgs
 from .preflight import preflight_pdf
 from .production import make_production, preflight_spec, write_calibration_sheet
 from .proofs import write_batch_proofs, write_proofs
-from .rendering import Extra, render_batch
+from .rendering import BatchResult, Extra, render_batch
 from .share import share_image
+from .streaming import run_batch_streaming
 
 
 @click.group(cls=NotecardsGroup)
@@ -58,13 +59,17 @@ def _run_batch(plan: BatchPlan, out_dir: Path, *, dry_run: bool, quiet: bool,
         return
     with progress_bar(2 * len(plan.jobs), quiet, "Drawing cards and envelopes") as progress:
         result = render_batch(plan, out_dir, progress=progress, extras=extras)
+    _echo_result(result, plan.summary(), quiet=quiet, config=config)
+
+
+def _echo_result(result: BatchResult, summary: str, *, quiet: bool, config: Config) -> None:
     if not quiet:
         for path in result.files:
             click.echo(f"wrote {path}")
     for finding in result.findings:  # the batch preflights its own files
         click.echo(f"preflight {finding}", err=True)
     note = "" if not config.is_default else " (no notecards.toml found: defaults used)"
-    click.echo(f"{plan.summary()}{note}")
+    click.echo(f"{summary}{note}")
 
 
 @main.command()
@@ -99,13 +104,21 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, config_path: Path | None,
                              crop_marks=crop_marks, templates_dir=templates_dir,
                              ledger_path=ledger_path,
                              production=make_production(config, **print_options))
+    extras: list[Extra] = [write_batch_proofs] if proofs else []
+    if plotter_format == "svg":
+        extras.append(write_plotter_svgs)
+    if settings.production.split and not dry_run:
+        # --split: load, plan and draw a part at a time, so memory stays flat (issue 4).
+        done = run_batch_streaming(list(inputs), settings, today=parse_date(batch_date),
+                                   out_dir=out_dir, sheet=sheet, format_name=format_name,
+                                   reprint=reprint, limit=limit, extras=extras)
+        _echo_problems(done.problems)
+        _echo_result(done.result, done.summary(), quiet=quiet, config=config)
+        return
     loaded = load_inputs(list(inputs), settings, sheet=sheet, format_name=format_name)
     with progress_bar(len(loaded.orders), quiet, "Planning cards   ") as progress:
         plan = plan_batch(loaded, settings, today=parse_date(batch_date), reprint=reprint,
                           limit=limit, progress=progress, keep_layouts=False)
-    extras: list[Extra] = [write_batch_proofs] if proofs else []
-    if plotter_format == "svg":
-        extras.append(write_plotter_svgs)
     _run_batch(plan, out_dir, dry_run=dry_run, quiet=quiet, config=config, extras=extras)
 
 

@@ -155,7 +155,9 @@ def write_handoff(plan: BatchPlan, folder: Path, progress: Progress | None = Non
 
 
 @dataclass(frozen=True, slots=True)
-class _Part:
+class Part:
+    """One part (or one format group) of the hand-off: its files and where each card is."""
+
     files: list[dict[str, Any]]
     places: list[CardPlace]
     card_pages: int
@@ -164,53 +166,76 @@ class _Part:
 
 
 def _write_group(batch_id: str, group: FormatGroup, folder: Path, progress: Progress | None,
-                 checks: PreflightQueue | None) -> _Part:
+                 checks: PreflightQueue | None) -> Part:
     settings = group.settings
-    production = settings.production
-    config = settings.config
-    card = settings.card
     jobs = group.jobs
-    size = production.split or len(jobs) or 1
+    size = settings.production.split or len(jobs) or 1
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     layout = sheet_layout(settings)
-    mailing = "" if not group.mail_stem else ("labels" if production.labels else "envelopes")
     files: list[dict[str, Any]] = []
     places: list[CardPlace] = []
     card_pages = envelope_pages = 0
     for index, chunk in enumerate(chunks):
-        cards_name = part_names(len(chunks), index, group.cards_stem)
-        pages = _write_cards(settings, batch_id, chunk, folder / cards_name, layout, progress)
-        if checks is not None:
-            checks.submit(folder / cards_name, _card_spec(settings, layout), cards_name)
-        card_pages += pages
-        files.append({"file": cards_name, "pages": pages,
-                      "content": _cards_content(layout, len(chunk))})
-        mail_name = part_names(len(chunks), index, group.mail_stem) if mailing else ""
-        if mailing == "envelopes":
-            count = draw_envelopes(
-                folder / mail_name, settings.envelope,
-                ((layout_envelope_for(job, settings), f"№ {job.card_number}") for job in chunk),
-                shop_name=config.shop_name, cmyk=production.cmyk, progress=progress,
-                title=f"{config.shop_name} envelopes {batch_id}")
-            if checks is not None:
-                checks.submit(folder / mail_name, spec_for_envelope(settings.envelope), mail_name)
-        elif mailing == "labels":
-            count = _write_labels(settings, batch_id, chunk, folder / mail_name, progress)
-        else:
-            count = 0
-        if mailing:
-            envelope_pages += count
-            files.append({"file": mail_name, "pages": count,
-                          "content": f"{len(chunk)} {mailing}, in card order"})
-        places += _places(settings, chunk, cards_name, mail_name, layout)
-    ticket = make_ticket(
-        batch_id=batch_id, shop_name=config.shop_name, card=card,
+        mail_name = part_names(len(chunks), index, group.mail_stem) if group.mail_stem else ""
+        part = write_part(batch_id, settings, chunk, folder,
+                          part_names(len(chunks), index, group.cards_stem), mail_name, layout,
+                          progress, checks)
+        files += part.files
+        places += part.places
+        card_pages += part.card_pages
+        envelope_pages += part.envelope_pages
+    ticket = group_ticket(batch_id, settings, layout, len(jobs), files)
+    return Part(files, places, card_pages, envelope_pages, ticket)
+
+
+def group_ticket(batch_id: str, settings: BatchSettings, layout: SheetLayout | None,
+                 cards: int, files: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Return the job ticket of one card format's *cards*, printed from *files*."""
+    production = settings.production
+    card = settings.card
+    return make_ticket(
+        batch_id=batch_id, shop_name=settings.config.shop_name, card=card,
         bleed_pt=layout.bleed_pt if layout is not None else settings.bleed_pt,
-        crop_marks=settings.crop_marks, cmyk=production.cmyk, cards=len(jobs),
+        crop_marks=settings.crop_marks, cmyk=production.cmyk, cards=cards,
         envelope=None if card.is_postcard else settings.envelope, labels=production.labels,
         layout=layout, files=files,
         calibration=production.calibration.name if production.calibration else "")
-    return _Part(files, places, card_pages, envelope_pages, ticket)
+
+
+def write_part(batch_id: str, settings: BatchSettings, chunk: Sequence[CardJob], folder: Path,
+               cards_name: str, mail_name: str, layout: SheetLayout | None,
+               progress: Progress | None, checks: PreflightQueue | None) -> Part:
+    """Write one part: *chunk*'s cards into *cards_name*, their envelopes or labels into
+    *mail_name* ("" for postcards); submit both to *checks* when given.
+
+    *batch_id* goes into the PDFs' titles. The returned part has no ticket.
+    """
+    production = settings.production
+    config = settings.config
+    mailing = "" if not mail_name else ("labels" if production.labels else "envelopes")
+    files: list[dict[str, Any]] = []
+    pages = _write_cards(settings, batch_id, chunk, folder / cards_name, layout, progress)
+    if checks is not None:
+        checks.submit(folder / cards_name, _card_spec(settings, layout), cards_name)
+    files.append({"file": cards_name, "pages": pages,
+                  "content": _cards_content(layout, len(chunk))})
+    if mailing == "envelopes":
+        count = draw_envelopes(
+            folder / mail_name, settings.envelope,
+            ((layout_envelope_for(job, settings), f"№ {job.card_number}") for job in chunk),
+            shop_name=config.shop_name, cmyk=production.cmyk, progress=progress,
+            title=f"{config.shop_name} envelopes {batch_id}")
+        if checks is not None:
+            checks.submit(folder / mail_name, spec_for_envelope(settings.envelope), mail_name)
+    elif mailing == "labels":
+        count = _write_labels(settings, batch_id, chunk, folder / mail_name, progress)
+    else:
+        count = 0
+    if mailing:
+        files.append({"file": mail_name, "pages": count,
+                      "content": f"{len(chunk)} {mailing}, in card order"})
+    places = _places(settings, chunk, cards_name, mail_name, layout)
+    return Part(files, places, pages, count, {})
 
 
 def _cards_content(layout: SheetLayout | None, cards: int) -> str:

@@ -117,20 +117,31 @@ class Ledger:
 
     def record_batch(self, batch_id: str, batch_date: str, created_at: str, out_dir: str,
                      cards: Iterable[IssuedCard]) -> None:
-        """Record a batch and its cards in one transaction (replacing a voided twin)."""
-        card_list = list(cards)
+        """Record a batch and its cards in one transaction (replacing a voided twin).
+
+        *cards* may be a generator: it is read once, so a streamed batch of 100,000 cards
+        is never held in memory.
+        """
+        count = 0
+
+        def rows() -> Iterator[tuple[object, ...]]:
+            nonlocal count
+            for c in cards:
+                count += 1
+                yield (c.card_key, c.order_id, c.customer_key, c.occasion, c.template,
+                       c.variant, c.recipient, batch_id, c.card_number, int(c.is_reprint))
+
         try:
             with self._db:
                 self._db.execute("DELETE FROM cards WHERE batch_id = ?", (batch_id,))
                 self._db.execute("DELETE FROM batches WHERE batch_id = ?", (batch_id,))
                 self._db.execute(
                     "INSERT INTO batches VALUES (?, ?, ?, ?, ?, NULL)",
-                    (batch_id, batch_date, created_at, out_dir, len(card_list)))
+                    (batch_id, batch_date, created_at, out_dir, 0))
                 self._db.executemany(
-                    "INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(c.card_key, c.order_id, c.customer_key, c.occasion, c.template,
-                      c.variant, c.recipient, batch_id, c.card_number, int(c.is_reprint))
-                     for c in card_list])
+                    "INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
+                self._db.execute("UPDATE batches SET cards = ? WHERE batch_id = ?",
+                                 (count, batch_id))
         except sqlite3.Error as err:
             raise LedgerError(f"{self.path}: could not record batch {batch_id}: {err}. The "
                               "output files are written; run the same command again to record "

@@ -13,6 +13,9 @@
        ▼
     rendering.render_batch(plan, out_dir)       → cards.pdf, envelopes.pdf, manifest.csv,
                                                   rejects.csv, then one ledger transaction
+
+The per-order decisions live in planner.OrderPlanner; streaming.run_batch_streaming runs
+the same stages a ``--split`` part at a time for batches too large to plan whole.
 """
 
 from __future__ import annotations
@@ -148,12 +151,21 @@ class BatchPlan:
     def summary(self) -> str:
         """Return the one-line summary; its three row counts add up to the rows read."""
         reprints = sum(1 for job in self.jobs if job.is_reprint)
-        new = len(self.jobs) - reprints
-        text = (f"{new} new card{'s' if new != 1 else ''}, {self.already_issued} already issued"
-                f"{f', {reprints} reprinted' if reprints else ''}"
-                f" — {self.rows_read} rows read: {self.rows_carded} carded, "
-                f"{self.rows_skipped} skipped, {len(self.rejects)} rejected")
-        return text
+        return summary_line(len(self.jobs) - reprints, self.already_issued, reprints,
+                            self.rows_read, self.rows_carded, self.rows_skipped,
+                            len(self.rejects))
+
+
+def summary_line(new: int, already: int, reprints: int, rows_read: int, carded: int,
+                 skipped: int, rejected: int) -> str:
+    """Return a batch's one-line summary (the same words for a plan and a streamed batch).
+
+    >>> summary_line(12, 0, 0, 14, 12, 1, 1)
+    '12 new cards, 0 already issued — 14 rows read: 12 carded, 1 skipped, 1 rejected'
+    """
+    return (f"{new} new card{'s' if new != 1 else ''}, {already} already issued"
+            f"{f', {reprints} reprinted' if reprints else ''}"
+            f" — {rows_read} rows read: {carded} carded, {skipped} skipped, {rejected} rejected")
 
 
 def load_inputs(paths: Sequence[str | PathLike[str]], settings: BatchSettings, *,
@@ -164,11 +176,17 @@ def load_inputs(paths: Sequence[str | PathLike[str]], settings: BatchSettings, *
         InputError: a file cannot be read.
         ConfigError: an input choice in the config is not valid.
     """
+    return load_orders(list(paths), load_options(settings, sheet=sheet, format_name=format_name))
+
+
+def load_options(settings: BatchSettings, *, sheet: str | None = None,
+                 format_name: str | None = None) -> LoadOptions:
+    """Return how inputs are read, from *settings*' config and the command line."""
     config = settings.config
-    return load_orders(list(paths), LoadOptions(
+    return LoadOptions(
         home_country=config.home_country, sheet=sheet, format_name=format_name,
         date_order=config.date_order, gift_card_to=config.gift_card_to,
-        gift_address=config.gift_address, mappings=config.formats))
+        gift_address=config.gift_address, mappings=config.formats)
 
 
 def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: BatchSettings, *,

@@ -110,7 +110,7 @@ def render_batch(plan: BatchPlan, out_dir: str | os.PathLike[str], *,
                 ledger.suppress(key, label, "do_not_contact in input", stamp)
             if plan.jobs:
                 ledger.record_batch(plan.batch_id, plan.batch_date.isoformat(), stamp,
-                                    str(out.resolve()), (_issued(job) for job in plan.jobs))
+                                    str(out.resolve()), (issued_card(job) for job in plan.jobs))
         recorded = True
     return BatchResult(plan.batch_id, out, tuple(files), len(plan.jobs), card_pages,
                        envelope_pages, recorded, findings)
@@ -174,20 +174,23 @@ def _draw_mixed(plan: BatchPlan, groups: Sequence[FormatGroup],
 
 
 def _write_manifest(plan: BatchPlan, path: Path, places: Sequence[CardPlace]) -> None:
-    def row(job: CardJob, place: CardPlace) -> list[object]:
-        order = job.order
-        return [job.card_number, order.order_id, order.display_name, job.occasion.slug,
-                job.template, job.message.variant, place.cards_pages, place.envelope_page,
-                place.cards_file, place.envelope_file, "yes" if job.is_reprint else "",
-                order.email, order.address.city, order.address.postal_code,
-                order.address.country, "; ".join(order.items), order.recipient_note,
-                job.card_key, order.source.describe(), place.position]
-
-    write_rows(path, MANIFEST_COLUMNS, (row(job, place)
+    write_rows(path, MANIFEST_COLUMNS, (manifest_row(job, place)
                                         for job, place in zip(plan.jobs, places, strict=True)))
 
 
-def _issued(job: CardJob) -> IssuedCard:
+def manifest_row(job: CardJob, place: CardPlace) -> list[object]:
+    """Return *job*'s manifest row (MANIFEST_COLUMNS), its card being at *place*."""
+    order = job.order
+    return [job.card_number, order.order_id, order.display_name, job.occasion.slug,
+            job.template, job.message.variant, place.cards_pages, place.envelope_page,
+            place.cards_file, place.envelope_file, "yes" if job.is_reprint else "",
+            order.email, order.address.city, order.address.postal_code,
+            order.address.country, "; ".join(order.items), order.recipient_note,
+            job.card_key, order.source.describe(), place.position]
+
+
+def issued_card(job: CardJob) -> IssuedCard:
+    """Return the ledger row of *job*."""
     order = job.order
     return IssuedCard(job.card_key, order.order_id, order.customer_key, job.occasion.slug,
                       job.template, job.message.variant, order.display_name, job.card_number,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -112,7 +113,13 @@ def scan_table(
     if _looks_binary(text):
         raise InputError(source, "this is not a table (it looks like a binary file).",
                          "Export the orders as CSV or Excel (.xlsx) and try again.")
-    rows, delimiter = _parse_delimited(text)
+    first_line = text.partition("\n")[0]
+    match = re.fullmatch(r'"?sep=(.)"?\r?', first_line.strip("\ufeff"))
+    # Excel writes "sep=;" as a first line to name the delimiter.
+    forced = match.group(1) if match else None
+    delimiter = forced or _sniff_delimiter(text)
+    del text  # each pass decodes the file again, line by line (issue 4)
+    rows = _delimited_rows(source, encoding, delimiter, skip_first=forced is not None)
     return _make_table(source, None, rows, looks_like_header, encoding, delimiter)
 
 
@@ -122,30 +129,20 @@ def _looks_binary(text: str) -> bool:
     return "\x00" in sample or controls > len(sample) * 0.05 or sample.count("\ufffd") > 20
 
 
-def _parse_delimited(text: str) -> tuple[Callable[[], Iterator[list[str]]], str]:
-    forced = None
-    first_line, _, rest = text.partition("\n")
-    match = re.fullmatch(r'"?sep=(.)"?\r?', first_line.strip("\ufeff"))
-    if match:
-        # Excel writes "sep=;" as a first line to name the delimiter.
-        forced, text = match.group(1), "\n" + rest
-    delimiter = forced or _sniff_delimiter(text)
+def _delimited_rows(source: str, encoding: str, delimiter: str, *,
+                    skip_first: bool) -> Callable[[], Iterator[list[str]]]:
+    """Return a function that reads the rows of *source* again each time it is called."""
 
     def rows() -> Iterator[list[str]]:
-        reader = csv.reader(_lines(text), delimiter=delimiter, strict=False)
-        for index, row in enumerate(reader):
-            yield [] if forced and index == 0 else row  # sep= still counts as row 1
+        with open(source, "rb") as raw, io.TextIOWrapper(
+                raw, encoding=encoding, errors="replace", newline="") as handle:
+            lines: Iterator[str] = iter(handle)
+            if skip_first:
+                next(lines, "")
+                lines = itertools.chain(["\n"], lines)  # the sep= line still counts as row 1
+            yield from csv.reader(lines, delimiter=delimiter, strict=False)
 
-    return rows, delimiter
-
-
-def _lines(text: str) -> Iterator[str]:
-    """Yield the lines of *text* with their endings, as ``StringIO(text, newline="")`` does."""
-    for match in _LINE.finditer(text):
-        yield match.group(0)
-
-
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+    return rows
 
 
 def _sniff_delimiter(text: str) -> str:

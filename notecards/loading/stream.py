@@ -30,7 +30,9 @@ from notecards.loading.readers import scan_table
 from notecards.loading.records import RecordStream, RowRecord, choose_format
 from notecards.models import Order, Problem, Reject, SourceRef
 
-_ROW_BITS = 32  # a first location is packed as file index << 32 | row: one int per order id
+# The index keeps one int per order id: card number << 64 | file index << 32 | row.
+_ROW_BITS = 32
+_CARD_SHIFT = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,8 @@ class Repeat:
     """The repeated rows as a bare order: id, name and where the rows are."""
     first: str
     """Where the order was first read, e.g. ``a.csv:row 2``."""
+    card_number: int | None = None
+    """The card the order got when first read (see OrderStream.note_card), if any."""
 
 
 class OrderStream:
@@ -112,8 +116,9 @@ class OrderStream:
         key = f"id:{order_id}" if order_id else f"row:{self._groups}"
         group = merge(key, records)
         if order_id and order_id in self._seen:
-            yield Repeat(_bare_order(group.values, source_ref(group)),
-                         self._describe(self._seen[order_id]))
+            seen = self._seen[order_id]
+            yield Repeat(_bare_order(group.values, source_ref(group)), self._describe(seen),
+                         (seen >> _CARD_SHIFT) or None)
             return
         if order_id:
             self._seen[order_id] = place
@@ -123,8 +128,13 @@ class OrderStream:
         if built.order is not None:
             yield built.order
 
+    def note_card(self, order_id: str, card_number: int) -> None:
+        """Remember that *order_id* got card *card_number*, for its later repeats."""
+        if order_id in self._seen:
+            self._seen[order_id] |= card_number << _CARD_SHIFT
+
     def _describe(self, place: int) -> str:
-        path, sheet = self._places[place >> _ROW_BITS]
+        path, sheet = self._places[(place >> _ROW_BITS) & ((1 << _ROW_BITS) - 1)]
         where = f"{path}:{sheet}" if sheet else path
         return f"{where}:row {place & ((1 << _ROW_BITS) - 1)}"
 
@@ -133,4 +143,5 @@ def _bare_order(values: dict[str, str], source: SourceRef) -> Order:
     name = (values.get("name") or " ".join(
         v for v in (values.get("first_name", ""), values.get("last_name", "")) if v)
         or values.get("ship_name", ""))
-    return Order(source=source, order_id=values.get("order_id", ""), name=name, email=values.get("email", ""))
+    return Order(source=source, order_id=values.get("order_id", ""), name=name,
+                 email=values.get("email", ""))

@@ -22,6 +22,7 @@ from .cli_options import (
     parse_date,
     print_options,
     progress_bar,
+    progress_counter,
     read_config,
     sheet_option,
 )
@@ -109,9 +110,11 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, config_path: Path | None,
         extras.append(write_plotter_svgs)
     if settings.production.split and not dry_run:
         # --split: load, plan and draw a part at a time, so memory stays flat (issue 4).
-        done = run_batch_streaming(list(inputs), settings, today=parse_date(batch_date),
-                                   out_dir=out_dir, sheet=sheet, format_name=format_name,
-                                   reprint=reprint, limit=limit, extras=extras)
+        with progress_counter(quiet, "Cards and envelopes drawn") as progress:
+            done = run_batch_streaming(list(inputs), settings, today=parse_date(batch_date),
+                                       out_dir=out_dir, sheet=sheet, format_name=format_name,
+                                       reprint=reprint, limit=limit, extras=extras,
+                                       progress=progress)
         _echo_problems(done.problems)
         _echo_result(done.result, done.summary(), quiet=quiet, config=config)
         return

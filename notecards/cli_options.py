@@ -115,3 +115,25 @@ def progress_bar(total: int, quiet: bool, label: str) -> Iterator[Callable[[int]
         return
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         yield bar.update
+
+
+@contextmanager
+def progress_counter(quiet: bool, label: str,
+                     every: int = 50) -> Iterator[Callable[[int], None] | None]:
+    """Yield a progress callback for a run whose length is not known ahead (a streamed
+    batch): a running count on a terminal, nothing when piped or --quiet."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    done = 0
+
+    def update(steps: int) -> None:
+        nonlocal done
+        done += steps
+        if done % every < steps:
+            click.echo(f"\r{label}: {done}", nl=False, err=True)
+
+    try:
+        yield update
+    finally:
+        click.echo(f"\r{label}: {done}", err=True)

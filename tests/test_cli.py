@@ -200,3 +200,21 @@ def test_check_strict_fails_on_warnings(runner, tmp_path, write_orders):
     assert runner.invoke(main, ["check", str(path), "--ledger", ledger]).exit_code == 0
     strict = runner.invoke(main, ["check", str(path), "--ledger", ledger, "--strict"])
     assert strict.exit_code == 1 and "[warning]" in strict.output
+
+
+def test_progress_counter_counts_on_a_terminal_only(monkeypatch, capsys):
+    """Verify a streamed batch's running count shows on a terminal and not when piped."""
+    import sys
+
+    from notecards.cli_options import progress_counter
+
+    with progress_counter(False, "drawn", every=2) as update:
+        assert update is None or not sys.stderr.isatty()
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with progress_counter(False, "drawn", every=2) as update:
+        assert update is not None
+        for _ in range(5):
+            update(1)
+    assert capsys.readouterr().err == "\rdrawn: 2\rdrawn: 4\rdrawn: 5\n"
+    with progress_counter(True, "drawn") as update:
+        assert update is None

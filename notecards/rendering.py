@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from io import BytesIO
 from pathlib import Path
 from typing import IO
@@ -93,27 +93,47 @@ def render_batch(plan: BatchPlan, out_dir: str | os.PathLike[str], *,
             write_rows(staging / SKIPPED_CSV, ("order_id", "recipient", "reason", "source"),
                        ([s.order.order_id, s.order.display_name, s.reason,
                          s.order.source.describe()] for s in plan.skipped))
-        files = []
-        for item in sorted(staging.iterdir()):
-            target = out / item.name
-            if item.is_dir() and target.is_dir():  # e.g. plotter/ of an earlier run
-                shutil.rmtree(target)
-            os.replace(item, target)
-            files.append(target)
+        files = move_into_place(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     recorded = False
     if record and (plan.jobs or plan.suppress):
-        stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
-        with open_ledger(settings.ledger_path) as ledger:
-            for key, label in plan.suppress:
-                ledger.suppress(key, label, "do_not_contact in input", stamp)
-            if plan.jobs:
-                ledger.record_batch(plan.batch_id, plan.batch_date.isoformat(), stamp,
-                                    str(out.resolve()), (issued_card(job) for job in plan.jobs))
+        record_batch(settings.ledger_path, plan.suppress, plan.batch_id, plan.batch_date, out,
+                     (issued_card(job) for job in plan.jobs) if plan.jobs else None, now)
         recorded = True
     return BatchResult(plan.batch_id, out, tuple(files), len(plan.jobs), card_pages,
                        envelope_pages, recorded, findings)
+
+
+def move_into_place(staging: Path, out: Path, skip: Sequence[Path] = ()) -> list[Path]:
+    """Move every file and folder of *staging* into *out* (replacing same-named ones)."""
+    files = []
+    for item in sorted(staging.iterdir()):
+        if item in skip:
+            continue
+        target = out / item.name
+        if item.is_dir() and target.is_dir():  # e.g. plotter/ of an earlier run
+            shutil.rmtree(target)
+        os.replace(item, target)
+        files.append(target)
+    return files
+
+
+def record_batch(ledger_path: Path, suppress: Sequence[tuple[str, str]], batch_id: str,
+                 batch_date: date, out: Path, cards: Iterable[IssuedCard] | None,
+                 now: datetime | None = None) -> None:
+    """Record a written batch in the ledger: new suppressions, then its cards (if any).
+
+    Raises:
+        LedgerError: the ledger cannot be written; the files are in place, rerun to record.
+    """
+    stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    with open_ledger(ledger_path) as ledger:
+        for key, label in suppress:
+            ledger.suppress(key, label, "do_not_contact in input", stamp)
+        if cards is not None:
+            ledger.record_batch(batch_id, batch_date.isoformat(), stamp, str(out.resolve()),
+                                cards)
 
 
 def render_pdfs(plan: BatchPlan, progress: Progress | None = None) -> tuple[bytes, bytes]:

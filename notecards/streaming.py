@@ -34,13 +34,13 @@ import os
 import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 
 from .fonts import register_bundled_fonts
 from .handoff import Part, group_ticket, part_names, sheet_layout, write_part
 from .jobticket import combine_tickets, write_ticket
-from .ledger import IssuedCard, open_ledger
+from .ledger import IssuedCard
 from .loading.stream import OrderStream, Repeat
 from .manifest import MANIFEST_COLUMNS, write_rows
 from .models import Problem, Reject
@@ -56,6 +56,8 @@ from .rendering import (
     Progress,
     issued_card,
     manifest_row,
+    move_into_place,
+    record_batch,
     render_batch,
 )
 
@@ -132,21 +134,11 @@ def run_batch_streaming(paths: Sequence[str | os.PathLike[str]], settings: Batch
         run = _Run(settings, today, staging, journal, progress)
         run.plan_and_draw(OrderStream(paths, load_options(settings, sheet=sheet,
                                                           format_name=format_name)), planner)
-        files = []
-        for item in sorted(staging.iterdir()):
-            if item == journal:
-                continue
-            os.replace(item, out / item.name)
-            files.append(out / item.name)
+        files = move_into_place(staging, out, skip=(journal,))
         recorded = False
         if record and (run.cards or planner.suppress):
-            stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
-            with open_ledger(settings.ledger_path) as ledger:
-                for key, label in planner.suppress:
-                    ledger.suppress(key, label, "do_not_contact in input", stamp)
-                if run.cards:
-                    ledger.record_batch(run.batch_id, today.isoformat(), stamp,
-                                        str(out.resolve()), _read_issued(journal))
+            record_batch(settings.ledger_path, planner.suppress, run.batch_id, today, out,
+                         _read_issued(journal) if run.cards else None, now)
             recorded = True
     finally:
         shutil.rmtree(staging, ignore_errors=True)

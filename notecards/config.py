@@ -94,6 +94,20 @@ _TABLES = {"occasions": "occasions", "formats": "formats", "signers": "signers",
            "hand_styles": "hand_styles"}
 
 
+def read_toml(path: Path, missing_hint: str) -> dict[str, Any]:
+    """Return the TOML file at *path* as a dict (every TOML file notecards reads goes here).
+
+    Raises:
+        ConfigError: the file is missing (*missing_hint* says what to do) or is not TOML.
+    """
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise ConfigError(f"{path}: {missing_hint}") from err
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: not valid TOML ({err}). Fix the line it names.") from err
+
+
 def find_config(start: Path) -> Path | None:
     """Return ``notecards.toml`` in *start*, or None."""
     candidate = start / CONFIG_NAME
@@ -111,13 +125,8 @@ def load_config(path: Path | None) -> Config:
     """
     if path is None:
         return Config()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise ConfigError(f"{path}: no such configuration file. Run `notecards init DIR` "
-                          "to create one, or leave out --config.") from err
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path}: not valid TOML ({err}). Fix the line it names.") from err
+    data = read_toml(path, "no such configuration file. Run `notecards init DIR` to create "
+                     "one, or leave out --config.")
     values: dict[str, Any] = {"source_path": str(path)}
     for table, content in data.items():
         if table in _TABLES:

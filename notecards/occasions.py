@@ -6,7 +6,6 @@ Reading the folders is the only I/O here (``read_occasions``); the rules (``choo
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -14,13 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from .catalogue import card_format, envelope_format
+from .config import read_toml
 from .errors import ConfigError
 from .models import Order, normalise_name
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 RULES = ("every-order", "birthday", "cadence", "explicit")
 
@@ -96,10 +91,7 @@ def read_occasions(templates_dir: Path,
         spec_path = folder / "occasion.toml"
         if not spec_path.is_file():
             continue
-        try:
-            spec = tomllib.loads(spec_path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise ConfigError(f"{spec_path}: not valid TOML ({err}).") from err
+        spec = read_toml(spec_path, "cannot be read.")
         extra = dict((overrides or {}).get(folder.name, {}))
         occasions[folder.name] = _occasion_from(folder, spec_path, {**spec, **extra},
                                                 overridden=frozenset(extra))

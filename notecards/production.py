@@ -7,7 +7,6 @@ The defaults reproduce the plain hand-off (one card per page pair, RGB, ``cards.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,16 +20,11 @@ from .catalogue import (
     envelope_format,
     parse_length_pt,
 )
-from .config import Config
+from .config import Config, read_toml
 from .errors import ConfigError
 from .labels import LABEL_SHEETS, LabelSheet
 from .models import Problem, Severity
 from .preflight import PreflightSpec, spec_for_card, spec_for_envelope
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 FLIPS = ("long-edge", "short-edge")
 
@@ -143,13 +137,8 @@ def read_calibration(path: Path) -> Calibration:
     Raises:
         ConfigError: the file is missing, is not TOML, or a value is not a length or number.
     """
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise ConfigError(f"{path}: no such calibration file. Print `notecards calibration "
-                          "--out sheet.pdf`, measure it and write the numbers there.") from err
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path}: not valid TOML ({err}). Fix the line it names.") from err
+    data = read_toml(path, "no such calibration file. Print `notecards calibration --out "
+                     "sheet.pdf`, measure it and write the numbers there.")
     data = data.get("printer", data)
     values: dict[str, object] = {"name": str(data.get("name", path.stem))}
     for key, value in data.items():

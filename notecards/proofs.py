@@ -45,6 +45,16 @@ class ProofFiles:
         return (*self.cards, *self.envelopes, *sheet)
 
 
+def render_pdfium_page(page: pdfium.PdfPage, dpi: float) -> Image.Image:
+    """Return an open pdfium *page* as an RGB image at *dpi*."""
+    bitmap = page.render(scale=dpi / 72)
+    try:
+        image: Image.Image = bitmap.to_pil().convert("RGB")
+        return image
+    finally:
+        bitmap.close()
+
+
 def render_page(pdf: bytes | pdfium.PdfDocument, index: int, *, dpi: float = PROOF_DPI
                 ) -> Image.Image:
     """Return page *index* of *pdf* as an RGB image at *dpi*."""
@@ -52,12 +62,7 @@ def render_page(pdf: bytes | pdfium.PdfDocument, index: int, *, dpi: float = PRO
     try:
         page = document[index]
         try:
-            bitmap = page.render(scale=dpi / 72)
-            try:
-                image: Image.Image = bitmap.to_pil().convert("RGB")
-                return image
-            finally:
-                bitmap.close()
+            return render_pdfium_page(page, dpi)
         finally:
             page.close()
     finally:

@@ -31,6 +31,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 from .errors import InputError
 from .geometry import Box
 from .paths import default_fonts_dir
+from .proofs import render_pdfium_page
 from .rendering import CARDS_PDF, MANIFEST_CSV
 
 SIZE_PX = 1080
@@ -119,7 +120,7 @@ def redact_page(pdf: bytes, page_index: int, terms: Sequence[str], *,
     try:
         page = document[page_index]
         _remove_objects(page, _furniture(page))
-        original = _render(page, dpi)
+        original = render_pdfium_page(page, dpi)
         text_page = page.get_textpage()
         chars = "".join(chr(pdfium_c.FPDFText_GetUnicode(text_page, i))
                         for i in range(text_page.count_chars()))
@@ -133,7 +134,7 @@ def redact_page(pdf: bytes, page_index: int, terms: Sequence[str], *,
         panel = _message_panel(page, text_page, chars, cell)
         text_page.close()
         _remove_objects(page, owners)
-        without = _render(page, dpi)
+        without = render_pdfium_page(page, dpi)
         # Text inside a form cannot be removed from the page: paint over what is left of it.
         text_page = page.get_textpage()
         rest = "".join(chr(pdfium_c.FPDFText_GetUnicode(text_page, i))
@@ -234,15 +235,6 @@ def _char_box(text_page: pdfium.PdfTextPage, index: int) -> Box:
 def _pixels(box: Box, page_height_pt: float, scale: float) -> tuple[float, float, float, float]:
     return (box.x_pt * scale, (page_height_pt - box.top_pt) * scale,
             box.right_pt * scale, (page_height_pt - box.y_pt) * scale)
-
-
-def _render(page: pdfium.PdfPage, dpi: float) -> Image.Image:
-    bitmap = page.render(scale=dpi / 72)
-    try:
-        image: Image.Image = bitmap.to_pil().convert("RGB")
-        return image
-    finally:
-        bitmap.close()
 
 
 def _own_cell(page: pdfium.PdfPage, text_page: pdfium.PdfTextPage, chars: str,

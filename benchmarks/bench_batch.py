@@ -77,7 +77,7 @@ def run_size(count: int) -> dict[str, float]:
 
 def qr_timing(codes: int = 300) -> dict[str, float]:
     """Return ms per QR matrix with notecards' fixed mask and with qrcode's mask search."""
-    from notecards.qrcodes import qr_matrix
+    from notecards.layout.qrcodes import qr_matrix
 
     timings = {}
     for label, search in (("fixed_mask_ms", False), ("mask_search_ms", True)):

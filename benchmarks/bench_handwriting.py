@@ -25,13 +25,14 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from notecards import handplan, make_settings, plan_batch, signatures
-from notecards.cardlayout import card_geometry
+from notecards import make_settings, plan_batch
 from notecards.config import Config
 from notecards.drawing import cards as card_drawing
-from notecards.fonts import register_bundled_fonts
-from notecards.geometry import Box, Paragraph, fit_paragraphs
-from notecards.handwriting import STYLES, draw_block, ink_color, register_style_fonts
+from notecards.handwriting import STYLES, draw_block, ink_color, register_style_fonts, signatures
+from notecards.handwriting import plan as handplan
+from notecards.layout.fonts import register_bundled_fonts
+from notecards.layout.geometry import Box, Paragraph, fit_paragraphs
+from notecards.layout.panels import card_geometry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_batch import write_orders  # noqa: E402  (the lead's realistic order generator)

@@ -31,8 +31,8 @@ def run(count: int, split: int) -> dict[str, float]:
     """Plan and render *count* orders with *split* cards per file; return time and memory."""
     from notecards import make_settings, plan_batch, render_batch
     from notecards.config import Config
-    from notecards.production import make_production
-    from notecards.streaming import run_batch_streaming
+    from notecards.output.streaming import run_batch_streaming
+    from notecards.planning.production import make_production
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

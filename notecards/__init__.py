@@ -6,8 +6,8 @@
 >>> notecards.render_batch(plan, "out/2026-11-22")                       # doctest: +SKIP
 """
 
-from .config import Config, load_config
-from .errors import (
+from notecards.config import Config, load_config
+from notecards.errors import (
     ConfigError,
     FontError,
     InputError,
@@ -17,14 +17,14 @@ from .errors import (
     RowError,
     TemplateError,
 )
-from .loading import LoadOptions, load_orders
-from .models import Address, Birthday, LoadResult, Order, Problem, Reject
-from .pipeline import BatchPlan, BatchSettings, CardJob, make_settings, plan_batch
-from .plotter import write_plotter_svgs
-from .proofs import write_batch_proofs, write_proofs
-from .rendering import BatchResult, render_batch, render_pdfs
-from .share import share_image
-from .streaming import StreamedBatch, run_batch_streaming
+from notecards.extras.plotter import write_plotter_svgs
+from notecards.extras.proofs import write_batch_proofs, write_proofs
+from notecards.extras.share import share_image
+from notecards.loading import LoadOptions, load_orders
+from notecards.models import Address, Birthday, LoadResult, Order, Problem, Reject
+from notecards.output.render import BatchResult, render_batch, render_pdfs
+from notecards.output.streaming import StreamedBatch, run_batch_streaming
+from notecards.planning.batch import BatchPlan, BatchSettings, CardJob, make_settings, plan_batch
 
 __all__ = [
     "Address",

@@ -1,5 +1,5 @@
 """Run the command line: ``python -m notecards``."""
 
-from .cli import main
+from notecards.cli.main import main
 
 main()

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import LedgerError
-from .messages import History
+from notecards.errors import LedgerError
+from notecards.planning.messages import History
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS batches (

@@ -6,9 +6,9 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from .config import CONFIG_NAME, Config
-from .errors import ConfigError
-from .paths import default_templates_dir, sample_orders_path
+from notecards.config import CONFIG_NAME, Config
+from notecards.errors import ConfigError
+from notecards.paths import default_templates_dir, sample_orders_path
 
 __all__ = ["CONFIG_NAME", "demo_config", "init_workspace", "sample_orders_path"]
 

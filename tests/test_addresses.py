@@ -7,7 +7,9 @@ import time
 import pytest
 from reportlab.lib.units import inch, mm
 
-from notecards.addresses import (
+from notecards.layout.catalogue import ENVELOPE_FORMATS
+from notecards.models import Address
+from notecards.postal.addresses import (
     AddressStyle,
     address_problems,
     country_code,
@@ -15,8 +17,6 @@ from notecards.addresses import (
     format_address,
     machinability_warning,
 )
-from notecards.catalogue import ENVELOPE_FORMATS
-from notecards.models import Address
 
 # (id, home country, name, company, address, expected lines in STANDARD style)
 STANDARD_CASES = [

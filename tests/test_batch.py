@@ -9,9 +9,9 @@ import pytest
 
 from notecards import make_settings, plan_batch, render_batch
 from notecards.config import Config
-from notecards.envelopes import clear_zone, read_area
+from notecards.layout.envelope import clear_zone, read_area
+from notecards.output.render import BatchResult
 from notecards.paths import sample_orders_path
-from notecards.rendering import BatchResult
 from tests.conftest import TODAY
 from tests.pdfcheck import chars, decode_qr, fonts_in, page_boxes, page_texts, render
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from notecards.cli import main
+from notecards.cli.main import main
 from tests.conftest import make_order
 
 
@@ -206,7 +206,7 @@ def test_progress_counter_counts_on_a_terminal_only(monkeypatch, capsys):
     """Verify a streamed batch's running count shows on a terminal and not when piped."""
     import sys
 
-    from notecards.cli_options import progress_counter
+    from notecards.cli.options import progress_counter
 
     with progress_counter(False, "drawn", every=2) as update:
         assert update is None or not sys.stderr.isatty()

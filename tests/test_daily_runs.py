@@ -78,7 +78,7 @@ def test_crash_mid_batch_leaves_no_trace(tmp_path, write_orders, monkeypatch):
     def explode(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("notecards.handoff.draw_envelopes", explode)  # batch files: handoff.py
+    monkeypatch.setattr("notecards.output.handoff.draw_envelopes", explode)  # batch files: handoff
     with pytest.raises(OSError):
         render_batch(plan, tmp_path / "out")
     assert list((tmp_path / "out").iterdir()) == []
@@ -221,7 +221,7 @@ def test_order_number_counts_previous_orders(tmp_path, write_orders):
         settings, tmp_path / "a")
     path = write_orders([make_order(order_id="3")], name="b.csv")
     plan = plan_batch([path], settings, today=TODAY)
-    from notecards.messages import context_for  # noqa: F401  (documented variables)
+    from notecards.planning.messages import context_for  # noqa: F401  (documented variables)
     assert plan.jobs[0].message.text
     with open_ledger(settings.ledger_path) as ledger:
         histories = ledger.histories()

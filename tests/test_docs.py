@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import pytest
 
-from notecards.cli import main
+from notecards.cli.main import main
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -41,10 +41,10 @@ def test_readme_quick_start_has_two_commands():
 def test_readme_lists_every_template_variable():
     from datetime import date
 
-    from notecards.messages import History, context_for
     from notecards.models import Order, SourceRef
-    from notecards.occasions import read_occasions
     from notecards.paths import default_templates_dir
+    from notecards.planning.messages import History, context_for
+    from notecards.planning.occasions import read_occasions
 
     occasion = read_occasions(default_templates_dir())["thank-you"]
     context = context_for(Order(SourceRef("x", (2,))), occasion, today=date(2026, 1, 1),

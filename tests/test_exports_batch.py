@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from notecards.cli import main
+from notecards.cli.main import main
 from tests.test_loading_formats import SHOPIFY_ROWS, export
 
 

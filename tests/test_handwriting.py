@@ -15,7 +15,6 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from notecards.errors import ConfigError
-from notecards.geometry import Box, Paragraph, TextBlock, fit_paragraphs
 from notecards.handwriting import (
     STYLES,
     HandStyle,
@@ -29,6 +28,7 @@ from notecards.handwriting import (
     register_style_fonts,
     style_from_mapping,
 )
+from notecards.layout.geometry import Box, Paragraph, TextBlock, fit_paragraphs
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FALLBACK = "HW-NotoSans"

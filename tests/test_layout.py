@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from notecards import make_settings, plan_batch, render_batch
 from notecards.config import Config
 from notecards.errors import LayoutError
-from notecards.geometry import Box, Paragraph, fit_paragraphs, wrap_text
-from notecards.manifest import safe_cell
+from notecards.layout.geometry import Box, Paragraph, fit_paragraphs, wrap_text
+from notecards.output.manifest import safe_cell
 from tests.conftest import TODAY, make_order
 from tests.pdfcheck import chars, page_texts
 

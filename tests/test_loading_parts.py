@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from notecards.loading.countries import country_code
+from notecards.loading.address_cells import AddressCells, build_address, clean_postal_code
 from notecards.loading.dates import (
     DateFormatError,
     birthday_from_parts,
@@ -16,8 +16,8 @@ from notecards.loading.dates import (
 )
 from notecards.loading.encoding import decode_bytes, repair_mojibake
 from notecards.loading.names import names_match, smart_case_name, tidy_name
-from notecards.loading.postal import AddressCells, build_address, clean_postal_code
 from notecards.models import Address, Birthday
+from notecards.postal.country_forms import country_code
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -10,7 +10,9 @@ import pytest
 from notecards import make_settings, plan_batch
 from notecards.config import Config
 from notecards.errors import TemplateError
-from notecards.messages import (
+from notecards.models import Birthday, Order, SourceRef
+from notecards.paths import default_templates_dir
+from notecards.planning.messages import (
     History,
     choose_variant,
     context_for,
@@ -20,9 +22,7 @@ from notecards.messages import (
     ordinal_word,
     render_message,
 )
-from notecards.models import Birthday, Order, SourceRef
-from notecards.occasions import read_occasions
-from notecards.paths import default_templates_dir
+from notecards.planning.occasions import read_occasions
 from tests.conftest import TODAY, make_order
 
 

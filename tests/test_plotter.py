@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from notecards import handwriting, make_settings, plan_batch
-from notecards.cardlayout import card_geometry
-from notecards.cli import main
+from notecards.cli.main import main
 from notecards.config import Config
-from notecards.geometry import Box
+from notecards.extras.plotter import Glyph, _fit_into, card_svg, plot_card, write_plotter_svgs
+from notecards.layout.geometry import Box
+from notecards.layout.panels import card_geometry
 from notecards.paths import sample_orders_path
-from notecards.plotter import Glyph, _fit_into, card_svg, plot_card, write_plotter_svgs
 from tests.conftest import TODAY
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -158,7 +158,7 @@ def test_cli_batch_plotter_svg(runner, tmp_path: Path):
 
 def test_plotter_crash_leaves_nothing_half_written(plan, tmp_path: Path):
     """Verify a failure after the SVGs are staged leaves no PDFs and no plotter folder."""
-    from notecards.rendering import render_batch
+    from notecards.output.render import render_batch
 
     def boom(plan, folder: Path) -> None:
         assert (folder / "plotter" / "card-0001.svg").exists()

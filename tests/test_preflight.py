@@ -17,9 +17,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from notecards.catalogue import card_format, envelope_format
 from notecards.errors import InputError
-from notecards.preflight import (
+from notecards.layout.catalogue import card_format, envelope_format
+from notecards.preflight.spec import (
     Finding,
     PreflightSpec,
     preflight_pdf,

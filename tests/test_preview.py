@@ -8,11 +8,11 @@ import pytest
 from PIL import Image, ImageChops
 
 from notecards import make_settings, plan_batch, render_batch
-from notecards.cli import main
+from notecards.cli.main import main
 from notecards.config import Config
+from notecards.extras.proofs import contact_sheet, render_page, write_proofs
+from notecards.output.render import render_pdfs
 from notecards.paths import sample_orders_path
-from notecards.proofs import contact_sheet, render_page, write_proofs
-from notecards.rendering import render_pdfs
 from tests.conftest import TODAY
 from tests.pdfcheck import decode_qr
 

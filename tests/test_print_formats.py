@@ -11,10 +11,10 @@ import pytest
 from pypdf import PdfReader
 
 from notecards import make_settings, plan_batch, render_batch
-from notecards.cardlayout import SAFE_PT, SLUG_PT
-from notecards.catalogue import CARD_FORMATS, card_format
 from notecards.config import Config
-from notecards.production import make_production
+from notecards.layout.catalogue import CARD_FORMATS, card_format
+from notecards.layout.panels import SAFE_PT, SLUG_PT
+from notecards.planning.production import make_production
 from tests.conftest import TODAY, make_order
 from tests.pdfcheck import page_boxes
 

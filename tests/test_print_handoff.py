@@ -11,11 +11,11 @@ import pdfplumber
 import pytest
 
 from notecards import make_settings, plan_batch, render_batch
-from notecards.cli import main
+from notecards.cli.main import main
 from notecards.config import Config, load_config
 from notecards.errors import ConfigError
-from notecards.labels import LABEL_SHEETS
-from notecards.production import Calibration, make_production, read_calibration
+from notecards.layout.labels import LABEL_SHEETS
+from notecards.planning.production import Calibration, make_production, read_calibration
 from tests.conftest import TODAY, make_order
 from tests.pdfcheck import page_boxes, page_texts, words
 

@@ -8,13 +8,13 @@ import pdfplumber
 import pytest
 
 from notecards import make_settings, plan_batch, render_batch
-from notecards.cardlayout import card_geometry
-from notecards.catalogue import CARD_FORMATS, PAPER_SIZES, card_format
 from notecards.config import Config
 from notecards.errors import ConfigError
-from notecards.geometry import Box
-from notecards.imposition import apply, card_at, layout_sheet, position_of
-from notecards.production import make_production
+from notecards.layout.catalogue import CARD_FORMATS, PAPER_SIZES, card_format
+from notecards.layout.geometry import Box
+from notecards.layout.imposition import apply, card_at, layout_sheet, position_of
+from notecards.layout.panels import card_geometry
+from notecards.planning.production import make_production
 from tests.conftest import TODAY, make_order
 from tests.pdfcheck import page_boxes, render
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from notecards import make_settings, plan_batch, render_batch, render_pdfs
-from notecards.catalogue import card_format, envelope_format
-from notecards.cli import main
+from notecards.cli.main import main
 from notecards.config import Config
 from notecards.errors import ConfigError
+from notecards.layout.catalogue import card_format, envelope_format
 from notecards.paths import default_templates_dir
 from tests.conftest import TODAY, make_order
 from tests.pdfcheck import page_boxes, page_texts
@@ -171,7 +171,7 @@ def test_plotter_files_follow_each_cards_own_format(tmp_path, write_orders):
     """Verify a plotter SVG is the size of its own card's message panel (A7 vs A2)."""
     import xml.etree.ElementTree as ET
 
-    from notecards.plotter import write_plotter_svgs
+    from notecards.extras.plotter import write_plotter_svgs
 
     plan, _, _ = _run(tmp_path, write_orders)
     write_plotter_svgs(plan, tmp_path)

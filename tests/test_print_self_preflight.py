@@ -9,18 +9,18 @@ from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 
 import notecards.drawing.cards as drawing_cards
-import notecards.preflight as preflight
+import notecards.preflight.spec as preflight
 from notecards import make_settings, plan_batch, render_batch
-from notecards.catalogue import card_format, envelope_format
 from notecards.config import Config
-from notecards.preflight import (
+from notecards.layout.catalogue import card_format, envelope_format
+from notecards.planning.production import make_production
+from notecards.preflight.spec import (
     PreflightQueue,
     PreflightSpec,
     preflight_pdf,
     spec_for_card,
     spec_for_envelope,
 )
-from notecards.production import make_production
 from tests.conftest import TODAY, make_order
 from tests.pdfcheck import page_texts
 

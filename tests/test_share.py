@@ -11,11 +11,11 @@ import pytest
 from PIL import Image
 
 from notecards import make_settings, plan_batch, render_batch
-from notecards.cli import main
+from notecards.cli.main import main
 from notecards.config import Config
 from notecards.errors import InputError
-from notecards.proofs import render_page
-from notecards.share import (
+from notecards.extras.proofs import render_page
+from notecards.extras.share import (
     PANEL_DPI,
     find_card,
     personal_terms,
@@ -159,7 +159,7 @@ def test_cli_share_writes_the_png(runner, batch, tmp_path):
 
 def test_share_from_an_imposed_sheet_hides_every_card_on_it(tmp_path):
     """Verify a 2-up sheet: both people's data is absent and the post shows only this card."""
-    from notecards.production import make_production
+    from notecards.planning.production import make_production
 
     orders = tmp_path / "orders.csv"
     rows = [make_order(), make_order(order_id="1002", first_name="Marcus", last_name="Bell",

@@ -11,10 +11,10 @@ import pytest
 from PIL import Image
 from reportlab.pdfgen.canvas import Canvas
 
-from notecards.cli import main
+from notecards.cli.main import main
 from notecards.errors import ConfigError
-from notecards.geometry import Box
-from notecards.signatures import SignerSpec, draw_signature
+from notecards.handwriting.signatures import SignerSpec, draw_signature
+from notecards.layout.geometry import Box
 from tests.conftest import make_order
 
 BOX = Box(250, 30, 140, 45)

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from notecards import make_settings, plan_batch, render_batch
-from notecards.cli import main
+from notecards.cli.main import main
 from notecards.config import Config
 from notecards.loading import LoadOptions
 from notecards.loading.stream import OrderStream, Repeat
 from notecards.models import Order, Reject
-from notecards.production import make_production
-from notecards.streaming import STAGING, run_batch_streaming
+from notecards.output.streaming import STAGING, run_batch_streaming
+from notecards.planning.production import make_production
 from tests.conftest import TODAY, make_order
 from tests.pdfcheck import page_texts
 
@@ -147,7 +147,7 @@ def test_streamed_rerun_prints_nothing_twice_and_leaves_the_files(tmp_path, writ
 def test_streamed_crash_leaves_no_files_and_no_ledger_rows(tmp_path, write_orders,
                                                            monkeypatch):
     """Verify a crash while drawing part 3 leaves nothing, and a rerun completes the batch."""
-    import notecards.streaming as streaming
+    import notecards.output.streaming as streaming
 
     path, settings, out = thirty(write_orders), settings_for(tmp_path), tmp_path / "out"
     real = streaming.write_part

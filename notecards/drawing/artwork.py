@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from reportlab.pdfgen.canvas import Canvas
 
-from .pages import hex_color
+from notecards.drawing.pages import hex_color
 
 Motif = Callable[[Canvas, str], None]
 

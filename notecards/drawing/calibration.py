@@ -13,9 +13,9 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from ..cardlayout import page_geometry
-from ..catalogue import PaperSize
-from .pages import make_canvas
+from notecards.drawing.pages import make_canvas
+from notecards.layout.catalogue import PaperSize
+from notecards.layout.panels import page_geometry
 
 TARGET_MM = 30.0
 """Targets sit this far from the left and top edges of the paper."""

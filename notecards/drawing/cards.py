@@ -9,17 +9,17 @@ from typing import IO
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
-from ..cardlayout import CardGeometry
-from ..fonts import measure
-from ..geometry import Box
-from ..handwriting import draw_block
-from ..layout import CardContent
-from ..occasions import FrontDesign
-from ..qrcodes import Matrix, dark_runs
-from ..signatures import draw_signature
-from .artwork import motif_for
-from .pages import draw_crop_marks, hex_color, make_canvas
-from .postcards import draw_address_side
+from notecards.drawing.artwork import motif_for
+from notecards.drawing.pages import draw_crop_marks, hex_color, make_canvas
+from notecards.drawing.postcards import draw_address_side
+from notecards.handwriting import draw_block
+from notecards.handwriting.signatures import draw_signature
+from notecards.layout.card import CardContent
+from notecards.layout.fonts import measure
+from notecards.layout.geometry import Box
+from notecards.layout.panels import CardGeometry
+from notecards.layout.qrcodes import Matrix, dark_runs
+from notecards.planning.occasions import FrontDesign
 
 LABEL_GREY = Color(0.62, 0.62, 0.62)
 CAPTION_GREY = Color(0.35, 0.35, 0.35)

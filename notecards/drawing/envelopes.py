@@ -9,11 +9,11 @@ from typing import IO
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
-from ..cardlayout import page_geometry
-from ..catalogue import EnvelopeFormat
-from ..envelopes import EnvelopeLayout
-from ..geometry import SetLine
-from .pages import make_canvas
+from notecards.drawing.pages import make_canvas
+from notecards.layout.catalogue import EnvelopeFormat
+from notecards.layout.envelope import EnvelopeLayout
+from notecards.layout.geometry import SetLine
+from notecards.layout.panels import page_geometry
 
 ADDRESS_INK = Color(0.08, 0.08, 0.08)
 RETURN_INK = Color(0.25, 0.25, 0.25)

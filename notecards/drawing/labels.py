@@ -8,10 +8,10 @@ from typing import IO
 
 from reportlab.lib.colors import Color
 
-from ..cardlayout import page_geometry
-from ..labels import LabelLayout, LabelSheet
-from .envelopes import ADDRESS_INK, LABEL_GREY, _draw_lines
-from .pages import make_canvas
+from notecards.drawing.envelopes import ADDRESS_INK, LABEL_GREY, _draw_lines
+from notecards.drawing.pages import make_canvas
+from notecards.layout.labels import LabelLayout, LabelSheet
+from notecards.layout.panels import page_geometry
 
 
 def draw_labels(target: str | Path | IO[bytes], sheet: LabelSheet,

@@ -8,7 +8,7 @@ from typing import IO
 from reportlab.lib.colors import CMYKColor, Color, toColor
 from reportlab.pdfgen.canvas import Canvas
 
-from ..cardlayout import PageGeometry
+from notecards.layout.panels import PageGeometry
 
 #: Crop marks start this far outside the bleed box, so they never show on a trimmed card.
 MARK_OFFSET_PT = 3.0

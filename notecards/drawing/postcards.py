@@ -5,10 +5,10 @@ from __future__ import annotations
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
-from ..envelopes import EnvelopeLayout
-from ..geometry import Box
-from ..postcards import divider_x
-from .envelopes import ADDRESS_INK, LABEL_GREY, RETURN_INK, _draw_lines
+from notecards.drawing.envelopes import ADDRESS_INK, LABEL_GREY, RETURN_INK, _draw_lines
+from notecards.layout.envelope import EnvelopeLayout
+from notecards.layout.geometry import Box
+from notecards.layout.postcard import divider_x
 
 RULE_GREY = Color(0.78, 0.78, 0.78)
 

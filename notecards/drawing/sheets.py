@@ -23,8 +23,15 @@ from pypdf.generic import (
     NameObject,
 )
 
-from ..geometry import Box
-from ..imposition import IDENTITY, Matrix, SheetLayout, card_at, cut_lines, sheet_count
+from notecards.layout.geometry import Box
+from notecards.layout.imposition import (
+    IDENTITY,
+    Matrix,
+    SheetLayout,
+    card_at,
+    cut_lines,
+    sheet_count,
+)
 
 #: Crop marks: start this far from the outermost bleed, this long, hairline, registration.
 MARK_GAP_PT = 3.0

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from notecards.loading.address_cells import AddressCells, build_address
 from notecards.loading.grouping import OrderRows, is_truthy
 from notecards.loading.names import PersonName, names_match, tidy_name
 from notecards.loading.options import LoadOptions
-from notecards.loading.postal import AddressCells, build_address
 from notecards.models import Address, Order, Problem, Reject, Severity, SourceRef
 
 _ROLE_FIELDS = {  # role → AddressCells attribute → field

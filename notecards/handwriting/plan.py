@@ -1,0 +1,384 @@
+"""Plan handwriting: where every glyph of a text block goes; pure and seeded by the card.
+
+A hand writes a line in *segments* of a few words, lifting and re-setting the pen between
+them: each segment has its own small tilt (about its middle) and letter height. Inside a
+segment the baseline steps up or down at every word, every few glyphs (``cluster_glyphs``)
+and at every repeated letter, so two identical letters side by side never sit alike, and
+each step nudges the spacing a little. Where the font has OpenType alternates, neighbouring
+letters also take different forms (see :mod:`notecards.handwriting.alternates`).
+
+Every small amount comes from per-style tables read through a seeded window, and every amount
+is bounded so that no glyph moves further than :func:`max_excursion_pt` from where layout put
+it. What happens inside a word (its steps, its table window, its letter forms) is planned once
+per word text and seeded variant and shared by every line that writes that word: a line then
+costs a few random numbers per word (which variant, where the pen lifts, each segment's tilt
+and height), and lines that differ only in their order of words cost no planning of glyphs.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
+from operator import attrgetter
+
+from reportlab.pdfbase.ttfonts import TTFontFace
+
+from notecards.handwriting.alternates import AlternatesTTFont
+from notecards.handwriting.styles import HandStyle, registered_ttfont
+from notecards.layout.geometry import SetLine, TextBlock
+
+#: Vertical extent that ``geometry.fit_paragraphs`` reserves per line (its defaults), in em.
+LAYOUT_ASCENT = 0.8
+LAYOUT_DESCENT = 0.25
+#: A segment's tilt is clamped so that no point of it moves more than the tilt of a word
+#: this many em long would move it.
+_TILT_REACH_EM = 2.0
+#: Entries in each table; a line reads a seeded window of it.
+TABLE = 1024
+#: Seeded variants of each word's shape, and how many word shapes a style keeps planned.
+WORD_VARIANTS = 32
+_WORD_CACHE = 50_000
+#: Letter heights come in steps of this fraction (few distinct text matrices to format).
+_SCALE_STEP = 0.005
+
+_WORDS = re.compile(r"\s*\S+\s*|\s+")  # a word with the spaces after it (and before the first)
+_DOUBLE = re.compile(r"(\S)(?=\1)")  # the first of two identical neighbours
+_PAIR = re.compile(r"(.)\1")
+
+
+@dataclass(frozen=True, slots=True)
+class RunPlan:
+    """One font run of a line: the code points to draw (alternate forms applied)."""
+
+    font: str
+    text: str
+    start: int  # index of the run's first glyph in the line
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class WordShape:
+    """How one word (with the spaces after it) is written, shared by every line writing it.
+
+    Compared by identity: it is planned once per style, word and seeded variant (cache key).
+    """
+
+    pieces: tuple[tuple[str, str, str], ...]  # (font, drawn text with forms, layout text)
+    steps: tuple[int, ...]  # glyph indices in the word where baseline and spacing step (0 first)
+    table_start: int  # step *j* reads entry ``table_start + j`` of the step tables
+    width_em: float  # advance of the layout text at size 1
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentPlan:
+    """A few words written in one pen movement: one text matrix, in the line's own frame."""
+
+    start: int  # index of its first word in the line
+    x_pt: float  # origin of the segment's text matrix, from the line's origin along it
+    y_pt: float
+    tilt_deg: float  # turn against the line, in 0.1° steps
+    scale: float  # letter height factor (advances are unchanged)
+
+
+@dataclass(frozen=True, slots=True)
+class LineShape:
+    """How a line's text is written in its own frame: its words and its pen movements."""
+
+    words: tuple[WordShape, ...]
+    segments: tuple[SegmentPlan, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LinePlan:
+    """One line: origin (after margin wander and drift), slope, pen stroke and shape."""
+
+    x_pt: float
+    y_pt: float
+    angle_deg: float
+    stroke_pt: float
+    shape: LineShape
+
+    @property
+    def runs(self) -> tuple[RunPlan, ...]:
+        """Return the line's font runs (alternate forms applied)."""
+        runs: list[RunPlan] = []
+        at = 0
+        for word in self.shape.words:
+            for font, text, _ in word.pieces:
+                if runs and runs[-1].font == font:
+                    runs[-1] = RunPlan(font, runs[-1].text + text, runs[-1].start)
+                else:
+                    runs.append(RunPlan(font, text, at))
+                at += len(text)
+        return tuple(runs)
+
+
+@dataclass(frozen=True, slots=True)
+class GlyphPlacement:
+    """Where one glyph lands: origin, rotation and size (for tests and inspection)."""
+
+    char: str
+    font: str
+    x_pt: float
+    y_pt: float
+    angle_deg: float
+    size_pt: float
+
+
+@dataclass(frozen=True, slots=True)
+class StepTables:
+    """A style's fixed tables (doubled, so any window of ``TABLE`` entries is a slice)."""
+
+    rise_em: tuple[float, ...]  # baseline at step j (smooth; neighbours always differ)
+    shift_milli: tuple[int, ...]  # offset along the line at step j, 1/1000 em
+    scale: tuple[float, ...]  # letter height of segment k
+
+
+@lru_cache(maxsize=64)
+def step_tables(style: HandStyle) -> StepTables:
+    """Return the style's tables; fixed per style, so output never depends on the run."""
+    rng = random.Random(f"notecards-hand-tables:{style}")
+    t = round(style.tracking_jitter * 1000)
+    shift = [rng.randint(-t, t) for _ in range(TABLE)]
+    # Ts is scaled by the letter height too, so leave room for it within baseline_jitter.
+    limit = style.baseline_jitter / (1 + style.size_jitter)
+    rise: list[float] = []
+    value, prev = 0.0, math.inf
+    gap = math.trunc(limit / 3 * 1000) / 1000  # neighbouring steps differ by at least this
+    for _ in range(TABLE):  # a smooth wander (AR(1)), truncated to 0.001 em, never above limit
+        value = 0.6 * value + 0.4 * rng.uniform(-1, 1) * 2.2
+        r = math.trunc(max(-1.0, min(1.0, value)) * limit * 1000) / 1000
+        if abs(r - prev) < gap:  # a repeated letter never sits on the same baseline
+            r = round(prev - gap if prev > 0 else prev + gap, 3)
+        rise.append(r)
+        prev = r
+    n = int(style.size_jitter / _SCALE_STEP + 1e-9)
+    scale = [1 + _SCALE_STEP * rng.randint(-n, n) for _ in range(TABLE)]
+    return StepTables(tuple(rise + rise), tuple(shift + shift), tuple(scale + scale))
+
+
+@lru_cache(maxsize=64)
+def _font_extent_em(font_name: str) -> tuple[float, float]:
+    """Return (lowest, highest) y of a glyph box in em: typographic and pdfminer's box."""
+    face: TTFontFace = registered_ttfont(font_name).face
+    descent = face.descent / 1000
+    return min(descent, -0.25), max(face.ascent / 1000, descent + 1.0)
+
+
+def _tilt_budget_em(style: HandStyle) -> float:
+    return _TILT_REACH_EM * 2 * math.sin(math.radians(style.rotation_deg) / 2)
+
+
+def stroke_em(style: HandStyle) -> float:
+    """Return the average pen stroke width of *style*, in em."""
+    return 0.022 * style.pressure
+
+
+def _budget_em(style: HandStyle) -> tuple[float, float]:
+    """Return the most any glyph point may move (x, y) from layout's place, in em."""
+    shared = style.slope_rise + _tilt_budget_em(style) + stroke_em(style) * 1.3 / 2
+    x = style.margin_wander + style.tracking_jitter + shared
+    y = style.baseline_jitter + style.line_drift + style.size_jitter * 1.1 + shared
+    return x, y
+
+
+def max_excursion_pt(style: HandStyle, size_pt: float, *,
+                     extra_fonts: Iterable[str] = ()) -> float:
+    """Return how far (pt) a glyph may stray outside the box layout set it in.
+
+    Inset the writing box by this before layout and every glyph stays in the original box,
+    including the part of tall fonts above the 0.8 em layout reserves. Pass the fallback fonts
+    the block may use as *extra_fonts* (registered names).
+
+    >>> max_excursion_pt(STYLES["casual"], 14.0)  # doctest: +SKIP
+    5.6
+    """
+    x_em, y_em = _budget_em(style)
+    over = 0.0
+    for name in (style.font_name, *extra_fonts):
+        low, high = _font_extent_em(name)
+        over = max(over, high - LAYOUT_ASCENT, -low - LAYOUT_DESCENT)
+    return size_pt * max(x_em, y_em + over)
+
+
+def plan_block(block: TextBlock, style: HandStyle, seed: str) -> tuple[LinePlan, ...]:
+    """Return the seeded plan for drawing *block* in *style*; same seed, same plan.
+
+    Raises:
+        FontError: a run's font is not a registered TrueType font.
+    """
+    rng = random.Random(f"notecards-hand:{seed}")
+    rand = rng.random
+    size = block.size_pt
+    words = _words(style)
+    if sum(map(len, words.values())) >= _WORD_CACHE:
+        words.clear()
+    scales = step_tables(style).scale
+    ext_pt = 1.1 * size * max(1.0 + style.size_jitter, 1.3)
+    pad = style.tracking_jitter * size
+    tilt_budget = _tilt_budget_em(style) * size
+    rotation = style.rotation_deg
+    slope = 0.0
+    plans = []
+    for line in block.lines:
+        slope = 0.5 * slope + 0.5 * (2 * rand() - 1)  # neighbouring lines slope alike
+        tenth = math.trunc(10 * _clamp_angle(slope * style.line_slope_deg,
+                                             style.slope_rise * size,
+                                             line.width_pt + ext_pt + style.tracking_jitter * size))
+        x = line.x_pt + style.margin_wander * size * (2 * rand() - 1)
+        y = line.baseline_pt + style.line_drift * size * (2 * rand() - 1)
+        stroke = size * stroke_em(style) * (0.7 + 0.6 * rand())
+        # One seeded variant per line for its words: words are looked up in bulk.
+        v = int(rand() * WORD_VARIANTS)
+        shapes = _line_words(line, style, words, v)
+        ends = list(accumulate(map(_WIDTH, shapes), initial=0.0))
+        segments: list[SegmentPlan] = []
+        k, scale_at = 0, int(rand() * TABLE)
+        while k < len(shapes):
+            start = k
+            k = min(k + 2 + int(rand() * 3), len(shapes))  # two to four words per pen movement
+            half = (ends[k] - ends[start]) * size / 2  # it turns about its middle
+            turn = math.trunc(10 * _clamp_angle((2 * rand() - 1) * rotation, tilt_budget,
+                                                math.hypot(half + pad, ext_pt)))
+            if turn and turn == -tenth:  # never exactly undo the line's slope: the glyphs'
+                turn += 1 if turn < 0 else -1  # matrix would be upright but for rounding noise
+            tilt = turn / 10
+            t = math.radians(tilt)
+            segments.append(SegmentPlan(start, ends[start] * size + half - half * math.cos(t),
+                                        -half * math.sin(t), tilt,
+                                        scales[(scale_at + len(segments)) % TABLE]))
+        plans.append(LinePlan(x, y, tenth / 10, stroke, LineShape(tuple(shapes),
+                                                                  tuple(segments))))
+    return tuple(plans)
+
+
+@lru_cache(maxsize=64)
+def _words(style: HandStyle) -> dict[tuple[str, int], dict[object, WordShape]]:
+    """Return the word shapes planned for *style* (in em: any size), by (font, variant).
+
+    A line set in one font looks its words up by their text; other lines by their pieces
+    under the font "".
+    """
+    return {}
+
+
+def _line_words(line: SetLine, style: HandStyle,
+                words: dict[tuple[str, int], dict[object, WordShape]],
+                variant: int) -> list[WordShape]:
+    """Return the shapes of *line*'s words (spaces after each included), planning new ones."""
+    runs = line.runs
+    if len(runs) == 1:
+        font = runs[0].font
+        table = words.get((font, variant))
+        if table is None:
+            table = words[(font, variant)] = {}
+        texts: list[object] = _WORDS.findall(runs[0].text)
+        shapes = list(map(table.get, texts))
+        if None in shapes:
+            for n, shape in enumerate(shapes):
+                if shape is None:
+                    shapes[n] = table[texts[n]] = _plan_word(((font, str(texts[n])),), style,
+                                                             variant)
+        return shapes  # type: ignore[return-value]
+    table = words.setdefault(("", variant), {})
+    bounds, at = [], 0
+    for run in runs:
+        bounds.append((at, at + len(run.text), run.font))
+        at += len(run.text)
+    text = line.text
+    out = []
+    for m in _WORDS.finditer(text):
+        s, e = m.span()
+        key = tuple((font, text[max(s, lo):min(e, hi)]) for lo, hi, font in bounds
+                    if lo < e and s < hi)
+        shape = table.get(key)
+        if shape is None:
+            shape = table[key] = _plan_word(key, style, variant)
+        out.append(shape)
+    return out
+
+
+_WIDTH = attrgetter("width_em")
+
+
+def _plan_word(pieces: tuple[tuple[str, str], ...], style: HandStyle,
+               variant: int) -> WordShape:
+    """Plan how a word is written (variant *variant*): steps, table window, letter forms."""
+    text = "".join(t for _, t in pieces)
+    rand = random.Random(f"notecards-hand-word:{variant}:{text}").random
+    planned, width = [], 0.0
+    for font_name, part in pieces:
+        font = registered_ttfont(font_name)
+        drawn = part
+        if style.alternates and isinstance(font, AlternatesTTFont) and font.forms:
+            drawn = _cycle_forms(part, font, int(rand() * len(font.translation_tables)))
+        planned.append((font_name, drawn, part))
+        width += font.stringWidth(part, 1.0)
+    core = text.rstrip()
+    lead = len(core) - len(core.lstrip())
+    c = style.cluster_glyphs
+    steps = {0, *range(lead + 1 + int(rand() * c), len(core), c)}
+    steps.update(m.end() for m in _DOUBLE.finditer(core))  # "ll": never alike
+    return WordShape(tuple(planned), tuple(sorted(steps)), int(rand() * TABLE), width)
+
+
+def _clamp_angle(angle_deg: float, budget_pt: float, reach_pt: float) -> float:
+    """Limit a rotation so no point within *reach_pt* of the pivot moves more than budget."""
+    if reach_pt <= 0:
+        return angle_deg
+    limit = math.degrees(2 * math.asin(min(1.0, budget_pt / (2 * reach_pt))))
+    return max(-limit, min(limit, angle_deg))
+
+
+def _cycle_forms(text: str, font: AlternatesTTFont, phase: int) -> str:
+    """Give glyph i the ((phase + i) mod n)-th form, so neighbours always differ."""
+    tables = font.translation_tables
+    depth = len(tables)
+    chars = list(text)
+    for k, table in enumerate(tables):
+        first = (k - phase) % depth
+        chars[first::depth] = text[first::depth].translate(table)
+    out = "".join(chars)
+    # A letter with fewer forms than the cycle can still repeat; give the second one the next.
+    nxt = font.next_form
+    return _PAIR.sub(lambda m: m[1] + chr(nxt.get(ord(m[1]), ord(m[1]))), out)
+
+
+def place_glyphs(block: TextBlock, style: HandStyle, seed: str) -> tuple[GlyphPlacement, ...]:
+    """Return where every glyph of *block* lands (the plan expanded; spaces included)."""
+    out = []
+    size = block.size_pt
+    tables = step_tables(style)
+    for plan in plan_block(block, style, seed):
+        shape = plan.shape
+        starts = {s.start: s for s in shape.segments}
+        a = math.radians(plan.angle_deg)
+        seg, along = shape.segments[0] if shape.segments else None, 0.0
+        for w, word in enumerate(shape.words):
+            if w in starts:
+                seg, along = starts[w], 0.0
+            assert seg is not None
+            t = math.radians(seg.tilt_deg)
+            steps = {b: (word.table_start + j) % TABLE for j, b in enumerate(word.steps)}
+            i, k = 0, word.table_start
+            for font_name, drawn, part in word.pieces:
+                font = registered_ttfont(font_name)
+                real_char = getattr(font, "real_char", {})
+                for n, char in enumerate(drawn):
+                    k = steps.get(i, k)
+                    shift = along + tables.shift_milli[k] * size / 1000
+                    rise = tables.rise_em[k] * size * seg.scale
+                    x = seg.x_pt + shift * math.cos(t) - rise * math.sin(t)  # in the line's frame
+                    y = seg.y_pt + shift * math.sin(t) + rise * math.cos(t)
+                    out.append(GlyphPlacement(
+                        chr(real_char.get(ord(char), ord(char))), font_name,
+                        plan.x_pt + x * math.cos(a) - y * math.sin(a),
+                        plan.y_pt + x * math.sin(a) + y * math.cos(a),
+                        plan.angle_deg + seg.tilt_deg, size * seg.scale))
+                    along += font.stringWidth(part[n], size)
+                    i += 1
+    return tuple(out)

@@ -1,0 +1,86 @@
+"""Sign a card: the signer's name in a handwriting style, or their signature image.
+
+A signature image is a PNG/JPEG (with transparency), an SVG or a one-page vector PDF. Vector
+signatures become one form XObject per PDF, whatever the number of cards they sign; see
+:mod:`notecards.handwriting.signature_forms`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from reportlab.pdfbase import pdfmetrics
+
+from notecards.errors import ConfigError
+from notecards.handwriting import draw_block, get_style, max_excursion_pt, register_style_fonts
+from notecards.handwriting.signature_forms import draw_vector_signature
+from notecards.layout.geometry import Box, Run, SetLine, TextBlock
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+VECTOR_SUFFIXES = (".svg", ".pdf")
+
+
+@dataclass(frozen=True, slots=True)
+class SignerSpec:
+    """Who signs: a name written in ``style``, or ``image`` (PNG/JPEG, SVG or PDF file)."""
+
+    name: str
+    style: str = "signature"
+    image: str = ""
+
+
+def draw_signature(canvas: Any, signer: SignerSpec, box: Box, seed: str, *,
+                   cmyk: bool = False, ink: str = "") -> None:
+    """Draw *signer*'s signature inside *box* (lower-left anchored, aspect kept).
+
+    Images are embedded once per PDF however many cards they sign (reportlab reuses the
+    XObject of identical image data; an SVG or PDF becomes one form XObject, scaled to the
+    box). A name is written as large as fits the box.
+
+    >>> draw_signature(canvas, SignerSpec("Maria"), Box(250, 30, 140, 40), "10042")
+    ... # doctest: +SKIP
+
+    Raises:
+        ConfigError: the image is missing or of an unsupported kind, or the style is unknown.
+    """
+    if signer.image:
+        _draw_image(canvas, Path(signer.image), box)
+        return
+    style = get_style(signer.style)
+    if ink:  # sign in the same ink as the message
+        style = replace(style, ink=ink)
+    register_style_fonts([style])
+    block = signature_block(signer.name, style.font_name, box,
+                            lambda size: max_excursion_pt(style, size))
+    draw_block(canvas, block, style, f"{seed}:signature:{signer.name}", cmyk=cmyk)
+
+
+def signature_block(name: str, font_name: str, box: Box, excursion: Any) -> TextBlock:
+    """Return *name* set on one line, as large as fits *box* once inset by the excursion."""
+    size = box.height_pt / 1.3
+    while size > 4:
+        inner = box.inset(excursion(size))
+        width = pdfmetrics.stringWidth(name, font_name, size)
+        if width <= inner.width_pt and size * 1.05 <= inner.height_pt:
+            baseline = inner.y_pt + size * 0.25
+            line = SetLine((Run(name, font_name, width),), inner.x_pt, baseline, width,
+                           "signature")
+            return TextBlock((line,), inner, size, size * 1.25)
+        size *= 0.95
+    raise ConfigError(f'The signature "{name}" does not fit its {box.width_pt:.0f} × '
+                      f"{box.height_pt:.0f} pt box. Give it a larger box or a shorter name.")
+
+
+def _draw_image(canvas: Any, path: Path, box: Box) -> None:
+    suffix = path.suffix.lower()
+    if suffix not in IMAGE_SUFFIXES + VECTOR_SUFFIXES:
+        raise ConfigError(f"{path}: a signature image must be PNG, JPEG, SVG or PDF.")
+    if not path.is_file():
+        raise ConfigError(f"{path}: signature image not found. Check the signer's image path.")
+    if suffix in VECTOR_SUFFIXES:
+        draw_vector_signature(canvas, path, box)
+        return
+    canvas.drawImage(str(path), box.x_pt, box.y_pt, box.width_pt, box.height_pt,
+                     mask="auto", preserveAspectRatio=True, anchor="sw")

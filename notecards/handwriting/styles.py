@@ -1,0 +1,180 @@
+"""Name the hands notecards writes in: hand styles, inks, and the fonts they are drawn with.
+
+Pure data plus font registration; :mod:`notecards.handwriting.plan` plans with these styles and
+:mod:`notecards.handwriting.draw` writes the plans into PDF text objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from notecards.errors import ConfigError, FontError
+from notecards.handwriting.alternates import AlternatesTTFont
+from notecards.paths import default_fonts_dir
+
+FONTS_DIR = default_fonts_dir()
+
+
+@dataclass(frozen=True, slots=True)
+class HandStyle:
+    """A handwriting: a font plus how much the pen wanders. Fractions are of the font size."""
+
+    name: str
+    font_path: str
+    font_name: str
+    baseline_jitter: float  # ± glyph baseline wander
+    rotation_deg: float  # ± tilt of each pen movement (two to four words)
+    size_jitter: float  # ± letter height
+    tracking_jitter: float  # ± glyph position along the line
+    line_drift: float  # ± baseline of a whole line
+    line_slope_deg: float  # ± slope of a line (clamped by slope_rise)
+    margin_wander: float  # ± start of a line (the left margin breathes)
+    ink: str = "blue-black"
+    pressure: float = 0.4  # 0 = hairline ink only; 1 = heavy pen (stroked outline)
+    slope_rise: float = 0.06  # the most a sloping line's far end may rise or fall
+    cluster_glyphs: int = 3  # at most this many glyphs of a word share one baseline step
+    alternates: bool = True  # cycle OpenType alternate forms when the font has them
+
+
+_NUMBERS = ("baseline_jitter", "rotation_deg", "size_jitter", "tracking_jitter", "line_drift",
+            "line_slope_deg", "margin_wander", "pressure", "slope_rise")
+
+
+def _style(name: str, font: str, *amounts: float, **extra: Any) -> HandStyle:
+    return HandStyle(name, font + ".ttf", font, *amounts, **extra)  # type: ignore[arg-type]
+
+
+STYLES: Mapping[str, HandStyle] = {
+    s.name: s for s in (
+        _style("casual", "Caveat-Regular", 0.035, 1.2, 0.03, 0.015, 0.04, 0.5, 0.08),
+        _style("neat", "PatrickHand-Regular", 0.02, 0.6, 0.02, 0.01, 0.025, 0.3, 0.05,
+               pressure=0.3),
+        _style("loose", "IndieFlower-Regular", 0.045, 1.6, 0.04, 0.02, 0.05, 0.7, 0.1,
+               ink="blue"),
+        _style("script", "IndieFlower-Regular", 0.045, 1.6, 0.04, 0.02, 0.05, 0.7, 0.1,
+               ink="blue"),
+        _style("signature", "Sacramento-Regular", 0.03, 2.0, 0.03, 0.01, 0.0, 1.5, 0.0,
+               pressure=0.6, slope_rise=0.12, cluster_glyphs=4),
+    )
+}
+
+INKS_RGB: Mapping[str, tuple[float, float, float]] = {
+    "blue-black": (0.11, 0.14, 0.33), "blue": (0.09, 0.22, 0.62), "black": (0.09, 0.09, 0.1)}
+INKS_CMYK: Mapping[str, tuple[float, float, float, float]] = {
+    "blue-black": (0.88, 0.72, 0.2, 0.5), "blue": (0.92, 0.66, 0.0, 0.12),
+    "black": (0.3, 0.3, 0.3, 0.92)}
+
+
+def get_style(name: str, custom: Mapping[str, Mapping[str, object]] | None = None) -> HandStyle:
+    """Return the hand style called *name*, looking in *custom* (e.g. a TOML table) first.
+
+    >>> get_style("mine", {"mine": {"font_path": "fonts/Caveat-Regular.ttf", "base": "casual",
+    ...                             "rotation_deg": 0.5}}).rotation_deg
+    0.5
+
+    Raises:
+        ConfigError: unknown name, or a custom style with a bad value.
+    """
+    if custom and name in custom:
+        return style_from_mapping(name, custom[name])
+    if name in STYLES:
+        return STYLES[name]
+    known = ", ".join(sorted({*STYLES, *(custom or {})}))
+    raise ConfigError(f'Unknown handwriting style "{name}". Known styles: {known}.')
+
+
+def style_from_mapping(name: str, values: Mapping[str, object]) -> HandStyle:
+    """Build a HandStyle from config values; ``base`` names a style to start from.
+
+    Raises:
+        ConfigError: an unknown key, a non-numeric amount, a negative one, or an unknown ink.
+    """
+    base = STYLES[str(values.get("base", "casual"))] if values.get("base", "casual") in STYLES \
+        else None
+    if base is None:
+        raise ConfigError(f'Style "{name}": base "{values["base"]}" is not a built-in style. '
+                          f"Use one of: {', '.join(sorted(STYLES))}.")
+    allowed = {f.name for f in fields(HandStyle)} - {"name"}
+    unknown = set(values) - allowed - {"base"}
+    if unknown:
+        raise ConfigError(f'Style "{name}": unknown setting(s) {", ".join(sorted(unknown))}. '
+                          f"Allowed: base, {', '.join(sorted(allowed))}.")
+    changes: dict[str, Any] = {"name": name}
+    for key, value in values.items():
+        if key in _NUMBERS or key == "cluster_glyphs":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ConfigError(f'Style "{name}": {key} must be a number ≥ 0, not {value!r}.')
+            changes[key] = int(value) if key == "cluster_glyphs" else float(value)
+        elif key != "base":
+            changes[key] = value if key == "alternates" else str(value)
+    if "font_path" in changes and "font_name" not in changes:
+        changes["font_name"] = f"{name}-{Path(changes['font_path']).stem}"
+    style = replace(base, **changes)
+    ink_color(style.ink)  # validate early
+    if style.cluster_glyphs < 1:
+        raise ConfigError(f'Style "{name}": cluster_glyphs must be at least 1.')
+    return style
+
+
+def ink_color(name: str) -> tuple[float, float, float]:
+    """Return the RGB fill colour (0–1) of ink *name*. Raises ConfigError when unknown."""
+    try:
+        return INKS_RGB[name]
+    except KeyError:
+        raise ConfigError(f'Unknown ink "{name}". Choose one of: {", ".join(INKS_RGB)}.') from None
+
+
+def ink_color_cmyk(name: str) -> tuple[float, float, float, float]:
+    """Return the CMYK fill colour (0–1) of ink *name*. Raises ConfigError when unknown."""
+    ink_color(name)
+    return INKS_CMYK[name]
+
+
+def font_file(style: HandStyle, fonts_dir: Path = FONTS_DIR) -> Path:
+    """Return the style's font file; a relative ``font_path`` is looked up in *fonts_dir*."""
+    path = Path(style.font_path)
+    return path if path.is_absolute() or path.exists() else fonts_dir / path
+
+
+def register_style_fonts(styles: Iterable[HandStyle], fonts_dir: Path = FONTS_DIR) -> None:
+    """Register each style's font with reportlab (embedded, subset), once per process.
+
+    A font already registered under the style's ``font_name`` is kept as is.
+
+    Raises:
+        FontError: the font file is missing or unreadable.
+    """
+    for style in styles:
+        if style.font_name in pdfmetrics.getRegisteredFontNames():
+            continue
+        path = font_file(style, fonts_dir)
+        if not path.is_file():
+            raise FontError(f'Font file "{path}" for handwriting style "{style.name}" does not '
+                            "exist. Fix font_path or put the file in the fonts folder.",
+                            font_name=style.font_name)
+        font = (AlternatesTTFont(style.font_name, str(path)) if style.alternates
+                else TTFont(style.font_name, str(path)))
+        pdfmetrics.registerFont(font)
+
+
+def registered_ttfont(font_name: str) -> TTFont:
+    """Return the registered TrueType font *font_name*.
+
+    Raises:
+        FontError: it is not registered, or is a standard (non-embedded) PDF font.
+    """
+    try:
+        font = pdfmetrics.getFont(font_name)
+    except KeyError:
+        raise FontError(f'Font "{font_name}" is not registered. Call register_style_fonts() or '
+                        "fonts.register_fonts() before drawing.", font_name=font_name) from None
+    if not isinstance(font, TTFont):
+        raise FontError(f'Font "{font_name}" is a standard PDF font and would not be embedded. '
+                        "Use a bundled TrueType font.", font_name=font_name)
+    return font

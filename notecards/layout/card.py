@@ -1,0 +1,169 @@
+"""Lay out one card and one envelope from a planned job (measurement via the bundled fonts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from notecards.handwriting import (
+    LAYOUT_ASCENT,
+    LAYOUT_DESCENT,
+    HandStyle,
+    get_style,
+    max_excursion_pt,
+    register_style_fonts,
+)
+from notecards.handwriting.signatures import SignerSpec
+from notecards.layout.catalogue import EnvelopeFormat
+from notecards.layout.envelope import EnvelopeLayout, layout_envelope
+from notecards.layout.fonts import FALLBACK_FONT, FontChain, chain, measure, register_bundled_fonts
+from notecards.layout.geometry import Box, Paragraph, TextBlock, fit_paragraphs
+from notecards.layout.panels import CardGeometry, card_geometry, message_areas, qr_box
+from notecards.layout.postcard import layout_postcard_address
+from notecards.layout.postcard import message_panel as postcard_message_panel
+from notecards.layout.qrcodes import Matrix, qr_matrix
+from notecards.planning.occasions import FrontDesign
+from notecards.postal.addresses import AddressStyle, format_address
+
+if TYPE_CHECKING:
+    from notecards.planning.batch import BatchSettings, CardJob
+
+
+@dataclass(frozen=True, slots=True)
+class CardContent:
+    """Everything unique to one card, laid out: what drawing needs and tests inspect."""
+
+    card_number: int
+    seed: str
+    occasion: str
+    front: FrontDesign
+    message: TextBlock
+    signer: SignerSpec
+    signature_box: Box
+    hand: HandStyle
+    label: str
+    qr: Matrix | None = None
+    qr_box: Box | None = None
+    qr_caption: str = ""
+    address: EnvelopeLayout | None = None
+    """A postcard's address side (page coordinates); None for cards mailed in envelopes."""
+
+
+def hand_for(job: CardJob, settings: BatchSettings) -> HandStyle:
+    """Return the handwriting style of *job*: config wins over the occasion's choice."""
+    config = settings.config
+    style = get_style(config.hand or job.occasion.hand, config.hand_styles)
+    ink = config.ink or job.occasion.ink
+    return replace(style, ink=ink) if ink and ink != style.ink else style
+
+
+def layout_card(job: CardJob, settings: BatchSettings,
+                geometry: CardGeometry | None = None) -> CardContent:
+    """Return the laid-out content of *job*'s card.
+
+    Raises:
+        LayoutError: the message does not fit even at the smallest size.
+        FontError: a character cannot be drawn by the hand's font nor the fallback.
+    """
+    register_bundled_fonts()
+    settings = settings.for_job(job)  # the job's own format, when its occasion chose one
+    if geometry is None or geometry.card != settings.card:
+        geometry = card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
+    hand = hand_for(job, settings)
+    register_style_fonts([hand])
+    fonts = chain(hand.font_name, (FALLBACK_FONT,))
+    message = job.message
+    missing = fonts.check(message.text)
+    if missing:
+        fonts.font_for(missing[0])  # raises FontError naming the character
+    panel = geometry.message_panel
+    address = None
+    if settings.card.is_postcard:
+        return_lines = _return_lines(settings)
+        panel = postcard_message_panel(geometry.page.trim, len(return_lines))
+        address = layout_postcard_address(geometry.page.trim, return_lines,
+                                          recipient_lines(job, settings), measure=measure,
+                                          font_for=_address_fonts(job, settings).font_for)
+    qr_area = None
+    if job.qr_url and not settings.card.folded and not settings.card.is_postcard:
+        # A flat card has one message side: the code takes the lower-right corner and the
+        # writing keeps left of it, so neither the code nor its caption touch the message.
+        qr_area = _flat_qr_box(geometry.safe(panel), job.occasion.qr_caption)
+        panel = Box(panel.x_pt, panel.y_pt, qr_area.x_pt - panel.x_pt - 6, panel.height_pt)
+    max_size = round(panel.width_pt * 0.062, 1)
+    excursion = max_excursion_pt(hand, max_size, extra_fonts=(FALLBACK_FONT,))
+    areas = message_areas(panel, excursion_pt=excursion)
+    paragraphs = (*message.paragraphs,
+                  Paragraph(message.sign_off, role="signoff", space_before=0.45))
+    block = fit_paragraphs(paragraphs, areas.writing, measure, fonts.font_for_text(message.text),
+                           max_size_pt=max_size, min_size_pt=9.0, leading=1.28,
+                           ascent=LAYOUT_ASCENT, descent=LAYOUT_DESCENT, valign="upper")
+    last_baseline = block.lines[-1].baseline_pt if block.lines else areas.writing.top_pt
+    # The signature sits just under the sign-off, as a person would sign; the reserve at the
+    # bottom of the panel guarantees it room even when the message fills the writing box.
+    sig_height = areas.signature.height_pt
+    signature_top = last_baseline - block.size_pt * 0.3
+    signature_box = Box(areas.signature.x_pt + areas.signature.width_pt * 0.06,
+                        max(areas.signature.y_pt, signature_top - sig_height),
+                        areas.signature.width_pt * 0.94, sig_height)
+    qr = None
+    if job.qr_url and not settings.card.is_postcard:  # a postcard has no room for a code
+        qr = qr_matrix(job.qr_url)
+        if qr_area is None:
+            qr_area = qr_box(geometry.safe(geometry.inside_left or geometry.front))
+    order = job.order
+    label = f"№ {job.card_number}" + (f" · {order.order_id}" if order.order_id else "")
+    return CardContent(job.card_number, job.seed, job.occasion.slug, job.occasion.front, block,
+                       signer_spec(message.signer, settings), signature_box, hand, label, qr,
+                       qr_area, job.occasion.qr_caption if qr else "", address)
+
+
+def signer_spec(name: str, settings: BatchSettings) -> SignerSpec:
+    """Return how *name* signs: ``[signers.NAME]`` in config may give a style or an image."""
+    entry = settings.config.signers.get(name, {})
+    return SignerSpec(name=str(entry.get("name", name)),
+                      style=str(entry.get("style", "signature")),
+                      image=str(entry.get("image", "")))
+
+
+def recipient_lines(job: CardJob, settings: BatchSettings) -> tuple[str, ...]:
+    """Return the address lines of *job*'s envelope."""
+    config = settings.config
+    order = job.order
+    try:
+        style = AddressStyle(config.address_style)
+    except ValueError:
+        style = AddressStyle.STANDARD
+    return format_address(order.display_name, order.company if order.name else "",
+                          order.address, home_country=config.home_country, style=style)
+
+
+def layout_envelope_for(job: CardJob, settings: BatchSettings,
+                        envelope: EnvelopeFormat | None = None) -> EnvelopeLayout:
+    """Return the envelope layout of *job*."""
+    register_bundled_fonts()
+    return layout_envelope(envelope or settings.for_job(job).envelope, _return_lines(settings),
+                           recipient_lines(job, settings), measure=measure,
+                           font_for=_address_fonts(job, settings).font_for)
+
+
+def _flat_qr_box(safe: Box, caption: str, size_pt: float = 0.7 * 72) -> Box:
+    """Return the QR box in the lower-right of a flat card's safe area, caption included."""
+    caption_pt = measure(caption, "NotoSerif-Italic", 8) if caption else 0.0
+    overhang = max(0.0, (caption_pt - size_pt) / 2)
+    bottom = safe.y_pt + (16 if caption else 0) + 8  # clear of the card-number label
+    return Box(safe.right_pt - size_pt - overhang - 1.5, bottom, size_pt, size_pt)
+
+
+def _return_lines(settings: BatchSettings) -> tuple[str, ...]:
+    config = settings.config
+    return (config.shop_name, *config.return_address) if config.return_address else ()
+
+
+def _address_fonts(job: CardJob, settings: BatchSettings) -> FontChain:
+    """Return the address fonts: legible sans by default, the card's hand when asked."""
+    if settings.production.envelope_hand:
+        hand = hand_for(job, settings)
+        register_style_fonts([hand])
+        return chain(hand.font_name, (FALLBACK_FONT,))
+    return chain("NotoSans")

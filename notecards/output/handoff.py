@@ -1,0 +1,331 @@
+"""Write a batch's print files: cards, envelopes or labels, split into parts, imposed,
+calibrated, preflighted, and the job ticket; say where every card ended up.
+
+Default output is ``cards.pdf`` + ``envelopes.pdf`` (one card per page pair). ``split``
+writes ``cards-001.pdf``, ``envelopes-001.pdf`` … of that many cards each: reportlab holds
+every page of a file in memory until it saves, so parts also keep memory flat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from notecards.drawing.cards import draw_cards
+from notecards.drawing.envelopes import draw_envelopes
+from notecards.drawing.labels import draw_labels
+from notecards.drawing.sheets import calibrate, impose
+from notecards.layout.card import layout_card, layout_envelope_for, recipient_lines
+from notecards.layout.fonts import chain, measure
+from notecards.layout.imposition import SheetLayout, layout_sheet, position_of, sheet_count
+from notecards.layout.labels import layout_label
+from notecards.layout.panels import card_geometry
+from notecards.output.jobticket import combine_tickets, make_ticket, write_ticket
+from notecards.preflight.spec import PreflightQueue, PreflightSpec, spec_for_card, spec_for_envelope
+
+if TYPE_CHECKING:
+    from notecards.planning.batch import BatchPlan, BatchSettings, CardJob
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class CardPlace:
+    """Where one card's pages and its envelope (or label) are in the hand-off files."""
+
+    card_number: int
+    cards_file: str
+    cards_pages: str
+    envelope_file: str
+    envelope_page: str
+    position: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HandOff:
+    """What write_handoff wrote."""
+
+    files: tuple[str, ...]
+    places: tuple[CardPlace, ...]
+    card_pages: int
+    envelope_pages: int
+    findings: tuple[str, ...]
+    ticket: dict[str, Any]
+
+
+def part_names(parts: int, index: int, stem: str) -> str:
+    """Return the file name of part *index* (0-based) of *parts*: cards.pdf or cards-002.pdf."""
+    return f"{stem}.pdf" if parts <= 1 else f"{stem}-{index + 1:03d}.pdf"
+
+
+def sheet_layout(settings: BatchSettings) -> SheetLayout | None:
+    """Return the imposition layout of *settings*' card, or None for one card per page pair."""
+    paper = settings.production.imposition
+    if paper is None:
+        return None
+    geometry = card_geometry(settings.card, settings.bleed_pt, False)
+    return layout_sheet(paper, geometry.page.trim, settings.bleed_pt,
+                        crop_marks=settings.crop_marks, flip=settings.production.flip,
+                        fold=settings.card.fold if settings.card.folded else "side")
+
+
+@dataclass(frozen=True, slots=True)
+class FormatGroup:
+    """The cards of a batch printed in one card format and envelope, and their file stems."""
+
+    settings: BatchSettings
+    jobs: tuple[CardJob, ...]
+    cards_stem: str
+    mail_stem: str
+    """"envelopes" or "labels" plus the group's suffix; "" for postcards (nothing to mail in)."""
+
+
+def format_groups(plan: BatchPlan) -> list[FormatGroup]:
+    """Return the batch's cards grouped by (card format, envelope), in order of first card.
+
+    One group keeps the plain names (``cards.pdf``, ``envelopes.pdf``); with several, files
+    are named by card format (``cards-a7-folded.pdf``), and envelopes by envelope when no
+    two groups share one (``envelopes-a7.pdf``), else by card format and envelope.
+    """
+    settings = plan.settings
+    grouped: dict[tuple[str, str], list[CardJob]] = {}
+    formats: dict[tuple[str, str], BatchSettings] = {}
+    for job in plan.jobs:
+        job_settings = settings.for_job(job)
+        key = (job_settings.card.name, job_settings.envelope.name)
+        grouped.setdefault(key, []).append(job)
+        formats.setdefault(key, job_settings)
+    mailing = "labels" if settings.production.labels else "envelopes"
+    cards_per_format: dict[str, int] = {}
+    envelope_users: dict[str, int] = {}
+    for card, envelope in grouped:
+        cards_per_format[card] = cards_per_format.get(card, 0) + 1
+        envelope_users[envelope] = envelope_users.get(envelope, 0) + 1
+    groups = []
+    for (card, envelope), jobs in grouped.items():
+        group_settings = formats[(card, envelope)]
+        if len(grouped) == 1:
+            cards_stem, mail_stem = "cards", mailing
+        else:
+            suffix = card if cards_per_format[card] == 1 else f"{card}-{envelope}"
+            cards_stem = f"cards-{suffix}"
+            mail_suffix = envelope if envelope_users[envelope] == 1 and mailing == "envelopes" \
+                else suffix
+            mail_stem = f"{mailing}-{mail_suffix}"
+        if group_settings.card.is_postcard:
+            mail_stem = ""
+        groups.append(FormatGroup(group_settings, tuple(jobs), cards_stem, mail_stem))
+    return groups
+
+
+def write_handoff(plan: BatchPlan, folder: Path, progress: Progress | None = None) -> HandOff:
+    """Write the print files of *plan* into *folder*; return what went where.
+
+    A batch with cards of several formats writes one set of files per format (see
+    format_groups); places come back in card order either way.
+
+    Raises:
+        LayoutError, FontError: a card cannot be drawn (checked while planning, so rare).
+    """
+    settings = plan.settings
+    production = settings.production
+    files: list[dict[str, Any]] = []
+    places: list[CardPlace] = []
+    tickets = []
+    card_pages = envelope_pages = 0
+    # Each finished file is preflighted in worker processes while the next one is drawn.
+    with PreflightQueue(workers=None if production.preflight else 0) as checks:
+        for group in format_groups(plan):
+            part = _write_group(plan.batch_id, group, folder, progress,
+                                checks if production.preflight else None)
+            files += part.files
+            places += part.places
+            card_pages += part.card_pages
+            envelope_pages += part.envelope_pages
+            tickets.append(part.ticket)
+        findings = checks.results()
+    ticket = combine_tickets(tickets, findings)
+    write_ticket(folder, ticket)
+    places.sort(key=lambda place: place.card_number)
+    return HandOff(tuple(f["file"] for f in files), tuple(places), card_pages, envelope_pages,
+                   tuple(findings), ticket)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part (or one format group) of the hand-off: its files and where each card is."""
+
+    files: list[dict[str, Any]]
+    places: list[CardPlace]
+    card_pages: int
+    envelope_pages: int
+    ticket: dict[str, Any]
+
+
+def _write_group(batch_id: str, group: FormatGroup, folder: Path, progress: Progress | None,
+                 checks: PreflightQueue | None) -> Part:
+    settings = group.settings
+    jobs = group.jobs
+    size = settings.production.split or len(jobs) or 1
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    layout = sheet_layout(settings)
+    files: list[dict[str, Any]] = []
+    places: list[CardPlace] = []
+    card_pages = envelope_pages = 0
+    for index, chunk in enumerate(chunks):
+        mail_name = part_names(len(chunks), index, group.mail_stem) if group.mail_stem else ""
+        part = write_part(batch_id, settings, chunk, folder,
+                          part_names(len(chunks), index, group.cards_stem), mail_name, layout,
+                          progress, checks)
+        files += part.files
+        places += part.places
+        card_pages += part.card_pages
+        envelope_pages += part.envelope_pages
+    ticket = group_ticket(batch_id, settings, layout, len(jobs), files)
+    return Part(files, places, card_pages, envelope_pages, ticket)
+
+
+def group_ticket(batch_id: str, settings: BatchSettings, layout: SheetLayout | None,
+                 cards: int, files: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Return the job ticket of one card format's *cards*, printed from *files*."""
+    production = settings.production
+    card = settings.card
+    return make_ticket(
+        batch_id=batch_id, shop_name=settings.config.shop_name, card=card,
+        bleed_pt=layout.bleed_pt if layout is not None else settings.bleed_pt,
+        crop_marks=settings.crop_marks, cmyk=production.cmyk, cards=cards,
+        envelope=None if card.is_postcard else settings.envelope, labels=production.labels,
+        layout=layout, files=files,
+        calibration=production.calibration.name if production.calibration else "")
+
+
+def write_part(batch_id: str, settings: BatchSettings, chunk: Sequence[CardJob], folder: Path,
+               cards_name: str, mail_name: str, layout: SheetLayout | None,
+               progress: Progress | None, checks: PreflightQueue | None) -> Part:
+    """Write one part: *chunk*'s cards into *cards_name*, their envelopes or labels into
+    *mail_name* ("" for postcards); submit both to *checks* when given.
+
+    *batch_id* goes into the PDFs' titles. The returned part has no ticket.
+    """
+    production = settings.production
+    config = settings.config
+    mailing = "" if not mail_name else ("labels" if production.labels else "envelopes")
+    files: list[dict[str, Any]] = []
+    pages = _write_cards(settings, batch_id, chunk, folder / cards_name, layout, progress)
+    if checks is not None:
+        checks.submit(folder / cards_name, _card_spec(settings, layout), cards_name)
+    files.append({"file": cards_name, "pages": pages,
+                  "content": _cards_content(layout, len(chunk))})
+    if mailing == "envelopes":
+        count = draw_envelopes(
+            folder / mail_name, settings.envelope,
+            ((layout_envelope_for(job, settings), f"№ {job.card_number}") for job in chunk),
+            shop_name=config.shop_name, cmyk=production.cmyk, progress=progress,
+            title=f"{config.shop_name} envelopes {batch_id}")
+        if checks is not None:
+            checks.submit(folder / mail_name, spec_for_envelope(settings.envelope), mail_name)
+    elif mailing == "labels":
+        count = _write_labels(settings, batch_id, chunk, folder / mail_name, progress)
+    else:
+        count = 0
+    if mailing:
+        files.append({"file": mail_name, "pages": count,
+                      "content": f"{len(chunk)} {mailing}, in card order"})
+    places = _places(settings, chunk, cards_name, mail_name, layout)
+    return Part(files, places, pages, count, {})
+
+
+def _cards_content(layout: SheetLayout | None, cards: int) -> str:
+    if layout is None:
+        return f"{cards} cards, one per page pair"
+    return f"{cards} cards, {layout.per_sheet}-up, front/back per sheet"
+
+
+def _write_cards(settings: BatchSettings, batch_id: str, chunk: Sequence[CardJob], path: Path,
+                 layout: SheetLayout | None, progress: Progress | None) -> int:
+    production = settings.production
+    config = settings.config
+    crop_marks = settings.crop_marks and layout is None  # imposed sheets get their own marks
+    geometry = card_geometry(settings.card, settings.bleed_pt, crop_marks)
+    contents = _contents(settings, chunk, crop_marks)
+    title = f"{config.shop_name} cards {batch_id}"
+    calibration = production.calibration
+    fixes = None
+    if calibration is not None and not calibration.is_identity:
+        fixes = (calibration.matrix(), calibration.matrix(back=True))
+    if layout is None and fixes is None:
+        return draw_cards(path, geometry, contents, shop_name=config.shop_name, title=title,
+                          progress=progress, cmyk=production.cmyk)
+    buffer = BytesIO()
+    pages = draw_cards(buffer, geometry, contents, shop_name=config.shop_name, title=title,
+                       progress=progress, cmyk=production.cmyk)
+    if layout is None and fixes is not None:
+        calibrate(buffer.getvalue(), path, fixes)
+        return pages
+    assert layout is not None
+    sheets = impose(buffer.getvalue(), layout, path, pages_per_card=settings.card.pages_per_card,
+                    crop_marks=settings.crop_marks, calibration=fixes, title=title)
+    return sheets * settings.card.pages_per_card
+
+
+def _contents(settings: BatchSettings, chunk: Sequence[CardJob],
+              crop_marks: bool) -> Iterator[Any]:
+    if crop_marks == settings.crop_marks:
+        geometry = card_geometry(settings.card, settings.bleed_pt, crop_marks)
+        return (job.content or layout_card(job, settings, geometry) for job in chunk)
+    # Laid out with the crop-mark slug, drawn without it: lay out again (cheap, deterministic).
+    flat = replace(settings, crop_marks=crop_marks)
+    geometry = card_geometry(settings.card, settings.bleed_pt, crop_marks)
+    return (layout_card(job, flat, geometry) for job in chunk)
+
+
+def _write_labels(settings: BatchSettings, batch_id: str, chunk: Sequence[CardJob], path: Path,
+                  progress: Progress | None) -> int:
+    sheet = settings.production.labels
+    assert sheet is not None
+    boxes = sheet.boxes()
+    fonts = chain("NotoSans")
+    labels = (layout_label(boxes[i % sheet.per_sheet], recipient_lines(job, settings),
+                           f"№ {job.card_number}", measure=measure, font_for=fonts.font_for)
+              for i, job in enumerate(chunk))
+    return draw_labels(path, sheet, labels, shop_name=settings.config.shop_name,
+                       title=f"{settings.config.shop_name} labels {batch_id}",
+                       cmyk=settings.production.cmyk, progress=progress)
+
+
+def _places(settings: BatchSettings, chunk: Sequence[CardJob], cards_name: str,
+            mail_name: str, layout: SheetLayout | None) -> list[CardPlace]:
+    pages = settings.card.pages_per_card
+    sheet = settings.production.labels
+    sheets = sheet_count(len(chunk), layout.per_sheet) if layout is not None else 0
+    places = []
+    for index, job in enumerate(chunk):
+        position = []
+        if layout is not None:
+            sheet_index, slot = position_of(index, sheets)
+            first = sheet_index * pages + 1
+            row, col = divmod(slot, layout.columns)
+            position.append(f"sheet {sheet_index + 1} slot {slot + 1} "
+                            f"(row {row + 1}, column {col + 1})")
+        else:
+            first = index * pages + 1
+        envelope_page = str(index + 1) if mail_name else ""
+        if sheet is not None:
+            label_sheet, label = sheet.position(index)
+            envelope_page = str(label_sheet)
+            position.append(f"label {label} on label sheet {label_sheet}")
+        places.append(CardPlace(job.card_number, cards_name, f"{first}-{first + pages - 1}",
+                                mail_name, envelope_page, "; ".join(position)))
+    return places
+
+
+def _card_spec(settings: BatchSettings, layout: SheetLayout | None) -> PreflightSpec | None:
+    """Return what the cards files are checked against (None: imposed or calibrated sheets,
+    whose page size is the paper's, not the card's)."""
+    if layout is not None or settings.production.calibration is not None:
+        return None
+    spec = spec_for_card(settings.card, settings.bleed_pt)
+    return replace(spec, require_cmyk=settings.production.cmyk)

@@ -1,0 +1,321 @@
+"""Run a large batch in chunks: load, plan and draw ``--split`` cards at a time (issue 4).
+
+::
+
+    loading.OrderStream(paths)            → Order | Reject | Repeat, one at a time
+       ▼
+    planner.OrderPlanner.plan_order(order) → CardJob | Skipped | rejects   (as plan_batch)
+       ▼  every --split cards
+    handoff.write_part(chunk)             → cards-001.pdf, envelopes-001.pdf … (staging folder)
+       ▼  at the end
+    manifest.csv, skipped.csv, rejects.csv, job.txt/job.json; move into place; one ledger
+    transaction (the cards are read back from a journal file, never held together)
+
+Memory holds one chunk of jobs plus small indexes (order id → card number, card key →
+card number, per-customer order counts and last wording), so 100,000 orders peak close to
+10,000. What differs from plan_batch + render_batch:
+
+* a later row of an order id already read, not next to it, is *skipped* ("same order as
+  a.csv:row 2, already on card 17") instead of merged into it (adjacent line-item rows are
+  still one order);
+* the PDFs' titles carry the batch date, not the batch id (the id hashes every card key, so
+  it is known only at the end); the id is in the ledger, job.json and job.txt as usual.
+
+A batch that may use several card formats (an occasion with its own ``card_format``), or
+that asks for proofs or plotter files, runs through plan_batch + render_batch instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from notecards.layout.fonts import register_bundled_fonts
+from notecards.ledger import IssuedCard
+from notecards.loading.stream import OrderStream, Repeat
+from notecards.models import Problem, Reject
+from notecards.output.handoff import Part, group_ticket, part_names, sheet_layout, write_part
+from notecards.output.jobticket import combine_tickets, write_ticket
+from notecards.output.manifest import MANIFEST_COLUMNS, write_rows
+from notecards.output.render import (
+    MANIFEST_CSV,
+    REJECTS_CSV,
+    SKIPPED_CSV,
+    BatchResult,
+    Extra,
+    Progress,
+    issued_card,
+    manifest_row,
+    move_into_place,
+    record_batch,
+    render_batch,
+)
+from notecards.planning.batch import (
+    BatchSettings,
+    CardJob,
+    OrderPlanner,
+    Skipped,
+    load_options,
+    plan_batch,
+)
+from notecards.planning.batch import summary_line as _summary_line
+from notecards.preflight.spec import PreflightQueue
+
+STAGING = ".notecards-partial-stream"
+_ISSUED_COLUMNS = ("card_key", "order_id", "customer_key", "occasion", "template", "variant",
+                   "recipient", "card_number", "is_reprint")
+
+
+@dataclass(frozen=True, slots=True)
+class StreamedBatch:
+    """What a batch run wrote, with the counts of its summary line and its findings."""
+
+    result: BatchResult
+    problems: tuple[Problem, ...]
+    rows_read: int
+    rows_carded: int
+    rows_skipped: int
+    rows_rejected: int
+    already_issued: int
+    reprints: int
+    streamed: bool
+    """False when the batch ran through plan_batch + render_batch (see the module doc)."""
+
+    def summary(self) -> str:
+        """Return the one-line summary; its three row counts add up to the rows read."""
+        return _summary_line(self.result.cards - self.reprints, self.already_issued,
+                             self.reprints, self.rows_read, self.rows_carded,
+                             self.rows_skipped, self.rows_rejected)
+
+
+def run_batch_streaming(paths: Sequence[str | os.PathLike[str]], settings: BatchSettings, *,
+                        today: date, out_dir: str | os.PathLike[str],
+                        sheet: str | None = None, format_name: str | None = None,
+                        reprint: Sequence[str] = (), limit: int | None = None,
+                        progress: Progress | None = None, record: bool = True,
+                        now: datetime | None = None,
+                        extras: Sequence[Extra] = ()) -> StreamedBatch:
+    """Load, plan and draw *paths* ``settings.production.split`` cards at a time.
+
+    Writes the same files as ``render_batch(plan_batch(...))`` (see the module docstring
+    for the differences) into a staging folder, moves them into place, then records the
+    batch in the ledger in one transaction. With no split, several possible card formats
+    or *extras*, it runs plan_batch + render_batch.
+
+    >>> done = run_batch_streaming(["orders.csv"], settings, today=date(2026, 11, 22),
+    ...                            out_dir="out/")                   # doctest: +SKIP
+    >>> done.summary()                                                  # doctest: +SKIP
+
+    Raises:
+        InputError: an input file cannot be read.
+        TemplateError: a template is broken or names a missing variable.
+        LedgerError: the ledger cannot be written; the files are in place, rerun to record.
+    """
+    planner = OrderPlanner(settings, today, reprint=reprint, limit=limit, keep_layouts=False)
+    formats = {settings.formats_for(o) for o in planner.occasions.values()}
+    if not settings.production.split or extras or formats - {(settings.card, settings.envelope)}:
+        plan = plan_batch(paths, settings, today=today, sheet=sheet, format_name=format_name,
+                          reprint=reprint, limit=limit, keep_layouts=False)
+        result = render_batch(plan, out_dir, progress=progress, record=record, now=now,
+                              extras=extras)
+        return StreamedBatch(result, plan.problems, plan.rows_read, plan.rows_carded,
+                             plan.rows_skipped, len(plan.rejects), plan.already_issued,
+                             sum(1 for job in plan.jobs if job.is_reprint), False)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    staging = out / STAGING
+    if staging.exists():  # left by a crashed run
+        shutil.rmtree(staging)
+    staging.mkdir()
+    journal = staging / ".journal"  # read back at the end, never moved into place
+    journal.mkdir()
+    try:
+        register_bundled_fonts()
+        run = _Run(settings, today, staging, journal, progress)
+        run.plan_and_draw(OrderStream(paths, load_options(settings, sheet=sheet,
+                                                          format_name=format_name)), planner)
+        files = move_into_place(staging, out, skip=(journal,))
+        recorded = False
+        if record and (run.cards or planner.suppress):
+            record_batch(settings.ledger_path, planner.suppress, run.batch_id, today, out,
+                         _read_issued(journal) if run.cards else None, now)
+            recorded = True
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    result = BatchResult(run.batch_id, out, tuple(files), run.cards, run.card_pages,
+                         run.envelope_pages, recorded, tuple(run.findings))
+    return StreamedBatch(result, tuple(run.problems), run.rows_read, run.rows_carded,
+                         run.rows_skipped, run.rows_rejected, planner.already,
+                         run.reprints, True)
+
+
+class _Run:
+    """The bookkeeping of one streamed batch (counts, the open chunk, journal files)."""
+
+    def __init__(self, settings: BatchSettings, today: date, staging: Path, journal: Path,
+                 progress: Progress | None) -> None:
+        self.settings, self.today, self.staging, self.journal = settings, today, staging, journal
+        self.progress = progress
+        self.size = settings.production.split
+        self.layout = sheet_layout(settings)
+        self.mail_stem = "" if settings.card.is_postcard else (
+            "labels" if settings.production.labels else "envelopes")
+        self.digest = hashlib.sha1()
+        self.chunk: list[CardJob] = []
+        self.parts = 0
+        self.files: list[dict[str, object]] = []
+        self.card_pages = self.envelope_pages = 0
+        self.cards = self.reprints = 0
+        self.rows_read = self.rows_carded = self.rows_skipped = self.rows_rejected = 0
+        self.reject_columns: list[str] = []
+        self.problems: list[Problem] = []
+        self.findings: list[str] = []
+
+    @property
+    def batch_id(self) -> str:
+        """Return the batch id: date and hash of the card keys, exactly as BatchPlan's."""
+        return f"{self.today.isoformat()}-{self.digest.hexdigest()[:8]}"
+
+    def plan_and_draw(self, stream: OrderStream, planner: OrderPlanner) -> None:
+        """Plan every order of *stream* and draw each full chunk; then write the lists."""
+        preflight = self.settings.production.preflight
+        with PreflightQueue(workers=None if preflight else 0) as checks, \
+                _Writer(self.journal / "manifest.csv") as manifest, \
+                _Writer(self.journal / "skipped.csv") as skipped, \
+                _Writer(self.journal / "rejects.jsonl") as rejects, \
+                _Writer(self.journal / "issued.csv") as issued:
+            for item in stream:
+                if isinstance(item, Reject):
+                    self._reject([item], rejects)
+                    continue
+                outcome: CardJob | Skipped | list[Reject]
+                if isinstance(item, Repeat):
+                    number = item.card_number
+                    where = (f"already on card {number}" if number is not None
+                             else "which got no card (see skipped.csv or rejects.csv)")
+                    outcome = Skipped(item.order, f"same order as {item.first}, {where}")
+                else:
+                    outcome = planner.plan_order(item)
+                if isinstance(outcome, Skipped):
+                    self.rows_skipped += len(outcome.order.source.rows)
+                    skipped.row([outcome.order.order_id, outcome.order.display_name,
+                                 outcome.reason, outcome.order.source.describe()])
+                elif isinstance(outcome, list):
+                    self._reject(outcome, rejects)
+                else:
+                    if len(self.chunk) == self.size:
+                        self._flush(manifest, checks if preflight else None, last=False)
+                    self._add(outcome, issued)
+                    if outcome.order.order_id:
+                        stream.note_card(outcome.order.order_id, outcome.card_number)
+            if self.chunk:
+                self._flush(manifest, checks if preflight else None, last=True)
+            self.findings = checks.results()
+        self.rows_read = stream.rows_read
+        self.problems = list(stream.problems)
+        self.problems += (p for p in planner.problems() if p not in self.problems)
+        self._write_lists()
+
+    def _add(self, job: CardJob, issued: _Writer) -> None:
+        self.digest.update(f"{chr(10) if self.cards else ''}{job.card_key}".encode())
+        self.cards += 1
+        self.reprints += job.is_reprint
+        self.rows_carded += len(job.order.source.rows)
+        card = issued_card(job)
+        issued.row([card.card_key, card.order_id, card.customer_key, card.occasion,
+                    card.template, card.variant, card.recipient, card.card_number,
+                    int(card.is_reprint)])
+        self.chunk.append(job)
+
+    def _reject(self, rejects: list[Reject], journal: _Writer) -> None:
+        for reject in rejects:
+            self.rows_rejected += 1
+            for key, _ in reject.cells:
+                if key not in self.reject_columns:
+                    self.reject_columns.append(key)
+            journal.line(json.dumps([reject.source, reject.sheet or "", reject.row,
+                                     reject.reason, reject.cells], ensure_ascii=False))
+
+    def _flush(self, manifest: _Writer, checks: PreflightQueue | None, *, last: bool) -> None:
+        # A part is drawn only when the next card exists or the input ends, so a batch
+        # that fits in one part is named cards.pdf, as without streaming.
+        parts = 1 if last and not self.parts else self.parts + 2
+        cards_name = part_names(parts, self.parts, "cards")
+        mail_name = part_names(parts, self.parts, self.mail_stem) if self.mail_stem else ""
+        part: Part = write_part(f"{self.today.isoformat()}", self.settings, self.chunk,
+                                self.staging, cards_name, mail_name, self.layout,
+                                self.progress, checks)
+        self.parts += 1
+        self.files += part.files
+        self.card_pages += part.card_pages
+        self.envelope_pages += part.envelope_pages
+        for job, place in zip(self.chunk, part.places, strict=True):
+            manifest.row(manifest_row(job, place))
+        self.chunk = []
+
+    def _write_lists(self) -> None:
+        staging, journal = self.staging, self.journal
+        if self.cards:
+            ticket = combine_tickets([group_ticket(self.batch_id, self.settings, self.layout,
+                                                   self.cards, self.files)], self.findings)
+            write_ticket(staging, ticket)
+            _copy_rows(journal / "manifest.csv", staging / MANIFEST_CSV, MANIFEST_COLUMNS)
+        if self.rows_skipped:
+            _copy_rows(journal / "skipped.csv", staging / SKIPPED_CSV,
+                       ("order_id", "recipient", "reason", "source"))
+        if self.rows_rejected:
+            write_rows(staging / REJECTS_CSV,
+                       ("source", "sheet", "row", "reason", *self.reject_columns),
+                       _read_rejects(journal / "rejects.jsonl", self.reject_columns))
+
+
+class _Writer:
+    """A journal file of CSV rows or text lines, appended to as the batch goes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> _Writer:
+        self.handle = self.path.open("w", encoding="utf-8", newline="")
+        self.writer = csv.writer(self.handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+
+    def row(self, cells: Sequence[object]) -> None:
+        self.writer.writerow(cells)
+
+    def line(self, text: str) -> None:
+        self.handle.write(text + "\n")
+
+
+def _copy_rows(source: Path, target: Path, columns: Sequence[str]) -> None:
+    with source.open(encoding="utf-8", newline="") as handle:
+        write_rows(target, columns, csv.reader(handle))
+
+
+def _read_rejects(path: Path, columns: Sequence[str]) -> Iterator[list[object]]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            source, sheet, row, reason, cells = json.loads(line)
+            values = dict(cells)
+            yield [source, sheet, row, reason, *(values.get(c, "") for c in columns)]
+
+
+def _read_issued(journal: Path) -> Iterator[IssuedCard]:
+    with (journal / "issued.csv").open(encoding="utf-8", newline="") as handle:
+        for key, order_id, customer, occasion, template, variant, recipient, number, \
+                reprint in csv.reader(handle):
+            yield IssuedCard(key, order_id, customer, occasion, template, variant, recipient,
+                             int(number), reprint == "1")
+
+
+__all__ = ["STAGING", "StreamedBatch", "run_batch_streaming"]

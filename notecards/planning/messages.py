@@ -1,0 +1,200 @@
+"""Render card messages from Jinja2 templates in the sandbox; customer data stays data."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from notecards.errors import TemplateError
+from notecards.layout.geometry import Paragraph
+from notecards.models import Order
+from notecards.planning.occasions import Occasion
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """What the ledger knows about one customer, for wording and variant choice."""
+
+    previous_cards: int = 0
+    previous_orders: int = 0
+    last_variant: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A rendered message: the paragraphs to write and the variant that produced them."""
+
+    variant: str
+    paragraphs: tuple[Paragraph, ...]
+    sign_off: str
+    signer: str
+
+    @property
+    def text(self) -> str:
+        """Return the message as plain text (for previews and the manifest)."""
+        body = "\n\n".join(p.text for p in self.paragraphs)
+        return f"{body}\n\n{self.sign_off}\n{self.signer}"
+
+
+def ordinal(value: int) -> str:
+    """Return "1st", "2nd", "3rd", "11th" … for *value*."""
+    number = int(value)
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10,
+                                                                                    "th")
+    return f"{number}{suffix}"
+
+
+_ORDINAL_WORDS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+                  "eighth", "ninth", "tenth", "eleventh", "twelfth")
+
+
+def ordinal_word(value: int) -> str:
+    """Return "first", "second" … "twelfth", then "13th" and so on."""
+    number = int(value)
+    return _ORDINAL_WORDS[number] if 0 <= number < len(_ORDINAL_WORDS) else ordinal(number)
+
+
+def human_list(items: Sequence[Any], conjunction: str = "and") -> str:
+    """Return "a", "a and b", "a, b and c" for *items*."""
+    words = [str(item) for item in items if str(item).strip()]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def format_date(value: date | None, pattern: str = "long") -> str:
+    """Return *value* as "23 November" (pattern "long"), "November 23", or a strftime pattern."""
+    if value is None:
+        return ""
+    if pattern == "long":
+        return f"{value.day} {value:%B}"
+    if pattern == "us":
+        return f"{value:%B} {value.day}"
+    return value.strftime(pattern)
+
+
+def first_word(value: str) -> str:
+    """Return the first word of *value* (a "first name" filter for full names)."""
+    parts = str(value).split()
+    return parts[0] if parts else ""
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    """Return the sandboxed Jinja2 environment that renders every message.
+
+    StrictUndefined turns a misspelt variable into a TemplateError instead of empty text.
+    """
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(ordinal=ordinal, ordinal_word=ordinal_word, human_list=human_list,
+                       date=format_date, first_name=first_word)
+    return env
+
+
+def context_for(order: Order, occasion: Occasion, *, today: date, occasion_date: date | None,
+                history: History, shop_name: str, signer: str,
+                greeting_fallback: str) -> dict[str, Any]:
+    """Return the variables a message template may use (documented in the README).
+
+    Pass-through columns come first so a column can never shadow a built-in variable.
+    """
+    context: dict[str, Any] = {key: value for key, value in order.extra}
+    birthday = order.birthday
+    age = None
+    if birthday is not None and birthday.year and occasion_date is not None:
+        age = occasion_date.year - birthday.year  # only when the year is real
+    context.update(
+        first_name=order.first_name or greeting_fallback,
+        greeting_name=order.first_name or greeting_fallback,
+        last_name=order.last_name,
+        name=order.display_name,
+        company=order.company,
+        email=order.email,
+        order_id=order.order_id,
+        order_date=order.order_date,
+        items=list(order.items),
+        item_count=len(order.items),
+        first_item=order.items[0] if order.items else "",
+        personal_line=order.personal_line,
+        city=order.address.city,
+        country=order.address.country,
+        occasion=occasion.slug,
+        occasion_title=occasion.title,
+        occasion_date=occasion_date,
+        age=age,
+        order_number=history.previous_orders + 1,
+        previous_orders=history.previous_orders,
+        is_repeat_customer=history.previous_orders > 0,
+        shop_name=shop_name,
+        signer=signer,
+        today=today,
+    )
+    return context
+
+
+def choose_variant(variants: Sequence[str], seed: str, avoid: str) -> str:
+    """Return a variant for *seed*, never *avoid* (the one this person got last) when possible."""
+    pool = [v for v in variants if v != avoid] or list(variants)
+    digest = hashlib.sha256(seed.encode("utf-8")).digest()
+    return pool[int.from_bytes(digest[:4], "big") % len(pool)]
+
+
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def render_message(env: jinja2.Environment, template_name: str, context: Mapping[str, Any],
+                   *, personal_line: str, sign_off: str, signer: str) -> Message:
+    """Render one variant into paragraphs; the personal line becomes its own paragraph.
+
+    Raises:
+        TemplateError: syntax error, or a variable the template names does not exist.
+    """
+    try:
+        text = env.get_template(template_name).render(context)
+    except jinja2.UndefinedError as err:
+        variable = _undefined_name(str(err.message or ""))
+        available = ", ".join(sorted(k for k in context if k.isidentifier()))
+        raise TemplateError(template_name, f'"{variable}" is undefined. Available variables: '
+                            f"{available}.", variable=variable) from err
+    except jinja2.TemplateSyntaxError as err:
+        raise TemplateError(template_name, f"syntax error on line {err.lineno}: {err.message}. "
+                            "Fix the template.") from err
+    except jinja2.TemplateNotFound as err:
+        raise TemplateError(template_name, "template not found. Check the templates folder.") \
+            from err
+    except jinja2.exceptions.SecurityError as err:
+        raise TemplateError(template_name, f"not allowed in a template: {err}.") from err
+    blocks = [" ".join(line.strip() for line in block.splitlines() if line.strip())
+              for block in _BLANK_LINES.split(text.strip())]
+    blocks = [b for b in blocks if b]
+    paragraphs: list[Paragraph] = []
+    for index, block in enumerate(blocks):
+        is_greeting = index == 0 and block.endswith(",") and len(block) <= 40
+        paragraphs.append(Paragraph(block, role="greeting" if is_greeting else "body",
+                                    space_before=0.0 if index == 0 else 0.35))
+    if personal_line.strip() and personal_line.strip() not in text:
+        paragraphs.append(Paragraph(personal_line.strip(), role="personal", space_before=0.35))
+    return Message(variant=Path(template_name).stem, paragraphs=tuple(paragraphs),
+                   sign_off=sign_off, signer=signer)
+
+
+def _undefined_name(message: str) -> str:
+    match = re.search(r"'([^']+)' is undefined", message)
+    if match:
+        return match.group(1)
+    match = re.search(r"has no attribute '([^']+)'", message)
+    return match.group(1) if match else message

@@ -1,0 +1,217 @@
+"""Print-production choices of a batch: colour mode, imposition, duplex flip, file size,
+address labels, printer calibration and the envelope's font. Values and checks only.
+
+The defaults reproduce the plain hand-off (one card per page pair, RGB, ``cards.pdf``,
+``envelopes.pdf``); every option is opt-in, from ``notecards.toml`` or the command line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from notecards.config import Config, read_toml
+from notecards.errors import ConfigError
+from notecards.layout.catalogue import (
+    PAPER_SIZES,
+    CardFormat,
+    EnvelopeFormat,
+    PaperSize,
+    card_format,
+    envelope_format,
+    parse_length_pt,
+)
+from notecards.layout.labels import LABEL_SHEETS, LabelSheet
+from notecards.models import Problem, Severity
+from notecards.postal.addresses import machinability_warning
+from notecards.preflight.spec import PreflightSpec, spec_for_card, spec_for_envelope
+
+FLIPS = ("long-edge", "short-edge")
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """How one desktop printer misplaces a page, and the correction applied at render time.
+
+    A point (x, y) of a sheet is printed at (offset_x + scale_x·x, offset_y + scale_y·y);
+    the back of a duplex sheet has its own offsets (printers feed it differently).
+    """
+
+    offset_x_pt: float = 0.0
+    offset_y_pt: float = 0.0
+    back_offset_x_pt: float = 0.0
+    back_offset_y_pt: float = 0.0
+    scale_x: float = 1.0
+    scale_y: float = 1.0
+    name: str = ""
+
+    def matrix(self, *, back: bool = False) -> tuple[float, float, float, float, float, float]:
+        """Return the PDF ``cm`` matrix that applies this correction to a front or back page."""
+        dx = self.back_offset_x_pt if back else self.offset_x_pt
+        dy = self.back_offset_y_pt if back else self.offset_y_pt
+        return (self.scale_x, 0.0, 0.0, self.scale_y, dx, dy)
+
+    @property
+    def is_identity(self) -> bool:
+        """Return True when the profile changes nothing."""
+        return self.matrix() == self.matrix(back=True) == (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Production:
+    """The print-production side of BatchSettings (see the module docstring)."""
+
+    cmyk: bool = False
+    imposition: PaperSize | None = None
+    flip: str = "long-edge"
+    split: int = 0
+    labels: LabelSheet | None = None
+    calibration: Calibration | None = None
+    envelope_hand: bool = False
+    preflight: bool = True
+
+
+def make_production(config: Config, *, cmyk: bool | None = None, imposition: str | None = None,
+                    flip: str | None = None, split: int | None = None,
+                    labels: str | None = None, calibration_path: str | Path | None = None,
+                    envelope_font: str | None = None,
+                    preflight: bool | None = None) -> Production:
+    """Return the Production choices: explicit arguments win over *config*.
+
+    Raises:
+        ConfigError: an unknown paper, label sheet, flip or envelope font, or a bad split.
+    """
+    paper_name = (imposition if imposition is not None else config.imposition).strip().lower()
+    if paper_name in ("", "none", "off"):
+        paper = None
+    elif paper_name in PAPER_SIZES:
+        paper = PAPER_SIZES[paper_name]
+    else:
+        raise ConfigError(f'"{paper_name}" is not a paper for imposition. Choose one of: '
+                          f'{", ".join(PAPER_SIZES)}.')
+    flip_name = (flip or config.duplex_flip).strip().lower()
+    flip_name = {"long": "long-edge", "short": "short-edge"}.get(flip_name, flip_name)
+    if flip_name not in FLIPS:
+        raise ConfigError(f'"{flip_name}" is not a duplex flip. Choose long-edge or short-edge.')
+    size = config.split if split is None else split
+    if size < 0:
+        raise ConfigError(f"--split {size}: give the number of cards per file, or 0 for one file.")
+    label_name = (labels if labels is not None else config.labels).strip().lower()
+    sheet = None
+    if label_name not in ("", "none", "off"):
+        if label_name not in LABEL_SHEETS:
+            raise ConfigError(f'"{label_name}" is not a label sheet. Choose one of: '
+                              f'{", ".join(LABEL_SHEETS)}.')
+        sheet = LABEL_SHEETS[label_name]
+    font = (envelope_font or config.envelope_font).strip().lower()
+    if font not in ("sans", "hand"):
+        raise ConfigError(f'"{font}" is not an envelope font. Choose sans (legible, the '
+                          "default) or hand (handwriting style).")
+    cal_path = calibration_path or config.calibration_path
+    return Production(
+        cmyk=config.cmyk if cmyk is None else cmyk,
+        imposition=paper, flip=flip_name, split=size, labels=sheet,
+        calibration=read_calibration(Path(cal_path)) if cal_path else None,
+        envelope_hand=font == "hand",
+        preflight=config.preflight if preflight is None else preflight,
+    )
+
+
+_CALIBRATION_KEYS = {"offset_x": "offset_x_pt", "offset_y": "offset_y_pt",
+                     "back_offset_x": "back_offset_x_pt", "back_offset_y": "back_offset_y_pt"}
+
+
+def read_calibration(path: Path) -> Calibration:
+    """Return the Calibration in *path*, a TOML file written from the calibration sheet.
+
+    Example file::
+
+        name = "Office laser"
+        offset_x = "-0.8mm"      # lengths with units, as measured on the calibration sheet
+        offset_y = "1.2mm"
+        back_offset_x = "0.5mm"
+        back_offset_y = "0mm"
+        scale_x = 1.0            # plain numbers, e.g. 0.998 when 200 mm print as 200.4 mm
+        scale_y = 1.0
+
+    Raises:
+        ConfigError: the file is missing, is not TOML, or a value is not a length or number.
+    """
+    data = read_toml(path, "no such calibration file. Print `notecards calibration --out "
+                     "sheet.pdf`, measure it and write the numbers there.")
+    data = data.get("printer", data)
+    values: dict[str, object] = {"name": str(data.get("name", path.stem))}
+    for key, value in data.items():
+        if key in _CALIBRATION_KEYS:
+            values[_CALIBRATION_KEYS[key]] = _signed_length(path, key, value)
+        elif key in ("scale_x", "scale_y", "scale"):
+            if not isinstance(value, (int, float)) or not 0.9 <= float(value) <= 1.1:
+                raise ConfigError(f"{path}: {key} must be a number near 1, e.g. 0.998.")
+            for name in (("scale_x", "scale_y") if key == "scale" else (key,)):
+                values[name] = float(value)
+        elif key != "name":
+            raise ConfigError(f'{path}: unknown calibration key "{key}". Known: offset_x, '
+                              "offset_y, back_offset_x, back_offset_y, scale_x, scale_y, name.")
+    return Calibration(**values)  # type: ignore[arg-type]
+
+
+def _signed_length(path: Path, key: str, value: object) -> float:
+    if isinstance(value, (int, float)):
+        if value == 0:
+            return 0.0
+        raise ConfigError(f'{path}: {key} needs a unit, e.g. "{value}mm".')
+    text = str(value).strip()
+    sign = -1.0 if text.startswith("-") else 1.0
+    try:
+        return sign * parse_length_pt(text.lstrip("+-"))
+    except ConfigError as err:
+        raise ConfigError(f"{path}: {key}: {err}") from err
+
+
+def production_problems(card: CardFormat, envelope: EnvelopeFormat | None,
+                        production: Production, home_country: str) -> list[Problem]:
+    """Return warnings about the chosen formats: costly envelopes, handwritten addresses."""
+    problems = []
+    if envelope is not None and production.labels is None and not card.is_postcard:
+        warning = machinability_warning(envelope.width_pt, envelope.height_pt,
+                                        home_country=home_country)
+        if warning:
+            problems.append(Problem(Severity.WARNING, "envelope", None, "",
+                                    f"{envelope.title}: {warning}",
+                                    "Choose another envelope with --envelope if that matters."))
+    if production.envelope_hand:
+        problems.append(Problem(Severity.WARNING, "envelope", None, "",
+                                "handwriting-style addresses are harder for postal OCR to "
+                                "read and may be delivered later",
+                                "Use the default legible font unless the look matters more."))
+    return problems
+
+
+def preflight_spec(config: Config, *, card: str | None = None, envelope: str | None = None,
+                   bleed: str | None = None, cmyk: bool = False) -> PreflightSpec:
+    """Return what `notecards preflight` checks a file against: a card, or an envelope.
+
+    Raises:
+        ConfigError: an unknown card or envelope format, or a bad bleed.
+    """
+    if envelope:
+        spec = spec_for_envelope(envelope_format(envelope))
+    else:
+        spec = spec_for_card(card_format(card or config.card_format),
+                             parse_length_pt(bleed or config.bleed))
+    return replace(spec, require_cmyk=cmyk)
+
+
+def write_calibration_sheet(path: str | Path, paper: str = "letter") -> int:
+    """Write the printer calibration sheet for *paper* to *path*; return its page count.
+
+    Raises:
+        ConfigError: an unknown paper.
+    """
+    from notecards.drawing.calibration import draw_calibration_sheet
+    from notecards.layout.fonts import register_bundled_fonts
+
+    if paper not in PAPER_SIZES:
+        raise ConfigError(f'"{paper}" is not a paper. Choose one of: {", ".join(PAPER_SIZES)}.')
+    register_bundled_fonts()
+    return draw_calibration_sheet(Path(path), PAPER_SIZES[paper])

@@ -20,14 +20,61 @@ import time
 from datetime import date
 from pathlib import Path
 
-FIRST = ["Ada", "Marcus", "José", "Priya", "Chloé", "Tom", "Helen", "Daniel", "Rosa", "Eli",
-         "Nina", "Grace", "Øyvind", "Zoë", "Liam", "Mei", "Amara", "Jonas"]
-LAST = ["Whitfield", "Bell", "Núñez", "Raman", "Lefèvre", "Okafor", "Park", "Brooks",
-        "Martinelli", "Sandoval", "Kowalski", "Liu", "O'Neil", "McDonald", "van der Berg"]
-ITEMS = ["Lavender candle", "Ceramic mug", "Linen napkins", "Walnut board", "Wool throw",
-         "Tea sampler", "Leather journal", "Beeswax tapers"]
-CITIES = [("Burlington", "VT", "05401"), ("Portland", "ME", "04101"), ("Boise", "ID", "83702"),
-          ("Santa Fe", "NM", "87501"), ("Madison", "WI", "53706"), ("Duluth", "MN", "55802")]
+FIRST = [
+    "Ada",
+    "Marcus",
+    "José",
+    "Priya",
+    "Chloé",
+    "Tom",
+    "Helen",
+    "Daniel",
+    "Rosa",
+    "Eli",
+    "Nina",
+    "Grace",
+    "Øyvind",
+    "Zoë",
+    "Liam",
+    "Mei",
+    "Amara",
+    "Jonas",
+]
+LAST = [
+    "Whitfield",
+    "Bell",
+    "Núñez",
+    "Raman",
+    "Lefèvre",
+    "Okafor",
+    "Park",
+    "Brooks",
+    "Martinelli",
+    "Sandoval",
+    "Kowalski",
+    "Liu",
+    "O'Neil",
+    "McDonald",
+    "van der Berg",
+]
+ITEMS = [
+    "Lavender candle",
+    "Ceramic mug",
+    "Linen napkins",
+    "Walnut board",
+    "Wool throw",
+    "Tea sampler",
+    "Leather journal",
+    "Beeswax tapers",
+]
+CITIES = [
+    ("Burlington", "VT", "05401"),
+    ("Portland", "ME", "04101"),
+    ("Boise", "ID", "83702"),
+    ("Santa Fe", "NM", "87501"),
+    ("Madison", "WI", "53706"),
+    ("Duluth", "MN", "55802"),
+]
 
 
 def write_orders(path: Path, count: int, seed: int = 7) -> None:
@@ -35,18 +82,44 @@ def write_orders(path: Path, count: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["order_id", "order_date", "first_name", "last_name", "email",
-                         "address_line1", "city", "region", "postal_code", "country",
-                         "personal_line", "items"])
+        writer.writerow(
+            [
+                "order_id",
+                "order_date",
+                "first_name",
+                "last_name",
+                "email",
+                "address_line1",
+                "city",
+                "region",
+                "postal_code",
+                "country",
+                "personal_line",
+                "items",
+            ]
+        )
         for number in range(count):
             customer = rng.randrange(max(1, count * 2 // 3))
             first, last = FIRST[customer % len(FIRST)], LAST[customer % len(LAST)]
             city, region, zip_code = CITIES[customer % len(CITIES)]
             personal = "Thank you for being such a loyal customer!" if number % 4 == 0 else ""
             items = "; ".join(rng.sample(ITEMS, rng.randint(1, 3)))
-            writer.writerow([f"{100000 + number}", "2026-11-21", first, last,
-                             f"c{customer}@example.com", f"{rng.randint(1, 9999)} Main Street",
-                             city, region, zip_code, "US", personal, items])
+            writer.writerow(
+                [
+                    f"{100000 + number}",
+                    "2026-11-21",
+                    first,
+                    last,
+                    f"c{customer}@example.com",
+                    f"{rng.randint(1, 9999)} Main Street",
+                    city,
+                    region,
+                    zip_code,
+                    "US",
+                    personal,
+                    items,
+                ]
+            )
 
 
 def run_size(count: int) -> dict[str, float]:
@@ -58,9 +131,13 @@ def run_size(count: int) -> dict[str, float]:
         folder = Path(tmp)
         orders = folder / "orders.csv"
         write_orders(orders, count)
-        settings = make_settings(Config(shop_name="Bench Shop",
-                                        return_address=("1 Main St", "Portland, ME 04101"),
-                                        ledger_path=str(folder / "ledger.sqlite")))
+        settings = make_settings(
+            Config(
+                shop_name="Bench Shop",
+                return_address=("1 Main St", "Portland, ME 04101"),
+                ledger_path=str(folder / "ledger.sqlite"),
+            )
+        )
         start = time.perf_counter()
         plan = plan_batch([orders], settings, today=date(2026, 11, 22), keep_layouts=False)
         planned = time.perf_counter()
@@ -69,10 +146,17 @@ def run_size(count: int) -> dict[str, float]:
         size_mb = sum(p.stat().st_size for p in result.files) / 1e6
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     total = done - start
-    return {"orders": count, "cards": result.cards, "plan_s": planned - start,
-            "render_s": done - planned, "total_s": total, "cards_per_s": result.cards / total,
-            "ms_per_card": 1000 * total / result.cards, "peak_mb": peak_mb,
-            "output_mb": size_mb}
+    return {
+        "orders": count,
+        "cards": result.cards,
+        "plan_s": planned - start,
+        "render_s": done - planned,
+        "total_s": total,
+        "cards_per_s": result.cards / total,
+        "ms_per_card": 1000 * total / result.cards,
+        "peak_mb": peak_mb,
+        "output_mb": size_mb,
+    }
 
 
 def qr_timing(codes: int = 300) -> dict[str, float]:
@@ -94,18 +178,28 @@ def main(argv: list[str]) -> None:
         return
     sizes = [int(a) for a in argv] or [1000, 10000]
     print(f"notecards batch benchmark — {date.today()} — Python {sys.version.split()[0]}")
-    print(f"{'orders':>8} {'cards':>7} {'plan s':>8} {'render s':>9} {'total s':>8} "
-          f"{'cards/s':>8} {'ms/card':>8} {'peak MB':>8} {'output MB':>10}")
+    print(
+        f"{'orders':>8} {'cards':>7} {'plan s':>8} {'render s':>9} {'total s':>8} "
+        f"{'cards/s':>8} {'ms/card':>8} {'peak MB':>8} {'output MB':>10}"
+    )
     for count in sizes:
-        output = subprocess.run([sys.executable, __file__, "--one", str(count)], check=True,
-                                capture_output=True, text=True).stdout
+        output = subprocess.run(
+            [sys.executable, __file__, "--one", str(count)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         r = json.loads(output.strip().splitlines()[-1])
-        print(f"{r['orders']:>8} {r['cards']:>7} {r['plan_s']:>8.1f} {r['render_s']:>9.1f} "
-              f"{r['total_s']:>8.1f} {r['cards_per_s']:>8.0f} {r['ms_per_card']:>8.2f} "
-              f"{r['peak_mb']:>8.0f} {r['output_mb']:>10.1f}")
+        print(
+            f"{r['orders']:>8} {r['cards']:>7} {r['plan_s']:>8.1f} {r['render_s']:>9.1f} "
+            f"{r['total_s']:>8.1f} {r['cards_per_s']:>8.0f} {r['ms_per_card']:>8.2f} "
+            f"{r['peak_mb']:>8.0f} {r['output_mb']:>10.1f}"
+        )
     qr = qr_timing()
-    print(f"QR matrix: {qr['fixed_mask_ms']:.2f} ms with the fixed mask, "
-          f"{qr['mask_search_ms']:.2f} ms with qrcode's mask search")
+    print(
+        f"QR matrix: {qr['fixed_mask_ms']:.2f} ms with the fixed mask, "
+        f"{qr['mask_search_ms']:.2f} ms with qrcode's mask search"
+    )
 
 
 if __name__ == "__main__":

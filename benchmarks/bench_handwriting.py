@@ -37,9 +37,11 @@ from notecards.layout.panels import card_geometry
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_batch import write_orders  # noqa: E402  (the lead's realistic order generator)
 
-MESSAGE = ("Thank you so much for your order of the blue teapot and the two matching cups. "
-           "We hope they bring you many happy afternoons, and that the tea tastes even better "
-           "from them. With warm wishes from all of us,")
+MESSAGE = (
+    "Thank you so much for your order of the blue teapot and the two matching cups. "
+    "We hope they bring you many happy afternoons, and that the tea tastes even better "
+    "from them. With warm wishes from all of us,"
+)
 
 
 TARGET = 1.5
@@ -53,10 +55,16 @@ def _blocks(cards: int, font: str, *, unique: bool = False) -> list[object]:
         if unique:
             random.Random(n).shuffle(words)
         message = " ".join(words)
-        blocks.append(fit_paragraphs([Paragraph(f"Dear Ada {n},"), Paragraph(message),
-                                      Paragraph(f"Order {10000 + n}")], box,
-                                     pdfmetrics.stringWidth, lambda _c: font, max_size_pt=15,
-                                     min_size_pt=8))
+        blocks.append(
+            fit_paragraphs(
+                [Paragraph(f"Dear Ada {n},"), Paragraph(message), Paragraph(f"Order {10000 + n}")],
+                box,
+                pdfmetrics.stringWidth,
+                lambda _c: font,
+                max_size_pt=15,
+                min_size_pt=8,
+            )
+        )
     return blocks
 
 
@@ -71,8 +79,9 @@ def _time(blocks: list[object], draw: object) -> float:
     return time.process_time() - start
 
 
-def plain_block(canvas: Canvas, block: object, style: object, _seed: str, *,
-                cmyk: bool = False) -> None:
+def plain_block(
+    canvas: Canvas, block: object, style: object, _seed: str, *, cmyk: bool = False
+) -> None:
     """Draw *block* the way whole-string drawing would: one ``drawString`` per font run."""
     canvas.setFillColorRGB(*ink_color(style.ink))  # type: ignore[attr-defined]
     size = block.size_pt  # type: ignore[attr-defined]
@@ -90,9 +99,13 @@ def realistic(cards: int) -> tuple[float, float, int, int]:
         folder = Path(tmp)
         orders = folder / "orders.csv"
         write_orders(orders, cards)
-        settings = make_settings(Config(shop_name="Bench Shop",
-                                        return_address=("1 Main St", "Portland, ME 04101"),
-                                        ledger_path=str(folder / "ledger.sqlite")))
+        settings = make_settings(
+            Config(
+                shop_name="Bench Shop",
+                return_address=("1 Main St", "Portland, ME 04101"),
+                ledger_path=str(folder / "ledger.sqlite"),
+            )
+        )
         plan = plan_batch([orders], settings, today=date(2026, 11, 22))
     register_bundled_fonts()
     geometry = card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
@@ -104,8 +117,13 @@ def realistic(cards: int) -> tuple[float, float, int, int]:
         card_drawing.draw_block = signatures.draw_block = draw  # type: ignore[assignment]
         handplan._words.cache_clear()
         start = time.process_time()
-        card_drawing.draw_cards(io.BytesIO(), geometry, contents,  # type: ignore[arg-type]
-                                shop_name="Bench Shop", title="bench")
+        card_drawing.draw_cards(
+            io.BytesIO(),
+            geometry,
+            contents,  # type: ignore[arg-type]
+            shop_name="Bench Shop",
+            title="bench",
+        )
         return time.process_time() - start
 
     try:
@@ -140,9 +158,11 @@ def main(cards: int = 2000) -> None:
     out.write(f"{cards} cards; CPU seconds, best of 3 runs, each starting with no planned shapes\n")
     plain_s, hand_s, lines, distinct = realistic(cards)
     real = hand_s / plain_s
-    out.write(f"\nrealistic batch: cards.pdf end to end ({lines} message lines, {distinct} "
-              f"distinct)\n  whole strings: {plain_s:.3f} s\n  handwriting:   {hand_s:.3f} s\n"
-              f"  ratio:         {_verdict(real)}\n")
+    out.write(
+        f"\nrealistic batch: cards.pdf end to end ({lines} message lines, {distinct} "
+        f"distinct)\n  whole strings: {plain_s:.3f} s\n  handwriting:   {hand_s:.3f} s\n"
+        f"  ratio:         {_verdict(real)}\n"
+    )
     ratios = {}
     for kind in ("template", "unique"):
         blocks = _blocks(cards, style.font_name, unique=kind == "unique")
@@ -153,13 +173,16 @@ def main(cards: int = 2000) -> None:
             best["plain"] = min(best["plain"], _time(blocks, plain))
             best["hand"] = min(best["hand"], _time(blocks, hand))
         ratios[kind] = best["hand"] / best["plain"]
-        out.write(f"\n{kind} message text only, casual hand ({lines} lines; content "
-                  f"{_bytes(blocks, plain)} vs {_bytes(blocks, hand)} bytes/card)\n"
-                  f"  plain drawString: {best['plain']:.3f} s\n"
-                  f"  handwriting:      {best['hand']:.3f} s\n"
-                  f"  ratio:            {_verdict(ratios[kind])}\n")
-    out.write(f"\nrealistic batch {_verdict(real)}\n"
-              f"all-unique lines {_verdict(ratios['unique'])}\n")
+        out.write(
+            f"\n{kind} message text only, casual hand ({lines} lines; content "
+            f"{_bytes(blocks, plain)} vs {_bytes(blocks, hand)} bytes/card)\n"
+            f"  plain drawString: {best['plain']:.3f} s\n"
+            f"  handwriting:      {best['hand']:.3f} s\n"
+            f"  ratio:            {_verdict(ratios[kind])}\n"
+        )
+    out.write(
+        f"\nrealistic batch {_verdict(real)}\nall-unique lines {_verdict(ratios['unique'])}\n"
+    )
 
 
 def _bytes(blocks: list[object], draw: object) -> int:

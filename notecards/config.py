@@ -90,8 +90,12 @@ _KEYS: dict[tuple[str, str], str] = {
     ("input", "gift_card_to"): "gift_card_to",
     ("input", "gift_address"): "gift_address",
 }
-_TABLES = {"occasions": "occasions", "formats": "formats", "signers": "signers",
-           "hand_styles": "hand_styles"}
+_TABLES = {
+    "occasions": "occasions",
+    "formats": "formats",
+    "signers": "signers",
+    "hand_styles": "hand_styles",
+}
 
 
 def read_toml(path: Path, missing_hint: str) -> dict[str, Any]:
@@ -125,8 +129,11 @@ def load_config(path: Path | None) -> Config:
     """
     if path is None:
         return Config()
-    data = read_toml(path, "no such configuration file. Run `notecards init DIR` to create "
-                     "one, or leave out --config.")
+    data = read_toml(
+        path,
+        "no such configuration file. Run `notecards init DIR` to create "
+        "one, or leave out --config.",
+    )
     values: dict[str, Any] = {"source_path": str(path)}
     for table, content in data.items():
         if table in _TABLES:
@@ -135,9 +142,11 @@ def load_config(path: Path | None) -> Config:
             values[_TABLES[table]] = content
             continue
         if not isinstance(content, dict):
-            raise ConfigError(f'{path}: unexpected top-level key "{table}". Put settings in '
-                              "[shop], [cards], [printer], [ledger], [templates], [input] or "
-                              "[occasions.*].")
+            raise ConfigError(
+                f'{path}: unexpected top-level key "{table}". Put settings in '
+                "[shop], [cards], [printer], [ledger], [templates], [input] or "
+                "[occasions.*]."
+            )
         for key, value in content.items():
             name = _KEYS.get((table, key))
             if name is None:
@@ -173,16 +182,26 @@ def _resolve_paths(config: Config, base: Path) -> Config:
     ledger = Path(config.ledger_path)
     templates = Path(config.templates_dir) if config.templates_dir else None
     calibration = Path(config.calibration_path) if config.calibration_path else None
-    signers = {name: {**entry, "image": str(base / entry["image"])}
-               if isinstance(entry, dict) and entry.get("image")
-               and not Path(str(entry["image"])).is_absolute() else entry
-               for name, entry in config.signers.items()}
+    signers = {
+        name: {**entry, "image": str(base / entry["image"])}
+        if isinstance(entry, dict)
+        and entry.get("image")
+        and not Path(str(entry["image"])).is_absolute()
+        else entry
+        for name, entry in config.signers.items()
+    }
     return replace(
         config,
         signers=signers,
-        calibration_path=str(calibration if calibration is None or calibration.is_absolute()
-                             else base / calibration) if calibration else "",
+        calibration_path=str(
+            calibration if calibration is None or calibration.is_absolute() else base / calibration
+        )
+        if calibration
+        else "",
         ledger_path=str(ledger if ledger.is_absolute() else base / ledger),
-        templates_dir=str(templates if templates is None or templates.is_absolute()
-                          else base / templates) if templates else "",
+        templates_dir=str(
+            templates if templates is None or templates.is_absolute() else base / templates
+        )
+        if templates
+        else "",
     )

@@ -84,8 +84,10 @@ class Ledger:
 
     def issued_keys(self) -> set[str]:
         """Return the card keys issued in batches that were not voided."""
-        rows = self._query("SELECT c.card_key FROM cards c JOIN batches b USING (batch_id) "
-                           "WHERE b.voided_at IS NULL AND c.is_reprint = 0")
+        rows = self._query(
+            "SELECT c.card_key FROM cards c JOIN batches b USING (batch_id) "
+            "WHERE b.voided_at IS NULL AND c.is_reprint = 0"
+        )
         return {row[0] for row in rows}
 
     def histories(self, until_card: str | None = None) -> dict[tuple[str, str], History]:
@@ -97,7 +99,8 @@ class Ledger:
         rows = self._query(
             "SELECT c.customer_key, c.occasion, c.variant, c.order_id, c.card_key FROM cards c "
             "JOIN batches b USING (batch_id) WHERE b.voided_at IS NULL AND c.is_reprint = 0 "
-            "ORDER BY b.created_at, c.rowid")
+            "ORDER BY b.created_at, c.rowid"
+        )
         result: dict[tuple[str, str], History] = {}
         orders: dict[str, set[str]] = {}
         for customer, occasion, variant, order_id, card_key in rows:
@@ -108,15 +111,21 @@ class Ledger:
             previous = result.get((customer, occasion), History())
             result[(customer, occasion)] = History(previous.previous_cards + 1, 0, variant)
         for (customer, occasion), history in list(result.items()):
-            result[(customer, occasion)] = History(history.previous_cards,
-                                                   len(orders.get(customer, ())),
-                                                   history.last_variant)
+            result[(customer, occasion)] = History(
+                history.previous_cards, len(orders.get(customer, ())), history.last_variant
+            )
         for customer, ids in orders.items():
             result.setdefault((customer, ""), History(0, len(ids), ""))
         return result
 
-    def record_batch(self, batch_id: str, batch_date: str, created_at: str, out_dir: str,
-                     cards: Iterable[IssuedCard]) -> None:
+    def record_batch(
+        self,
+        batch_id: str,
+        batch_date: str,
+        created_at: str,
+        out_dir: str,
+        cards: Iterable[IssuedCard],
+    ) -> None:
         """Record a batch and its cards in one transaction (replacing a voided twin).
 
         *cards* may be a generator: it is read once, so a streamed batch of 100,000 cards
@@ -128,8 +137,18 @@ class Ledger:
             nonlocal count
             for c in cards:
                 count += 1
-                yield (c.card_key, c.order_id, c.customer_key, c.occasion, c.template,
-                       c.variant, c.recipient, batch_id, c.card_number, int(c.is_reprint))
+                yield (
+                    c.card_key,
+                    c.order_id,
+                    c.customer_key,
+                    c.occasion,
+                    c.template,
+                    c.variant,
+                    c.recipient,
+                    batch_id,
+                    c.card_number,
+                    int(c.is_reprint),
+                )
 
         try:
             with self._db:
@@ -137,15 +156,20 @@ class Ledger:
                 self._db.execute("DELETE FROM batches WHERE batch_id = ?", (batch_id,))
                 self._db.execute(
                     "INSERT INTO batches VALUES (?, ?, ?, ?, ?, NULL)",
-                    (batch_id, batch_date, created_at, out_dir, 0))
+                    (batch_id, batch_date, created_at, out_dir, 0),
+                )
                 self._db.executemany(
-                    "INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
-                self._db.execute("UPDATE batches SET cards = ? WHERE batch_id = ?",
-                                 (count, batch_id))
+                    "INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows()
+                )
+                self._db.execute(
+                    "UPDATE batches SET cards = ? WHERE batch_id = ?", (count, batch_id)
+                )
         except sqlite3.Error as err:
-            raise LedgerError(f"{self.path}: could not record batch {batch_id}: {err}. The "
-                              "output files are written; run the same command again to record "
-                              "them.") from err
+            raise LedgerError(
+                f"{self.path}: could not record batch {batch_id}: {err}. The "
+                "output files are written; run the same command again to record "
+                "them."
+            ) from err
 
     def void_batch(self, batch_id: str, when: str) -> int:
         """Mark *batch_id* void so its cards are issued again; return how many cards it had.
@@ -156,33 +180,56 @@ class Ledger:
         with self._db:
             cursor = self._db.execute(
                 "UPDATE batches SET voided_at = ? WHERE batch_id = ? AND voided_at IS NULL",
-                (when, batch_id))
+                (when, batch_id),
+            )
         if cursor.rowcount == 0:
             known = ", ".join(b.batch_id for b in self.batches()[-5:]) or "none yet"
-            raise LedgerError(f'{self.path}: no batch "{batch_id}" to void (recent: {known}). '
-                              "Run `notecards batches` to list them.")
+            raise LedgerError(
+                f'{self.path}: no batch "{batch_id}" to void (recent: {known}). '
+                "Run `notecards batches` to list them."
+            )
         row = self._query("SELECT cards FROM batches WHERE batch_id = ?", (batch_id,))
         return int(row[0][0])
 
     def batches(self) -> list[BatchRecord]:
         """Return every batch, oldest first."""
-        return [BatchRecord(*row) for row in self._query(
-            "SELECT batch_id, batch_date, created_at, out_dir, cards, voided_at FROM batches "
-            "ORDER BY created_at, batch_id")]
+        return [
+            BatchRecord(*row)
+            for row in self._query(
+                "SELECT batch_id, batch_date, created_at, out_dir, cards, voided_at FROM batches "
+                "ORDER BY created_at, batch_id"
+            )
+        ]
 
     def cards_for_order(self, order_id: str) -> list[IssuedCard]:
         """Return the cards issued for *order_id* (reprints included)."""
         rows = self._query(
             "SELECT card_key, order_id, customer_key, occasion, template, variant, recipient, "
-            "card_number, is_reprint FROM cards WHERE order_id = ? ORDER BY rowid", (order_id,))
-        return [IssuedCard(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
-                           is_reprint=bool(row[8])) for row in rows]
+            "card_number, is_reprint FROM cards WHERE order_id = ? ORDER BY rowid",
+            (order_id,),
+        )
+        return [
+            IssuedCard(
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                row[7],
+                is_reprint=bool(row[8]),
+            )
+            for row in rows
+        ]
 
     def suppress(self, key: str, label: str, reason: str, added_on: str) -> None:
         """Add a person to the suppression list (idempotent)."""
         with self._db:
-            self._db.execute("INSERT OR REPLACE INTO suppressions VALUES (?, ?, ?, ?)",
-                             (key, label, reason, added_on))
+            self._db.execute(
+                "INSERT OR REPLACE INTO suppressions VALUES (?, ?, ?, ?)",
+                (key, label, reason, added_on),
+            )
 
     def unsuppress(self, key: str) -> bool:
         """Remove a person from the suppression list; return True when they were on it."""
@@ -192,16 +239,21 @@ class Ledger:
 
     def suppressions(self) -> dict[str, tuple[str, str, str]]:
         """Return key → (label, reason, added_on) for everyone suppressed."""
-        return {row[0]: (row[1], row[2], row[3])
-                for row in self._query("SELECT key, label, reason, added_on FROM suppressions "
-                                       "ORDER BY added_on, key")}
+        return {
+            row[0]: (row[1], row[2], row[3])
+            for row in self._query(
+                "SELECT key, label, reason, added_on FROM suppressions ORDER BY added_on, key"
+            )
+        }
 
     def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         try:
             return list(self._db.execute(sql, params))
         except sqlite3.Error as err:
-            raise LedgerError(f"{self.path}: cannot read the ledger ({err}). Restore it from a "
-                              "backup or point --ledger at another file.") from err
+            raise LedgerError(
+                f"{self.path}: cannot read the ledger ({err}). Restore it from a "
+                "backup or point --ledger at another file."
+            ) from err
 
 
 @contextmanager
@@ -223,8 +275,10 @@ def open_ledger(path: Path, *, create: bool = True) -> Iterator[Ledger]:
         try:
             connection.executescript(_SCHEMA)
         except sqlite3.DatabaseError as err:
-            raise LedgerError(f"{path}: not a notecards ledger ({err}). Point --ledger at the "
-                              "right file; notecards never overwrites an unknown file.") from err
+            raise LedgerError(
+                f"{path}: not a notecards ledger ({err}). Point --ledger at the "
+                "right file; notecards never overwrites an unknown file."
+            ) from err
         yield Ledger(connection, path)
     finally:
         connection.close()

@@ -135,8 +135,9 @@ class Order:
     @property
     def customer_key(self) -> str:
         """Return the identity of the person: e-mail if known, else name + postal code."""
-        return customer_key(self.email, self.name or f"{self.first_name} {self.last_name}",
-                            self.address.postal_code)
+        return customer_key(
+            self.email, self.name or f"{self.first_name} {self.last_name}", self.address.postal_code
+        )
 
     @property
     def display_name(self) -> str:
@@ -188,8 +189,7 @@ class Reject:
     sheet: str | None = None
 
 
-def summarise_problems(problems: tuple[Problem, ...] | list[Problem],
-                       limit: int = 5) -> list[str]:
+def summarise_problems(problems: tuple[Problem, ...] | list[Problem], limit: int = 5) -> list[str]:
     """Return one line per problem, folding repeats of the same warning after *limit* rows.
 
     A 10,000-row export typed in capitals would otherwise print 10,000 "name re-cased" lines;
@@ -205,8 +205,10 @@ def summarise_problems(problems: tuple[Problem, ...] | list[Problem],
         if problem.severity is Severity.ERROR or count <= limit:
             lines.append(f"{problem} [{problem.severity.value}]")
     for (source, column, kind), count in seen.items():
-        if count > limit and any(p.severity is Severity.WARNING
-                                 and kind in (p.hint, p.message) for p in problems):
-            lines.append(f"{source}:{column}: … and {count - limit} more rows like this "
-                         f"({kind}) [warning]")
+        if count > limit and any(
+            p.severity is Severity.WARNING and kind in (p.hint, p.message) for p in problems
+        ):
+            lines.append(
+                f"{source}:{column}: … and {count - limit} more rows like this ({kind}) [warning]"
+            )
     return lines

@@ -65,13 +65,18 @@ def init_workspace(directory: Path) -> list[Path]:
     targets = [directory / CONFIG_NAME, directory / "orders.csv", directory / "templates"]
     existing = [str(path) for path in targets if path.exists()]
     if existing:
-        raise ConfigError(f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''}"
-                          "; notecards init never overwrites. Choose an empty folder.")
+        raise ConfigError(
+            f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''}"
+            "; notecards init never overwrites. Choose an empty folder."
+        )
     directory.mkdir(parents=True, exist_ok=True)
     targets[0].write_text(SAMPLE_CONFIG, encoding="utf-8")
     shutil.copyfile(sample_orders_path(), targets[1])
-    shutil.copytree(default_templates_dir(), targets[2],
-                    ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    shutil.copytree(
+        default_templates_dir(),
+        targets[2],
+        ignore=shutil.ignore_patterns("__pycache__", "__init__.py"),
+    )
     return targets
 
 

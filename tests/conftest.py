@@ -12,9 +12,25 @@ from click.testing import CliRunner
 
 TODAY = date(2026, 11, 22)
 
-CANONICAL = ["order_id", "order_date", "first_name", "last_name", "email", "address_line1",
-             "address_line2", "city", "region", "postal_code", "country", "birthday",
-             "occasion", "personal_line", "items", "signer", "do_not_contact"]
+CANONICAL = [
+    "order_id",
+    "order_date",
+    "first_name",
+    "last_name",
+    "email",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "birthday",
+    "occasion",
+    "personal_line",
+    "items",
+    "signer",
+    "do_not_contact",
+]
 
 
 @pytest.fixture
@@ -29,11 +45,23 @@ def runner() -> CliRunner:
 
 def make_order(**values: str) -> dict[str, str]:
     row = {
-        "order_id": "1001", "order_date": "2026-11-20", "first_name": "Ada",
-        "last_name": "Whitfield", "email": "ada@example.com", "address_line1": "14 Orchard Lane",
-        "address_line2": "", "city": "Burlington", "region": "VT", "postal_code": "05401",
-        "country": "US", "birthday": "", "occasion": "", "personal_line": "", "items": "Candle",
-        "signer": "", "do_not_contact": "",
+        "order_id": "1001",
+        "order_date": "2026-11-20",
+        "first_name": "Ada",
+        "last_name": "Whitfield",
+        "email": "ada@example.com",
+        "address_line1": "14 Orchard Lane",
+        "address_line2": "",
+        "city": "Burlington",
+        "region": "VT",
+        "postal_code": "05401",
+        "country": "US",
+        "birthday": "",
+        "occasion": "",
+        "personal_line": "",
+        "items": "Candle",
+        "signer": "",
+        "do_not_contact": "",
     }
     row.update(values)
     return row

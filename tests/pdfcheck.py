@@ -26,9 +26,13 @@ def page_boxes(path: Path) -> list[dict[str, tuple[float, ...]]]:
     reader = PdfReader(BytesIO(pdf_bytes(path)))
     boxes = []
     for page in reader.pages:
-        boxes.append({name: tuple(float(v) for v in getattr(page, name))
-                      for name in ("mediabox", "trimbox", "bleedbox")}
-                     | {"has_trim": "/TrimBox" in page, "has_bleed": "/BleedBox" in page})
+        boxes.append(
+            {
+                name: tuple(float(v) for v in getattr(page, name))
+                for name in ("mediabox", "trimbox", "bleedbox")
+            }
+            | {"has_trim": "/TrimBox" in page, "has_bleed": "/BleedBox" in page}
+        )
     return boxes
 
 

@@ -19,9 +19,12 @@ INCH = 72.0
 
 
 def demo_settings(tmp_path: Path):
-    config = Config(shop_name="Juniper & Pine", return_address=("12 Mill Street",
-                    "Portland, ME 04101"), signer="Maya",
-                    ledger_path=str(tmp_path / "ledger.sqlite"))
+    config = Config(
+        shop_name="Juniper & Pine",
+        return_address=("12 Mill Street", "Portland, ME 04101"),
+        signer="Maya",
+        ledger_path=str(tmp_path / "ledger.sqlite"),
+    )
     return make_settings(config)
 
 
@@ -45,8 +48,9 @@ def test_batch_counts_add_up(batch):
     assert plan.rows_read == 14
     assert plan.rows_carded + plan.rows_skipped + len(plan.rejects) == plan.rows_read
     assert result.cards == len(plan.jobs) == 12
-    assert plan.summary() == ("12 new cards, 0 already issued — 14 rows read: 12 carded, "
-                              "1 skipped, 1 rejected")
+    assert plan.summary() == (
+        "12 new cards, 0 already issued — 14 rows read: 12 carded, 1 skipped, 1 rejected"
+    )
 
 
 def test_batch_page_counts_and_boxes(batch):
@@ -131,8 +135,7 @@ def test_batch_manifest_reads_back(batch):
         envelope = envelope_texts[int(row["envelope_page"]) - 1]
         assert job.order.display_name.upper() in envelope.upper()  # CA prints names in capitals
     assert rows[0]["occasion"] == "thank-you"
-    assert {r["occasion"] for r in rows} == {"thank-you", "birthday", "just-because",
-                                             "graduation"}
+    assert {r["occasion"] for r in rows} == {"thank-you", "birthday", "just-because", "graduation"}
 
 
 def test_batch_envelope_address_in_read_area(batch):

@@ -25,8 +25,9 @@ def test_demo_writes_real_pdfs_and_is_repeatable(runner, tmp_path):
     out = tmp_path / "demo"
     first = invoke(runner, "demo", "--out", str(out), "--quiet")
     assert first.exit_code == 0, first.output
-    assert first.output.endswith("12 new cards, 0 already issued — 14 rows read: 12 carded, "
-                                 "1 skipped, 1 rejected\n")
+    assert first.output.endswith(
+        "12 new cards, 0 already issued — 14 rows read: 12 carded, 1 skipped, 1 rejected\n"
+    )
     cards = (out / "cards.pdf").read_bytes()
     assert cards.startswith(b"%PDF") and (out / "envelopes.pdf").exists()
     second = invoke(runner, "demo", "--out", str(out), "--quiet")
@@ -36,17 +37,24 @@ def test_demo_writes_real_pdfs_and_is_repeatable(runner, tmp_path):
 
 def test_batch_then_rerun_says_already_issued(runner, tmp_path, write_orders):
     """Verify the daily command prints the summary and a rerun prints no card twice."""
-    path = write_orders([make_order(order_id="1"), make_order(order_id="2", first_name="Bo",
-                                                              email="bo@example.com")])
+    path = write_orders(
+        [
+            make_order(order_id="1"),
+            make_order(order_id="2", first_name="Bo", email="bo@example.com"),
+        ]
+    )
     ledger = tmp_path / "ledger.sqlite"
     args = ["batch", str(path), "--ledger", str(ledger), "--date", "2026-11-22", "--quiet"]
     first = invoke(runner, *args, "--out", str(tmp_path / "a"), cwd=tmp_path)
     assert first.exit_code == 0
-    assert first.output == ("2 new cards, 0 already issued — 2 rows read: 2 carded, 0 skipped, "
-                            "0 rejected (no notecards.toml found: defaults used)\n")
+    assert first.output == (
+        "2 new cards, 0 already issued — 2 rows read: 2 carded, 0 skipped, "
+        "0 rejected (no notecards.toml found: defaults used)\n"
+    )
     again = invoke(runner, *args, "--out", str(tmp_path / "b"), cwd=tmp_path)
-    assert again.output.startswith("0 new cards, 2 already issued — 2 rows read: 0 carded, "
-                                   "2 skipped, 0 rejected")
+    assert again.output.startswith(
+        "0 new cards, 2 already issued — 2 rows read: 0 carded, 2 skipped, 0 rejected"
+    )
     listing = invoke(runner, "batches", "--ledger", str(ledger), cwd=tmp_path)
     batch_id = listing.output.split("\t")[0]
     assert batch_id.startswith("2026-11-22-")
@@ -58,8 +66,18 @@ def test_batch_then_rerun_says_already_issued(runner, tmp_path, write_orders):
 
 def test_batch_dry_run_writes_nothing(runner, tmp_path, write_orders):
     path = write_orders([make_order()])
-    result = invoke(runner, "batch", str(path), "--out", str(tmp_path / "out"), "--dry-run",
-                    "--ledger", str(tmp_path / "l.sqlite"), "--date", "2026-11-22")
+    result = invoke(
+        runner,
+        "batch",
+        str(path),
+        "--out",
+        str(tmp_path / "out"),
+        "--dry-run",
+        "--ledger",
+        str(tmp_path / "l.sqlite"),
+        "--date",
+        "2026-11-22",
+    )
     assert result.exit_code == 0
     assert result.output.startswith("Dry run, nothing written: 1 new card,")
     assert not (tmp_path / "out").exists() and not (tmp_path / "l.sqlite").exists()
@@ -67,8 +85,17 @@ def test_batch_dry_run_writes_nothing(runner, tmp_path, write_orders):
 
 def test_batch_lists_files_unless_quiet(runner, tmp_path, write_orders):
     path = write_orders([make_order()])
-    result = invoke(runner, "batch", str(path), "--out", str(tmp_path / "out"),
-                    "--ledger", str(tmp_path / "l.sqlite"), "--date", "2026-11-22")
+    result = invoke(
+        runner,
+        "batch",
+        str(path),
+        "--out",
+        str(tmp_path / "out"),
+        "--ledger",
+        str(tmp_path / "l.sqlite"),
+        "--date",
+        "2026-11-22",
+    )
     assert f"wrote {tmp_path / 'out' / 'cards.pdf'}" in result.output
     assert f"wrote {tmp_path / 'out' / 'manifest.csv'}" in result.output
 
@@ -76,8 +103,9 @@ def test_batch_lists_files_unless_quiet(runner, tmp_path, write_orders):
 def test_check_reports_rows_and_exits_1(runner, tmp_path, write_orders):
     """Verify `check` prints file:row:column: problem — remedy, writes nothing, exits 1."""
     path = write_orders([make_order(), make_order(order_id="2", postal_code="", city="")])
-    result = runner.invoke(main, ["check", str(path), "--ledger", str(tmp_path / "l.sqlite"),
-                                  "--date", "2026-11-22"])
+    result = runner.invoke(
+        main, ["check", str(path), "--ledger", str(tmp_path / "l.sqlite"), "--date", "2026-11-22"]
+    )
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0] == f"{path}: recognised as canonical"
@@ -101,13 +129,15 @@ def test_missing_input_is_a_usage_error(runner, tmp_path):
 def test_notecards_error_is_one_line_and_exit_1(runner, tmp_path, write_orders):
     """Verify library errors become `Error: <sentence>` with exit status 1, no traceback."""
     path = write_orders([make_order()])
-    result = runner.invoke(main, ["batch", str(path), "--out", str(tmp_path / "o"),
-                                  "--card-format", "a9-folded"])
+    result = runner.invoke(
+        main, ["batch", str(path), "--out", str(tmp_path / "o"), "--card-format", "a9-folded"]
+    )
     assert result.exit_code == 1
     assert result.output == (
         'Error: "a9-folded" is not a card format. Choose one of: a2-folded, a6-folded, '
         "a7-folded, iso-a6-folded, iso-a5-folded, a2-flat, a6-flat, a7-flat, iso-a6-flat, "
-        "postcard-4x6.\n")
+        "postcard-4x6.\n"
+    )
 
 
 def test_init_writes_a_working_shop_and_never_overwrites(runner, tmp_path):
@@ -117,8 +147,9 @@ def test_init_writes_a_working_shop_and_never_overwrites(runner, tmp_path):
     assert result.exit_code == 0
     assert (shop / "notecards.toml").is_file() and (shop / "orders.csv").is_file()
     assert (shop / "templates" / "thank-you" / "occasion.toml").is_file()
-    batch = invoke(runner, "batch", "orders.csv", "--out", "out", "--date", "2026-11-22",
-                   "--quiet", cwd=shop)
+    batch = invoke(
+        runner, "batch", "orders.csv", "--out", "out", "--date", "2026-11-22", "--quiet", cwd=shop
+    )
     assert batch.exit_code == 0, batch.output
     assert "defaults used" not in batch.output
     assert (shop / "notecards-ledger.sqlite").is_file()
@@ -135,11 +166,13 @@ def test_shop_templates_are_used(runner, tmp_path):
     shop = tmp_path / "shop"
     invoke(runner, "init", str(shop))
     (shop / "templates" / "thank-you" / "messages" / "01-warm.j2").write_text(
-        "Dear {{ first_name }},\n\nCustom words from the shop.\n", encoding="utf-8")
+        "Dear {{ first_name }},\n\nCustom words from the shop.\n", encoding="utf-8"
+    )
     for name in ("02-personal.j2", "03-short.j2"):
         (shop / "templates" / "thank-you" / "messages" / name).unlink()
-    invoke(runner, "batch", "orders.csv", "--out", "out", "--date", "2026-11-22", "--quiet",
-           cwd=shop)
+    invoke(
+        runner, "batch", "orders.csv", "--out", "out", "--date", "2026-11-22", "--quiet", cwd=shop
+    )
     manifest = (shop / "out" / "manifest.csv").read_text(encoding="utf-8-sig")
     assert "thank-you/messages/01-warm.j2" in manifest
 
@@ -151,12 +184,13 @@ def test_suppress_commands(runner, tmp_path, write_orders):
     listed = invoke(runner, "suppress", "list", "--ledger", ledger)
     assert listed.output.splitlines()[-1] == "1 suppressed"
     path = write_orders([make_order()])
-    result = invoke(runner, "batch", str(path), "--out", str(tmp_path / "o"), "--ledger", ledger,
-                    "--quiet")
-    assert result.output.startswith("0 new cards, 0 already issued — 1 rows read: 0 carded, "
-                                    "1 skipped")
-    removed = invoke(runner, "suppress", "remove", "--email", "ada@example.com", "--ledger",
-                     ledger)
+    result = invoke(
+        runner, "batch", str(path), "--out", str(tmp_path / "o"), "--ledger", ledger, "--quiet"
+    )
+    assert result.output.startswith(
+        "0 new cards, 0 already issued — 1 rows read: 0 carded, 1 skipped"
+    )
+    removed = invoke(runner, "suppress", "remove", "--email", "ada@example.com", "--ledger", ledger)
     assert removed.output == "removed email:ada@example.com\n"
 
 
@@ -167,10 +201,15 @@ def test_formats_lists_known_inputs(runner):
 
 def test_check_folds_repeated_warnings(runner, tmp_path, write_orders):
     """Verify a warning repeated on many rows is shown a few times and then counted."""
-    rows = [make_order(order_id=str(n), first_name="ADA", last_name="WHITFIELD",
-                       email=f"a{n}@example.com") for n in range(12)]
-    result = runner.invoke(main, ["check", str(write_orders(rows)), "--ledger",
-                                  str(tmp_path / "l.sqlite")])
+    rows = [
+        make_order(
+            order_id=str(n), first_name="ADA", last_name="WHITFIELD", email=f"a{n}@example.com"
+        )
+        for n in range(12)
+    ]
+    result = runner.invoke(
+        main, ["check", str(write_orders(rows)), "--ledger", str(tmp_path / "l.sqlite")]
+    )
     lines = result.output.splitlines()
     folded = [line for line in lines if "more rows like this" in line]
     assert len(lines) < 12 and folded, result.output
@@ -181,14 +220,19 @@ def test_formats_lists_the_shops_own_mappings(runner, tmp_path):
     (tmp_path / "notecards.toml").write_text(
         '[formats.mycrm]\n"Kunde Vorname" = "first_name"\n"Kunde Nachname" = "last_name"\n'
         '"Strasse" = "address_line1"\n"Ort" = "city"\n"PLZ" = "postal_code"\n'
-        '"Land" = "country"\n"Bestellnummer" = "order_id"\n', encoding="utf-8")
+        '"Land" = "country"\n"Bestellnummer" = "order_id"\n',
+        encoding="utf-8",
+    )
     (tmp_path / "crm.csv").write_text(
         "Bestellnummer;Kunde Vorname;Kunde Nachname;Strasse;Ort;PLZ;Land\n"
-        "77;Jürgen;Müller;Hauptstraße 5;Berlin;10115;Deutschland\n", encoding="utf-8")
+        "77;Jürgen;Müller;Hauptstraße 5;Berlin;10115;Deutschland\n",
+        encoding="utf-8",
+    )
     listed = invoke(runner, "formats", cwd=tmp_path)
     assert listed.output.splitlines()[0].startswith("mycrm")
-    checked = invoke(runner, "check", "crm.csv", "--ledger", str(tmp_path / "l.sqlite"),
-                     cwd=tmp_path)
+    checked = invoke(
+        runner, "check", "crm.csv", "--ledger", str(tmp_path / "l.sqlite"), cwd=tmp_path
+    )
     assert checked.output.splitlines()[0] == "crm.csv: recognised as mycrm"
     assert "1 new card" in checked.output
 

@@ -20,11 +20,13 @@ def settings_for(tmp_path: Path, **config: object):
 
 
 def orders(write_orders) -> Path:
-    return write_orders([
-        make_order(order_id="1", first_name="Ada", email="ada@example.com"),
-        make_order(order_id="2", first_name="Ada", email="ada@example.com", items="Mug"),
-        make_order(order_id="3", first_name="Bo", last_name="Lind", email="bo@example.com"),
-    ])
+    return write_orders(
+        [
+            make_order(order_id="1", first_name="Ada", email="ada@example.com"),
+            make_order(order_id="2", first_name="Ada", email="ada@example.com", items="Mug"),
+            make_order(order_id="3", first_name="Bo", last_name="Lind", email="bo@example.com"),
+        ]
+    )
 
 
 def run(path: Path, settings, out: Path, today: date = TODAY, **options):
@@ -44,8 +46,9 @@ def test_rerun_issues_no_card_twice(tmp_path, write_orders):
     assert len(first.jobs) == 3
     second, result = run(path, settings, tmp_path / "day1-again")
     assert second.jobs == ()
-    assert second.summary() == ("0 new cards, 3 already issued — 3 rows read: 0 carded, "
-                                "3 skipped, 0 rejected")
+    assert second.summary() == (
+        "0 new cards, 3 already issued — 3 rows read: 0 carded, 3 skipped, 0 rejected"
+    )
     assert not (tmp_path / "day1-again" / "cards.pdf").exists()
     assert ledger_rows(settings) == 3
 
@@ -54,8 +57,9 @@ def test_new_orders_only_get_new_cards(tmp_path, write_orders):
     """Verify yesterday's orders are skipped and today's printed when a file grows."""
     settings = settings_for(tmp_path)
     run(orders(write_orders), settings, tmp_path / "day1")
-    grown = write_orders([make_order(order_id="1"), make_order(order_id="4", first_name="Cy")],
-                         name="grown.csv")
+    grown = write_orders(
+        [make_order(order_id="1"), make_order(order_id="4", first_name="Cy")], name="grown.csv"
+    )
     plan, _ = run(grown, settings, tmp_path / "day2")
     assert [job.order.order_id for job in plan.jobs] == ["4"]
     assert plan.already_issued == 1
@@ -136,8 +140,9 @@ def test_reprint_prints_one_identical_card(tmp_path, write_orders):
 def test_do_not_contact_is_remembered(tmp_path, write_orders):
     """Verify a do_not_contact row is skipped and the person stays excluded afterwards."""
     settings = settings_for(tmp_path)
-    flagged = write_orders([make_order(order_id="7", email="no@example.com",
-                                       do_not_contact="yes")], name="a.csv")
+    flagged = write_orders(
+        [make_order(order_id="7", email="no@example.com", do_not_contact="yes")], name="a.csv"
+    )
     plan, _ = run(flagged, settings, tmp_path / "a")
     assert plan.jobs == () and "do not contact" in plan.skipped[0].reason
     later = write_orders([make_order(order_id="8", email="NO@example.com")], name="b.csv")
@@ -151,17 +156,26 @@ def test_suppression_by_name_and_postcode(tmp_path, write_orders):
     settings = settings_for(tmp_path)
     with open_ledger(settings.ledger_path) as ledger:
         ledger.suppress("name:jose nunez|87501", "José Núñez", "asked", "2026-11-01")
-    path = write_orders([make_order(order_id="9", first_name="JOSÉ", last_name="Nuñez",
-                                    email="", postal_code="87501")])
+    path = write_orders(
+        [
+            make_order(
+                order_id="9", first_name="JOSÉ", last_name="Nuñez", email="", postal_code="87501"
+            )
+        ]
+    )
     plan = plan_batch([path], settings, today=TODAY)
     assert plan.jobs == ()
 
 
-@pytest.mark.parametrize(("today", "expected"), [
-    (date(2026, 11, 20), 1),   # birthday on the 28th is 8 days away: mail it
-    (date(2026, 11, 1), 0),    # 27 days away: not due yet
-    (date(2026, 11, 29), 0),   # just passed: next year's is not due
-], ids=["due", "too-early", "passed"])
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 11, 20), 1),  # birthday on the 28th is 8 days away: mail it
+        (date(2026, 11, 1), 0),  # 27 days away: not due yet
+        (date(2026, 11, 29), 0),  # just passed: next year's is not due
+    ],
+    ids=["due", "too-early", "passed"],
+)
 def test_birthday_window(tmp_path, write_orders, today, expected):
     """Verify birthday cards are planned within mail_ahead_days of the birthday."""
     path = write_orders([make_order(order_id="", birthday="1958-11-28")])
@@ -170,7 +184,8 @@ def test_birthday_window(tmp_path, write_orders, today, expected):
     if expected:
         assert plan.jobs[0].occasion.slug == "birthday"
         assert "68" in plan.jobs[0].message.text or plan.jobs[0].template.endswith(
-            ("02-wishes.j2", "03-thankful.j2"))
+            ("02-wishes.j2", "03-thankful.j2")
+        )
     else:
         assert plan.skipped[0].reason.startswith("not due")
 
@@ -204,11 +219,13 @@ def test_unknown_occasion_is_rejected_with_reason(tmp_path, write_orders):
 def test_variant_differs_from_last_batch(tmp_path, write_orders):
     """Verify a repeat customer's next card uses different wording from the last one."""
     settings = settings_for(tmp_path)
-    first, _ = run(write_orders([make_order(order_id="1")], name="a.csv"), settings,
-                   tmp_path / "a")
+    first, _ = run(write_orders([make_order(order_id="1")], name="a.csv"), settings, tmp_path / "a")
     for order_id in ("2", "3", "4"):
-        plan, _ = run(write_orders([make_order(order_id=order_id)], name=f"{order_id}.csv"),
-                      settings, tmp_path / order_id)
+        plan, _ = run(
+            write_orders([make_order(order_id=order_id)], name=f"{order_id}.csv"),
+            settings,
+            tmp_path / order_id,
+        )
         assert plan.jobs[0].template != first.jobs[0].template
         assert plan.jobs[0].message.text != first.jobs[0].message.text
         first = plan
@@ -217,11 +234,15 @@ def test_variant_differs_from_last_batch(tmp_path, write_orders):
 def test_order_number_counts_previous_orders(tmp_path, write_orders):
     """Verify templates see how many orders a customer placed before (from the ledger)."""
     settings = settings_for(tmp_path)
-    run(write_orders([make_order(order_id="1"), make_order(order_id="2")], name="a.csv"),
-        settings, tmp_path / "a")
+    run(
+        write_orders([make_order(order_id="1"), make_order(order_id="2")], name="a.csv"),
+        settings,
+        tmp_path / "a",
+    )
     path = write_orders([make_order(order_id="3")], name="b.csv")
     plan = plan_batch([path], settings, today=TODAY)
     from notecards.planning.messages import context_for  # noqa: F401  (documented variables)
+
     assert plan.jobs[0].message.text
     with open_ledger(settings.ledger_path) as ledger:
         histories = ledger.histories()
@@ -242,6 +263,8 @@ def test_rejected_multi_file_order_accounts_for_every_row(tmp_path, write_orders
     a = write_orders([make_order(order_id="88", occasion="Anniversary")], name="a.csv")
     b = write_orders([make_order(order_id="88", occasion="Anniversary")], name="b.csv")
     plan = plan_batch([a, b], settings_for(tmp_path), today=TODAY)
-    assert sorted((Path(r.source).name, r.row) for r in plan.rejects) == [("a.csv", 2),
-                                                                         ("b.csv", 2)]
+    assert sorted((Path(r.source).name, r.row) for r in plan.rejects) == [
+        ("a.csv", 2),
+        ("b.csv", 2),
+    ]
     assert plan.rows_carded + plan.rows_skipped + len(plan.rejects) == plan.rows_read == 2

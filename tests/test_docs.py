@@ -32,8 +32,10 @@ def test_readme_quick_start_has_two_commands():
     """Verify the README's quick start is the two commands .ci/run and a newcomer use."""
     block = README.split("## Quick start", 1)[1].split("```console", 1)[1].split("```", 1)[0]
     commands_ = [line[2:] for line in block.strip().splitlines() if line.startswith("$ ")]
-    assert commands_ == ["pip install . && notecards demo --out demo/",
-                         "pip install -e '.[test]' && python -m pytest -q"]
+    assert commands_ == [
+        "pip install . && notecards demo --out demo/",
+        "pip install -e '.[test]' && python -m pytest -q",
+    ]
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert commands_[1] in ci
 
@@ -47,9 +49,16 @@ def test_readme_lists_every_template_variable():
     from notecards.planning.occasions import read_occasions
 
     occasion = read_occasions(default_templates_dir())["thank-you"]
-    context = context_for(Order(SourceRef("x", (2,))), occasion, today=date(2026, 1, 1),
-                          occasion_date=None, history=History(), shop_name="", signer="",
-                          greeting_fallback="friend")
+    context = context_for(
+        Order(SourceRef("x", (2,))),
+        occasion,
+        today=date(2026, 1, 1),
+        occasion_date=None,
+        history=History(),
+        shop_name="",
+        signer="",
+        greeting_fallback="friend",
+    )
     section = README.split("## Occasions and templates", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"`([a-z_]+)`", section))
     missing = sorted(set(context) - documented - {"greeting_name"})

@@ -11,13 +11,26 @@ from tests.test_loading_formats import SHOPIFY_ROWS, export
 def test_shopify_export_batch_end_to_end(runner, tmp_path):
     """Verify a raw Shopify export becomes one card per order, gifts stated, rows accounted."""
     path = export(tmp_path, "shopify-orders", SHOPIFY_ROWS)
-    result = runner.invoke(main, ["batch", str(path), "--out", str(tmp_path / "out"),
-                                  "--ledger", str(tmp_path / "l.sqlite"), "--date",
-                                  "2026-11-22", "--quiet"], catch_exceptions=False)
+    result = runner.invoke(
+        main,
+        [
+            "batch",
+            str(path),
+            "--out",
+            str(tmp_path / "out"),
+            "--ledger",
+            str(tmp_path / "l.sqlite"),
+            "--date",
+            "2026-11-22",
+            "--quiet",
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     summary = result.output.strip().splitlines()[-1]
-    assert summary.startswith("2 new cards, 0 already issued — 5 rows read: 4 carded, "
-                              "0 skipped, 1 rejected")
+    assert summary.startswith(
+        "2 new cards, 0 already issued — 5 rows read: 4 carded, 0 skipped, 1 rejected"
+    )
     with (tmp_path / "out" / "manifest.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["order_id"] for r in rows] == ["#1001", "#1002"]

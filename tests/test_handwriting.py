@@ -34,15 +34,27 @@ FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FALLBACK = "HW-NotoSans"
 CARD = Box(0, 0, 419.53, 297.64)
 OUTER = CARD.inset(28)
-TEXT = [Paragraph("Dear Ada,"),
-        Paragraph("Thank you for the balloon, the coffee and the toffee. Kalimera, Σοφία!",
-                  space_before=0.5),
-        Paragraph("See you soon! Order 10042", space_before=0.5)]
+TEXT = [
+    Paragraph("Dear Ada,"),
+    Paragraph(
+        "Thank you for the balloon, the coffee and the toffee. Kalimera, Σοφία!", space_before=0.5
+    ),
+    Paragraph("See you soon! Order 10042", space_before=0.5),
+]
 
 
 def _zero(style: HandStyle) -> HandStyle:
-    return replace(style, baseline_jitter=0, rotation_deg=0, size_jitter=0, tracking_jitter=0,
-                   line_drift=0, line_slope_deg=0, margin_wander=0, pressure=0)
+    return replace(
+        style,
+        baseline_jitter=0,
+        rotation_deg=0,
+        size_jitter=0,
+        tracking_jitter=0,
+        line_drift=0,
+        line_slope_deg=0,
+        margin_wander=0,
+        pressure=0,
+    )
 
 
 def _block(style: HandStyle, size: float = 16.0) -> TextBlock:
@@ -50,11 +62,14 @@ def _block(style: HandStyle, size: float = 16.0) -> TextBlock:
     if FALLBACK not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FALLBACK, str(FONTS / "NotoSans-Regular.ttf")))
     face = pdfmetrics.getFont(style.font_name).face
+
     def font_for(char: str) -> str:
         return style.font_name if ord(char) in face.charToGlyph else FALLBACK
+
     inner = OUTER.inset(max_excursion_pt(style, size, extra_fonts=[FALLBACK]))
-    return fit_paragraphs(TEXT, inner, pdfmetrics.stringWidth, font_for, max_size_pt=size,
-                          min_size_pt=size)
+    return fit_paragraphs(
+        TEXT, inner, pdfmetrics.stringWidth, font_for, max_size_pt=size, min_size_pt=size
+    )
 
 
 def _pdf(block: TextBlock, style: HandStyle | None, seed: str = "10042:thank_you") -> bytes:
@@ -138,12 +153,18 @@ def test_draw_block_repeated_letters_differ_within_bounds(style: HandStyle) -> N
     block = _block(style)
     chars = _chars(_pdf(block, style))
     size = block.size_pt
-    pairs = [(a, b) for a, b in zip(chars, chars[1:], strict=False)
-             if a["text"] == b["text"] and a["text"].isalpha()]
+    pairs = [
+        (a, b)
+        for a, b in zip(chars, chars[1:], strict=False)
+        if a["text"] == b["text"] and a["text"].isalpha()
+    ]
     assert len(pairs) >= 5
     for a, b in pairs:
-        assert (abs(a["bottom"] - b["bottom"]) > 0.01 or abs(a["size"] - b["size"]) > 0.01
-                or abs(_angle(a) - _angle(b)) > 0.01)
+        assert (
+            abs(a["bottom"] - b["bottom"]) > 0.01
+            or abs(a["size"] - b["size"]) > 0.01
+            or abs(_angle(a) - _angle(b)) > 0.01
+        )
     for char in chars:
         assert abs(_angle(char)) <= style.rotation_deg + style.line_slope_deg + 0.01
     placed = place_glyphs(block, style, "10042:thank_you")
@@ -164,7 +185,7 @@ def test_draw_block_alternates_alternate_in_caveat() -> None:
         for run, run_plan in zip(line.runs, plan.runs, strict=False):
             for i in range(1, len(run.text)):
                 if run.text[i] == run.text[i - 1] and ord(run.text[i]) in font.forms:
-                    gids = [font.face.charToGlyph[ord(c)] for c in run_plan.text[i - 1:i + 1]]
+                    gids = [font.face.charToGlyph[ord(c)] for c in run_plan.text[i - 1 : i + 1]]
                     assert gids[0] != gids[1], run.text
     drawn = "".join(c["text"] for c in _chars(_pdf(block, style)))
     assert "balloon" in drawn and "toffee" in drawn
@@ -196,14 +217,24 @@ def test_get_style_unknown_lists_known_names() -> None:
     """Verify the full error text for an unknown style."""
     with pytest.raises(ConfigError) as err:
         get_style("fancy")
-    assert str(err.value) == ('Unknown handwriting style "fancy". Known styles: casual, loose, '
-                              "neat, script, signature.")
+    assert str(err.value) == (
+        'Unknown handwriting style "fancy". Known styles: casual, loose, neat, script, signature.'
+    )
 
 
 def test_style_from_mapping_builds_custom_style() -> None:
     """Verify a TOML-like table makes a style, and bad values are refused."""
-    style = get_style("mine", {"mine": {"base": "neat", "font_path": "Caveat-Regular.ttf",
-                                        "rotation_deg": 0.5, "ink": "black"}})
+    style = get_style(
+        "mine",
+        {
+            "mine": {
+                "base": "neat",
+                "font_path": "Caveat-Regular.ttf",
+                "rotation_deg": 0.5,
+                "ink": "black",
+            }
+        },
+    )
     assert (style.name, style.rotation_deg, style.ink) == ("mine", 0.5, "black")
     assert style.font_name == "mine-Caveat-Regular"
     assert style.baseline_jitter == STYLES["neat"].baseline_jitter

@@ -32,28 +32,43 @@ def test_wrap_text_refuses_a_word_wider_than_the_box():
 
 def test_fit_shrinks_until_it_fits():
     box = Box(0, 0, 100, 60)
-    block = fit_paragraphs([Paragraph("word " * 12)], box, fake_measure, "F",
-                           max_size_pt=20, min_size_pt=6)
+    block = fit_paragraphs(
+        [Paragraph("word " * 12)], box, fake_measure, "F", max_size_pt=20, min_size_pt=6
+    )
     assert block.size_pt < 20
     assert all(line.width_pt <= box.width_pt + 1e-6 for line in block.lines)
 
 
 def test_fit_raises_layout_error_naming_the_remedy():
     with pytest.raises(LayoutError, match="Shorten the message"):
-        fit_paragraphs([Paragraph("word " * 500)], Box(0, 0, 100, 60), fake_measure, "F",
-                       max_size_pt=12, min_size_pt=8)
+        fit_paragraphs(
+            [Paragraph("word " * 500)],
+            Box(0, 0, 100, 60),
+            fake_measure,
+            "F",
+            max_size_pt=12,
+            min_size_pt=8,
+        )
 
 
 @settings(max_examples=80, deadline=None)
-@given(text=st.text(alphabet=st.sampled_from("abcdefgh  "), min_size=1, max_size=300),
-       width=st.floats(min_value=60, max_value=400), height=st.floats(min_value=60,
-                                                                      max_value=400))
+@given(
+    text=st.text(alphabet=st.sampled_from("abcdefgh  "), min_size=1, max_size=300),
+    width=st.floats(min_value=60, max_value=400),
+    height=st.floats(min_value=60, max_value=400),
+)
 def test_fit_lines_stay_inside_the_box(text, width, height):
     """Verify for any text and box: every line inside, or a LayoutError."""
     box = Box(10, 20, width, height)
     try:
-        block = fit_paragraphs([Paragraph(text), Paragraph("Warmly,", space_before=0.4)], box,
-                               fake_measure, "F", max_size_pt=18, min_size_pt=6)
+        block = fit_paragraphs(
+            [Paragraph(text), Paragraph("Warmly,", space_before=0.4)],
+            box,
+            fake_measure,
+            "F",
+            max_size_pt=18,
+            min_size_pt=6,
+        )
     except LayoutError:
         return
     for line in block.lines:
@@ -71,9 +86,14 @@ def run(tmp_path, write_orders, rows, **config):
 
 def test_greek_and_cyrillic_names_use_the_fallback_face(tmp_path, write_orders):
     """Verify characters the handwriting face lacks are drawn by the bundled fallback."""
-    plan, _ = run(tmp_path, write_orders, [make_order(first_name="Νίκος", last_name="Παππάς"),
-                                           make_order(order_id="2", first_name="Олег",
-                                                      email="o@example.com")])
+    plan, _ = run(
+        tmp_path,
+        write_orders,
+        [
+            make_order(first_name="Νίκος", last_name="Παππάς"),
+            make_order(order_id="2", first_name="Олег", email="o@example.com"),
+        ],
+    )
     assert len(plan.jobs) == 2
     inside = chars(tmp_path / "out" / "cards.pdf", 1)
     greek = [c for c in inside if c["text"] in "Νίκος"]
@@ -85,8 +105,14 @@ def test_greek_and_cyrillic_names_use_the_fallback_face(tmp_path, write_orders):
 
 def test_undrawable_character_rejects_the_row(tmp_path, write_orders):
     """Verify a character no bundled font can draw rejects the row before drawing."""
-    plan, _ = run(tmp_path, write_orders, [make_order(first_name="Ada", personal_line="Enjoy 🎉"),
-                                           make_order(order_id="2", email="b@example.com")])
+    plan, _ = run(
+        tmp_path,
+        write_orders,
+        [
+            make_order(first_name="Ada", personal_line="Enjoy 🎉"),
+            make_order(order_id="2", email="b@example.com"),
+        ],
+    )
     assert len(plan.jobs) == 1
     assert plan.rejects[0].row == 2
     assert "U+1F389" in plan.rejects[0].reason
@@ -99,9 +125,15 @@ def test_long_personal_line_shrinks_then_rejects(tmp_path, write_orders):
     """Verify a long message is set smaller, and an impossible one is rejected, not clipped."""
     long_line = "We loved packing this for you. " * 6
     endless = "So many words. " * 200
-    plan, _ = run(tmp_path, write_orders, [
-        make_order(order_id="1"), make_order(order_id="2", personal_line=long_line),
-        make_order(order_id="3", personal_line=endless)])
+    plan, _ = run(
+        tmp_path,
+        write_orders,
+        [
+            make_order(order_id="1"),
+            make_order(order_id="2", personal_line=long_line),
+            make_order(order_id="3", personal_line=endless),
+        ],
+    )
     sizes = {job.order.order_id: job.content.message.size_pt for job in plan.jobs}
     assert set(sizes) == {"1", "2"} and sizes["2"] < sizes["1"]
     assert "does not fit" in plan.rejects[0].reason
@@ -109,7 +141,7 @@ def test_long_personal_line_shrinks_then_rejects(tmp_path, write_orders):
 
 def test_manifest_cells_are_spreadsheet_safe(tmp_path, write_orders):
     """Verify a name starting with = is written so a spreadsheet shows it as text."""
-    run(tmp_path, write_orders, [make_order(first_name="=HYPERLINK(\"x\")", last_name="")])
+    run(tmp_path, write_orders, [make_order(first_name='=HYPERLINK("x")', last_name="")])
     manifest = (tmp_path / "out" / "manifest.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in manifest
     assert safe_cell("+1") == "'+1" and safe_cell("-") == "'-" and safe_cell("@a") == "'@a"
@@ -121,9 +153,11 @@ def test_custom_hand_style_from_config(tmp_path, write_orders):
     from notecards.config import load_config
 
     config_path = tmp_path / "notecards.toml"
-    config_path.write_text('[cards]\nhand = "mine"\n[hand_styles.mine]\nbase = "neat"\n'
-                           'font_path = "IndieFlower-Regular.ttf"\nrotation_deg = 0\n',
-                           encoding="utf-8")
+    config_path.write_text(
+        '[cards]\nhand = "mine"\n[hand_styles.mine]\nbase = "neat"\n'
+        'font_path = "IndieFlower-Regular.ttf"\nrotation_deg = 0\n',
+        encoding="utf-8",
+    )
     settings_ = make_settings(load_config(config_path), ledger_path=tmp_path / "l.sqlite")
     plan = plan_batch([write_orders([make_order()])], settings_, today=TODAY)
     render_batch(plan, tmp_path / "out")

@@ -10,8 +10,12 @@ from tests.conftest import make_order
 
 def test_library_load_plan_render(tmp_path, write_orders):
     """Verify load → plan → render through `import notecards` alone."""
-    path = write_orders([make_order(order_id="1"), make_order(order_id="2", first_name="Bo",
-                                                              email="bo@example.com")])
+    path = write_orders(
+        [
+            make_order(order_id="1"),
+            make_order(order_id="2", first_name="Bo", email="bo@example.com"),
+        ]
+    )
     loaded = notecards.load_orders([path])
     assert [o.order_id for o in loaded.orders] == ["1", "2"]
     config = notecards.Config(shop_name="Test Shop", ledger_path=str(tmp_path / "l.sqlite"))
@@ -25,6 +29,13 @@ def test_library_load_plan_render(tmp_path, write_orders):
 
 
 def test_library_errors_share_one_base():
-    for name in ("InputError", "RowError", "TemplateError", "LayoutError", "FontError",
-                 "LedgerError", "ConfigError"):
+    for name in (
+        "InputError",
+        "RowError",
+        "TemplateError",
+        "LayoutError",
+        "FontError",
+        "LedgerError",
+        "ConfigError",
+    ):
         assert issubclass(getattr(notecards, name), notecards.NotecardsError)

@@ -37,13 +37,27 @@ def env_with(tmp_path: Path, text: str):
 
 def render(tmp_path: Path, text: str, context: dict) -> str:
     env = env_with(tmp_path, text)
-    return render_message(env, "t.j2", context, personal_line="", sign_off="x",
-                          signer="y").paragraphs[0].text
+    return (
+        render_message(env, "t.j2", context, personal_line="", sign_off="x", signer="y")
+        .paragraphs[0]
+        .text
+    )
 
 
-@pytest.mark.parametrize(("value", "expected"), [(1, "1st"), (2, "2nd"), (3, "3rd"),
-                                                 (4, "4th"), (11, "11th"), (12, "12th"),
-                                                 (13, "13th"), (21, "21st"), (102, "102nd")])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (102, "102nd"),
+    ],
+)
 def test_ordinal(value, expected):
     assert ordinal(value) == expected
 
@@ -65,8 +79,7 @@ def test_sandbox_blocks_unsafe_attributes(tmp_path):
     """Verify a template cannot reach Python internals."""
     env = env_with(tmp_path, "{{ first_name.__class__.__mro__[1].__subclasses__() }}")
     with pytest.raises(TemplateError) as err:
-        render_message(env, "t.j2", {"first_name": "Ada"}, personal_line="", sign_off="",
-                       signer="")
+        render_message(env, "t.j2", {"first_name": "Ada"}, personal_line="", sign_off="", signer="")
     assert err.value.template == "t.j2"
 
 
@@ -74,11 +87,9 @@ def test_undefined_variable_names_template_and_variable(tmp_path):
     """Verify StrictUndefined: a misspelt variable is an error naming template and variable."""
     env = env_with(tmp_path, "Dear {{ frist_name }},")
     with pytest.raises(TemplateError) as err:
-        render_message(env, "t.j2", {"first_name": "Ada"}, personal_line="", sign_off="",
-                       signer="")
+        render_message(env, "t.j2", {"first_name": "Ada"}, personal_line="", sign_off="", signer="")
     assert err.value.variable == "frist_name"
-    assert str(err.value) == ('t.j2: "frist_name" is undefined. Available variables: '
-                              "first_name.")
+    assert str(err.value) == ('t.j2: "frist_name" is undefined. Available variables: first_name.')
 
 
 def test_syntax_error_names_line(tmp_path):
@@ -89,11 +100,19 @@ def test_syntax_error_names_line(tmp_path):
 
 def test_paragraphs_greeting_and_personal_line(tmp_path):
     env = env_with(tmp_path, "Dear {{ first_name }},\n\nThank you\nso much.\n")
-    message = render_message(env, "t.j2", {"first_name": "Ada"}, personal_line="See you soon!",
-                             sign_off="Warmly,", signer="Maya")
+    message = render_message(
+        env,
+        "t.j2",
+        {"first_name": "Ada"},
+        personal_line="See you soon!",
+        sign_off="Warmly,",
+        signer="Maya",
+    )
     assert [(p.role, p.text) for p in message.paragraphs] == [
-        ("greeting", "Dear Ada,"), ("body", "Thank you so much."),
-        ("personal", "See you soon!")]
+        ("greeting", "Dear Ada,"),
+        ("body", "Thank you so much."),
+        ("personal", "See you soon!"),
+    ]
     assert message.text.endswith("Warmly,\nMaya")
 
 
@@ -101,30 +120,56 @@ def test_context_age_only_with_real_year():
     """Verify an age is offered only when the birth year is known."""
     occasions = read_occasions(default_templates_dir())
     birthday = occasions["birthday"]
-    known = context_for(order(first_name="Helen", birthday=Birthday(11, 28, 1958)), birthday,
-                        today=TODAY, occasion_date=date(2026, 11, 28), history=History(),
-                        shop_name="S", signer="M", greeting_fallback="friend")
-    unknown = context_for(order(first_name="Helen", birthday=Birthday(11, 28)), birthday,
-                          today=TODAY, occasion_date=date(2026, 11, 28), history=History(),
-                          shop_name="S", signer="M", greeting_fallback="friend")
+    known = context_for(
+        order(first_name="Helen", birthday=Birthday(11, 28, 1958)),
+        birthday,
+        today=TODAY,
+        occasion_date=date(2026, 11, 28),
+        history=History(),
+        shop_name="S",
+        signer="M",
+        greeting_fallback="friend",
+    )
+    unknown = context_for(
+        order(first_name="Helen", birthday=Birthday(11, 28)),
+        birthday,
+        today=TODAY,
+        occasion_date=date(2026, 11, 28),
+        history=History(),
+        shop_name="S",
+        signer="M",
+        greeting_fallback="friend",
+    )
     assert known["age"] == 68 and unknown["age"] is None
 
 
 def test_context_greeting_fallback():
     occasions = read_occasions(default_templates_dir())
-    context = context_for(order(name="ACME Ltd"), occasions["thank-you"], today=TODAY,
-                          occasion_date=TODAY, history=History(), shop_name="S", signer="M",
-                          greeting_fallback="friend")
+    context = context_for(
+        order(name="ACME Ltd"),
+        occasions["thank-you"],
+        today=TODAY,
+        occasion_date=TODAY,
+        history=History(),
+        shop_name="S",
+        signer="M",
+        greeting_fallback="friend",
+    )
     assert context["first_name"] == "friend"
 
 
 def test_extra_columns_cannot_shadow_builtins():
     occasions = read_occasions(default_templates_dir())
-    context = context_for(order(first_name="Ada", extra=(("first_name", "X"),
-                                                         ("gift_message", "Hi"))),
-                          occasions["thank-you"], today=TODAY, occasion_date=TODAY,
-                          history=History(), shop_name="S", signer="M",
-                          greeting_fallback="friend")
+    context = context_for(
+        order(first_name="Ada", extra=(("first_name", "X"), ("gift_message", "Hi"))),
+        occasions["thank-you"],
+        today=TODAY,
+        occasion_date=TODAY,
+        history=History(),
+        shop_name="S",
+        signer="M",
+        greeting_fallback="friend",
+    )
     assert context["first_name"] == "Ada" and context["gift_message"] == "Hi"
 
 
@@ -143,11 +188,19 @@ def test_every_bundled_template_renders(tmp_path, write_orders):
     for occasion in occasions.values():
         for variant in occasion.variants:
             for history in (History(), History(2, 2, "")):
-                context = context_for(order(first_name="Ada", items=("Mug", "Tea")), occasion,
-                                      today=TODAY, occasion_date=TODAY, history=history,
-                                      shop_name="S", signer="M", greeting_fallback="friend")
-                message = render_message(env, variant, context, personal_line="",
-                                         sign_off=occasion.sign_off, signer="M")
+                context = context_for(
+                    order(first_name="Ada", items=("Mug", "Tea")),
+                    occasion,
+                    today=TODAY,
+                    occasion_date=TODAY,
+                    history=history,
+                    shop_name="S",
+                    signer="M",
+                    greeting_fallback="friend",
+                )
+                message = render_message(
+                    env, variant, context, personal_line="", sign_off=occasion.sign_off, signer="M"
+                )
                 assert "Ada" in message.text, variant
                 assert "  " not in message.text and "{{" not in message.text
 
@@ -158,8 +211,9 @@ def test_template_with_missing_column_stops_the_batch(tmp_path, write_orders):
     (templates / "messages").mkdir(parents=True)
     (templates / "occasion.toml").write_text('rule = "every-order"\n', encoding="utf-8")
     (templates / "messages" / "01.j2").write_text("Hi {{ pet_name }}!", encoding="utf-8")
-    settings = make_settings(Config(ledger_path=str(tmp_path / "l.sqlite")),
-                             templates_dir=tmp_path / "templates")
+    settings = make_settings(
+        Config(ledger_path=str(tmp_path / "l.sqlite")), templates_dir=tmp_path / "templates"
+    )
     with pytest.raises(TemplateError, match=r'thank-you/messages/01\.j2: "pet_name" is'):
         plan_batch([write_orders([make_order()])], settings, today=TODAY)
     # With the column present, it is a template variable.

@@ -16,8 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_every_subpackage_is_packaged():
     setup = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
     listed = set(setup["setuptools"]["packages"])
-    found = {".".join(p.parent.relative_to(ROOT).parts)
-             for p in (ROOT / "notecards").rglob("__init__.py")}
+    found = {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for p in (ROOT / "notecards").rglob("__init__.py")
+    }
     assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
     assert setup["setuptools"]["package-dir"]["notecards._templates"] == "templates"
     assert setup["setuptools"]["package-dir"]["notecards._fonts"] == "fonts"

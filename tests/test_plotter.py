@@ -25,8 +25,9 @@ MM = 25.4 / 72
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("plotter")
-    settings = make_settings(Config(shop_name="Juniper & Pine", signer="Maya",
-                                    ledger_path=str(tmp / "ledger.sqlite")))
+    settings = make_settings(
+        Config(shop_name="Juniper & Pine", signer="Maya", ledger_path=str(tmp / "ledger.sqlite"))
+    )
     return plan_batch([sample_orders_path()], settings, today=TODAY)
 
 
@@ -40,8 +41,9 @@ def svg_points(svg: str) -> list[tuple[float, float]]:
     root = ET.fromstring(svg)
     points = []
     for path in root.iter(f"{SVG}path"):
-        points += [(float(x), float(y)) for x, y in re.findall(r"(-?[\d.]+),(-?[\d.]+)",
-                                                              path.get("d", ""))]
+        points += [
+            (float(x), float(y)) for x, y in re.findall(r"(-?[\d.]+),(-?[\d.]+)", path.get("d", ""))
+        ]
     return points
 
 
@@ -118,8 +120,10 @@ def test_plotter_reports_characters_without_strokes(plan, panel):
     content = plan.jobs[0].content
     line = content.message.lines[0]
     run = replace(line.runs[0], text=line.runs[0].text + "漢")
-    block = replace(content.message, lines=(replace(line, runs=(run, *line.runs[1:])),
-                                            *content.message.lines[1:]))
+    block = replace(
+        content.message,
+        lines=(replace(line, runs=(run, *line.runs[1:])), *content.message.lines[1:]),
+    )
     card = plot_card(replace(content, message=block), panel)
     assert card.missing == ("漢",)
 
@@ -143,16 +147,30 @@ def test_write_plotter_svgs_one_file_per_card(plan, tmp_path: Path):
 
 def test_cli_batch_plotter_svg(runner, tmp_path: Path):
     """Verify `batch --plotter svg` writes the plotter folder with the PDFs, nothing partial."""
-    result = runner.invoke(main, ["batch", str(sample_orders_path()), "--date",
-                                  TODAY.isoformat(), "--out", str(tmp_path / "out"), "--ledger",
-                                  str(tmp_path / "ledger.sqlite"), "--plotter", "svg"],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        main,
+        [
+            "batch",
+            str(sample_orders_path()),
+            "--date",
+            TODAY.isoformat(),
+            "--out",
+            str(tmp_path / "out"),
+            "--ledger",
+            str(tmp_path / "ledger.sqlite"),
+            "--plotter",
+            "svg",
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     assert f"wrote {tmp_path / 'out' / 'plotter'}" in result.output
     assert len(list((tmp_path / "out" / "plotter").glob("card-*.svg"))) == 12
     assert not list((tmp_path / "out").glob(".notecards-partial-*"))
-    bad = runner.invoke(main, ["batch", str(sample_orders_path()), "--out",
-                               str(tmp_path / "x"), "--plotter", "hpgl"])
+    bad = runner.invoke(
+        main,
+        ["batch", str(sample_orders_path()), "--out", str(tmp_path / "x"), "--plotter", "hpgl"],
+    )
     assert bad.exit_code == 2
 
 

@@ -23,8 +23,11 @@ def load(path: Path) -> Image.Image:
 
 
 def _settings(tmp_path: Path):
-    return make_settings(Config(shop_name="Juniper & Pine", signer="Maya",
-                                ledger_path=str(tmp_path / "ledger.sqlite")))
+    return make_settings(
+        Config(
+            shop_name="Juniper & Pine", signer="Maya", ledger_path=str(tmp_path / "ledger.sqlite")
+        )
+    )
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +46,14 @@ def test_preview_writes_first_cards_envelopes_and_sheet(proofs):
     """Verify preview writes outside/inside proofs and envelopes of the first N cards only."""
     files, out = proofs
     assert sorted(p.name for p in out.iterdir()) == [
-        "card-001-inside.png", "card-001-outside.png", "card-002-inside.png",
-        "card-002-outside.png", "contact-sheet.png", "envelope-001.png", "envelope-002.png"]
+        "card-001-inside.png",
+        "card-001-outside.png",
+        "card-002-inside.png",
+        "card-002-outside.png",
+        "contact-sheet.png",
+        "envelope-001.png",
+        "envelope-002.png",
+    ]
     assert files.contact_sheet == out / "contact-sheet.png"
     inside = load(out / "card-001-inside.png")
     assert inside.size == pytest.approx((8.75 * 150, 5.75 * 150), abs=1)  # page at 150 dpi
@@ -89,23 +98,48 @@ def test_contact_sheet_shows_every_card_within_budget(plan):
 def test_cli_preview_writes_no_ledger(runner, tmp_path):
     """Verify `notecards preview` writes proofs and never creates or touches the ledger."""
     ledger = tmp_path / "ledger.sqlite"
-    result = runner.invoke(main, ["preview", str(sample_orders_path()), "--date",
-                                  TODAY.isoformat(), "--limit", "1", "--out",
-                                  str(tmp_path / "p"), "--ledger", str(ledger)],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        main,
+        [
+            "preview",
+            str(sample_orders_path()),
+            "--date",
+            TODAY.isoformat(),
+            "--limit",
+            "1",
+            "--out",
+            str(tmp_path / "p"),
+            "--ledger",
+            str(ledger),
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     assert not ledger.exists()
     assert f"wrote {tmp_path / 'p' / 'contact-sheet.png'}" in result.output
     assert "Preview, nothing printed or recorded: 12 new cards" in result.output
     assert sorted(p.name for p in (tmp_path / "p").iterdir()) == [
-        "card-001-inside.png", "card-001-outside.png", "contact-sheet.png", "envelope-001.png"]
+        "card-001-inside.png",
+        "card-001-outside.png",
+        "contact-sheet.png",
+        "envelope-001.png",
+    ]
 
 
 def test_cli_batch_proofs_writes_contact_sheet_next_to_pdfs(runner, tmp_path):
     """Verify `batch --proofs` puts proofs/contact-sheet.png beside the PDFs, run after run."""
-    args = ["batch", str(sample_orders_path()), "--date", TODAY.isoformat(), "--out",
-            str(tmp_path / "out"), "--ledger", str(tmp_path / "ledger.sqlite"), "--proofs",
-            "--quiet"]
+    args = [
+        "batch",
+        str(sample_orders_path()),
+        "--date",
+        TODAY.isoformat(),
+        "--out",
+        str(tmp_path / "out"),
+        "--ledger",
+        str(tmp_path / "ledger.sqlite"),
+        "--proofs",
+        "--quiet",
+    ]
     result = runner.invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     sheet = tmp_path / "out" / "proofs" / "contact-sheet.png"

@@ -23,39 +23,72 @@ RGB_OPERATOR = re.compile(rb"(?:^|\s)[-+.\d]+\s+[-+.\d]+\s+[-+.\d]+\s+(?:rg|RG)(
 
 ORDERS = [
     make_order(order_id="2001", first_name="Ada", last_name="Whitfield"),
-    make_order(order_id="2002", first_name="Marcus", last_name="Bell", address_line1="88 Harbor St",
-               address_line2="Apt 3B", city="Portland", region="ME", postal_code="04101",
-               personal_line="See you at the market on Saturday!"),
-    make_order(order_id="2003", first_name="Chloé", last_name="Lefèvre",
-               address_line1="12 Rue des Lilas", city="Montréal", region="QC",
-               postal_code="H2J 3K5", country="CA"),
+    make_order(
+        order_id="2002",
+        first_name="Marcus",
+        last_name="Bell",
+        address_line1="88 Harbor St",
+        address_line2="Apt 3B",
+        city="Portland",
+        region="ME",
+        postal_code="04101",
+        personal_line="See you at the market on Saturday!",
+    ),
+    make_order(
+        order_id="2003",
+        first_name="Chloé",
+        last_name="Lefèvre",
+        address_line1="12 Rue des Lilas",
+        city="Montréal",
+        region="QC",
+        postal_code="H2J 3K5",
+        country="CA",
+    ),
 ]
 
 
-def render(tmp_path: Path, write_orders, *, bleed: str = "0.125in", crop_marks: bool = False,
-           **options: object) -> tuple[object, object, Path]:
-    config = Config(shop_name="Juniper & Pine", return_address=("12 Mill Street",
-                    "Portland, ME 04101"), signer="Maya",
-                    ledger_path=str(tmp_path / "ledger.sqlite"))
+def render(
+    tmp_path: Path,
+    write_orders,
+    *,
+    bleed: str = "0.125in",
+    crop_marks: bool = False,
+    **options: object,
+) -> tuple[object, object, Path]:
+    config = Config(
+        shop_name="Juniper & Pine",
+        return_address=("12 Mill Street", "Portland, ME 04101"),
+        signer="Maya",
+        ledger_path=str(tmp_path / "ledger.sqlite"),
+    )
     card = str(options.pop("card", "a2-folded"))
     envelope = options.pop("envelope", None)
-    settings = make_settings(config, card=card, bleed=bleed, crop_marks=crop_marks,
-                             envelope=envelope,  # type: ignore[arg-type]
-                             production=make_production(config, **options))  # type: ignore
+    settings = make_settings(
+        config,
+        card=card,
+        bleed=bleed,
+        crop_marks=crop_marks,
+        envelope=envelope,  # type: ignore[arg-type]
+        production=make_production(config, **options),
+    )  # type: ignore
     plan = plan_batch([write_orders(ORDERS)], settings, today=TODAY)
     result = render_batch(plan, tmp_path / "out")
     return plan, result, tmp_path / "out"
 
 
-@pytest.mark.parametrize("bleed, bleed_pt, crop_marks", [
-    ("0.125in", 9.0, False), ("3mm", 3 * 72 / 25.4, True), ("0", 0.0, False), ("0", 0.0, True)],
-    ids=["eighth-inch", "3mm-crop-marks", "no-bleed", "no-bleed-crop-marks"])
+@pytest.mark.parametrize(
+    "bleed, bleed_pt, crop_marks",
+    [("0.125in", 9.0, False), ("3mm", 3 * 72 / 25.4, True), ("0", 0.0, False), ("0", 0.0, True)],
+    ids=["eighth-inch", "3mm-crop-marks", "no-bleed", "no-bleed-crop-marks"],
+)
 @pytest.mark.parametrize("name", list(CARD_FORMATS))
-def test_print_boxes_and_safe_area_for_every_format(tmp_path, write_orders, name, bleed,
-                                                    bleed_pt, crop_marks):
+def test_print_boxes_and_safe_area_for_every_format(
+    tmp_path, write_orders, name, bleed, bleed_pt, crop_marks
+):
     """Verify MediaBox ⊇ BleedBox ⊇ TrimBox are right for every format, and no glyph leaves safe."""
-    plan, result, out = render(tmp_path, write_orders, card=name, bleed=bleed,
-                               crop_marks=crop_marks)
+    plan, result, out = render(
+        tmp_path, write_orders, card=name, bleed=bleed, crop_marks=crop_marks
+    )
     card = card_format(name)
     assert result.findings == (), result.findings  # the batch's own preflight is clean
     margin = bleed_pt + (SLUG_PT if crop_marks else 0.0)
@@ -64,13 +97,20 @@ def test_print_boxes_and_safe_area_for_every_format(tmp_path, write_orders, name
     for box in boxes:
         assert box["has_trim"] and box["has_bleed"]
         assert box["mediabox"] == pytest.approx(
-            (0, 0, card.sheet_width_pt + 2 * margin, card.sheet_height_pt + 2 * margin), abs=0.01)
+            (0, 0, card.sheet_width_pt + 2 * margin, card.sheet_height_pt + 2 * margin), abs=0.01
+        )
         assert box["trimbox"] == pytest.approx(
-            (margin, margin, margin + card.sheet_width_pt, margin + card.sheet_height_pt),
-            abs=0.01)
+            (margin, margin, margin + card.sheet_width_pt, margin + card.sheet_height_pt), abs=0.01
+        )
         assert box["bleedbox"] == pytest.approx(
-            (margin - bleed_pt, margin - bleed_pt, margin + card.sheet_width_pt + bleed_pt,
-             margin + card.sheet_height_pt + bleed_pt), abs=0.01)
+            (
+                margin - bleed_pt,
+                margin - bleed_pt,
+                margin + card.sheet_width_pt + bleed_pt,
+                margin + card.sheet_height_pt + bleed_pt,
+            ),
+            abs=0.01,
+        )
     with pdfplumber.open(str(out / "cards.pdf")) as pdf:
         for page in pdf.pages:
             height = float(page.height)
@@ -112,9 +152,11 @@ def _streams(path: Path) -> list[bytes]:
     return data
 
 
-@pytest.mark.parametrize("options", [
-    {}, {"imposition": "letter"}, {"labels": "avery-5160"}, {"card": "postcard-4x6"}],
-    ids=["cards-envelopes", "imposed", "labels", "postcard"])
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"imposition": "letter"}, {"labels": "avery-5160"}, {"card": "postcard-4x6"}],
+    ids=["cards-envelopes", "imposed", "labels", "postcard"],
+)
 def test_print_cmyk_mode_leaves_no_rgb_operator(tmp_path, write_orders, options):
     """Verify --cmyk writes no rg/RG operator in any content stream or form of any output."""
     _, result, out = render(tmp_path, write_orders, cmyk=True, **options)

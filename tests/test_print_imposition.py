@@ -30,10 +30,19 @@ def _mirror(width: float, height: float, flip: str):
 
 
 @pytest.mark.parametrize("flip", ["long-edge", "short-edge"])
-@pytest.mark.parametrize("card_name, paper, per_sheet", [
-    ("a2-folded", "letter", 2), ("postcard-4x6", "letter", 2), ("iso-a6-flat", "a4", 4),
-    ("iso-a6-folded", "a4", 2), ("a2-flat", "letter", 4), ("a7-folded", "sra3", 2),
-    ("a2-folded", "sra3", 4), ("postcard-4x6", "tabloid", 4)])
+@pytest.mark.parametrize(
+    "card_name, paper, per_sheet",
+    [
+        ("a2-folded", "letter", 2),
+        ("postcard-4x6", "letter", 2),
+        ("iso-a6-flat", "a4", 4),
+        ("iso-a6-folded", "a4", 2),
+        ("a2-flat", "letter", 4),
+        ("a7-folded", "sra3", 2),
+        ("a2-folded", "sra3", 4),
+        ("postcard-4x6", "tabloid", 4),
+    ],
+)
 def test_print_back_lands_behind_front(card_name, paper, per_sheet, flip):
     """Verify every point of card k's inside is printed behind the same point of its outside."""
     card = card_format(card_name)
@@ -43,8 +52,12 @@ def test_print_back_lands_behind_front(card_name, paper, per_sheet, flip):
     mirror = _mirror(layout.width_pt, layout.height_pt, flip)
     # Turning a card over about its vertical axis: front point (x, y) is back point (x', y).
     for slot in range(layout.per_sheet):
-        for x, y in ((trim.x_pt, trim.y_pt), (trim.right_pt, trim.y_pt),
-                     (trim.x_pt + 17, trim.top_pt - 5), (trim.right_pt, trim.top_pt)):
+        for x, y in (
+            (trim.x_pt, trim.y_pt),
+            (trim.right_pt, trim.y_pt),
+            (trim.x_pt + 17, trim.top_pt - 5),
+            (trim.right_pt, trim.top_pt),
+        ):
             x_back = 2 * trim.x_pt + trim.width_pt - x
             on_front = apply(layout.fronts[slot], x, y)
             on_back = apply(layout.backs[slot], x_back, y)
@@ -54,9 +67,13 @@ def test_print_back_lands_behind_front(card_name, paper, per_sheet, flip):
         assert sheet.contains(front.inset(-layout.bleed_pt))
     trims = [layout.front_trim(s) for s in range(layout.per_sheet)]
     for i, a in enumerate(trims):  # no two cards overlap
-        for b in trims[i + 1:]:
-            assert (a.right_pt <= b.x_pt + 1e-6 or b.right_pt <= a.x_pt + 1e-6
-                    or a.top_pt <= b.y_pt + 1e-6 or b.top_pt <= a.y_pt + 1e-6)
+        for b in trims[i + 1 :]:
+            assert (
+                a.right_pt <= b.x_pt + 1e-6
+                or b.right_pt <= a.x_pt + 1e-6
+                or a.top_pt <= b.y_pt + 1e-6
+                or b.top_pt <= a.y_pt + 1e-6
+            )
 
 
 def test_print_layout_fits_every_format_on_every_paper():
@@ -76,18 +93,30 @@ def test_print_cut_and_stack_order():
     sheets, slots = 3, 4
     stacked = [card_at(sheet, slot, sheets) for slot in range(slots) for sheet in range(sheets)]
     assert stacked == list(range(sheets * slots))
-    assert all(position_of(card_at(s, j, sheets), sheets) == (s, j)
-               for s in range(sheets) for j in range(slots))
+    assert all(
+        position_of(card_at(s, j, sheets), sheets) == (s, j)
+        for s in range(sheets)
+        for j in range(slots)
+    )
 
 
 def _batch(tmp_path: Path, write_orders, **options: object):
-    config = Config(shop_name="Juniper & Pine", signer="Maya",
-                    ledger_path=str(tmp_path / "ledger.sqlite"))
+    config = Config(
+        shop_name="Juniper & Pine", signer="Maya", ledger_path=str(tmp_path / "ledger.sqlite")
+    )
     card = str(options.pop("card", "a2-folded"))
-    settings = make_settings(config, card=card, crop_marks=True,
-                             production=make_production(config, **options))  # type: ignore
-    orders = [make_order(order_id=str(3001 + i), first_name=name, last_name="Testperson",
-                         email=f"{name.lower()}@example.com") for i, name in enumerate(NAMES)]
+    settings = make_settings(
+        config, card=card, crop_marks=True, production=make_production(config, **options)
+    )  # type: ignore
+    orders = [
+        make_order(
+            order_id=str(3001 + i),
+            first_name=name,
+            last_name="Testperson",
+            email=f"{name.lower()}@example.com",
+        )
+        for i, name in enumerate(NAMES)
+    ]
     plan = plan_batch([write_orders(orders)], settings, today=TODAY)
     result = render_batch(plan, tmp_path / "out")
     return plan, result, tmp_path / "out"
@@ -97,21 +126,23 @@ def _word_centres(page, text: str) -> list[tuple[float, float]]:
     """Return the centres of *text* on *page*, upright or upside down (a short-edge back)."""
     height = float(page.height)
     words = page.extract_words() + page.extract_words(char_dir="rtl", line_dir="btt")
-    return [((float(w["x0"]) + float(w["x1"])) / 2,
-             height - (float(w["top"]) + float(w["bottom"])) / 2)
-            for w in words if w["text"].strip(",.!") == text]
+    return [
+        ((float(w["x0"]) + float(w["x1"])) / 2, height - (float(w["top"]) + float(w["bottom"])) / 2)
+        for w in words
+        if w["text"].strip(",.!") == text
+    ]
 
 
 @pytest.mark.parametrize("flip", ["long-edge", "short-edge"])
-@pytest.mark.parametrize("card, paper", [("a2-folded", "letter"), ("postcard-4x6", "letter"),
-                                         ("iso-a6-folded", "a4")])
+@pytest.mark.parametrize(
+    "card, paper", [("a2-folded", "letter"), ("postcard-4x6", "letter"), ("iso-a6-folded", "a4")]
+)
 def test_print_imposed_pdf_puts_inside_behind_outside(tmp_path, write_orders, card, paper, flip):
     """Verify, on the written sheets, each card's greeting is behind the slot of its outside."""
     plan, result, out = _batch(tmp_path, write_orders, card=card, imposition=paper, flip=flip)
     assert result.findings == (), result.findings
     geometry = card_geometry(card_format(card), 9.0)
-    layout = layout_sheet(PAPER_SIZES[paper], geometry.page.trim, 9.0, crop_marks=True,
-                          flip=flip)
+    layout = layout_sheet(PAPER_SIZES[paper], geometry.page.trim, 9.0, crop_marks=True, flip=flip)
     sheets = -(-len(plan.jobs) // layout.per_sheet)
     boxes = page_boxes(out / "cards.pdf")
     assert len(boxes) == 2 * sheets
@@ -125,13 +156,13 @@ def test_print_imposed_pdf_puts_inside_behind_outside(tmp_path, write_orders, ca
             assert len(greeting) >= 1, job.order.first_name
             front_trim = layout.front_trim(slot)
             for x, y in greeting:
-                assert front_trim.contains(Box(*mirror(x, y), 0, 0)), (job.order.first_name,
-                                                                       slot)
+                assert front_trim.contains(Box(*mirror(x, y), 0, 0)), (job.order.first_name, slot)
 
 
 @pytest.mark.parametrize("flip", ["long-edge", "short-edge"])
-@pytest.mark.parametrize("card, paper", [("a2-folded", "letter"), ("a2-folded", "tabloid"),
-                                         ("iso-a6-flat", "a4")])
+@pytest.mark.parametrize(
+    "card, paper", [("a2-folded", "letter"), ("a2-folded", "tabloid"), ("iso-a6-flat", "a4")]
+)
 def test_print_qr_decodes_after_imposition(tmp_path, write_orders, card, paper, flip):
     """Verify each QR code on an imposed back decodes to its own card's URL, behind its slot.
 
@@ -141,8 +172,7 @@ def test_print_qr_decodes_after_imposition(tmp_path, write_orders, card, paper, 
 
     plan, result, out = _batch(tmp_path, write_orders, card=card, imposition=paper, flip=flip)
     geometry = card_geometry(card_format(card), 9.0)
-    layout = layout_sheet(PAPER_SIZES[paper], geometry.page.trim, 9.0, crop_marks=True,
-                          flip=flip)
+    layout = layout_sheet(PAPER_SIZES[paper], geometry.page.trim, 9.0, crop_marks=True, flip=flip)
     sheets = len(page_boxes(out / "cards.pdf")) // 2
     mirror = _mirror(layout.width_pt, layout.height_pt, flip)
     scale = 3.0
@@ -150,8 +180,12 @@ def test_print_qr_decodes_after_imposition(tmp_path, write_orders, card, paper, 
     for sheet in range(sheets):
         image = render(out / "cards.pdf", 2 * sheet + 1, scale=scale)
         for code in zxingcpp.read_barcodes(image):
-            corners = [code.position.top_left, code.position.top_right,
-                       code.position.bottom_left, code.position.bottom_right]
+            corners = [
+                code.position.top_left,
+                code.position.top_right,
+                code.position.bottom_left,
+                code.position.bottom_right,
+            ]
             x = sum(c.x for c in corners) / 4 / scale
             y = layout.height_pt - sum(c.y for c in corners) / 4 / scale
             found[code.text] = (sheet, *mirror(x, y))

@@ -24,10 +24,18 @@ ORDERS = [("Ada", ""), ("Ben", "graduation"), ("Cleo", ""), ("Dev", "graduation"
 
 
 def _orders(write_orders) -> Path:
-    return write_orders([make_order(order_id=str(5001 + i), first_name=name,
-                                    last_name=f"Quill{chr(65 + i)}", occasion=occasion,
-                                    email=f"{name.lower()}@example.com")
-                         for i, (name, occasion) in enumerate(ORDERS)])
+    return write_orders(
+        [
+            make_order(
+                order_id=str(5001 + i),
+                first_name=name,
+                last_name=f"Quill{chr(65 + i)}",
+                occasion=occasion,
+                email=f"{name.lower()}@example.com",
+            )
+            for i, (name, occasion) in enumerate(ORDERS)
+        ]
+    )
 
 
 def _templates(tmp_path: Path, graduation_extra: str = "") -> Path:
@@ -45,11 +53,20 @@ def _manifest(out: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _run(tmp_path, write_orders, *, extra: str = 'card_format = "a7-folded"\n',
-         occasions: dict | None = None, **choices: str):
-    config = Config(shop_name="Juniper & Pine", ledger_path=str(tmp_path / "ledger.sqlite"),
-                    templates_dir=str(_templates(tmp_path, extra)),
-                    occasions=occasions or {})
+def _run(
+    tmp_path,
+    write_orders,
+    *,
+    extra: str = 'card_format = "a7-folded"\n',
+    occasions: dict | None = None,
+    **choices: str,
+):
+    config = Config(
+        shop_name="Juniper & Pine",
+        ledger_path=str(tmp_path / "ledger.sqlite"),
+        templates_dir=str(_templates(tmp_path, extra)),
+        occasions=occasions or {},
+    )
     settings = make_settings(config, **choices)  # type: ignore[arg-type]
     plan = plan_batch([_orders(write_orders)], settings, today=TODAY)
     return plan, render_batch(plan, tmp_path / "out"), tmp_path / "out"
@@ -60,14 +77,20 @@ def test_occasion_card_format_writes_one_set_of_files_per_format(tmp_path, write
     manifest points every card at its own file and page, envelopes in card order."""
     plan, result, out = _run(tmp_path, write_orders)
     names = sorted(p.name for p in result.files if p.suffix == ".pdf")
-    assert names == ["cards-a2-folded.pdf", "cards-a7-folded.pdf", "envelopes-a2.pdf",
-                     "envelopes-a7.pdf"]
+    assert names == [
+        "cards-a2-folded.pdf",
+        "cards-a7-folded.pdf",
+        "envelopes-a2.pdf",
+        "envelopes-a7.pdf",
+    ]
     a7, a2 = card_format("a7-folded"), card_format("a2-folded")
     for name, card in (("cards-a7-folded.pdf", a7), ("cards-a2-folded.pdf", a2)):
         for boxes in page_boxes(out / name):
             left, bottom, right, top = boxes["trimbox"]
             assert (round(right - left, 1), round(top - bottom, 1)) == (
-                round(card.sheet_width_pt, 1), round(card.sheet_height_pt, 1))
+                round(card.sheet_width_pt, 1),
+                round(card.sheet_height_pt, 1),
+            )
     env = page_boxes(out / "envelopes-a7.pdf")[0]["mediabox"]
     assert round(env[2] - env[0], 1) == round(envelope_format("a7").width_pt, 1)
     rows = _manifest(out)
@@ -98,8 +121,7 @@ def test_occasion_card_format_writes_one_set_of_files_per_format(tmp_path, write
 def test_single_format_batch_keeps_plain_names(tmp_path, write_orders):
     """Verify a batch whose occasions choose nothing keeps cards.pdf and envelopes.pdf."""
     plan, result, out = _run(tmp_path, write_orders, extra="")
-    assert {p.name for p in result.files if p.suffix == ".pdf"} == {"cards.pdf",
-                                                                     "envelopes.pdf"}
+    assert {p.name for p in result.files if p.suffix == ".pdf"} == {"cards.pdf", "envelopes.pdf"}
     ticket = json.loads((out / "job.json").read_text(encoding="utf-8"))
     assert ticket["card"]["format"] == "a2-folded" and len(ticket["formats"]) == 1
 
@@ -107,8 +129,7 @@ def test_single_format_batch_keeps_plain_names(tmp_path, write_orders):
 def test_command_line_card_format_wins_for_every_card(tmp_path, write_orders):
     """Verify --card-format overrides an occasion's own card_format."""
     plan, result, out = _run(tmp_path, write_orders, card="a6-flat")
-    assert {p.name for p in result.files if p.suffix == ".pdf"} == {"cards.pdf",
-                                                                     "envelopes.pdf"}
+    assert {p.name for p in result.files if p.suffix == ".pdf"} == {"cards.pdf", "envelopes.pdf"}
     assert all(job.card is None for job in plan.jobs)
     trim = page_boxes(out / "cards.pdf")[0]["trimbox"]
     assert round(trim[2] - trim[0], 1) == round(card_format("a6-flat").width_pt, 1)
@@ -116,12 +137,19 @@ def test_command_line_card_format_wins_for_every_card(tmp_path, write_orders):
 
 def test_occasion_format_from_config_and_its_own_envelope(tmp_path, write_orders):
     """Verify [occasions.graduation] card_format/envelope in notecards.toml apply."""
-    plan, result, out = _run(tmp_path, write_orders, extra="",
-                             occasions={"graduation": {"card_format": "a6-flat",
-                                                       "envelope": "a9"}})
+    plan, result, out = _run(
+        tmp_path,
+        write_orders,
+        extra="",
+        occasions={"graduation": {"card_format": "a6-flat", "envelope": "a9"}},
+    )
     names = {p.name for p in result.files if p.suffix == ".pdf"}
-    assert names == {"cards-a2-folded.pdf", "cards-a6-flat.pdf", "envelopes-a2.pdf",
-                     "envelopes-a9.pdf"}
+    assert names == {
+        "cards-a2-folded.pdf",
+        "cards-a6-flat.pdf",
+        "envelopes-a2.pdf",
+        "envelopes-a9.pdf",
+    }
     env = page_boxes(out / "envelopes-a9.pdf")[0]["mediabox"]
     assert round(env[2] - env[0], 1) == round(envelope_format("a9").width_pt, 1)
 
@@ -134,15 +162,21 @@ def test_unknown_occasion_card_format_is_a_config_error(tmp_path, write_orders):
     assert "a7-folded" in str(info.value)
     # Set in notecards.toml instead: the error names that file's table.
     with pytest.raises(ConfigError) as info:
-        _run(tmp_path / "again", write_orders, extra="",
-             occasions={"graduation": {"card_format": "a7-folden"}})
+        _run(
+            tmp_path / "again",
+            write_orders,
+            extra="",
+            occasions={"graduation": {"card_format": "a7-folden"}},
+        )
     assert str(info.value).startswith("notecards.toml [occasions.graduation]: card_format:")
 
 
 def test_mixed_format_proof_pdfs_keep_card_order(tmp_path, write_orders):
     """Verify render_pdfs (proofs) puts each card's own-format pages back in card order."""
-    config = Config(ledger_path=str(tmp_path / "ledger.sqlite"),
-                    templates_dir=str(_templates(tmp_path, 'card_format = "a7-folded"\n')))
+    config = Config(
+        ledger_path=str(tmp_path / "ledger.sqlite"),
+        templates_dir=str(_templates(tmp_path, 'card_format = "a7-folded"\n')),
+    )
     plan = plan_batch([_orders(write_orders)], make_settings(config), today=TODAY)
     cards_pdf, envelopes_pdf = render_pdfs(plan)
     path = tmp_path / "proof.pdf"
@@ -157,12 +191,23 @@ def test_cli_batch_with_occasion_format(tmp_path, write_orders, runner):
     """Verify `notecards batch` writes per-format files from notecards.toml's occasions."""
     templates = _templates(tmp_path, 'card_format = "a7-folded"\n')
     (tmp_path / "notecards.toml").write_text(
-        f'[templates]\ndir = "{templates}"\n[ledger]\npath = "ledger.sqlite"\n',
-        encoding="utf-8")
+        f'[templates]\ndir = "{templates}"\n[ledger]\npath = "ledger.sqlite"\n', encoding="utf-8"
+    )
     out = tmp_path / "out"
-    result = runner.invoke(main, ["batch", str(_orders(write_orders)), "--out", str(out),
-                                  "--config", str(tmp_path / "notecards.toml"),
-                                  "--date", TODAY.isoformat(), "--quiet"])
+    result = runner.invoke(
+        main,
+        [
+            "batch",
+            str(_orders(write_orders)),
+            "--out",
+            str(out),
+            "--config",
+            str(tmp_path / "notecards.toml"),
+            "--date",
+            TODAY.isoformat(),
+            "--quiet",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert (out / "cards-a7-folded.pdf").is_file() and (out / "envelopes-a2.pdf").is_file()
 

@@ -50,8 +50,12 @@ def _plant_glyph_on_card(monkeypatch, number: int) -> None:
 
 
 def _batch(tmp_path: Path, write_orders, count: int, **options: object):
-    orders = write_orders([make_order(order_id=str(7000 + i), first_name=f"Ann{i}",
-                                      email=f"ann{i}@example.com") for i in range(count)])
+    orders = write_orders(
+        [
+            make_order(order_id=str(7000 + i), first_name=f"Ann{i}", email=f"ann{i}@example.com")
+            for i in range(count)
+        ]
+    )
     config = Config(shop_name="Juniper & Pine", ledger_path=str(tmp_path / "ledger.sqlite"))
     settings = make_settings(config, production=make_production(config, **options))  # type: ignore
     plan = plan_batch([orders], settings, today=TODAY, keep_layouts=False)
@@ -59,7 +63,8 @@ def _batch(tmp_path: Path, write_orders, count: int, **options: object):
 
 
 def test_batch_preflight_in_workers_finds_a_glyph_on_a_late_page(
-        tmp_path, write_orders, monkeypatch, small_slices):
+    tmp_path, write_orders, monkeypatch, small_slices
+):
     """Verify a glyph over the safe line on card 231 of 240 is found, on its page, by workers."""
     _plant_glyph_on_card(monkeypatch, PLANTED_CARD)
     plan, result, out = _batch(tmp_path, write_orders, CARDS)
@@ -67,21 +72,25 @@ def test_batch_preflight_in_workers_finds_a_glyph_on_a_late_page(
     assert "Planted" in page_texts(out / "cards.pdf")[page - 1]  # the real file has it there
     assert result.findings == (
         f'cards.pdf: error: page {page}: Text "Planted" is 6.1 pt outside the safe area '
-        "(9.0 pt inside the trim). Move it inward.",)
+        "(9.0 pt inside the trim). Move it inward.",
+    )
     # The same findings as checking the file in this process, page by page.
     spec = spec_for_card(card_format("a2-folded"), 9.0)
     assert [f"cards.pdf: {f}" for f in preflight_pdf(out / "cards.pdf", spec)] == list(
-        result.findings)
+        result.findings
+    )
 
 
 def test_batch_preflight_in_workers_reports_each_split_part(
-        tmp_path, write_orders, monkeypatch, small_slices):
+    tmp_path, write_orders, monkeypatch, small_slices
+):
     """Verify split parts are checked as they are written and findings name their part."""
     _plant_glyph_on_card(monkeypatch, 95)
     plan, result, out = _batch(tmp_path, write_orders, 120, split=40)
     assert result.findings == (
         'cards-003.pdf: error: page 30: Text "Planted" is 6.1 pt outside the safe area '
-        "(9.0 pt inside the trim). Move it inward.",)
+        "(9.0 pt inside the trim). Move it inward.",
+    )
     assert "Planted" in page_texts(out / "cards-003.pdf")[29]
 
 
@@ -128,7 +137,8 @@ def test_preflight_queue_gives_the_same_findings_as_preflight_pdf(tmp_path, monk
         lines = queue.results()
     without_spec = PreflightSpec(0.0, 0.0, 0.0)
     assert lines == [f"mixed.pdf: {f}" for f in expected] + [
-        f"again.pdf: {f}" for f in preflight_pdf(path, None)]
+        f"again.pdf: {f}" for f in preflight_pdf(path, None)
+    ]
     assert preflight_pdf(path, without_spec)  # Helvetica is still found without a spec
 
 

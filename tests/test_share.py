@@ -32,14 +32,26 @@ PERSONAL = "Ada, this one is for your Burlington reading nook, Ada Whitfield."
 def batch(request, tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("share")
     orders = tmp / "orders.csv"
-    rows = [make_order(personal_line=PERSONAL),
-            make_order(order_id="1002", first_name="Marcus", last_name="Bell",
-                       email="marcus@example.com", city="Portland", postal_code="04101")]
-    orders.write_text("\n".join([",".join(rows[0]), *(",".join(
-        f'"{v}"' for v in row.values()) for row in rows)]) + "\n", encoding="utf-8")
-    settings = make_settings(Config(shop_name="Juniper & Pine", signer="Maya",
-                                    ledger_path=str(tmp / "ledger.sqlite")),
-                             card=request.param)
+    rows = [
+        make_order(personal_line=PERSONAL),
+        make_order(
+            order_id="1002",
+            first_name="Marcus",
+            last_name="Bell",
+            email="marcus@example.com",
+            city="Portland",
+            postal_code="04101",
+        ),
+    ]
+    orders.write_text(
+        "\n".join([",".join(rows[0]), *(",".join(f'"{v}"' for v in row.values()) for row in rows)])
+        + "\n",
+        encoding="utf-8",
+    )
+    settings = make_settings(
+        Config(shop_name="Juniper & Pine", signer="Maya", ledger_path=str(tmp / "ledger.sqlite")),
+        card=request.param,
+    )
     plan = plan_batch([orders], settings, today=TODAY)
     assert len(plan.jobs) == 2, plan.rejects
     render_batch(plan, tmp / "out", record=False)
@@ -64,10 +76,16 @@ def occurrences(pdf_path: Path, page: int, word: str) -> list[tuple[float, ...]]
     scale = PANEL_DPI / 72
     boxes = []
     for match in re.finditer(re.escape(word), text):  # lines join without a space
-        for c in chars[match.start():match.end()]:
+        for c in chars[match.start() : match.end()]:
             w, h = c["x1"] - c["x0"], c["bottom"] - c["top"]
-            boxes.append(((c["x0"] + 0.25 * w) * scale, (c["top"] + 0.3 * h) * scale,
-                          (c["x1"] - 0.25 * w) * scale, (c["bottom"] - 0.3 * h) * scale))
+            boxes.append(
+                (
+                    (c["x0"] + 0.25 * w) * scale,
+                    (c["top"] + 0.3 * h) * scale,
+                    (c["x1"] - 0.25 * w) * scale,
+                    (c["bottom"] - 0.3 * h) * scale,
+                )
+            )
     return boxes
 
 
@@ -125,11 +143,25 @@ def test_share_finds_a_card_by_order_id_or_number(batch):
 
 def test_personal_terms_cover_name_parts_email_city_postcode_order():
     """Verify each name part and every personal column becomes a term, longest first."""
-    row = {"recipient": "Anne-Marie de Vries", "email": "am@example.com", "city": "Delft",
-           "postal_code": "2611 AB", "order_id": "A-7"}
+    row = {
+        "recipient": "Anne-Marie de Vries",
+        "email": "am@example.com",
+        "city": "Delft",
+        "postal_code": "2611 AB",
+        "order_id": "A-7",
+    }
     terms = personal_terms(row)
-    assert set(terms) == {"Anne-Marie de Vries", "Anne", "Marie", "de", "Vries",
-                          "am@example.com", "Delft", "2611 AB", "A-7"}
+    assert set(terms) == {
+        "Anne-Marie de Vries",
+        "Anne",
+        "Marie",
+        "de",
+        "Vries",
+        "am@example.com",
+        "Delft",
+        "2611 AB",
+        "A-7",
+    }
     assert terms[0] == "Anne-Marie de Vries"
 
 
@@ -137,8 +169,10 @@ def test_share_unknown_card_is_an_input_error(batch, tmp_path):
     """Verify an unknown card and a folder without a manifest raise InputError with a hint."""
     with pytest.raises(InputError) as err:
         find_card(batch, "9999")
-    assert str(err.value) == (f'{batch / "manifest.csv"}: no card with order id or card number '
-                              '"9999". See manifest.csv for the cards of this batch.')
+    assert str(err.value) == (
+        f"{batch / 'manifest.csv'}: no card with order id or card number "
+        '"9999". See manifest.csv for the cards of this batch.'
+    )
     with pytest.raises(InputError, match="no manifest here"):
         find_card(tmp_path, "1")
 
@@ -146,8 +180,9 @@ def test_share_unknown_card_is_an_input_error(batch, tmp_path):
 def test_cli_share_writes_the_png(runner, batch, tmp_path):
     """Verify `notecards share BATCH_DIR ORDER_ID --out FILE.png` writes the image."""
     out = tmp_path / "post.png"
-    result = runner.invoke(main, ["share", str(batch), "1001", "--out", str(out)],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        main, ["share", str(batch), "1001", "--out", str(out)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     assert result.output == f"wrote {out}\n"
     with Image.open(out) as image:
@@ -162,13 +197,25 @@ def test_share_from_an_imposed_sheet_hides_every_card_on_it(tmp_path):
     from notecards.planning.production import make_production
 
     orders = tmp_path / "orders.csv"
-    rows = [make_order(), make_order(order_id="1002", first_name="Marcus", last_name="Bell",
-                                     email="marcus@example.com", city="Portland",
-                                     postal_code="04101")]
-    orders.write_text("\n".join([",".join(rows[0]), *(",".join(
-        f'"{v}"' for v in row.values()) for row in rows)]) + "\n", encoding="utf-8")
-    config = Config(shop_name="Juniper & Pine", signer="Maya",
-                    ledger_path=str(tmp_path / "ledger.sqlite"))
+    rows = [
+        make_order(),
+        make_order(
+            order_id="1002",
+            first_name="Marcus",
+            last_name="Bell",
+            email="marcus@example.com",
+            city="Portland",
+            postal_code="04101",
+        ),
+    ]
+    orders.write_text(
+        "\n".join([",".join(rows[0]), *(",".join(f'"{v}"' for v in row.values()) for row in rows)])
+        + "\n",
+        encoding="utf-8",
+    )
+    config = Config(
+        shop_name="Juniper & Pine", signer="Maya", ledger_path=str(tmp_path / "ledger.sqlite")
+    )
     settings = make_settings(config, production=make_production(config, imposition="letter"))
     render_batch(plan_batch([orders], settings, today=TODAY), tmp_path / "out", record=False)
     out = tmp_path / "out"
@@ -176,8 +223,7 @@ def test_share_from_an_imposed_sheet_hides_every_card_on_it(tmp_path):
     assert first["cards_pdf_pages"] == second["cards_pdf_pages"]  # one sheet, two cards
     pdf = (out / "cards.pdf").read_bytes()
     inside = int(first["cards_pdf_pages"].split("-")[-1]) - 1
-    redaction = redact_page(pdf, inside, personal_terms(first),
-                            others=[personal_terms(second)])
+    redaction = redact_page(pdf, inside, personal_terms(first), others=[personal_terms(second)])
     original = render_page(pdf, inside, dpi=PANEL_DPI)
     for word in ("Ada", "Marcus"):  # each greeting; the rest of their data is not written
         boxes = occurrences(out / "cards.pdf", inside, word)

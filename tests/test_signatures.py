@@ -54,8 +54,9 @@ def test_draw_signature_name_is_written_inside_box() -> None:
 
 def test_draw_signature_image_embedded_once(signature_png: Path) -> None:
     """Verify 50 cards signed with one PNG carry one image XObject."""
-    reader = pypdf.PdfReader(io.BytesIO(_pages(SignerSpec("Maria", image=str(signature_png)),
-                                               pages=50)))
+    reader = pypdf.PdfReader(
+        io.BytesIO(_pages(SignerSpec("Maria", image=str(signature_png)), pages=50))
+    )
     names = set()
     for page in reader.pages:
         xobjects = page["/Resources"]["/XObject"]
@@ -125,8 +126,9 @@ def assert_drawn_inside(pdf: bytes, box: Box, page_height: float, pages: range) 
 
 
 @pytest.mark.parametrize("kind", ["svg", "pdf"])
-def test_draw_signature_vector_is_one_form_inside_the_box(kind: str, signature_svg: Path,
-                                                          signature_pdf: Path) -> None:
+def test_draw_signature_vector_is_one_form_inside_the_box(
+    kind: str, signature_svg: Path, signature_pdf: Path
+) -> None:
     """Verify 50 cards signed with an SVG or PDF use one form XObject, drawn inside the box."""
     signer = SignerSpec("Maria", image=str(signature_svg if kind == "svg" else signature_pdf))
     pdf = _pages(signer, pages=50)
@@ -159,16 +161,19 @@ def test_draw_signature_bad_vector_files(tmp_path: Path) -> None:
     svg.write_text("hello", encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         _pages(SignerSpec("Maria", image=str(svg)))
-    assert str(err.value) == (f"{svg}: cannot read this SVG. Export the signature again as "
-                              "plain SVG, or as a PNG with a transparent background.")
+    assert str(err.value) == (
+        f"{svg}: cannot read this SVG. Export the signature again as "
+        "plain SVG, or as a PNG with a transparent background."
+    )
     svg.write_text("<svg", encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         _pages(SignerSpec("Maria", image=str(svg)))
     assert str(err.value) == f"{svg}: the SVG draws nothing. Check that it holds the signature."
     pdf = tmp_path / "maria.pdf"
     pdf.write_bytes(b"not a pdf")
-    with pytest.raises(ConfigError, match=f"^{pdf}: cannot read this PDF .*Export the "
-                       "signature as SVG or as a PNG"):
+    with pytest.raises(
+        ConfigError, match=f"^{pdf}: cannot read this PDF .*Export the signature as SVG or as a PNG"
+    ):
         _pages(SignerSpec("Maria", image=str(pdf)))
     gif = tmp_path / "maria.gif"
     gif.write_bytes(b"GIF89a")
@@ -177,24 +182,34 @@ def test_draw_signature_bad_vector_files(tmp_path: Path) -> None:
     assert str(err.value) == f"{gif}: a signature image must be PNG, JPEG, SVG or PDF."
 
 
-def test_batch_signed_by_svg_signer_from_config(tmp_path: Path, runner, write_orders,
-                                                signature_svg: Path) -> None:
+def test_batch_signed_by_svg_signer_from_config(
+    tmp_path: Path, runner, write_orders, signature_svg: Path
+) -> None:
     """Verify a real batch signs every card with the SVG named in notecards.toml, once per PDF."""
     config = tmp_path / "notecards.toml"
-    config.write_text('[shop]\nname = "Juniper & Pine"\nsigner = "Maria"\n\n'
-                      '[signers.Maria]\nimage = "maria.svg"\n', encoding="utf-8")
-    orders = write_orders([make_order(order_id=str(1001 + n), email=f"c{n}@example.com",
-                                      first_name=name)
-                           for n, name in enumerate(["Ada", "Tom", "Rosa", "Eli"])])
+    config.write_text(
+        '[shop]\nname = "Juniper & Pine"\nsigner = "Maria"\n\n'
+        '[signers.Maria]\nimage = "maria.svg"\n',
+        encoding="utf-8",
+    )
+    orders = write_orders(
+        [
+            make_order(order_id=str(1001 + n), email=f"c{n}@example.com", first_name=name)
+            for n, name in enumerate(["Ada", "Tom", "Rosa", "Eli"])
+        ]
+    )
     out = tmp_path / "out"
-    result = runner.invoke(main, ["batch", str(orders), "--out", str(out), "--config",
-                                  str(config), "--no-preflight"])
+    result = runner.invoke(
+        main, ["batch", str(orders), "--out", str(out), "--config", str(config), "--no-preflight"]
+    )
     assert result.exit_code == 0, result.output
     pdf = (out / "cards.pdf").read_bytes()
     pages, forms = signature_forms(pdf)
     assert pages == 8 and len(forms) == 1  # outside + inside per card, one signature form
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    signed = [n for n, page in enumerate(reader.pages)
-              if any(k.startswith("/FormXob.signature-")
-                     for k in page["/Resources"].get("/XObject", {}))]
+    signed = [
+        n
+        for n, page in enumerate(reader.pages)
+        if any(k.startswith("/FormXob.signature-") for k in page["/Resources"].get("/XObject", {}))
+    ]
     assert signed == [1, 3, 5, 7]  # every inside page

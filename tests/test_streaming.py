@@ -20,21 +20,36 @@ from notecards.planning.production import make_production
 from tests.conftest import TODAY, make_order
 from tests.pdfcheck import page_texts
 
-LAST = ["Whitfield", "Bell", "Nunez", "Raman", "Lefevre", "Okafor", "Park", "Brooks", "Liu",
-        "Sandoval"]
+LAST = [
+    "Whitfield",
+    "Bell",
+    "Nunez",
+    "Raman",
+    "Lefevre",
+    "Okafor",
+    "Park",
+    "Brooks",
+    "Liu",
+    "Sandoval",
+]
 
 
 def thirty(write_orders, name: str = "orders.csv") -> Path:
-    rows = [make_order(order_id=str(100 + n), first_name=f"Ada{'bcdefghijk'[n % 10]}",
-                       last_name=f"{LAST[n % 10]}{'xyz'[n // 10]}", email=f"c{n}@example.com")
-            for n in range(30)]
+    rows = [
+        make_order(
+            order_id=str(100 + n),
+            first_name=f"Ada{'bcdefghijk'[n % 10]}",
+            last_name=f"{LAST[n % 10]}{'xyz'[n // 10]}",
+            email=f"c{n}@example.com",
+        )
+        for n in range(30)
+    ]
     return write_orders(rows, name=name)
 
 
 def settings_for(tmp_path: Path, name: str = "ledger.sqlite", split: int = 7):
     config = Config(ledger_path=str(tmp_path / name), shop_name="Test Shop")
-    return make_settings(config, production=make_production(config, split=split,
-                                                            preflight=False))
+    return make_settings(config, production=make_production(config, split=split, preflight=False))
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -61,7 +76,8 @@ def test_streamed_batch_writes_the_same_cards_as_plan_and_render(tmp_path, write
     assert done.result.batch_id == plan.batch_id
     assert done.summary() == plan.summary()
     assert sorted(p.name for p in out.glob("*.pdf")) == (
-        [f"cards-00{i}.pdf" for i in range(1, 6)] + [f"envelopes-00{i}.pdf" for i in range(1, 6)])
+        [f"cards-00{i}.pdf" for i in range(1, 6)] + [f"envelopes-00{i}.pdf" for i in range(1, 6)]
+    )
     manifest = read_csv(out / "manifest.csv")
     assert manifest == read_csv(tmp_path / "classic" / "manifest.csv")
     assert [row["cards_file"] for row in manifest].count("cards-005.pdf") == 2
@@ -76,52 +92,69 @@ def test_streamed_batch_writes_the_same_cards_as_plan_and_render(tmp_path, write
     ticket = json.loads((out / "job.json").read_text(encoding="utf-8"))
     assert ticket["batch_id"] == plan.batch_id
     assert [f["file"] for f in ticket["files"]] == [
-        f["file"] for f in json.loads((tmp_path / "classic" / "job.json").read_text())["files"]]
+        f["file"] for f in json.loads((tmp_path / "classic" / "job.json").read_text())["files"]
+    ]
     assert ledger_rows(settings) == 30
     assert not (out / STAGING).exists()
 
 
 def test_streamed_batch_of_one_part_keeps_the_plain_names(tmp_path, write_orders):
     """Verify a batch that fits in one part writes cards.pdf, as without --split."""
-    done = run_batch_streaming([thirty(write_orders)], settings_for(tmp_path, split=30),
-                               today=TODAY, out_dir=tmp_path / "out")
+    done = run_batch_streaming(
+        [thirty(write_orders)],
+        settings_for(tmp_path, split=30),
+        today=TODAY,
+        out_dir=tmp_path / "out",
+    )
     assert sorted(p.name for p in done.result.files if p.suffix == ".pdf") == [
-        "cards.pdf", "envelopes.pdf"]
+        "cards.pdf",
+        "envelopes.pdf",
+    ]
     assert {row["cards_file"] for row in read_csv(tmp_path / "out" / "manifest.csv")} == {
-        "cards.pdf"}
+        "cards.pdf"
+    }
 
 
 def test_streamed_rows_end_in_exactly_one_place(tmp_path, write_orders):
     """Verify line items are grouped, a later repeat of an order is skipped with its reason,
     and cards + skipped + rejected rows add up to the rows read."""
-    rows = [make_order(order_id="1", items="", item_name="Mug", item_quantity="1"),  # row 2
-            make_order(order_id="1", items="", item_name="Mug", item_quantity="2"),  # row 3
-            make_order(order_id="2", first_name="Bo", email="bo@example.com"),       # row 4
-            make_order(order_id="3", first_name="Cy", address_line1=""),             # row 5
-            make_order(order_id="4", first_name="Di", email="di@example.com",
-                       do_not_contact="yes"),                                         # row 6
-            make_order(order_id="1", items="Candle"),                                # row 7
-            make_order(order_id="3", first_name="Cy"),                               # row 8
-            make_order(order_id="5", first_name="Ed", email="ed@example.com")]       # row 9
+    rows = [
+        make_order(order_id="1", items="", item_name="Mug", item_quantity="1"),  # row 2
+        make_order(order_id="1", items="", item_name="Mug", item_quantity="2"),  # row 3
+        make_order(order_id="2", first_name="Bo", email="bo@example.com"),  # row 4
+        make_order(order_id="3", first_name="Cy", address_line1=""),  # row 5
+        make_order(
+            order_id="4", first_name="Di", email="di@example.com", do_not_contact="yes"
+        ),  # row 6
+        make_order(order_id="1", items="Candle"),  # row 7
+        make_order(order_id="3", first_name="Cy"),  # row 8
+        make_order(order_id="5", first_name="Ed", email="ed@example.com"),
+    ]  # row 9
     path = write_orders(rows)
     settings = settings_for(tmp_path, split=2)
     done = run_batch_streaming([path], settings, today=TODAY, out_dir=tmp_path / "out")
     out = tmp_path / "out"
-    assert done.summary() == ("3 new cards, 0 already issued — 8 rows read: 4 carded, "
-                              "3 skipped, 1 rejected")
+    assert done.summary() == (
+        "3 new cards, 0 already issued — 8 rows read: 4 carded, 3 skipped, 1 rejected"
+    )
     manifest = read_csv(out / "manifest.csv")
     for row in manifest:
         row["source"] = row["source"].replace(str(path), "orders.csv")
     assert [(r["order_id"], r["items"], r["source"]) for r in manifest] == [
-        ("1", "3 × Mug", "orders.csv:rows 2,3"), ("2", "Candle", "orders.csv:row 4"),
-        ("5", "Candle", "orders.csv:row 9")]
-    skipped = {r["source"].replace(str(path), "orders.csv"):
-               r["reason"].replace(str(path), "orders.csv") for r in read_csv(out / "skipped.csv")}
+        ("1", "3 × Mug", "orders.csv:rows 2,3"),
+        ("2", "Candle", "orders.csv:row 4"),
+        ("5", "Candle", "orders.csv:row 9"),
+    ]
+    skipped = {
+        r["source"].replace(str(path), "orders.csv"): r["reason"].replace(str(path), "orders.csv")
+        for r in read_csv(out / "skipped.csv")
+    }
     assert skipped == {
         "orders.csv:row 6": "do not contact (added to the suppression list)",
         "orders.csv:row 7": "same order as orders.csv:row 2, already on card 1",
         "orders.csv:row 8": "same order as orders.csv:row 5, which got no card (see "
-                            "skipped.csv or rejects.csv)"}
+        "skipped.csv or rejects.csv)",
+    }
     (reject,) = read_csv(out / "rejects.csv")
     assert reject["row"] == "5" and "street address is empty" in reject["reason"]
     assert reject["first_name"] == "Cy"
@@ -136,16 +169,16 @@ def test_streamed_rerun_prints_nothing_twice_and_leaves_the_files(tmp_path, writ
     run_batch_streaming([path], settings, today=TODAY, out_dir=out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     again = run_batch_streaming([path], settings, today=TODAY, out_dir=out)
-    assert again.summary() == ("0 new cards, 30 already issued — 30 rows read: 0 carded, "
-                               "30 skipped, 0 rejected")
+    assert again.summary() == (
+        "0 new cards, 30 already issued — 30 rows read: 0 carded, 30 skipped, 0 rejected"
+    )
     assert not again.result.recorded
     after = {p.name: p.read_bytes() for p in out.iterdir()}
     assert {k: v for k, v in after.items() if k != "skipped.csv"} == before
     assert ledger_rows(settings) == 30
 
 
-def test_streamed_crash_leaves_no_files_and_no_ledger_rows(tmp_path, write_orders,
-                                                           monkeypatch):
+def test_streamed_crash_leaves_no_files_and_no_ledger_rows(tmp_path, write_orders, monkeypatch):
     """Verify a crash while drawing part 3 leaves nothing, and a rerun completes the batch."""
     import notecards.output.streaming as streaming
 
@@ -171,22 +204,47 @@ def test_streamed_crash_leaves_no_files_and_no_ledger_rows(tmp_path, write_order
 
 def test_cli_batch_split_streams(tmp_path, write_orders, runner):
     """Verify `batch --split` writes the parts and prints the usual summary."""
-    result = runner.invoke(main, [
-        "batch", str(thirty(write_orders)), "--out", str(tmp_path / "out"), "--date",
-        TODAY.isoformat(), "--ledger", str(tmp_path / "l.sqlite"), "--split", "7",
-        "--no-preflight"], catch_exceptions=False)
+    result = runner.invoke(
+        main,
+        [
+            "batch",
+            str(thirty(write_orders)),
+            "--out",
+            str(tmp_path / "out"),
+            "--date",
+            TODAY.isoformat(),
+            "--ledger",
+            str(tmp_path / "l.sqlite"),
+            "--split",
+            "7",
+            "--no-preflight",
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     assert "wrote" in result.output and "cards-005.pdf" in result.output
-    assert result.output.strip().splitlines()[-1].startswith(
-        "30 new cards, 0 already issued — 30 rows read: 30 carded, 0 skipped, 0 rejected")
+    assert (
+        result.output.strip()
+        .splitlines()[-1]
+        .startswith(
+            "30 new cards, 0 already issued — 30 rows read: 30 carded, 0 skipped, 0 rejected"
+        )
+    )
 
 
 def test_order_stream_groups_adjacent_rows_and_reports_repeats(tmp_path, write_orders):
     """Verify OrderStream: adjacent rows of one id are one order, a later one is a Repeat."""
-    one = write_orders([make_order(order_id="7"), make_order(order_id="7"),
-                        make_order(order_id="8", first_name="Bo")], name="a.csv")
-    two = write_orders([make_order(order_id="7"), make_order(order_id="9", postal_code="",
-                                                             city="")], name="b.csv")
+    one = write_orders(
+        [
+            make_order(order_id="7"),
+            make_order(order_id="7"),
+            make_order(order_id="8", first_name="Bo"),
+        ],
+        name="a.csv",
+    )
+    two = write_orders(
+        [make_order(order_id="7"), make_order(order_id="9", postal_code="", city="")], name="b.csv"
+    )
     stream = OrderStream([one, two], LoadOptions())
     items = list(stream)
     assert [type(i).__name__ for i in items] == ["Order", "Order", "Repeat", "Reject"]
@@ -202,11 +260,13 @@ def test_order_stream_groups_adjacent_rows_and_reports_repeats(tmp_path, write_o
 def test_batch_with_occasion_formats_runs_unstreamed(tmp_path, write_orders):
     """Verify a batch whose occasions may choose another card format is not streamed, and
     writes what plan_batch + render_batch write."""
-    config = Config(ledger_path=str(tmp_path / "l.sqlite"),
-                    occasions={"thank-you": {"card_format": "a7-folded"}})
-    settings = make_settings(config, production=make_production(config, split=7,
-                                                                preflight=False))
-    done = run_batch_streaming([thirty(write_orders)], settings, today=TODAY,
-                               out_dir=tmp_path / "out")
+    config = Config(
+        ledger_path=str(tmp_path / "l.sqlite"),
+        occasions={"thank-you": {"card_format": "a7-folded"}},
+    )
+    settings = make_settings(config, production=make_production(config, split=7, preflight=False))
+    done = run_batch_streaming(
+        [thirty(write_orders)], settings, today=TODAY, out_dir=tmp_path / "out"
+    )
     assert not done.streamed and done.result.cards == 30
     assert (tmp_path / "out" / "cards-001.pdf").exists()  # one format used: plain names

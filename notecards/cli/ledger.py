@@ -25,16 +25,23 @@ def suppress() -> None:
 @click.option("--reason", default="asked not to be contacted", help="Why, for the record.")
 @config_option
 @ledger_option
-def suppress_add(email: str, name: str, postal_code: str, reason: str,
-                 config_path: Path | None, ledger_path: Path | None) -> None:
+def suppress_add(
+    email: str,
+    name: str,
+    postal_code: str,
+    reason: str,
+    config_path: Path | None,
+    ledger_path: Path | None,
+) -> None:
     """Exclude a person from every future card."""
     if not email and not (name and postal_code):
         raise click.UsageError("Give --email, or --name with --postal-code.")
     settings = make_settings(read_config(config_path), ledger_path=ledger_path)
     key = customer_key(email, name, postal_code)
     with open_ledger(settings.ledger_path) as ledger:
-        ledger.suppress(key, email or name, reason,
-                        datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        ledger.suppress(
+            key, email or name, reason, datetime.now(timezone.utc).isoformat(timespec="seconds")
+        )
     click.echo(f"suppressed {key}")
 
 
@@ -44,8 +51,9 @@ def suppress_add(email: str, name: str, postal_code: str, reason: str,
 @click.option("--postal-code", default="")
 @config_option
 @ledger_option
-def suppress_remove(email: str, name: str, postal_code: str, config_path: Path | None,
-                    ledger_path: Path | None) -> None:
+def suppress_remove(
+    email: str, name: str, postal_code: str, config_path: Path | None, ledger_path: Path | None
+) -> None:
     """Take a person off the suppression list."""
     settings = make_settings(read_config(config_path), ledger_path=ledger_path)
     key = customer_key(email, name, postal_code)
@@ -87,6 +95,7 @@ def void(batch_id: str, config_path: Path | None, ledger_path: Path | None) -> N
     """Void a batch so its cards are issued again by the next run."""
     settings = make_settings(read_config(config_path), ledger_path=ledger_path)
     with open_ledger(settings.ledger_path) as ledger:
-        count = ledger.void_batch(batch_id,
-                                  datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        count = ledger.void_batch(
+            batch_id, datetime.now(timezone.utc).isoformat(timespec="seconds")
+        )
     click.echo(f"voided {batch_id}: its {count} cards will be issued again")

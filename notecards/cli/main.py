@@ -52,8 +52,15 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
         click.echo(f"{label}: {problem}", err=True)
 
 
-def _run_batch(plan: BatchPlan, out_dir: Path, *, dry_run: bool, quiet: bool,
-               config: Config, extras: Sequence[Extra] = ()) -> None:
+def _run_batch(
+    plan: BatchPlan,
+    out_dir: Path,
+    *,
+    dry_run: bool,
+    quiet: bool,
+    config: Config,
+    extras: Sequence[Extra] = (),
+) -> None:
     _echo_problems(plan.problems)
     if dry_run:
         click.echo(f"Dry run, nothing written: {plan.summary()}")
@@ -75,8 +82,13 @@ def _echo_result(result: BatchResult, summary: str, *, quiet: bool, config: Conf
 
 @main.command()
 @inputs_argument
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False,
-              path_type=Path), help="Folder for this batch's files, e.g. out/2026-11-22/.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for this batch's files, e.g. out/2026-11-22/.",
+)
 @config_option
 @ledger_option
 @sheet_option
@@ -84,71 +96,146 @@ def _echo_result(result: BatchResult, summary: str, *, quiet: bool, config: Conf
 @apply_options(card_options)
 @click.option("--date", "batch_date", help="Batch date YYYY-MM-DD (default: today).")
 @click.option("--dry-run", is_flag=True, help="Plan and report; write no files or ledger rows.")
-@click.option("--reprint", multiple=True, metavar="ORDER_ID",
-              help="Reprint the card of this order (repeatable); prints only those cards.")
+@click.option(
+    "--reprint",
+    multiple=True,
+    metavar="ORDER_ID",
+    help="Reprint the card of this order (repeatable); prints only those cards.",
+)
 @click.option("--limit", type=click.IntRange(min=1), help="Print at most N new cards.")
-@click.option("--proofs", is_flag=True,
-              help="Also write proofs/contact-sheet.png, rendered from the written cards.pdf.")
-@click.option("--plotter", "plotter_format", type=click.Choice(PLOTTER_FORMATS),
-              help="Also write plotter/card-0001.svg …: the message as single-stroke pen paths.")
+@click.option(
+    "--proofs",
+    is_flag=True,
+    help="Also write proofs/contact-sheet.png, rendered from the written cards.pdf.",
+)
+@click.option(
+    "--plotter",
+    "plotter_format",
+    type=click.Choice(PLOTTER_FORMATS),
+    help="Also write plotter/card-0001.svg …: the message as single-stroke pen paths.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar and no file list.")
 @print_options
-def batch(inputs: tuple[Path, ...], out_dir: Path, config_path: Path | None,
-          ledger_path: Path | None, sheet: str | None, format_name: str | None,
-          card_format: str | None, envelope: str | None, bleed: str | None,
-          crop_marks: bool | None, templates_dir: Path | None, batch_date: str | None,
-          dry_run: bool, reprint: tuple[str, ...], limit: int | None, proofs: bool,
-          plotter_format: str | None, quiet: bool, print_options: dict[str, Any]) -> None:
+def batch(
+    inputs: tuple[Path, ...],
+    out_dir: Path,
+    config_path: Path | None,
+    ledger_path: Path | None,
+    sheet: str | None,
+    format_name: str | None,
+    card_format: str | None,
+    envelope: str | None,
+    bleed: str | None,
+    crop_marks: bool | None,
+    templates_dir: Path | None,
+    batch_date: str | None,
+    dry_run: bool,
+    reprint: tuple[str, ...],
+    limit: int | None,
+    proofs: bool,
+    plotter_format: str | None,
+    quiet: bool,
+    print_options: dict[str, Any],
+) -> None:
     """Make today's cards: cards.pdf, envelopes.pdf, manifest.csv and job.txt in --out."""
     config = read_config(config_path)
-    settings = make_settings(config, card=card_format, envelope=envelope, bleed=bleed,
-                             crop_marks=crop_marks, templates_dir=templates_dir,
-                             ledger_path=ledger_path,
-                             production=make_production(config, **print_options))
+    settings = make_settings(
+        config,
+        card=card_format,
+        envelope=envelope,
+        bleed=bleed,
+        crop_marks=crop_marks,
+        templates_dir=templates_dir,
+        ledger_path=ledger_path,
+        production=make_production(config, **print_options),
+    )
     extras: list[Extra] = [write_batch_proofs] if proofs else []
     if plotter_format == "svg":
         extras.append(write_plotter_svgs)
     if settings.production.split and not dry_run:
         # --split: load, plan and draw a part at a time, so memory stays flat (issue 4).
         with progress_counter(quiet, "Cards and envelopes drawn") as progress:
-            done = run_batch_streaming(list(inputs), settings, today=parse_date(batch_date),
-                                       out_dir=out_dir, sheet=sheet, format_name=format_name,
-                                       reprint=reprint, limit=limit, extras=extras,
-                                       progress=progress)
+            done = run_batch_streaming(
+                list(inputs),
+                settings,
+                today=parse_date(batch_date),
+                out_dir=out_dir,
+                sheet=sheet,
+                format_name=format_name,
+                reprint=reprint,
+                limit=limit,
+                extras=extras,
+                progress=progress,
+            )
         _echo_problems(done.problems)
         _echo_result(done.result, done.summary(), quiet=quiet, config=config)
         return
     loaded = load_inputs(list(inputs), settings, sheet=sheet, format_name=format_name)
     with progress_bar(len(loaded.orders), quiet, "Planning cards   ") as progress:
-        plan = plan_batch(loaded, settings, today=parse_date(batch_date), reprint=reprint,
-                          limit=limit, progress=progress, keep_layouts=False)
+        plan = plan_batch(
+            loaded,
+            settings,
+            today=parse_date(batch_date),
+            reprint=reprint,
+            limit=limit,
+            progress=progress,
+            keep_layouts=False,
+        )
     _run_batch(plan, out_dir, dry_run=dry_run, quiet=quiet, config=config, extras=extras)
 
 
 @main.command()
 @inputs_argument
-@click.option("--out", "out_dir", default="proofs", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Folder for the PNG proofs.")
-@click.option("--limit", default=3, show_default=True, type=click.IntRange(min=1),
-              help="Write proofs of the first N cards (the contact sheet shows them all).")
+@click.option(
+    "--out",
+    "out_dir",
+    default="proofs",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the PNG proofs.",
+)
+@click.option(
+    "--limit",
+    default=3,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Write proofs of the first N cards (the contact sheet shows them all).",
+)
 @config_option
 @ledger_option
 @sheet_option
 @format_option
 @apply_options(card_options)
 @click.option("--date", "batch_date", help="Batch date YYYY-MM-DD (default: today).")
-def preview(inputs: tuple[Path, ...], out_dir: Path, limit: int, config_path: Path | None,
-            ledger_path: Path | None, sheet: str | None, format_name: str | None,
-            card_format: str | None, envelope: str | None, bleed: str | None,
-            crop_marks: bool | None, templates_dir: Path | None,
-            batch_date: str | None) -> None:
+def preview(
+    inputs: tuple[Path, ...],
+    out_dir: Path,
+    limit: int,
+    config_path: Path | None,
+    ledger_path: Path | None,
+    sheet: str | None,
+    format_name: str | None,
+    card_format: str | None,
+    envelope: str | None,
+    bleed: str | None,
+    crop_marks: bool | None,
+    templates_dir: Path | None,
+    batch_date: str | None,
+) -> None:
     """Write PNG proofs of the first cards, their envelopes and a contact sheet; no ledger."""
     config = read_config(config_path)
-    settings = make_settings(config, card=card_format, envelope=envelope, bleed=bleed,
-                             crop_marks=crop_marks, templates_dir=templates_dir,
-                             ledger_path=ledger_path)
-    plan = plan_batch(list(inputs), settings, today=parse_date(batch_date), sheet=sheet,
-                      format_name=format_name)
+    settings = make_settings(
+        config,
+        card=card_format,
+        envelope=envelope,
+        bleed=bleed,
+        crop_marks=crop_marks,
+        templates_dir=templates_dir,
+        ledger_path=ledger_path,
+    )
+    plan = plan_batch(
+        list(inputs), settings, today=parse_date(batch_date), sheet=sheet, format_name=format_name
+    )
     _echo_problems(plan.problems)
     files = write_proofs(plan, out_dir, limit=limit)
     for path in files.all:
@@ -159,8 +246,13 @@ def preview(inputs: tuple[Path, ...], out_dir: Path, limit: int, config_path: Pa
 @main.command()
 @click.argument("batch_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("card")
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False,
-              path_type=Path), help="PNG file to write, e.g. share.png.")
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="PNG file to write, e.g. share.png.",
+)
 def share(batch_dir: Path, card: str, out_path: Path) -> None:
     """Write a square 1080×1080 image of a card's inside to post, personal data hidden.
 
@@ -171,10 +263,21 @@ def share(batch_dir: Path, card: str, out_path: Path) -> None:
 
 
 @main.command()
-@click.option("--out", "out_dir", default="demo", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Folder for the demo.")
-@click.option("--date", "batch_date", default="2026-11-22", show_default=True,
-              help="Batch date (fixed, so the demo always shows its birthday card).")
+@click.option(
+    "--out",
+    "out_dir",
+    default="demo",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the demo.",
+)
+@click.option(
+    "--date",
+    "batch_date",
+    default="2026-11-22",
+    show_default=True,
+    help="Batch date (fixed, so the demo always shows its birthday card).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar and no file list.")
 def demo(out_dir: Path, batch_date: str, quiet: bool) -> None:
     """Render the bundled sample orders into --out (repeatable: its ledger lives there)."""
@@ -193,11 +296,20 @@ def demo(out_dir: Path, batch_date: str, quiet: bool) -> None:
 @sheet_option
 @format_option
 @click.option("--date", "batch_date", help="Batch date YYYY-MM-DD (default: today).")
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on rows "
-              "that would be rejected.")
-def check(inputs: tuple[Path, ...], config_path: Path | None, ledger_path: Path | None,
-          sheet: str | None, format_name: str | None, batch_date: str | None,
-          strict: bool) -> None:
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 on warnings too, not only on rows that would be rejected.",
+)
+def check(
+    inputs: tuple[Path, ...],
+    config_path: Path | None,
+    ledger_path: Path | None,
+    sheet: str | None,
+    format_name: str | None,
+    batch_date: str | None,
+    strict: bool,
+) -> None:
     """Report every problem in the input files; write nothing.
 
     Exits 1 when a row would be rejected (with --strict, also on any warning), else 0.
@@ -211,13 +323,15 @@ def check(inputs: tuple[Path, ...], config_path: Path | None, ledger_path: Path 
     for line in summarise_problems(plan.problems):
         click.echo(line)
     # Rows the loader rejected are among the problems above; these came from the rules.
-    for reject in plan.rejects[len(loaded.rejects):]:
+    for reject in plan.rejects[len(loaded.rejects) :]:
         where = f"{reject.source}:{reject.sheet + ':' if reject.sheet else ''}row {reject.row}"
         click.echo(f"{where}: {reject.reason} [error]")
     orders = len(loaded.orders)
     warnings = sum(1 for p in plan.problems if p.severity is Severity.WARNING)
-    click.echo(f"{orders} order{'s' if orders != 1 else ''}/contacts found; "
-               f"{plan.summary()}; {warnings} warning{'s' if warnings != 1 else ''}")
+    click.echo(
+        f"{orders} order{'s' if orders != 1 else ''}/contacts found; "
+        f"{plan.summary()}; {warnings} warning{'s' if warnings != 1 else ''}"
+    )
     if plan.rejects or (strict and warnings):
         sys.exit(1)
 
@@ -228,8 +342,10 @@ def init(directory: Path) -> None:
     """Create a shop folder: notecards.toml, sample orders and editable templates."""
     for path in workspace.init_workspace(directory):
         click.echo(f"wrote {path}")
-    click.echo(f"Next: cd {directory} && notecards check orders.csv && "
-               "notecards batch orders.csv --out out/")
+    click.echo(
+        f"Next: cd {directory} && notecards check orders.csv && "
+        "notecards batch orders.csv --out out/"
+    )
 
 
 @main.command()
@@ -238,49 +354,76 @@ def formats(config_path: Path | None) -> None:
     """List the input formats notecards recognises, your own mappings first."""
     config = read_config(config_path)
     for name, mapping in config.formats.items():
-        click.echo(f"{name:28} {'mapping':9} from {config.source_path} "
-                   f"({len(mapping)} column{'s' if len(mapping) != 1 else ''})")
+        click.echo(
+            f"{name:28} {'mapping':9} from {config.source_path} "
+            f"({len(mapping)} column{'s' if len(mapping) != 1 else ''})"
+        )
     for info in list_formats():
         click.echo(f"{info.name:28} {info.kind:9} {info.title}")
 
 
 @main.command("preflight")
-@click.argument("pdf_path", metavar="FILE.pdf", type=click.Path(exists=True, dir_okay=False,
-                path_type=Path))
+@click.argument(
+    "pdf_path", metavar="FILE.pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--card-format", help="Check against this card format (default: notecards.toml's).")
 @click.option("--envelope", help="Check as an envelope of this format instead of a card.")
 @click.option("--bleed", help="Expected bleed, e.g. 0.125in, 3mm or 0 (default: config).")
 @click.option("--cmyk", is_flag=True, help="Also require every colour to be CMYK.")
 @click.option("--any-size", is_flag=True, help="Skip the page-size check (e.g. imposed sheets).")
 @config_option
-def preflight_command(pdf_path: Path, card_format: str | None, envelope: str | None,
-                      bleed: str | None, cmyk: bool, any_size: bool,
-                      config_path: Path | None) -> None:
+def preflight_command(
+    pdf_path: Path,
+    card_format: str | None,
+    envelope: str | None,
+    bleed: str | None,
+    cmyk: bool,
+    any_size: bool,
+    config_path: Path | None,
+) -> None:
     """Check a PDF as a print shop would: size, boxes, fonts, safe zone, images; exit 1 on error."""
     config = read_config(config_path)
-    spec = None if any_size else preflight_spec(config, card=card_format, envelope=envelope,
-                                                bleed=bleed, cmyk=cmyk)
+    spec = (
+        None
+        if any_size
+        else preflight_spec(config, card=card_format, envelope=envelope, bleed=bleed, cmyk=cmyk)
+    )
     findings = preflight_pdf(pdf_path, spec)
     for finding in findings:
         click.echo(str(finding))
     errors = sum(1 for f in findings if f.severity == "error")
-    click.echo(f"{pdf_path}: {errors} error(s), {len(findings) - errors} warning(s)"
-               + (f" against {spec.label}" if spec is not None and spec.label else ""))
+    click.echo(
+        f"{pdf_path}: {errors} error(s), {len(findings) - errors} warning(s)"
+        + (f" against {spec.label}" if spec is not None and spec.label else "")
+    )
     if errors:
         sys.exit(1)
 
 
 @main.command()
-@click.option("--paper", default="letter", show_default=True,
-              type=click.Choice(["letter", "a4"]), help="Paper the printer is loaded with.")
-@click.option("--out", "out_path", default="calibration.pdf", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="PDF file to write.")
+@click.option(
+    "--paper",
+    default="letter",
+    show_default=True,
+    type=click.Choice(["letter", "a4"]),
+    help="Paper the printer is loaded with.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    default="calibration.pdf",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="PDF file to write.",
+)
 def calibration(paper: str, out_path: Path) -> None:
     """Write a printer calibration sheet: print it, measure it, write calibration.toml."""
     write_calibration_sheet(out_path, paper)
     click.echo(f"wrote {out_path}")
-    click.echo("Print it at 100 % (double-sided), measure targets A and B and the scale bars, "
-               "then pass --calibration calibration.toml to `notecards batch`.")
+    click.echo(
+        "Print it at 100 % (double-sided), measure targets A and B and the scale bars, "
+        "then pass --calibration calibration.toml to `notecards batch`."
+    )
 
 
 main.add_command(suppress)

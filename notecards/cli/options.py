@@ -38,49 +38,89 @@ def parse_date(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as err:
-        raise click.BadParameter(f'"{value}" is not a date; write it as YYYY-MM-DD.',
-                                 param_hint="--date") from err
+        raise click.BadParameter(
+            f'"{value}" is not a date; write it as YYYY-MM-DD.', param_hint="--date"
+        ) from err
 
 
-config_option = click.option("--config", "config_path", type=click.Path(
-    exists=True, dir_okay=False, path_type=Path),
-    help="notecards.toml to use (default: the one in the current folder, if any).")
-ledger_option = click.option("--ledger", "ledger_path", type=click.Path(path_type=Path),
-                             help="Ledger file (default: from notecards.toml).")
-inputs_argument = click.argument("inputs", nargs=-1, required=True, type=click.Path(
-    exists=True, dir_okay=False, path_type=Path))
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="notecards.toml to use (default: the one in the current folder, if any).",
+)
+ledger_option = click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(path_type=Path),
+    help="Ledger file (default: from notecards.toml).",
+)
+inputs_argument = click.argument(
+    "inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 sheet_option = click.option("--sheet", help="Sheet of an .xlsx file (default: the first).")
-format_option = click.option("--format", "format_name",
-                             help="Input format, if detection guesses wrong (see `formats`).")
+format_option = click.option(
+    "--format", "format_name", help="Input format, if detection guesses wrong (see `formats`)."
+)
 card_options = [
     click.option("--card-format", help="Card format, e.g. a2-folded (default), a6-flat."),
     click.option("--envelope", help="Envelope, e.g. a2 (default: the card format's own)."),
     click.option("--bleed", help="Bleed around each page, e.g. 0.125in, 3mm or 0."),
     click.option("--crop-marks/--no-crop-marks", default=None, help="Draw crop marks."),
-    click.option("--templates", "templates_dir", type=click.Path(exists=True, file_okay=False,
-                 path_type=Path), help="Occasion templates folder (default: bundled)."),
+    click.option(
+        "--templates",
+        "templates_dir",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Occasion templates folder (default: bundled).",
+    ),
 ]
 
 
 PRINT_OPTIONS = {
-    "cmyk": click.option("--cmyk/--rgb", "cmyk", default=None,
-                         help="Write every colour as CMYK (for shops that ask for it)."),
-    "imposition": click.option("--imposition", metavar="PAPER", help="Lay cards n-up on "
-                               "letter, a4, tabloid, a3 or sra3 sheets, backs mirrored for "
-                               "duplex."),
-    "flip": click.option("--duplex", "flip", type=click.Choice(["long-edge", "short-edge"]),
-                         help="How the printer turns imposed sheets (default long-edge)."),
-    "split": click.option("--split", type=click.IntRange(min=0), metavar="N",
-                          help="At most N cards per file: cards-001.pdf, cards-002.pdf …"),
-    "labels": click.option("--labels", metavar="SHEET", help="Address labels instead of "
-                           "envelopes: avery-5160, avery-8160 or avery-l7160."),
-    "calibration_path": click.option("--calibration", "calibration_path", type=click.Path(
-        exists=True, dir_okay=False, path_type=Path), help="Printer calibration profile "
-        "(TOML; print `notecards calibration` to measure one)."),
-    "envelope_font": click.option("--envelope-font", type=click.Choice(["sans", "hand"]),
-                                  help="Address font: sans (legible, default) or hand."),
-    "preflight": click.option("--preflight/--no-preflight", default=None,
-                              help="Check the written PDFs as a print shop would (default on)."),
+    "cmyk": click.option(
+        "--cmyk/--rgb",
+        "cmyk",
+        default=None,
+        help="Write every colour as CMYK (for shops that ask for it).",
+    ),
+    "imposition": click.option(
+        "--imposition",
+        metavar="PAPER",
+        help="Lay cards n-up on letter, a4, tabloid, a3 or sra3 sheets, backs mirrored for duplex.",
+    ),
+    "flip": click.option(
+        "--duplex",
+        "flip",
+        type=click.Choice(["long-edge", "short-edge"]),
+        help="How the printer turns imposed sheets (default long-edge).",
+    ),
+    "split": click.option(
+        "--split",
+        type=click.IntRange(min=0),
+        metavar="N",
+        help="At most N cards per file: cards-001.pdf, cards-002.pdf …",
+    ),
+    "labels": click.option(
+        "--labels",
+        metavar="SHEET",
+        help="Address labels instead of envelopes: avery-5160, avery-8160 or avery-l7160.",
+    ),
+    "calibration_path": click.option(
+        "--calibration",
+        "calibration_path",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Printer calibration profile (TOML; print `notecards calibration` to measure one).",
+    ),
+    "envelope_font": click.option(
+        "--envelope-font",
+        type=click.Choice(["sans", "hand"]),
+        help="Address font: sans (legible, default) or hand.",
+    ),
+    "preflight": click.option(
+        "--preflight/--no-preflight",
+        default=None,
+        help="Check the written PDFs as a print shop would (default on).",
+    ),
 }
 
 
@@ -100,10 +140,12 @@ def print_options(func: Any) -> Any:
 
 def apply_options(options: Sequence[Callable[[Any], Any]]) -> Callable[[Any], Any]:
     """Return a decorator adding *options* to a command, in order."""
+
     def decorate(func: Any) -> Any:
         for option in reversed(options):
             func = option(func)
         return func
+
     return decorate
 
 
@@ -118,8 +160,9 @@ def progress_bar(total: int, quiet: bool, label: str) -> Iterator[Callable[[int]
 
 
 @contextmanager
-def progress_counter(quiet: bool, label: str,
-                     every: int = 50) -> Iterator[Callable[[int], None] | None]:
+def progress_counter(
+    quiet: bool, label: str, every: int = 50
+) -> Iterator[Callable[[int], None] | None]:
     """Yield a progress callback for a run whose length is not known ahead (a streamed
     batch): a running count on a terminal, nothing when piped or --quiet."""
     if quiet or not sys.stderr.isatty():

@@ -15,8 +15,9 @@ from notecards.drawing.pages import hex_color
 Motif = Callable[[Canvas, str], None]
 
 
-def _leaf(canvas: Canvas, x: float, y: float, length: float, angle_deg: float,
-          width: float) -> None:
+def _leaf(
+    canvas: Canvas, x: float, y: float, length: float, angle_deg: float, width: float
+) -> None:
     """Fill one almond-shaped leaf from (x, y) pointing at *angle_deg*."""
     canvas.saveState()
     canvas.translate(x, y)
@@ -63,8 +64,9 @@ def balloons(canvas: Canvas, accent: str) -> None:
         canvas.drawPath(string, stroke=1, fill=0)
     for cx, cy, radius, tint in specs:
         canvas.setFillColor(hex_color(accent, tint=tint))
-        canvas.ellipse(cx - radius, cy - radius * 1.15, cx + radius, cy + radius * 1.15,
-                       stroke=0, fill=1)
+        canvas.ellipse(
+            cx - radius, cy - radius * 1.15, cx + radius, cy + radius * 1.15, stroke=0, fill=1
+        )
         knot = canvas.beginPath()
         knot.moveTo(cx - 2.2, cy - radius * 1.15 - 2.6)
         knot.lineTo(cx + 2.2, cy - radius * 1.15 - 2.6)
@@ -72,8 +74,14 @@ def balloons(canvas: Canvas, accent: str) -> None:
         knot.close()
         canvas.drawPath(knot, stroke=0, fill=1)
         canvas.setFillColor(hex_color("#ffffff"))
-        canvas.ellipse(cx - radius * 0.55, cy + radius * 0.25, cx - radius * 0.25,
-                       cy + radius * 0.7, stroke=0, fill=1)
+        canvas.ellipse(
+            cx - radius * 0.55,
+            cy + radius * 0.25,
+            cx - radius * 0.25,
+            cy + radius * 0.7,
+            stroke=0,
+            fill=1,
+        )
     for index, (x, y) in enumerate(((14, 88), (88, 90), (90, 30), (12, 34), (24, 96), (80, 98))):
         canvas.setFillColor(hex_color(accent, tint=0.2 + 0.15 * (index % 3)))
         canvas.circle(x, y, 1.6, stroke=0, fill=1)
@@ -95,8 +103,9 @@ def wildflowers(canvas: Canvas, accent: str) -> None:
         canvas.setFillColor(hex_color(accent, tint=0.15 + 0.2 * index))
         for petal in range(5):
             angle = math.radians(90 + petal * 72)
-            canvas.circle(x + 5.2 * math.cos(angle), y + 5.2 * math.sin(angle), 4.2,
-                          stroke=0, fill=1)
+            canvas.circle(
+                x + 5.2 * math.cos(angle), y + 5.2 * math.sin(angle), 4.2, stroke=0, fill=1
+            )
         canvas.setFillColor(hex_color("#e2b53c"))
         canvas.circle(x, y, 2.6, stroke=0, fill=1)
 

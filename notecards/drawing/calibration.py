@@ -30,9 +30,14 @@ ACCENT = CMYKColor(0.05, 0.75, 0.65, 0.05)
 def draw_calibration_sheet(target: str | Path | IO[bytes], paper: PaperSize) -> int:
     """Draw the two-page calibration sheet for *paper*; return the page count (2)."""
     page = page_geometry(paper.width_pt, paper.height_pt, 0.0, False)
-    canvas = make_canvas(target, page, title="notecards printer calibration",
-                         author="notecards", subject="Print at 100 %, measure, write down",
-                         cmyk=True)
+    canvas = make_canvas(
+        target,
+        page,
+        title="notecards printer calibration",
+        author="notecards",
+        subject="Print at 100 %, measure, write down",
+        cmyk=True,
+    )
     width, height = paper.width_pt, paper.height_pt
     _front(canvas, width, height, paper.name)
     canvas.showPage()
@@ -51,17 +56,29 @@ def _front(canvas: Canvas, width: float, height: float, paper_name: str) -> None
     canvas.drawString(left, height - 26 * mm, "Printer calibration")
     canvas.setFont("NotoSans", 8.5)
     canvas.setFillColor(GREY)
-    canvas.drawString(left, height - 32 * mm, f"notecards · {paper_name} paper · "
-                      "print page 1 on the front and page 2 on the back")
+    canvas.drawString(
+        left,
+        height - 32 * mm,
+        f"notecards · {paper_name} paper · print page 1 on the front and page 2 on the back",
+    )
     steps = (
-        ("1", "Print both pages at 100 % (\u201cActual size\u201d; turn \u201cFit to page\u201d "
-              "off), double-sided if you print cards double-sided."),
-        ("2", "With a millimetre ruler, measure from the paper\u2019s LEFT edge to the centre of "
-              "target A, and from the TOP edge to it."),
+        (
+            "1",
+            "Print both pages at 100 % (\u201cActual size\u201d; turn \u201cFit to page\u201d "
+            "off), double-sided if you print cards double-sided.",
+        ),
+        (
+            "2",
+            "With a millimetre ruler, measure from the paper\u2019s LEFT edge to the centre of "
+            "target A, and from the TOP edge to it.",
+        ),
         ("3", "Measure the two scale bars end to end."),
         ("4", "Turn the sheet over and measure target B the same way, as you look at the back."),
-        ("5", "Write the numbers into calibration.toml as below, then use "
-              "--calibration calibration.toml (or [printer] calibration in notecards.toml)."),
+        (
+            "5",
+            "Write the numbers into calibration.toml as below, then use "
+            "--calibration calibration.toml (or [printer] calibration in notecards.toml).",
+        ),
     )
     y = height - 44 * mm
     for number, text in steps:
@@ -82,11 +99,17 @@ def _back(canvas: Canvas, width: float, height: float) -> None:
     canvas.setFont("NotoSerif", 14)
     canvas.drawString(62 * mm, height - 26 * mm, "Back of the calibration sheet")
     canvas.setFont("NotoSans", 9)
-    _wrapped(canvas, "Measure target B from the LEFT and TOP edges as you look at this side. "
-             "back_offset_x = 30 - (distance from left); back_offset_y = (distance from top) "
-             "- 30. If this page came out upside down, set the printer to flip on the "
-             "other edge (--duplex long-edge / short-edge) and print again.",
-             62 * mm, height - 34 * mm, width - 78 * mm, 9)
+    _wrapped(
+        canvas,
+        "Measure target B from the LEFT and TOP edges as you look at this side. "
+        "back_offset_x = 30 - (distance from left); back_offset_y = (distance from top) "
+        "- 30. If this page came out upside down, set the printer to flip on the "
+        "other edge (--duplex long-edge / short-edge) and print again.",
+        62 * mm,
+        height - 34 * mm,
+        width - 78 * mm,
+        9,
+    )
 
 
 def _frame(canvas: Canvas, width: float, height: float) -> None:
@@ -98,8 +121,11 @@ def _frame(canvas: Canvas, width: float, height: float) -> None:
     canvas.setDash()
     canvas.setFillColor(GREY)
     canvas.setFont("NotoSans", 6)
-    canvas.drawCentredString(width / 2, 7 * mm, "Dashed frame 5 mm from the edge: where it "
-                             "is missing, keep card content farther in.")
+    canvas.drawCentredString(
+        width / 2,
+        7 * mm,
+        "Dashed frame 5 mm from the edge: where it is missing, keep card content farther in.",
+    )
 
 
 def _target(canvas: Canvas, width: float, height: float, name: str) -> None:
@@ -130,8 +156,11 @@ def _scale_bars(canvas: Canvas, width: float, height: float) -> None:
         canvas.line(x0 + tick * mm, y0, x0 + tick * mm, y0 + size)
     canvas.setFillColor(INK)
     canvas.setFont("NotoSans", 7.5)
-    canvas.drawString(x0, y0 - 4.5 * mm, f"C: horizontal scale bar, {SCALE_X_MM:.0f} mm "
-                      f"-> scale_x = {SCALE_X_MM:.0f} / measured")
+    canvas.drawString(
+        x0,
+        y0 - 4.5 * mm,
+        f"C: horizontal scale bar, {SCALE_X_MM:.0f} mm -> scale_x = {SCALE_X_MM:.0f} / measured",
+    )
     vx, vy = width - 20 * mm, y0
     canvas.line(vx, vy, vx, vy + SCALE_Y_MM * mm)
     for tick in range(0, int(SCALE_Y_MM) + 1, 10):
@@ -140,8 +169,9 @@ def _scale_bars(canvas: Canvas, width: float, height: float) -> None:
     canvas.saveState()
     canvas.translate(vx + 3.5 * mm, vy)
     canvas.rotate(90)
-    canvas.drawString(0, 0, f"D: vertical scale bar, {SCALE_Y_MM:.0f} mm "
-                      f"-> scale_y = {SCALE_Y_MM:.0f} / measured")
+    canvas.drawString(
+        0, 0, f"D: vertical scale bar, {SCALE_Y_MM:.0f} mm -> scale_y = {SCALE_Y_MM:.0f} / measured"
+    )
     canvas.restoreState()
 
 
@@ -167,10 +197,12 @@ def _formula_box(canvas: Canvas, x: float, top: float, width: float) -> None:
         canvas.drawString(x + 4 * mm, top - 5.5 * mm - index * leading, line)
     canvas.setFillColor(GREY)
     canvas.setFont("NotoSans", 7)
-    canvas.drawString(x, top - box_height - 4.5 * mm, "Example: A measured 31.5 mm from "
-                      "the left and 29 mm from the top gives")
-    canvas.drawString(x, top - box_height - 8 * mm, 'offset_x = "-1.5mm" and '
-                      'offset_y = "-1mm".')
+    canvas.drawString(
+        x,
+        top - box_height - 4.5 * mm,
+        "Example: A measured 31.5 mm from the left and 29 mm from the top gives",
+    )
+    canvas.drawString(x, top - box_height - 8 * mm, 'offset_x = "-1.5mm" and offset_y = "-1mm".')
 
 
 def _wrapped(canvas: Canvas, text: str, x: float, y: float, width: float, size: float) -> float:

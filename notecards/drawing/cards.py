@@ -25,19 +25,31 @@ LABEL_GREY = Color(0.62, 0.62, 0.62)
 CAPTION_GREY = Color(0.35, 0.35, 0.35)
 
 
-def draw_cards(target: str | Path | IO[bytes], geometry: CardGeometry,
-               contents: Iterable[CardContent], *, shop_name: str, title: str,
-               progress: Callable[[int], None] | None = None, cmyk: bool = False) -> int:
+def draw_cards(
+    target: str | Path | IO[bytes],
+    geometry: CardGeometry,
+    contents: Iterable[CardContent],
+    *,
+    shop_name: str,
+    title: str,
+    progress: Callable[[int], None] | None = None,
+    cmyk: bool = False,
+) -> int:
     """Draw every card of *contents* (two pages each) into *target*; return the page count.
 
     With *cmyk* every colour is written as CMYK (see pages.make_canvas).
     """
-    canvas = make_canvas(target, geometry.page, title=title, author=shop_name,
-                         subject="Greeting cards, print-ready", cmyk=cmyk)
+    canvas = make_canvas(
+        target,
+        geometry.page,
+        title=title,
+        author=shop_name,
+        subject="Greeting cards, print-ready",
+        cmyk=cmyk,
+    )
     forms: set[str] = set()
     pages = 0
-    folds = ((geometry.front.x_pt,) if geometry.card.folded and geometry.card.fold == "side"
-             else ())
+    folds = (geometry.front.x_pt,) if geometry.card.folded and geometry.card.fold == "side" else ()
     for content in contents:
         _ensure_forms(canvas, geometry, content, shop_name, forms)
         canvas.doForm(_front_form(content.occasion))
@@ -69,8 +81,9 @@ def _back_form(occasion: str) -> str:
     return f"back-{occasion}"
 
 
-def _ensure_forms(canvas: Canvas, geometry: CardGeometry, content: CardContent,
-                  shop_name: str, forms: set[str]) -> None:
+def _ensure_forms(
+    canvas: Canvas, geometry: CardGeometry, content: CardContent, shop_name: str, forms: set[str]
+) -> None:
     # A form must be defined before anything is drawn on the current page (reportlab
     # restarts the page's accumulators when a form ends), so this runs first on each page.
     name = _front_form(content.occasion)
@@ -117,8 +130,13 @@ def _draw_front(canvas: Canvas, panel: Box, front: FrontDesign) -> None:
         title_size *= max_width / title_width
     sub_size = max(7.0, min(width * 0.026, height * 0.022))
     # Script capitals rise ~0.75 em; descenders fall ~0.45 em below the baseline.
-    group = (motif_size + title_size * 0.25 + title_size * 0.75 + title_size * 0.5
-             + (sub_size * 1.6 if front.subtitle else 0))
+    group = (
+        motif_size
+        + title_size * 0.25
+        + title_size * 0.75
+        + title_size * 0.5
+        + (sub_size * 1.6 if front.subtitle else 0)
+    )
     top = panel.top_pt - (height - group) * 0.45
     motif_y = top - motif_size
     title_y = motif_y - title_size * 0.25 - title_size * 0.75
@@ -136,8 +154,9 @@ def _draw_front(canvas: Canvas, panel: Box, front: FrontDesign) -> None:
         spacing = sub_size * 0.28
         sub_width = measure(text, "NotoSerif", sub_size) + spacing * (len(text) - 1)
         canvas.setFillColor(hex_color(front.accent, tint=0.15))
-        text_object = canvas.beginText(centre - sub_width / 2,
-                                       title_y - title_size * 0.5 - sub_size * 1.6)
+        text_object = canvas.beginText(
+            centre - sub_width / 2, title_y - title_size * 0.5 - sub_size * 1.6
+        )
         text_object.setFont("NotoSerif", sub_size)
         text_object.setCharSpace(spacing)
         text_object.textOut(text)
@@ -172,12 +191,14 @@ def _draw_label(canvas: Canvas, safe: Box, label: str) -> None:
     canvas.drawRightString(safe.right_pt, safe.y_pt + 2, label)  # descenders stay inside
 
 
-def _draw_inside(canvas: Canvas, geometry: CardGeometry, content: CardContent, *,
-                 cmyk: bool = False) -> None:
+def _draw_inside(
+    canvas: Canvas, geometry: CardGeometry, content: CardContent, *, cmyk: bool = False
+) -> None:
     # The hand writes its own colour operators (not through the canvas), so it is told.
     draw_block(canvas, content.message, content.hand, content.seed, cmyk=cmyk)
-    draw_signature(canvas, content.signer, content.signature_box, content.seed,
-                   ink=content.hand.ink, cmyk=cmyk)
+    draw_signature(
+        canvas, content.signer, content.signature_box, content.seed, ink=content.hand.ink, cmyk=cmyk
+    )
     if content.qr is not None and content.qr_box is not None:
         draw_qr(canvas, content.qr, content.qr_box)
         if content.qr_caption:

@@ -20,14 +20,21 @@ RETURN_INK = Color(0.25, 0.25, 0.25)
 LABEL_GREY = Color(0.62, 0.62, 0.62)
 
 
-def draw_envelopes(target: str | Path | IO[bytes], envelope: EnvelopeFormat,
-                   layouts: Iterable[tuple[EnvelopeLayout, str]], *, shop_name: str,
-                   title: str, progress: Callable[[int], None] | None = None,
-                   cmyk: bool = False) -> int:
+def draw_envelopes(
+    target: str | Path | IO[bytes],
+    envelope: EnvelopeFormat,
+    layouts: Iterable[tuple[EnvelopeLayout, str]],
+    *,
+    shop_name: str,
+    title: str,
+    progress: Callable[[int], None] | None = None,
+    cmyk: bool = False,
+) -> int:
     """Draw one page per (layout, label) into *target*; return the page count."""
     page = page_geometry(envelope.width_pt, envelope.height_pt, 0.0, False)
-    canvas = make_canvas(target, page, title=title, author=shop_name,
-                         subject="Envelopes, in card order", cmyk=cmyk)
+    canvas = make_canvas(
+        target, page, title=title, author=shop_name, subject="Envelopes, in card order", cmyk=cmyk
+    )
     has_return_form = False
     pages = 0
     for layout, label in layouts:

@@ -14,17 +14,30 @@ from notecards.layout.labels import LabelLayout, LabelSheet
 from notecards.layout.panels import page_geometry
 
 
-def draw_labels(target: str | Path | IO[bytes], sheet: LabelSheet,
-                labels: Iterable[LabelLayout], *, shop_name: str, title: str,
-                cmyk: bool = False, guides: bool = False,
-                progress: Callable[[int], None] | None = None) -> int:
+def draw_labels(
+    target: str | Path | IO[bytes],
+    sheet: LabelSheet,
+    labels: Iterable[LabelLayout],
+    *,
+    shop_name: str,
+    title: str,
+    cmyk: bool = False,
+    guides: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Draw every label of *labels* (already placed on *sheet*); return the page count.
 
     *guides* outlines each label in a pale line, for a test print on plain paper.
     """
     page = page_geometry(sheet.paper_width_pt, sheet.paper_height_pt, 0.0, False)
-    canvas = make_canvas(target, page, title=title, author=shop_name,
-                         subject=f"Address labels, {sheet.title}, in card order", cmyk=cmyk)
+    canvas = make_canvas(
+        target,
+        page,
+        title=title,
+        author=shop_name,
+        subject=f"Address labels, {sheet.title}, in card order",
+        cmyk=cmyk,
+    )
     pages = 0
     on_page = 0
     for layout in labels:

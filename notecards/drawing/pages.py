@@ -15,8 +15,15 @@ MARK_OFFSET_PT = 3.0
 MARK_LENGTH_PT = 12.0
 
 
-def make_canvas(target: str | Path | IO[bytes], page: PageGeometry, *, title: str,
-                author: str, subject: str = "", cmyk: bool = False) -> Canvas:
+def make_canvas(
+    target: str | Path | IO[bytes],
+    page: PageGeometry,
+    *,
+    title: str,
+    author: str,
+    subject: str = "",
+    cmyk: bool = False,
+) -> Canvas:
     """Return a deterministic canvas for pages of *page*'s geometry.
 
     ``invariant`` fixes dates and ids, so the same input gives the same bytes. The initial
@@ -93,12 +100,13 @@ def to_cmyk(color: object) -> CMYKColor:
         return CMYKColor(0, 0, 0, round(1 - red, 4), alpha=alpha)
     black = 1 - max(red, green, blue)
     cyan, magenta, yellow = ((1 - c - black) / (1 - black) for c in (red, green, blue))
-    return CMYKColor(round(cyan, 4), round(magenta, 4), round(yellow, 4), round(black, 4),
-                     alpha=alpha)
+    return CMYKColor(
+        round(cyan, 4), round(magenta, 4), round(yellow, 4), round(black, 4), alpha=alpha
+    )
 
 
 def hex_color(value: str, *, tint: float = 0.0) -> Color:
     """Return the colour "#rrggbb", mixed with white by *tint* (0 = as is, 1 = white)."""
     text = value.lstrip("#")
-    red, green, blue = (int(text[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    red, green, blue = (int(text[i : i + 2], 16) / 255 for i in (0, 2, 4))
     return Color(*(c + (1 - c) * tint for c in (red, green, blue)))

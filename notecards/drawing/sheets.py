@@ -38,9 +38,16 @@ MARK_GAP_PT = 3.0
 MARK_LENGTH_PT = 12.0
 
 
-def impose(cards_pdf: bytes, layout: SheetLayout, target: str | Path | IO[bytes], *,
-           pages_per_card: int = 2, crop_marks: bool = False,
-           calibration: tuple[Matrix, Matrix] | None = None, title: str = "") -> int:
+def impose(
+    cards_pdf: bytes,
+    layout: SheetLayout,
+    target: str | Path | IO[bytes],
+    *,
+    pages_per_card: int = 2,
+    crop_marks: bool = False,
+    calibration: tuple[Matrix, Matrix] | None = None,
+    title: str = "",
+) -> int:
     """Write *cards_pdf* (pages_per_card pages per card) imposed per *layout*; return sheets.
 
     Sheet page 2·s+1 is the front of sheet s (every card's first page), 2·s+2 its back
@@ -70,8 +77,9 @@ def impose(cards_pdf: bytes, layout: SheetLayout, target: str | Path | IO[bytes]
             _sheet_page(writer, layout, placements, marks if side == 0 else b"", fix)
         # forms of this sheet are referenced; drop the map so memory stays flat per sheet
         forms.clear()
-    writer.add_metadata({"/Title": title or "Imposed cards", "/Creator": "notecards",
-                         "/Producer": "notecards"})
+    writer.add_metadata(
+        {"/Title": title or "Imposed cards", "/Creator": "notecards", "/Producer": "notecards"}
+    )
     if isinstance(target, (str, Path)):
         with open(target, "wb") as handle:
             writer.write(handle)
@@ -80,8 +88,9 @@ def impose(cards_pdf: bytes, layout: SheetLayout, target: str | Path | IO[bytes]
     return sheets
 
 
-def calibrate(pdf: bytes, target: str | Path | IO[bytes],
-              calibration: tuple[Matrix, Matrix]) -> None:
+def calibrate(
+    pdf: bytes, target: str | Path | IO[bytes], calibration: tuple[Matrix, Matrix]
+) -> None:
     """Write *pdf* with every odd page moved by the front matrix, every even by the back one."""
     reader = PdfReader(BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
@@ -101,17 +110,22 @@ def _form(writer: PdfWriter, page: PageObject, clip: Box) -> IndirectObject:
     form.set_data(contents.get_data() if contents is not None else b"")
     form[NameObject("/Type")] = NameObject("/XObject")
     form[NameObject("/Subtype")] = NameObject("/Form")
-    form[NameObject("/BBox")] = ArrayObject(FloatObject(round(v, 4)) for v in (
-        clip.x_pt, clip.y_pt, clip.right_pt, clip.top_pt))
+    form[NameObject("/BBox")] = ArrayObject(
+        FloatObject(round(v, 4)) for v in (clip.x_pt, clip.y_pt, clip.right_pt, clip.top_pt)
+    )
     resources = page.get("/Resources")
     if resources is not None:
         form[NameObject("/Resources")] = resources.get_object().clone(writer)
     return writer._add_object(form.flate_encode())
 
 
-def _sheet_page(writer: PdfWriter, layout: SheetLayout,
-                placements: Sequence[tuple[Matrix, IndirectObject]], marks: bytes,
-                fix: Matrix) -> None:
+def _sheet_page(
+    writer: PdfWriter,
+    layout: SheetLayout,
+    placements: Sequence[tuple[Matrix, IndirectObject]],
+    marks: bytes,
+    fix: Matrix,
+) -> None:
     page = writer.add_blank_page(layout.width_pt, layout.height_pt)
     xobjects = DictionaryObject()
     ops = [b"q", _cm(fix)]
@@ -120,8 +134,7 @@ def _sheet_page(writer: PdfWriter, layout: SheetLayout,
         xobjects[NameObject(name)] = form
         ops += [b"q", _cm(matrix), name.encode() + b" Do", b"Q"]
     ops += [marks, b"Q"]
-    page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/XObject"): xobjects})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
     content = DecodedStreamObject()
     content.set_data(b"\n".join(op for op in ops if op))
     page[NameObject("/Contents")] = writer._add_object(content.flate_encode())
@@ -170,5 +183,6 @@ def _union(boxes: Sequence[Box]) -> Box:
 
 
 def _rect(box: Box) -> ArrayObject:
-    return ArrayObject(FloatObject(round(v, 3)) for v in (box.x_pt, box.y_pt, box.right_pt,
-                                                         box.top_pt))
+    return ArrayObject(
+        FloatObject(round(v, 3)) for v in (box.x_pt, box.y_pt, box.right_pt, box.top_pt)
+    )

@@ -44,19 +44,36 @@ MM_PER_PT = 25.4 / 72
 HERSHEY_FACES = {"neat": "futural"}
 DEFAULT_FACE = "scripts"
 #: Typographic characters the Hershey ASCII set writes with plain ones.
-_SUBSTITUTES = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
-                "\u2014": "-", "\u2026": "...", "\u00a0": " ", "\u00b7": ".", "\u2116": "No"}
+_SUBSTITUTES = {
+    "\u2019": "'",
+    "\u2018": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2026": "...",
+    "\u00a0": " ",
+    "\u00b7": ".",
+    "\u2116": "No",
+}
 _INVERTED = {"\u00a1": "!", "\u00bf": "?"}
 SPACE_FACTOR = 0.7
 #: Accents as small strokes, in Hershey units around the accent's centre.
 _MARKS: dict[str, tuple[tuple[tuple[float, float], ...], ...]] = {
-    "\u0301": (((-1.5, 0), (2, 3.5)),), "\u0300": (((-2, 3.5), (1.5, 0)),),
-    "\u0302": (((-3, 0), (0, 3), (3, 0)),), "\u030c": (((-3, 3), (0, 0), (3, 3)),),
+    "\u0301": (((-1.5, 0), (2, 3.5)),),
+    "\u0300": (((-2, 3.5), (1.5, 0)),),
+    "\u0302": (((-3, 0), (0, 3), (3, 0)),),
+    "\u030c": (((-3, 3), (0, 0), (3, 3)),),
     "\u0308": (((-3, 0), (-2.4, 0.6)), ((2, 0), (2.6, 0.6))),
     "\u0303": (((-3.5, 0), (-1.5, 1.5), (1.5, 0), (3.5, 1.5)),),
-    "\u0304": (((-3, 1), (3, 1)),), "\u0306": (((-3, 3), (-1.5, 0.6), (1.5, 0.6), (3, 3)),),
-    "\u030a": (tuple((1.8 * math.cos(a / 4 * math.pi), 1.8 + 1.8 * math.sin(a / 4 * math.pi))
-                     for a in range(9)),),
+    "\u0304": (((-3, 1), (3, 1)),),
+    "\u0306": (((-3, 3), (-1.5, 0.6), (1.5, 0.6), (3, 3)),),
+    "\u030a": (
+        tuple(
+            (1.8 * math.cos(a / 4 * math.pi), 1.8 + 1.8 * math.sin(a / 4 * math.pi))
+            for a in range(9)
+        ),
+    ),
     "\u0327": (((0, 0), (0.6, -2), (2, -3), (0, -4.5)),),
     "\u0328": (((0.5, 0), (-1, -2), (0, -4), (1.5, -4)),),
 }
@@ -102,8 +119,10 @@ def _face(name: str) -> _Face:
         if not found:
             continue
         glyph = found[0]
-        strokes = tuple(tuple((float(x - glyph.left_offset), _BASE_LINE - float(y))
-                              for x, y in stroke) for stroke in glyph.strokes)
+        strokes = tuple(
+            tuple((float(x - glyph.left_offset), _BASE_LINE - float(y)) for x, y in stroke)
+            for stroke in glyph.strokes
+        )
         glyphs[chr(code)] = (float(glyph.char_width), strokes)
     return _Face(glyphs)
 
@@ -147,9 +166,7 @@ def _face_for(style_name: str) -> str:
     return HERSHEY_FACES.get(style_name, DEFAULT_FACE)
 
 
-
-def _placements(block: TextBlock, style: Any, seed: str) -> list[tuple[float, float, float,
-                                                                         float]]:
+def _placements(block: TextBlock, style: Any, seed: str) -> list[tuple[float, float, float, float]]:
     """Return each character's (dx, dy, angle, scale) variation from where layout put it.
 
     Taken from the handwriting engine's own placements, so the plotter and the PDF vary alike;
@@ -166,14 +183,27 @@ def _placements(block: TextBlock, style: Any, seed: str) -> list[tuple[float, fl
                 for i in range(len(line.text)):
                     p = placed[at]
                     nominal = line.x_pt + _prefix_width(line, i, block.size_pt)
-                    out.append((p.x_pt - nominal, p.y_pt - line.baseline_pt, p.angle_deg,
-                                p.size_pt / block.size_pt))
+                    out.append(
+                        (
+                            p.x_pt - nominal,
+                            p.y_pt - line.baseline_pt,
+                            p.angle_deg,
+                            p.size_pt / block.size_pt,
+                        )
+                    )
                     at += 1
             return out
     rng = random.Random(f"notecards-plotter:{seed}")
     size = block.size_pt
-    return [(rng.uniform(-0.02, 0.02) * size, rng.uniform(-0.03, 0.03) * size,
-             rng.uniform(-1.5, 1.5), 1 + rng.uniform(-0.03, 0.03)) for _ in range(count)]
+    return [
+        (
+            rng.uniform(-0.02, 0.02) * size,
+            rng.uniform(-0.03, 0.03) * size,
+            rng.uniform(-1.5, 1.5),
+            1 + rng.uniform(-0.03, 0.03),
+        )
+        for _ in range(count)
+    ]
 
 
 def _prefix_width(line: Any, index: int, size: float) -> float:
@@ -181,14 +211,15 @@ def _prefix_width(line: Any, index: int, size: float) -> float:
     width, seen = 0.0, 0
     for run in line.runs:
         if seen + len(run.text) > index:
-            return width + float(pdfmetrics.stringWidth(run.text[:index - seen], run.font, size))
+            return width + float(pdfmetrics.stringWidth(run.text[: index - seen], run.font, size))
         width += run.width_pt
         seen += len(run.text)
     return width
 
 
-def _write_block(block: TextBlock, style: Any, seed: str, face: _Face,
-                 missing: set[str]) -> list[tuple[Glyph, ...]]:
+def _write_block(
+    block: TextBlock, style: Any, seed: str, face: _Face, missing: set[str]
+) -> list[tuple[Glyph, ...]]:
     """Return the glyphs of every line of *block*, as strokes in page points."""
     variation = _placements(block, style, seed)
     size = block.size_pt
@@ -216,9 +247,18 @@ def _write_block(block: TextBlock, style: Any, seed: str, face: _Face,
                 continue
             s = unit * scale
             cos_t, sin_t = math.cos(math.radians(angle)), math.sin(math.radians(angle))
-            glyphs.append(Glyph(char, tuple(
-                tuple((ox + s * (u * cos_t - v * sin_t), oy + s * (u * sin_t + v * cos_t))
-                      for u, v in stroke) for stroke in strokes)))
+            glyphs.append(
+                Glyph(
+                    char,
+                    tuple(
+                        tuple(
+                            (ox + s * (u * cos_t - v * sin_t), oy + s * (u * sin_t + v * cos_t))
+                            for u, v in stroke
+                        )
+                        for stroke in strokes
+                    ),
+                )
+            )
         lines.append(tuple(glyphs))
     return lines
 
@@ -230,21 +270,27 @@ def plot_card(content: CardContent, panel: Box) -> PlotterCard:
     """
     hand = content.hand
     missing: set[str] = set()
-    lines = _write_block(content.message, hand, content.seed, _face(_face_for(hand.name)),
-                         missing)
+    lines = _write_block(content.message, hand, content.seed, _face(_face_for(hand.name)), missing)
     signer = getattr(content, "signer", None)
     name = getattr(signer, "name", "") or getattr(content, "signature_name", "")
     box = content.signature_box
     if name and not getattr(signer, "image", ""):
-        lines += _write_block(_signature_block(name, box), handwriting.get_style("signature"),
-                              f"{content.seed}:signature:{name}", _face(DEFAULT_FACE), missing)
+        lines += _write_block(
+            _signature_block(name, box),
+            handwriting.get_style("signature"),
+            f"{content.seed}:signature:{name}",
+            _face(DEFAULT_FACE),
+            missing,
+        )
     message = content.message.box
-    area = Box(min(message.x_pt, box.x_pt), min(message.y_pt, box.y_pt),
-               max(message.right_pt, box.right_pt) - min(message.x_pt, box.x_pt),
-               max(message.top_pt, box.top_pt) - min(message.y_pt, box.y_pt))
+    area = Box(
+        min(message.x_pt, box.x_pt),
+        min(message.y_pt, box.y_pt),
+        max(message.right_pt, box.right_pt) - min(message.x_pt, box.x_pt),
+        max(message.top_pt, box.top_pt) - min(message.y_pt, box.y_pt),
+    )
     fitted = _fit_into(tuple(lines), area)
-    return PlotterCard(content.card_number, panel, area, fitted, hand.ink,
-                       tuple(sorted(missing)))
+    return PlotterCard(content.card_number, panel, area, fitted, hand.ink, tuple(sorted(missing)))
 
 
 def _signature_block(name: str, box: Box) -> TextBlock:
@@ -253,8 +299,9 @@ def _signature_block(name: str, box: Box) -> TextBlock:
 
     style = handwriting.get_style("signature")
     handwriting.register_style_fonts([style])
-    return signature_block(name, style.font_name, box,
-                           lambda size: handwriting.max_excursion_pt(style, size))
+    return signature_block(
+        name, style.font_name, box, lambda size: handwriting.max_excursion_pt(style, size)
+    )
 
 
 def _fit_into(lines: tuple[tuple[Glyph, ...], ...], area: Box) -> tuple[tuple[Glyph, ...], ...]:
@@ -269,9 +316,19 @@ def _fit_into(lines: tuple[tuple[Glyph, ...], ...], area: Box) -> tuple[tuple[Gl
     f = min(1.0, area.width_pt / max(x1 - x0, 1e-6), area.height_pt / max(y1 - y0, 1e-6))
     left = min(max(x0, area.x_pt), area.right_pt - f * (x1 - x0))
     top = max(min(y1, area.top_pt), area.y_pt + f * (y1 - y0))
-    return tuple(tuple(Glyph(g.char, tuple(tuple(
-        (left + (x - x0) * f, top - (y1 - y) * f) for x, y in s) for s in g.strokes))
-        for g in line) for line in lines)
+    return tuple(
+        tuple(
+            Glyph(
+                g.char,
+                tuple(
+                    tuple((left + (x - x0) * f, top - (y1 - y) * f) for x, y in s)
+                    for s in g.strokes
+                ),
+            )
+            for g in line
+        )
+        for line in lines
+    )
 
 
 def card_svg(card: PlotterCard) -> str:
@@ -283,19 +340,23 @@ def card_svg(card: PlotterCard) -> str:
     panel = card.panel
     r, g, b = handwriting.INKS_RGB.get(card.ink, handwriting.INKS_RGB["blue-black"])
     ink = f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           f'<svg xmlns="http://www.w3.org/2000/svg" '
-           f'width="{panel.width_pt * MM_PER_PT:.2f}mm" '
-           f'height="{panel.height_pt * MM_PER_PT:.2f}mm" '
-           f'viewBox="0 0 {panel.width_pt:.2f} {panel.height_pt:.2f}">',
-           f'<g id="card-{card.card_number}" fill="none" stroke="{ink}" '
-           f'stroke-width="{PEN_PT:.2f}" stroke-linecap="round" stroke-linejoin="round">']
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" '
+        f'width="{panel.width_pt * MM_PER_PT:.2f}mm" '
+        f'height="{panel.height_pt * MM_PER_PT:.2f}mm" '
+        f'viewBox="0 0 {panel.width_pt:.2f} {panel.height_pt:.2f}">',
+        f'<g id="card-{card.card_number}" fill="none" stroke="{ink}" '
+        f'stroke-width="{PEN_PT:.2f}" stroke-linecap="round" stroke-linejoin="round">',
+    ]
     for number, line in enumerate(card.lines, 1):
         out.append(f'<g id="line-{number}">')
         for glyph in line:
             data = " ".join(
                 "M" + " L".join(f"{x - panel.x_pt:.2f},{panel.top_pt - y:.2f}" for x, y in s)
-                for s in glyph.strokes if len(s) > 1)
+                for s in glyph.strokes
+                if len(s) > 1
+            )
             if data:
                 out.append(f'<path fill="none" d="{data}"/>')
         out.append("</g>")
@@ -320,6 +381,9 @@ def write_plotter_svgs(plan: BatchPlan, folder: Path) -> None:
         content = job.content or layout_card(job, settings, geometry)
         card = plot_card(content, geometry.message_panel)
         if card.missing:
-            log.warning("card %d: no pen strokes for %s; left out of the plotter file",
-                        job.card_number, " ".join(card.missing))
+            log.warning(
+                "card %d: no pen strokes for %s; left out of the plotter file",
+                job.card_number,
+                " ".join(card.missing),
+            )
         (target / f"card-{job.card_number:04d}.svg").write_text(card_svg(card), encoding="utf-8")

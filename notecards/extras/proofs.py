@@ -55,8 +55,9 @@ def render_pdfium_page(page: pdfium.PdfPage, dpi: float) -> Image.Image:
         bitmap.close()
 
 
-def render_page(pdf: bytes | pdfium.PdfDocument, index: int, *, dpi: float = PROOF_DPI
-                ) -> Image.Image:
+def render_page(
+    pdf: bytes | pdfium.PdfDocument, index: int, *, dpi: float = PROOF_DPI
+) -> Image.Image:
     """Return page *index* of *pdf* as an RGB image at *dpi*."""
     document = pdf if isinstance(pdf, pdfium.PdfDocument) else pdfium.PdfDocument(pdf)
     try:
@@ -70,8 +71,9 @@ def render_page(pdf: bytes | pdfium.PdfDocument, index: int, *, dpi: float = PRO
             document.close()
 
 
-def write_proofs(plan: BatchPlan, out_dir: str | Path, *, limit: int = 3,
-                 dpi: float = PROOF_DPI) -> ProofFiles:
+def write_proofs(
+    plan: BatchPlan, out_dir: str | Path, *, limit: int = 3, dpi: float = PROOF_DPI
+) -> ProofFiles:
     """Write PNG proofs of the first *limit* cards of *plan*, and a contact sheet of them all.
 
     Writes ``card-001-outside.png``, ``card-001-inside.png``, ``envelope-001.png`` … and
@@ -101,8 +103,9 @@ def write_proofs(plan: BatchPlan, out_dir: str | Path, *, limit: int = 3,
             render_page(envelopes_doc, n - 1, dpi=dpi).save(path)
             envelopes.append(path)
         sheet = out / CONTACT_SHEET
-        contact_sheet(cards_doc, card_labels(plan), pages_per_card=pages,
-                      title=_sheet_title(plan)).save(sheet, optimize=True)
+        contact_sheet(
+            cards_doc, card_labels(plan), pages_per_card=pages, title=_sheet_title(plan)
+        ).save(sheet, optimize=True)
     finally:
         cards_doc.close()
         envelopes_doc.close()
@@ -121,8 +124,12 @@ def write_batch_proofs(plan: BatchPlan, folder: Path) -> None:
     target.mkdir(exist_ok=True)
     document = pdfium.PdfDocument(cards_path.read_bytes())
     try:
-        contact_sheet(document, card_labels(plan), pages_per_card=plan.settings.card.pages_per_card,
-                      title=_sheet_title(plan)).save(target / CONTACT_SHEET, optimize=True)
+        contact_sheet(
+            document,
+            card_labels(plan),
+            pages_per_card=plan.settings.card.pages_per_card,
+            title=_sheet_title(plan),
+        ).save(target / CONTACT_SHEET, optimize=True)
     finally:
         document.close()
 
@@ -131,21 +138,32 @@ def card_labels(plan: BatchPlan) -> tuple[str, ...]:
     """Return the caption of every card on a contact sheet: number, order id, recipient."""
     labels = []
     for job in plan.jobs:
-        parts = [f"№ {job.card_number}", job.order.order_id, job.order.display_name,
-                 job.occasion.slug]
+        parts = [
+            f"№ {job.card_number}",
+            job.order.order_id,
+            job.order.display_name,
+            job.occasion.slug,
+        ]
         labels.append("  ·  ".join(part for part in parts if part))
     return tuple(labels)
 
 
 def _sheet_title(plan: BatchPlan) -> str:
     count = len(plan.jobs)
-    return (f"{plan.settings.config.shop_name} — batch {plan.batch_id} — "
-            f"{count} card{'s' if count != 1 else ''}")
+    return (
+        f"{plan.settings.config.shop_name} — batch {plan.batch_id} — "
+        f"{count} card{'s' if count != 1 else ''}"
+    )
 
 
-def contact_sheet(cards: bytes | pdfium.PdfDocument, labels: Sequence[str], *,
-                  pages_per_card: int = 2, title: str = "",
-                  width_px: int = SHEET_WIDTH_PX) -> Image.Image:
+def contact_sheet(
+    cards: bytes | pdfium.PdfDocument,
+    labels: Sequence[str],
+    *,
+    pages_per_card: int = 2,
+    title: str = "",
+    width_px: int = SHEET_WIDTH_PX,
+) -> Image.Image:
     """Return a contact sheet of every card in *cards*: each card's pages side by side.
 
     Cards are numbered by their position (``labels[i]`` captions card i + 1). Thumbnails shrink
@@ -179,20 +197,23 @@ def contact_sheet(cards: bytes | pdfium.PdfDocument, labels: Sequence[str], *,
         caption_font = _font("NotoSans-Regular.ttf", caption_px)
         left = (width_px - cols * cell_w - (cols - 1) * gap) // 2
         if title:
-            draw.text((left, 34), title, fill=CAPTION_INK,
-                      font=_font("NotoSerif-Regular.ttf", 30))
+            draw.text((left, 34), title, fill=CAPTION_INK, font=_font("NotoSerif-Regular.ttf", 30))
         for card in range(count):
             row, col = divmod(card, cols)
             x = left + col * (cell_w + gap)
             y = head + row * cell_h
             for offset in range(pages_per_card):
-                thumb = render_page(document, card * pages_per_card + offset,
-                                    dpi=72 * thumb_h / page_h).resize((thumb_w, thumb_h))
+                thumb = render_page(
+                    document, card * pages_per_card + offset, dpi=72 * thumb_h / page_h
+                ).resize((thumb_w, thumb_h))
                 _paste_with_shadow(sheet, thumb, (x + offset * (thumb_w + gap // 2), y))
             label = labels[card] if card < len(labels) else f"№ {card + 1}"
-            draw.text((x, y + thumb_h + caption_px // 2 + 4), _fit(draw, label, caption_font,
-                                                                   cell_w),
-                      fill=CAPTION_INK, font=caption_font)
+            draw.text(
+                (x, y + thumb_h + caption_px // 2 + 4),
+                _fit(draw, label, caption_font, cell_w),
+                fill=CAPTION_INK,
+                font=caption_font,
+            )
         return sheet
     finally:
         if document is not cards:

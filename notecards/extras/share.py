@@ -66,8 +66,11 @@ def read_manifest(batch_dir: str | Path) -> list[dict[str, str]]:
     """
     path = Path(batch_dir) / MANIFEST_CSV
     if not path.is_file():
-        raise InputError(str(path), "no manifest here.",
-                         "Give the folder a batch was written to (it has manifest.csv).")
+        raise InputError(
+            str(path),
+            "no manifest here.",
+            "Give the folder a batch was written to (it has manifest.csv).",
+        )
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return [{k: _cell(v) for k, v in row.items()} for row in csv.DictReader(handle)]
 
@@ -85,8 +88,11 @@ def find_card(batch_dir: str | Path, card: str) -> dict[str, str]:
         matches = [row for row in rows if row.get(column) == wanted]
         if matches:
             return matches[0]
-    raise InputError(str(path), f'no card with order id or card number "{card}".',
-                     "See manifest.csv for the cards of this batch.")
+    raise InputError(
+        str(path),
+        f'no card with order id or card number "{card}".',
+        "See manifest.csv for the cards of this batch.",
+    )
 
 
 def _cell(value: str) -> str:
@@ -107,8 +113,14 @@ def personal_terms(row: dict[str, str]) -> tuple[str, ...]:
     return tuple(sorted(unique.values(), key=len, reverse=True))
 
 
-def redact_page(pdf: bytes, page_index: int, terms: Sequence[str], *,
-                dpi: float = PANEL_DPI, others: Sequence[Sequence[str]] = ()) -> Redaction:
+def redact_page(
+    pdf: bytes,
+    page_index: int,
+    terms: Sequence[str],
+    *,
+    dpi: float = PANEL_DPI,
+    others: Sequence[Sequence[str]] = (),
+) -> Redaction:
     """Return page *page_index* of *pdf* rendered without the glyphs of *terms*.
 
     Print furniture goes too: the packing label (``№ 12 · 1001``) and the QR code with its
@@ -122,8 +134,9 @@ def redact_page(pdf: bytes, page_index: int, terms: Sequence[str], *,
         _remove_objects(page, _furniture(page))
         original = render_pdfium_page(page, dpi)
         text_page = page.get_textpage()
-        chars = "".join(chr(pdfium_c.FPDFText_GetUnicode(text_page, i))
-                        for i in range(text_page.count_chars()))
+        chars = "".join(
+            chr(pdfium_c.FPDFText_GetUnicode(text_page, i)) for i in range(text_page.count_chars())
+        )
         indices, hidden = _matches(chars, terms)
         cell = _own_cell(page, text_page, chars, terms, others)
         for other in others:  # a sheet of several cards: nobody's name may show
@@ -137,10 +150,14 @@ def redact_page(pdf: bytes, page_index: int, terms: Sequence[str], *,
         without = render_pdfium_page(page, dpi)
         # Text inside a form cannot be removed from the page: paint over what is left of it.
         text_page = page.get_textpage()
-        rest = "".join(chr(pdfium_c.FPDFText_GetUnicode(text_page, i))
-                       for i in range(text_page.count_chars()))
-        stubborn = [_char_box(text_page, i)
-                    for other in (terms, *others) for i in sorted(_matches(rest, other)[0])]
+        rest = "".join(
+            chr(pdfium_c.FPDFText_GetUnicode(text_page, i)) for i in range(text_page.count_chars())
+        )
+        stubborn = [
+            _char_box(text_page, i)
+            for other in (terms, *others)
+            for i in sorted(_matches(rest, other)[0])
+        ]
         text_page.close()
         height = page.get_height()
         page.close()
@@ -152,8 +169,9 @@ def redact_page(pdf: bytes, page_index: int, terms: Sequence[str], *,
     for box in boxes:
         draw.rectangle(_pixels(box, height, scale), fill=255)
     if stubborn:
-        paper = without.getpixel((round(panel.x_pt * scale) + 4,
-                                  round((height - panel.top_pt) * scale) + 4))
+        paper = without.getpixel(
+            (round(panel.x_pt * scale) + 4, round((height - panel.top_pt) * scale) + 4)
+        )
         cover = ImageDraw.Draw(without)
         for box in stubborn:
             cover.rectangle(_pixels(box, height, scale), fill=paper)
@@ -166,24 +184,30 @@ def _furniture(page: pdfium.PdfPage) -> set[int]:
     found: set[int] = set()
     text_page = page.get_textpage()
     for i in range(text_page.count_chars()):
-        if (not pdfium_c.FPDFText_IsGenerated(text_page, i)  # not a line break pdfium added
-                and chr(pdfium_c.FPDFText_GetUnicode(text_page, i)).strip()
-                and _size_pt(text_page, i) < 6):  # the 5 pt packing label
+        if (
+            not pdfium_c.FPDFText_IsGenerated(text_page, i)  # not a line break pdfium added
+            and chr(pdfium_c.FPDFText_GetUnicode(text_page, i)).strip()
+            and _size_pt(text_page, i) < 6
+        ):  # the 5 pt packing label
             found.add(_address(pdfium_c.FPDFText_GetTextObject(text_page, i)))
     text_page.close()
     objects = list(page.get_objects(max_depth=1))
     codes = []
     for obj in objects:
         left, bottom, right, top = obj.get_bounds()
-        if (obj.type == pdfium_c.FPDF_PAGEOBJ_PATH and right - left >= 30
-                and abs((right - left) - (top - bottom)) < 1):  # a QR code is a square
+        if (
+            obj.type == pdfium_c.FPDF_PAGEOBJ_PATH
+            and right - left >= 30
+            and abs((right - left) - (top - bottom)) < 1
+        ):  # a QR code is a square
             codes.append((left, bottom, right))
             found.add(_address(obj.raw))
     for obj in objects:  # the caption form sits just under its code
         left, bottom, right, top = obj.get_bounds()
         if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM and any(
-                bottom < q_bottom and q_bottom - top < 24 and left < q_right and right > q_left
-                for q_left, q_bottom, q_right in codes):
+            bottom < q_bottom and q_bottom - top < 24 and left < q_right and right > q_left
+            for q_left, q_bottom, q_right in codes
+        ):
             found.add(_address(obj.raw))
     return found
 
@@ -218,7 +242,7 @@ def _matches(chars: str, terms: Iterable[str]) -> tuple[set[int], list[str]]:
             if span <= indices:  # a part of a longer term already hidden ("Ada" of "Ada Lee")
                 continue
             indices.update(span)
-            hidden.append(chars[match.start():match.end()])
+            hidden.append(chars[match.start() : match.end()])
     return indices, hidden
 
 
@@ -233,12 +257,21 @@ def _char_box(text_page: pdfium.PdfTextPage, index: int) -> Box:
 
 
 def _pixels(box: Box, page_height_pt: float, scale: float) -> tuple[float, float, float, float]:
-    return (box.x_pt * scale, (page_height_pt - box.top_pt) * scale,
-            box.right_pt * scale, (page_height_pt - box.y_pt) * scale)
+    return (
+        box.x_pt * scale,
+        (page_height_pt - box.top_pt) * scale,
+        box.right_pt * scale,
+        (page_height_pt - box.y_pt) * scale,
+    )
 
 
-def _own_cell(page: pdfium.PdfPage, text_page: pdfium.PdfTextPage, chars: str,
-              terms: Sequence[str], others: Sequence[Sequence[str]]) -> Box | None:
+def _own_cell(
+    page: pdfium.PdfPage,
+    text_page: pdfium.PdfTextPage,
+    chars: str,
+    terms: Sequence[str],
+    others: Sequence[Sequence[str]],
+) -> Box | None:
     """Return this card's part of an imposed sheet, or None when the page is one card.
 
     Each card's name marks a point inside its message. The cards of a sheet sit on a
@@ -278,8 +311,9 @@ def _distinct(values: Iterable[float], tolerance_pt: float = 36.0) -> list[float
     return kept
 
 
-def _message_panel(page: pdfium.PdfPage, text_page: pdfium.PdfTextPage, chars: str,
-                   cell: Box | None = None) -> Box:
+def _message_panel(
+    page: pdfium.PdfPage, text_page: pdfium.PdfTextPage, chars: str, cell: Box | None = None
+) -> Box:
     """Return the panel holding the message: the right or lower half of a folded card's
     inside (the message starts there), else the whole trimmed page (or *cell* of a sheet)."""
     if cell is None:
@@ -288,9 +322,15 @@ def _message_panel(page: pdfium.PdfPage, text_page: pdfium.PdfTextPage, chars: s
     else:
         trim = cell
     # The label and the QR caption are gone by now: what is left is the handwriting.
-    boxes = [box for box in (text_page.get_charbox(i) for i, c in enumerate(chars)
-                             if not c.isspace() and _size_pt(text_page, i) >= 8.5)
-             if cell is None or _inside(box, cell)]
+    boxes = [
+        box
+        for box in (
+            text_page.get_charbox(i)
+            for i, c in enumerate(chars)
+            if not c.isspace() and _size_pt(text_page, i) >= 8.5
+        )
+        if cell is None or _inside(box, cell)
+    ]
     if not boxes:
         return trim
     mid_x, mid_y = trim.x_pt + trim.width_pt / 2, trim.y_pt + trim.height_pt / 2
@@ -315,8 +355,7 @@ def redacted_panel(redaction: Redaction) -> Image.Image:
     for box in _merge_words(redaction.boxes):
         x0, y0, x1, y1 = _pixels(box, redaction.page_height_pt, scale)
         inset = (y1 - y0) * 0.22
-        draw.rounded_rectangle((x0, y0 + inset, x1, y1 - inset), radius=(y1 - y0) / 3,
-                               fill=150)
+        draw.rounded_rectangle((x0, y0 + inset, x1, y1 - inset), radius=(y1 - y0) / 3, fill=150)
     smudge = smudge.filter(ImageFilter.GaussianBlur(6 * scale))
     image = Image.composite(Image.new("RGB", image.size, SMUDGE), image, smudge)
     x0, y0, x1, y1 = _pixels(redaction.panel, redaction.page_height_pt, scale)
@@ -328,8 +367,11 @@ def _merge_words(boxes: Sequence[Box]) -> list[Box]:
     merged: list[Box] = []
     for box in sorted(boxes, key=lambda b: (-round(b.top_pt / 6), b.x_pt)):
         last = merged[-1] if merged else None
-        if (last is not None and abs(last.top_pt - box.top_pt) < box.height_pt / 2
-                and box.x_pt - last.right_pt < box.height_pt * 0.5):
+        if (
+            last is not None
+            and abs(last.top_pt - box.top_pt) < box.height_pt / 2
+            and box.x_pt - last.right_pt < box.height_pt * 0.5
+        ):
             x0, y0 = min(last.x_pt, box.x_pt), min(last.y_pt, box.y_pt)
             x1, y1 = max(last.right_pt, box.right_pt), max(last.top_pt, box.top_pt)
             merged[-1] = Box(x0, y0, x1 - x0, y1 - y0)
@@ -343,8 +385,9 @@ def compose_share(panel: Image.Image, shop_name: str, *, angle_deg: float = -2.5
     image = _background()
     longest = 800
     ratio = longest / max(panel.size)
-    card = panel.resize((round(panel.width * ratio), round(panel.height * ratio)),
-                        Image.Resampling.LANCZOS).convert("RGBA")
+    card = panel.resize(
+        (round(panel.width * ratio), round(panel.height * ratio)), Image.Resampling.LANCZOS
+    ).convert("RGBA")
     card = card.rotate(angle_deg, resample=Image.Resampling.BICUBIC, expand=True)
     alpha = card.getchannel("A")
     shadow = Image.new("L", (SIZE_PX, SIZE_PX), 0)
@@ -369,8 +412,9 @@ def _background() -> Image.Image:
     column = Image.new("RGB", (1, SIZE_PX))
     for y in range(SIZE_PX):
         t = y / (SIZE_PX - 1)
-        column.putpixel((0, y), tuple(round(a + (b - a) * t)
-                                      for a, b in zip(top, bottom, strict=True)))
+        column.putpixel(
+            (0, y), tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True))
+        )
     image = column.resize((SIZE_PX, SIZE_PX))
     vignette = Image.radial_gradient("L").resize((SIZE_PX, SIZE_PX)).point(lambda v: v * 0.12)
     return ImageChops.subtract(image, Image.merge("RGB", (vignette,) * 3))
@@ -388,20 +432,30 @@ def share_image(batch_dir: str | Path, card: str) -> Image.Image:
     row = find_card(folder, card)
     cards_path = folder / (row.get("cards_file") or CARDS_PDF)
     if not cards_path.is_file():
-        raise InputError(str(cards_path), "the batch's cards PDF is missing.",
-                         "Share from the folder the batch was written to.")
+        raise InputError(
+            str(cards_path),
+            "the batch's cards PDF is missing.",
+            "Share from the folder the batch was written to.",
+        )
     pages = row.get("cards_pdf_pages", "")
     try:
         inside = int(pages.split("-")[-1]) - 1
     except ValueError as err:
-        raise InputError(str(folder / MANIFEST_CSV), f'card {row.get("card_number")}: '
-                         f'"{pages}" is not a page range.', "Render the batch again.") from err
+        raise InputError(
+            str(folder / MANIFEST_CSV),
+            f'card {row.get("card_number")}: "{pages}" is not a page range.',
+            "Render the batch again.",
+        ) from err
     pdf = cards_path.read_bytes()
     # On an imposed sheet other cards share the page: hide their people too.
-    others = [personal_terms(other) for other in read_manifest(folder)
-              if other is not row and other.get("cards_file") == row.get("cards_file")
-              and other.get("cards_pdf_pages") == pages
-              and other.get("card_number") != row.get("card_number")]
+    others = [
+        personal_terms(other)
+        for other in read_manifest(folder)
+        if other is not row
+        and other.get("cards_file") == row.get("cards_file")
+        and other.get("cards_pdf_pages") == pages
+        and other.get("card_number") != row.get("card_number")
+    ]
     redaction = redact_page(pdf, inside, personal_terms(row), others=others)
     return compose_share(redacted_panel(redaction), _shop_name(pdf))
 

@@ -69,8 +69,11 @@ def _read_alternates(font: FTFont) -> dict[int, tuple[int, ...]]:
         if not unicodedata.category(chr(code)).startswith("L") or base not in by_glyph:
             continue
         width = hmtx[base][0] or 1
-        gids = tuple(font.getGlyphID(a) for a in by_glyph[base]
-                     if abs(hmtx[a][0] - width) / width <= _MAX_WIDTH_CHANGE)
+        gids = tuple(
+            font.getGlyphID(a)
+            for a in by_glyph[base]
+            if abs(hmtx[a][0] - width) / width <= _MAX_WIDTH_CHANGE
+        )
         if gids:
             result[code] = gids
     return result
@@ -122,11 +125,14 @@ class AlternatesTTFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
         #: ``str.translate`` tables: table *k* draws each letter's *k*-th form (wrapping
         #: around for letters with fewer forms).
         self.translation_tables: tuple[dict[int, int], ...] = tuple(
-            {code: codes[k % len(codes)] for code, codes in forms.items()} for k in range(depth))
+            {code: codes[k % len(codes)] for code, codes in forms.items()} for k in range(depth)
+        )
         #: The next form of every form, to split up a repeated pair the cycle missed.
         self.next_form: dict[int, int] = {
-            code: codes[(n + 1) % len(codes)] for codes in forms.values()
-            for n, code in enumerate(codes)}
+            code: codes[(n + 1) % len(codes)]
+            for codes in forms.values()
+            for n, code in enumerate(codes)
+        }
 
     def addObjects(self, doc: Any) -> None:  # noqa: N802  # reportlab's name
         """Write the font subsets, then map Private-Use codes back to the real letters."""
@@ -136,8 +142,9 @@ class AlternatesTTFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
         for number, subset in enumerate(subsets):
             if not any(code in self.real_char for code in subset):
                 continue
-            base_name = b"".join((SUBSETN(number), b"+", self.face.name,
-                                  self.face.subfontNameX)).decode("pdfdoc")
+            base_name = b"".join(
+                (SUBSETN(number), b"+", self.face.name, self.face.subfontNameX)
+            ).decode("pdfdoc")
             stream = doc.idToObject.get("toUnicodeCMap:" + base_name)
             if stream is not None:
                 real = [self.real_char.get(code, code) for code in subset]

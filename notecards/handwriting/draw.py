@@ -38,12 +38,15 @@ from notecards.layout.geometry import TextBlock
 #: where that is the same byte whether reportlab writes the page stream as UTF-8 (deflated)
 #: or as PDFDocEncoding (not), escaped elsewhere and where PDF needs it ("(", ")", "\\",
 #: line ends, NUL). Alternate letter forms take low subset codes: 1 byte, not 4 ("\\001").
-_RAW = tuple(chr(b) if (0 < b < 0x18 or 0x20 <= b < 0x7F) and b not in b"()\\\r\n"
-             else escapePDF(bytes([b])) for b in range(256))
+_RAW = tuple(
+    chr(b) if (0 < b < 0x18 or 0x20 <= b < 0x7F) and b not in b"()\\\r\n" else escapePDF(bytes([b]))
+    for b in range(256)
+)
 
 
-def draw_block(canvas: Any, block: TextBlock, style: HandStyle, seed: str, *,
-               cmyk: bool = False) -> None:
+def draw_block(
+    canvas: Any, block: TextBlock, style: HandStyle, seed: str, *, cmyk: bool = False
+) -> None:
     """Draw *block* on a reportlab canvas in *style*, varied by *seed* (e.g. order id + occasion).
 
     Use it instead of ``canvas.drawString``; the canvas must be bottom-up (reportlab's default).
@@ -60,8 +63,9 @@ def draw_block(canvas: Any, block: TextBlock, style: HandStyle, seed: str, *,
     fill = " ".join(f"{v:.3f}" for v in ink)
     mode = "k K" if cmyk else "rg RG"
     # Tc, Tw and Tz are text state that outlives BT/ET: reset them so earlier text cannot leak.
-    code = [f"q {fill} {mode[0:2]} {fill} {mode[3:]} {2 if style.pressure else 0} Tr "
-            "0 Tc 0 Tw 100 Tz"]
+    code = [
+        f"q {fill} {mode[0:2]} {fill} {mode[3:]} {2 if style.pressure else 0} Tr 0 Tc 0 Tw 100 Tz"
+    ]
     doc = canvas._doc
     bodies = _bodies.get(doc)
     if bodies is None or len(bodies) > _BODY_CACHE:
@@ -72,8 +76,10 @@ def draw_block(canvas: Any, block: TextBlock, style: HandStyle, seed: str, *,
         shape = plan.shape
         if not shape.words:
             continue
-        out = [f"q {_rotation(round(plan.angle_deg * 10))} {_coord(round(plan.x_pt * 100))} "
-               f"{_coord(round(plan.y_pt * 100))} cm BT {plan.stroke_pt:.2f} w "]
+        out = [
+            f"q {_rotation(round(plan.angle_deg * 10))} {_coord(round(plan.x_pt * 100))} "
+            f"{_coord(round(plan.y_pt * 100))} cm BT {plan.stroke_pt:.2f} w "
+        ]
         add = out.append
         get = bodies.get
         written = list(map(get, shape.words))
@@ -84,9 +90,11 @@ def draw_block(canvas: Any, block: TextBlock, style: HandStyle, seed: str, *,
         font = ""
         ends = [*(s.start for s in shape.segments[1:]), len(written)]
         for seg, end in zip(shape.segments, ends, strict=True):
-            tm = (f"{_matrix(size, round(seg.tilt_deg * 10), seg.scale)} "
-                  f"{_coord(round(seg.x_pt * 100))} {_coord(round(seg.y_pt * 100))} Tm ")
-            for n, (first, body, last) in enumerate(written[seg.start:end]):  # type: ignore[misc]
+            tm = (
+                f"{_matrix(size, round(seg.tilt_deg * 10), seg.scale)} "
+                f"{_coord(round(seg.x_pt * 100))} {_coord(round(seg.y_pt * 100))} Tm "
+            )
+            for n, (first, body, last) in enumerate(written[seg.start : end]):  # type: ignore[misc]
                 if first != font:  # at size 1: the Tm scales it
                     add(f"{first} 1 Tf ")
                 if not n:
@@ -142,8 +150,7 @@ def _step_tokens(style: HandStyle) -> _Tokens:
     tables = step_tables(style)
     rise = tuple(_fmt(r, 3) for r in tables.rise_em)
     shift = tables.shift_milli
-    step = tuple(f")]TJ {rise[j]} Ts[{_number(shift[j - 1] - shift[j])}("
-                 for j in range(len(rise)))
+    step = tuple(f")]TJ {rise[j]} Ts[{_number(shift[j - 1] - shift[j])}(" for j in range(len(rise)))
     head = tuple(f"{rise[j]} Ts[{_number(-shift[j])}(" for j in range(len(rise)))
     return step, head, rise, shift
 
@@ -159,7 +166,7 @@ def _matrix(size_pt: float, tenth_deg: int, scale: float) -> str:
 def _window(table: tuple[str, ...], start: int, count: int) -> Any:
     """Return *count* entries of a doubled table from *start* (wrapping for huge lines)."""
     if count <= TABLE:
-        return table[start:start + count]
+        return table[start : start + count]
     return islice(cycle(table[:TABLE]), start, start + count)
 
 

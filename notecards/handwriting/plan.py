@@ -186,8 +186,7 @@ def _budget_em(style: HandStyle) -> tuple[float, float]:
     return x, y
 
 
-def max_excursion_pt(style: HandStyle, size_pt: float, *,
-                     extra_fonts: Iterable[str] = ()) -> float:
+def max_excursion_pt(style: HandStyle, size_pt: float, *, extra_fonts: Iterable[str] = ()) -> float:
     """Return how far (pt) a glyph may stray outside the box layout set it in.
 
     Inset the writing box by this before layout and every glyph stays in the original box,
@@ -226,9 +225,14 @@ def plan_block(block: TextBlock, style: HandStyle, seed: str) -> tuple[LinePlan,
     plans = []
     for line in block.lines:
         slope = 0.5 * slope + 0.5 * (2 * rand() - 1)  # neighbouring lines slope alike
-        tenth = math.trunc(10 * _clamp_angle(slope * style.line_slope_deg,
-                                             style.slope_rise * size,
-                                             line.width_pt + ext_pt + style.tracking_jitter * size))
+        tenth = math.trunc(
+            10
+            * _clamp_angle(
+                slope * style.line_slope_deg,
+                style.slope_rise * size,
+                line.width_pt + ext_pt + style.tracking_jitter * size,
+            )
+        )
         x = line.x_pt + style.margin_wander * size * (2 * rand() - 1)
         y = line.baseline_pt + style.line_drift * size * (2 * rand() - 1)
         stroke = size * stroke_em(style) * (0.7 + 0.6 * rand())
@@ -242,17 +246,26 @@ def plan_block(block: TextBlock, style: HandStyle, seed: str) -> tuple[LinePlan,
             start = k
             k = min(k + 2 + int(rand() * 3), len(shapes))  # two to four words per pen movement
             half = (ends[k] - ends[start]) * size / 2  # it turns about its middle
-            turn = math.trunc(10 * _clamp_angle((2 * rand() - 1) * rotation, tilt_budget,
-                                                math.hypot(half + pad, ext_pt)))
+            turn = math.trunc(
+                10
+                * _clamp_angle(
+                    (2 * rand() - 1) * rotation, tilt_budget, math.hypot(half + pad, ext_pt)
+                )
+            )
             if turn and turn == -tenth:  # never exactly undo the line's slope: the glyphs'
                 turn += 1 if turn < 0 else -1  # matrix would be upright but for rounding noise
             tilt = turn / 10
             t = math.radians(tilt)
-            segments.append(SegmentPlan(start, ends[start] * size + half - half * math.cos(t),
-                                        -half * math.sin(t), tilt,
-                                        scales[(scale_at + len(segments)) % TABLE]))
-        plans.append(LinePlan(x, y, tenth / 10, stroke, LineShape(tuple(shapes),
-                                                                  tuple(segments))))
+            segments.append(
+                SegmentPlan(
+                    start,
+                    ends[start] * size + half - half * math.cos(t),
+                    -half * math.sin(t),
+                    tilt,
+                    scales[(scale_at + len(segments)) % TABLE],
+                )
+            )
+        plans.append(LinePlan(x, y, tenth / 10, stroke, LineShape(tuple(shapes), tuple(segments))))
     return tuple(plans)
 
 
@@ -266,9 +279,12 @@ def _words(style: HandStyle) -> dict[tuple[str, int], dict[object, WordShape]]:
     return {}
 
 
-def _line_words(line: SetLine, style: HandStyle,
-                words: dict[tuple[str, int], dict[object, WordShape]],
-                variant: int) -> list[WordShape]:
+def _line_words(
+    line: SetLine,
+    style: HandStyle,
+    words: dict[tuple[str, int], dict[object, WordShape]],
+    variant: int,
+) -> list[WordShape]:
     """Return the shapes of *line*'s words (spaces after each included), planning new ones."""
     runs = line.runs
     if len(runs) == 1:
@@ -281,8 +297,9 @@ def _line_words(line: SetLine, style: HandStyle,
         if None in shapes:
             for n, shape in enumerate(shapes):
                 if shape is None:
-                    shapes[n] = table[texts[n]] = _plan_word(((font, str(texts[n])),), style,
-                                                             variant)
+                    shapes[n] = table[texts[n]] = _plan_word(
+                        ((font, str(texts[n])),), style, variant
+                    )
         return shapes  # type: ignore[return-value]
     table = words.setdefault(("", variant), {})
     bounds, at = [], 0
@@ -293,8 +310,9 @@ def _line_words(line: SetLine, style: HandStyle,
     out = []
     for m in _WORDS.finditer(text):
         s, e = m.span()
-        key = tuple((font, text[max(s, lo):min(e, hi)]) for lo, hi, font in bounds
-                    if lo < e and s < hi)
+        key = tuple(
+            (font, text[max(s, lo) : min(e, hi)]) for lo, hi, font in bounds if lo < e and s < hi
+        )
         shape = table.get(key)
         if shape is None:
             shape = table[key] = _plan_word(key, style, variant)
@@ -305,8 +323,7 @@ def _line_words(line: SetLine, style: HandStyle,
 _WIDTH = attrgetter("width_em")
 
 
-def _plan_word(pieces: tuple[tuple[str, str], ...], style: HandStyle,
-               variant: int) -> WordShape:
+def _plan_word(pieces: tuple[tuple[str, str], ...], style: HandStyle, variant: int) -> WordShape:
     """Plan how a word is written (variant *variant*): steps, table window, letter forms."""
     text = "".join(t for _, t in pieces)
     rand = random.Random(f"notecards-hand-word:{variant}:{text}").random
@@ -374,11 +391,16 @@ def place_glyphs(block: TextBlock, style: HandStyle, seed: str) -> tuple[GlyphPl
                     rise = tables.rise_em[k] * size * seg.scale
                     x = seg.x_pt + shift * math.cos(t) - rise * math.sin(t)  # in the line's frame
                     y = seg.y_pt + shift * math.sin(t) + rise * math.cos(t)
-                    out.append(GlyphPlacement(
-                        chr(real_char.get(ord(char), ord(char))), font_name,
-                        plan.x_pt + x * math.cos(a) - y * math.sin(a),
-                        plan.y_pt + x * math.sin(a) + y * math.cos(a),
-                        plan.angle_deg + seg.tilt_deg, size * seg.scale))
+                    out.append(
+                        GlyphPlacement(
+                            chr(real_char.get(ord(char), ord(char))),
+                            font_name,
+                            plan.x_pt + x * math.cos(a) - y * math.sin(a),
+                            plan.y_pt + x * math.sin(a) + y * math.cos(a),
+                            plan.angle_deg + seg.tilt_deg,
+                            size * seg.scale,
+                        )
+                    )
                     along += font.stringWidth(part[n], size)
                     i += 1
     return tuple(out)

@@ -57,11 +57,15 @@ def _define_svg_form(canvas: Any, name: str, path: Path) -> None:
     try:
         drawing = svg2rlg(str(path))
     except Exception as err:  # svglib raises lxml's and its own errors
-        raise ConfigError(f"{path}: cannot read this SVG ({err}). Export the signature "
-                          "again as plain SVG, or as a PNG with a transparent background.") from err
+        raise ConfigError(
+            f"{path}: cannot read this SVG ({err}). Export the signature "
+            "again as plain SVG, or as a PNG with a transparent background."
+        ) from err
     if drawing is None:
-        raise ConfigError(f"{path}: cannot read this SVG. Export the signature again as plain "
-                          "SVG, or as a PNG with a transparent background.")
+        raise ConfigError(
+            f"{path}: cannot read this SVG. Export the signature again as plain "
+            "SVG, or as a PNG with a transparent background."
+        )
     bounds = drawing.getBounds()
     if bounds is None or bounds[2] <= bounds[0] and bounds[3] <= bounds[1]:
         raise ConfigError(f"{path}: the SVG draws nothing. Check that it holds the signature.")
@@ -85,8 +89,10 @@ def _define_pdf_form(canvas: Any, name: str, path: Path, data: bytes) -> None:
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise ConfigError(f"{path}: the signature PDF is encrypted. Save it again without "
-                              "a password, or export it as SVG or PNG.")
+            raise ConfigError(
+                f"{path}: the signature PDF is encrypted. Save it again without "
+                "a password, or export it as SVG or PNG."
+            )
         page = reader.pages[0]
         contents = page.get_contents()
         content = contents.get_data() if contents is not None else b""
@@ -96,21 +102,30 @@ def _define_pdf_form(canvas: Any, name: str, path: Path, data: bytes) -> None:
     except ConfigError:
         raise
     except Exception as err:  # pypdf raises many kinds on damaged files
-        raise ConfigError(f"{path}: cannot read this PDF ({err}). Export the signature as "
-                          "SVG or as a PNG with a transparent background.") from err
+        raise ConfigError(
+            f"{path}: cannot read this PDF ({err}). Export the signature as "
+            "SVG or as a PNG with a transparent background."
+        ) from err
     if not content.strip():
-        raise ConfigError(f"{path}: the PDF's first page is empty. Check that it holds the "
-                          "signature.")
+        raise ConfigError(
+            f"{path}: the PDF's first page is empty. Check that it holds the signature."
+        )
     if int(page.get("/Rotate", 0) or 0) % 360:
         log.warning("%s: the page's /Rotate is ignored; the signature is drawn unrotated.", path)
     doc = canvas._doc
     copier = _Copier(doc)
     form = pdfdoc.PDFStream(content=content, filters=[pdfdoc.PDFZCompress])
-    form.dictionary = pdfdoc.PDFDictionary({
-        "Type": pdfdoc.PDFName("XObject"), "Subtype": pdfdoc.PDFName("Form"), "FormType": 1,
-        "BBox": pdfdoc.PDFArray(bbox),
-        "Resources": copier.copy(resources) if resources is not None else pdfdoc.PDFDictionary(),
-    })
+    form.dictionary = pdfdoc.PDFDictionary(
+        {
+            "Type": pdfdoc.PDFName("XObject"),
+            "Subtype": pdfdoc.PDFName("Form"),
+            "FormType": 1,
+            "BBox": pdfdoc.PDFArray(bbox),
+            "Resources": copier.copy(resources)
+            if resources is not None
+            else pdfdoc.PDFDictionary(),
+        }
+    )
     if group is not None:  # transparency group: keeps soft masks and blending as drawn
         form.dictionary["Group"] = copier.copy(group)
     doc.Reference(form, pdfdoc.xObjectName(name))  # what doc.addForm does, minus its state change
@@ -128,8 +143,9 @@ class _Copier:
             if obj.idnum in self.done:
                 return self.done[obj.idnum]
             target = obj.get_object()
-            if isinstance(target, generic.StreamObject | generic.DictionaryObject
-                          | generic.ArrayObject):
+            if isinstance(
+                target, generic.StreamObject | generic.DictionaryObject | generic.ArrayObject
+            ):
                 return self._indirect(obj.idnum, target)
             return self.copy(target)
         if isinstance(obj, generic.StreamObject):
@@ -153,8 +169,11 @@ class _Copier:
         ref = self.done[idnum] = self.doc.Reference(new)
         filled = self.copy(target)
         if isinstance(new, pdfdoc.PDFStream):
-            new.dictionary, new.content, new.filters = (filled.dictionary, filled.content,
-                                                         filled.filters)
+            new.dictionary, new.content, new.filters = (
+                filled.dictionary,
+                filled.content,
+                filled.filters,
+            )
         elif isinstance(new, pdfdoc.PDFDictionary):
             new.dict = filled.dict
         else:
@@ -167,5 +186,4 @@ class _Copier:
         items = {str(k)[1:]: self.copy(v) for k, v in obj.items() if k not in skip}
         if encoded:  # copy the bytes as they are in the file, under their own /Filter
             return pdfdoc.PDFStream(pdfdoc.PDFDictionary(items), obj._data, ())
-        return pdfdoc.PDFStream(pdfdoc.PDFDictionary(items), obj.get_data(),
-                                [pdfdoc.PDFZCompress])
+        return pdfdoc.PDFStream(pdfdoc.PDFDictionary(items), obj.get_data(), [pdfdoc.PDFZCompress])

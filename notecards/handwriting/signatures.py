@@ -31,8 +31,9 @@ class SignerSpec:
     image: str = ""
 
 
-def draw_signature(canvas: Any, signer: SignerSpec, box: Box, seed: str, *,
-                   cmyk: bool = False, ink: str = "") -> None:
+def draw_signature(
+    canvas: Any, signer: SignerSpec, box: Box, seed: str, *, cmyk: bool = False, ink: str = ""
+) -> None:
     """Draw *signer*'s signature inside *box* (lower-left anchored, aspect kept).
 
     Images are embedded once per PDF however many cards they sign (reportlab reuses the
@@ -52,8 +53,9 @@ def draw_signature(canvas: Any, signer: SignerSpec, box: Box, seed: str, *,
     if ink:  # sign in the same ink as the message
         style = replace(style, ink=ink)
     register_style_fonts([style])
-    block = signature_block(signer.name, style.font_name, box,
-                            lambda size: max_excursion_pt(style, size))
+    block = signature_block(
+        signer.name, style.font_name, box, lambda size: max_excursion_pt(style, size)
+    )
     draw_block(canvas, block, style, f"{seed}:signature:{signer.name}", cmyk=cmyk)
 
 
@@ -65,12 +67,13 @@ def signature_block(name: str, font_name: str, box: Box, excursion: Any) -> Text
         width = pdfmetrics.stringWidth(name, font_name, size)
         if width <= inner.width_pt and size * 1.05 <= inner.height_pt:
             baseline = inner.y_pt + size * 0.25
-            line = SetLine((Run(name, font_name, width),), inner.x_pt, baseline, width,
-                           "signature")
+            line = SetLine((Run(name, font_name, width),), inner.x_pt, baseline, width, "signature")
             return TextBlock((line,), inner, size, size * 1.25)
         size *= 0.95
-    raise ConfigError(f'The signature "{name}" does not fit its {box.width_pt:.0f} × '
-                      f"{box.height_pt:.0f} pt box. Give it a larger box or a shorter name.")
+    raise ConfigError(
+        f'The signature "{name}" does not fit its {box.width_pt:.0f} × '
+        f"{box.height_pt:.0f} pt box. Give it a larger box or a shorter name."
+    )
 
 
 def _draw_image(canvas: Any, path: Path, box: Box) -> None:
@@ -82,5 +85,13 @@ def _draw_image(canvas: Any, path: Path, box: Box) -> None:
     if suffix in VECTOR_SUFFIXES:
         draw_vector_signature(canvas, path, box)
         return
-    canvas.drawImage(str(path), box.x_pt, box.y_pt, box.width_pt, box.height_pt,
-                     mask="auto", preserveAspectRatio=True, anchor="sw")
+    canvas.drawImage(
+        str(path),
+        box.x_pt,
+        box.y_pt,
+        box.width_pt,
+        box.height_pt,
+        mask="auto",
+        preserveAspectRatio=True,
+        anchor="sw",
+    )

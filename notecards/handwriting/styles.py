@@ -42,8 +42,17 @@ class HandStyle:
     alternates: bool = True  # cycle OpenType alternate forms when the font has them
 
 
-_NUMBERS = ("baseline_jitter", "rotation_deg", "size_jitter", "tracking_jitter", "line_drift",
-            "line_slope_deg", "margin_wander", "pressure", "slope_rise")
+_NUMBERS = (
+    "baseline_jitter",
+    "rotation_deg",
+    "size_jitter",
+    "tracking_jitter",
+    "line_drift",
+    "line_slope_deg",
+    "margin_wander",
+    "pressure",
+    "slope_rise",
+)
 
 
 def _style(name: str, font: str, *amounts: float, **extra: Any) -> HandStyle:
@@ -51,24 +60,41 @@ def _style(name: str, font: str, *amounts: float, **extra: Any) -> HandStyle:
 
 
 STYLES: Mapping[str, HandStyle] = {
-    s.name: s for s in (
+    s.name: s
+    for s in (
         _style("casual", "Caveat-Regular", 0.035, 1.2, 0.03, 0.015, 0.04, 0.5, 0.08),
-        _style("neat", "PatrickHand-Regular", 0.02, 0.6, 0.02, 0.01, 0.025, 0.3, 0.05,
-               pressure=0.3),
-        _style("loose", "IndieFlower-Regular", 0.045, 1.6, 0.04, 0.02, 0.05, 0.7, 0.1,
-               ink="blue"),
-        _style("script", "IndieFlower-Regular", 0.045, 1.6, 0.04, 0.02, 0.05, 0.7, 0.1,
-               ink="blue"),
-        _style("signature", "Sacramento-Regular", 0.03, 2.0, 0.03, 0.01, 0.0, 1.5, 0.0,
-               pressure=0.6, slope_rise=0.12, cluster_glyphs=4),
+        _style(
+            "neat", "PatrickHand-Regular", 0.02, 0.6, 0.02, 0.01, 0.025, 0.3, 0.05, pressure=0.3
+        ),
+        _style("loose", "IndieFlower-Regular", 0.045, 1.6, 0.04, 0.02, 0.05, 0.7, 0.1, ink="blue"),
+        _style("script", "IndieFlower-Regular", 0.045, 1.6, 0.04, 0.02, 0.05, 0.7, 0.1, ink="blue"),
+        _style(
+            "signature",
+            "Sacramento-Regular",
+            0.03,
+            2.0,
+            0.03,
+            0.01,
+            0.0,
+            1.5,
+            0.0,
+            pressure=0.6,
+            slope_rise=0.12,
+            cluster_glyphs=4,
+        ),
     )
 }
 
 INKS_RGB: Mapping[str, tuple[float, float, float]] = {
-    "blue-black": (0.11, 0.14, 0.33), "blue": (0.09, 0.22, 0.62), "black": (0.09, 0.09, 0.1)}
+    "blue-black": (0.11, 0.14, 0.33),
+    "blue": (0.09, 0.22, 0.62),
+    "black": (0.09, 0.09, 0.1),
+}
 INKS_CMYK: Mapping[str, tuple[float, float, float, float]] = {
-    "blue-black": (0.88, 0.72, 0.2, 0.5), "blue": (0.92, 0.66, 0.0, 0.12),
-    "black": (0.3, 0.3, 0.3, 0.92)}
+    "blue-black": (0.88, 0.72, 0.2, 0.5),
+    "blue": (0.92, 0.66, 0.0, 0.12),
+    "black": (0.3, 0.3, 0.3, 0.92),
+}
 
 
 def get_style(name: str, custom: Mapping[str, Mapping[str, object]] | None = None) -> HandStyle:
@@ -95,16 +121,23 @@ def style_from_mapping(name: str, values: Mapping[str, object]) -> HandStyle:
     Raises:
         ConfigError: an unknown key, a non-numeric amount, a negative one, or an unknown ink.
     """
-    base = STYLES[str(values.get("base", "casual"))] if values.get("base", "casual") in STYLES \
+    base = (
+        STYLES[str(values.get("base", "casual"))]
+        if values.get("base", "casual") in STYLES
         else None
+    )
     if base is None:
-        raise ConfigError(f'Style "{name}": base "{values["base"]}" is not a built-in style. '
-                          f"Use one of: {', '.join(sorted(STYLES))}.")
+        raise ConfigError(
+            f'Style "{name}": base "{values["base"]}" is not a built-in style. '
+            f"Use one of: {', '.join(sorted(STYLES))}."
+        )
     allowed = {f.name for f in fields(HandStyle)} - {"name"}
     unknown = set(values) - allowed - {"base"}
     if unknown:
-        raise ConfigError(f'Style "{name}": unknown setting(s) {", ".join(sorted(unknown))}. '
-                          f"Allowed: base, {', '.join(sorted(allowed))}.")
+        raise ConfigError(
+            f'Style "{name}": unknown setting(s) {", ".join(sorted(unknown))}. '
+            f"Allowed: base, {', '.join(sorted(allowed))}."
+        )
     changes: dict[str, Any] = {"name": name}
     for key, value in values.items():
         if key in _NUMBERS or key == "cluster_glyphs":
@@ -155,11 +188,16 @@ def register_style_fonts(styles: Iterable[HandStyle], fonts_dir: Path = FONTS_DI
             continue
         path = font_file(style, fonts_dir)
         if not path.is_file():
-            raise FontError(f'Font file "{path}" for handwriting style "{style.name}" does not '
-                            "exist. Fix font_path or put the file in the fonts folder.",
-                            font_name=style.font_name)
-        font = (AlternatesTTFont(style.font_name, str(path)) if style.alternates
-                else TTFont(style.font_name, str(path)))
+            raise FontError(
+                f'Font file "{path}" for handwriting style "{style.name}" does not '
+                "exist. Fix font_path or put the file in the fonts folder.",
+                font_name=style.font_name,
+            )
+        font = (
+            AlternatesTTFont(style.font_name, str(path))
+            if style.alternates
+            else TTFont(style.font_name, str(path))
+        )
         pdfmetrics.registerFont(font)
 
 
@@ -172,9 +210,15 @@ def registered_ttfont(font_name: str) -> TTFont:
     try:
         font = pdfmetrics.getFont(font_name)
     except KeyError:
-        raise FontError(f'Font "{font_name}" is not registered. Call register_style_fonts() or '
-                        "fonts.register_fonts() before drawing.", font_name=font_name) from None
+        raise FontError(
+            f'Font "{font_name}" is not registered. Call register_style_fonts() or '
+            "fonts.register_fonts() before drawing.",
+            font_name=font_name,
+        ) from None
     if not isinstance(font, TTFont):
-        raise FontError(f'Font "{font_name}" is a standard PDF font and would not be embedded. '
-                        "Use a bundled TrueType font.", font_name=font_name)
+        raise FontError(
+            f'Font "{font_name}" is a standard PDF font and would not be embedded. '
+            "Use a bundled TrueType font.",
+            font_name=font_name,
+        )
     return font

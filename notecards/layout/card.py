@@ -57,8 +57,9 @@ def hand_for(job: CardJob, settings: BatchSettings) -> HandStyle:
     return replace(style, ink=ink) if ink and ink != style.ink else style
 
 
-def layout_card(job: CardJob, settings: BatchSettings,
-                geometry: CardGeometry | None = None) -> CardContent:
+def layout_card(
+    job: CardJob, settings: BatchSettings, geometry: CardGeometry | None = None
+) -> CardContent:
     """Return the laid-out content of *job*'s card.
 
     Raises:
@@ -81,9 +82,13 @@ def layout_card(job: CardJob, settings: BatchSettings,
     if settings.card.is_postcard:
         return_lines = _return_lines(settings)
         panel = postcard_message_panel(geometry.page.trim, len(return_lines))
-        address = layout_postcard_address(geometry.page.trim, return_lines,
-                                          recipient_lines(job, settings), measure=measure,
-                                          font_for=_address_fonts(job, settings).font_for)
+        address = layout_postcard_address(
+            geometry.page.trim,
+            return_lines,
+            recipient_lines(job, settings),
+            measure=measure,
+            font_for=_address_fonts(job, settings).font_for,
+        )
     qr_area = None
     if job.qr_url and not settings.card.folded and not settings.card.is_postcard:
         # A flat card has one message side: the code takes the lower-right corner and the
@@ -93,19 +98,33 @@ def layout_card(job: CardJob, settings: BatchSettings,
     max_size = round(panel.width_pt * 0.062, 1)
     excursion = max_excursion_pt(hand, max_size, extra_fonts=(FALLBACK_FONT,))
     areas = message_areas(panel, excursion_pt=excursion)
-    paragraphs = (*message.paragraphs,
-                  Paragraph(message.sign_off, role="signoff", space_before=0.45))
-    block = fit_paragraphs(paragraphs, areas.writing, measure, fonts.font_for_text(message.text),
-                           max_size_pt=max_size, min_size_pt=9.0, leading=1.28,
-                           ascent=LAYOUT_ASCENT, descent=LAYOUT_DESCENT, valign="upper")
+    paragraphs = (
+        *message.paragraphs,
+        Paragraph(message.sign_off, role="signoff", space_before=0.45),
+    )
+    block = fit_paragraphs(
+        paragraphs,
+        areas.writing,
+        measure,
+        fonts.font_for_text(message.text),
+        max_size_pt=max_size,
+        min_size_pt=9.0,
+        leading=1.28,
+        ascent=LAYOUT_ASCENT,
+        descent=LAYOUT_DESCENT,
+        valign="upper",
+    )
     last_baseline = block.lines[-1].baseline_pt if block.lines else areas.writing.top_pt
     # The signature sits just under the sign-off, as a person would sign; the reserve at the
     # bottom of the panel guarantees it room even when the message fills the writing box.
     sig_height = areas.signature.height_pt
     signature_top = last_baseline - block.size_pt * 0.3
-    signature_box = Box(areas.signature.x_pt + areas.signature.width_pt * 0.06,
-                        max(areas.signature.y_pt, signature_top - sig_height),
-                        areas.signature.width_pt * 0.94, sig_height)
+    signature_box = Box(
+        areas.signature.x_pt + areas.signature.width_pt * 0.06,
+        max(areas.signature.y_pt, signature_top - sig_height),
+        areas.signature.width_pt * 0.94,
+        sig_height,
+    )
     qr = None
     if job.qr_url and not settings.card.is_postcard:  # a postcard has no room for a code
         qr = qr_matrix(job.qr_url)
@@ -113,17 +132,31 @@ def layout_card(job: CardJob, settings: BatchSettings,
             qr_area = qr_box(geometry.safe(geometry.inside_left or geometry.front))
     order = job.order
     label = f"№ {job.card_number}" + (f" · {order.order_id}" if order.order_id else "")
-    return CardContent(job.card_number, job.seed, job.occasion.slug, job.occasion.front, block,
-                       signer_spec(message.signer, settings), signature_box, hand, label, qr,
-                       qr_area, job.occasion.qr_caption if qr else "", address)
+    return CardContent(
+        job.card_number,
+        job.seed,
+        job.occasion.slug,
+        job.occasion.front,
+        block,
+        signer_spec(message.signer, settings),
+        signature_box,
+        hand,
+        label,
+        qr,
+        qr_area,
+        job.occasion.qr_caption if qr else "",
+        address,
+    )
 
 
 def signer_spec(name: str, settings: BatchSettings) -> SignerSpec:
     """Return how *name* signs: ``[signers.NAME]`` in config may give a style or an image."""
     entry = settings.config.signers.get(name, {})
-    return SignerSpec(name=str(entry.get("name", name)),
-                      style=str(entry.get("style", "signature")),
-                      image=str(entry.get("image", "")))
+    return SignerSpec(
+        name=str(entry.get("name", name)),
+        style=str(entry.get("style", "signature")),
+        image=str(entry.get("image", "")),
+    )
 
 
 def recipient_lines(job: CardJob, settings: BatchSettings) -> tuple[str, ...]:
@@ -134,17 +167,27 @@ def recipient_lines(job: CardJob, settings: BatchSettings) -> tuple[str, ...]:
         style = AddressStyle(config.address_style)
     except ValueError:
         style = AddressStyle.STANDARD
-    return format_address(order.display_name, order.company if order.name else "",
-                          order.address, home_country=config.home_country, style=style)
+    return format_address(
+        order.display_name,
+        order.company if order.name else "",
+        order.address,
+        home_country=config.home_country,
+        style=style,
+    )
 
 
-def layout_envelope_for(job: CardJob, settings: BatchSettings,
-                        envelope: EnvelopeFormat | None = None) -> EnvelopeLayout:
+def layout_envelope_for(
+    job: CardJob, settings: BatchSettings, envelope: EnvelopeFormat | None = None
+) -> EnvelopeLayout:
     """Return the envelope layout of *job*."""
     register_bundled_fonts()
-    return layout_envelope(envelope or settings.for_job(job).envelope, _return_lines(settings),
-                           recipient_lines(job, settings), measure=measure,
-                           font_for=_address_fonts(job, settings).font_for)
+    return layout_envelope(
+        envelope or settings.for_job(job).envelope,
+        _return_lines(settings),
+        recipient_lines(job, settings),
+        measure=measure,
+        font_for=_address_fonts(job, settings).font_for,
+    )
 
 
 def _flat_qr_box(safe: Box, caption: str, size_pt: float = 0.7 * 72) -> Box:

@@ -69,24 +69,38 @@ class PaperSize:
 CARD_FORMATS: dict[str, CardFormat] = {
     card.name: card
     for card in (
-        CardFormat("a2-folded", "A2 folded card, 4.25 × 5.5 in", 4.25 * inch, 5.5 * inch,
-                   True, "a2"),
-        CardFormat("a6-folded", "A6 folded card, 4.5 × 6.25 in", 4.5 * inch, 6.25 * inch,
-                   True, "a6"),
+        CardFormat(
+            "a2-folded", "A2 folded card, 4.25 × 5.5 in", 4.25 * inch, 5.5 * inch, True, "a2"
+        ),
+        CardFormat(
+            "a6-folded", "A6 folded card, 4.5 × 6.25 in", 4.5 * inch, 6.25 * inch, True, "a6"
+        ),
         CardFormat("a7-folded", "A7 folded card, 5 × 7 in", 5 * inch, 7 * inch, True, "a7"),
-        CardFormat("iso-a6-folded", "ISO A6 folded card, 105 × 148 mm", 105 * mm, 148 * mm,
-                   True, "c6"),
-        CardFormat("iso-a5-folded", "ISO A5 folded card, 148.5 × 210 mm", 148.5 * mm, 210 * mm,
-                   True, "c5"),
-        CardFormat("a2-flat", "A2 flat notecard, 5.5 × 4.25 in", 5.5 * inch, 4.25 * inch,
-                   False, "a2"),
-        CardFormat("a6-flat", "A6 flat notecard, 6.25 × 4.5 in", 6.25 * inch, 4.5 * inch,
-                   False, "a6"),
+        CardFormat(
+            "iso-a6-folded", "ISO A6 folded card, 105 × 148 mm", 105 * mm, 148 * mm, True, "c6"
+        ),
+        CardFormat(
+            "iso-a5-folded", "ISO A5 folded card, 148.5 × 210 mm", 148.5 * mm, 210 * mm, True, "c5"
+        ),
+        CardFormat(
+            "a2-flat", "A2 flat notecard, 5.5 × 4.25 in", 5.5 * inch, 4.25 * inch, False, "a2"
+        ),
+        CardFormat(
+            "a6-flat", "A6 flat notecard, 6.25 × 4.5 in", 6.25 * inch, 4.5 * inch, False, "a6"
+        ),
         CardFormat("a7-flat", "A7 flat notecard, 7 × 5 in", 7 * inch, 5 * inch, False, "a7"),
-        CardFormat("iso-a6-flat", "ISO A6 flat card, 148 × 105 mm", 148 * mm, 105 * mm,
-                   False, "c6"),
-        CardFormat("postcard-4x6", "4 × 6 in postcard (address side for USPS)", 6 * inch,
-                   4 * inch, False, None, is_postcard=True),
+        CardFormat(
+            "iso-a6-flat", "ISO A6 flat card, 148 × 105 mm", 148 * mm, 105 * mm, False, "c6"
+        ),
+        CardFormat(
+            "postcard-4x6",
+            "4 × 6 in postcard (address side for USPS)",
+            6 * inch,
+            4 * inch,
+            False,
+            None,
+            is_postcard=True,
+        ),
     )
 }
 
@@ -126,7 +140,8 @@ def card_format(name: str) -> CardFormat:
     key = name.strip().lower()
     if key not in CARD_FORMATS:
         raise ConfigError(
-            f'"{name}" is not a card format. Choose one of: {", ".join(CARD_FORMATS)}.')
+            f'"{name}" is not a card format. Choose one of: {", ".join(CARD_FORMATS)}.'
+        )
     return CARD_FORMATS[key]
 
 
@@ -139,7 +154,8 @@ def envelope_format(name: str) -> EnvelopeFormat:
     key = name.strip().lower().replace("#", "no")
     if key not in ENVELOPE_FORMATS:
         raise ConfigError(
-            f'"{name}" is not an envelope format. Choose one of: {", ".join(ENVELOPE_FORMATS)}.')
+            f'"{name}" is not an envelope format. Choose one of: {", ".join(ENVELOPE_FORMATS)}.'
+        )
     return ENVELOPE_FORMATS[key]
 
 
@@ -166,5 +182,6 @@ def parse_length_pt(text: str) -> float:
         amount = -1.0
     if factor < 0 or amount < 0:
         raise ConfigError(
-            f'"{text}" is not a length. Write it with a unit, e.g. 3mm, 0.125in or 9pt.')
+            f'"{text}" is not a length. Write it with a unit, e.g. 3mm, 0.125in or 9pt.'
+        )
     return amount * factor

@@ -43,8 +43,12 @@ class EnvelopeLayout:
 def read_area(env: EnvelopeFormat) -> Box:
     """Return the OCR read area of *env* (where the whole delivery address must sit)."""
     top = min(READ_AREA_TOP_PT, env.height_pt - 0.25 * inch)
-    return Box(READ_AREA_SIDE_PT, READ_AREA_BOTTOM_PT, env.width_pt - 2 * READ_AREA_SIDE_PT,
-               top - READ_AREA_BOTTOM_PT)
+    return Box(
+        READ_AREA_SIDE_PT,
+        READ_AREA_BOTTOM_PT,
+        env.width_pt - 2 * READ_AREA_SIDE_PT,
+        top - READ_AREA_BOTTOM_PT,
+    )
 
 
 def clear_zone(env: EnvelopeFormat) -> Box:
@@ -53,10 +57,17 @@ def clear_zone(env: EnvelopeFormat) -> Box:
     return Box(env.width_pt - width, 0.0, width, CLEAR_ZONE_HEIGHT_PT)
 
 
-def layout_envelope(env: EnvelopeFormat, return_lines: Sequence[str],
-                    recipient_lines: Sequence[str], *, measure: Measure, font_for: FontFor,
-                    max_size_pt: float = 11.5, min_size_pt: float = 8.5,
-                    return_size_pt: float = 8.0) -> EnvelopeLayout:
+def layout_envelope(
+    env: EnvelopeFormat,
+    return_lines: Sequence[str],
+    recipient_lines: Sequence[str],
+    *,
+    measure: Measure,
+    font_for: FontFor,
+    max_size_pt: float = 11.5,
+    min_size_pt: float = 8.5,
+    return_size_pt: float = 8.0,
+) -> EnvelopeLayout:
     """Return the layout of one envelope.
 
     The recipient block starts a little left of the centre (where people expect it) and moves
@@ -64,14 +75,16 @@ def layout_envelope(env: EnvelopeFormat, return_lines: Sequence[str],
     """
     area = read_area(env)
     zone = clear_zone(env)
-    postage = Box(env.width_pt - RETURN_MARGIN_PT - POSTAGE_BOX_PT,
-                  env.height_pt - RETURN_MARGIN_PT - POSTAGE_BOX_PT, POSTAGE_BOX_PT,
-                  POSTAGE_BOX_PT)
+    postage = Box(
+        env.width_pt - RETURN_MARGIN_PT - POSTAGE_BOX_PT,
+        env.height_pt - RETURN_MARGIN_PT - POSTAGE_BOX_PT,
+        POSTAGE_BOX_PT,
+        POSTAGE_BOX_PT,
+    )
     lines = [line for line in recipient_lines if line.strip()]
     size = max_size_pt
     while True:
-        widest = max((measure_runs(line, size, measure, font_for) for line in lines),
-                     default=0.0)
+        widest = max((measure_runs(line, size, measure, font_for) for line in lines), default=0.0)
         preferred_x = env.width_pt * 0.40
         x = min(preferred_x, area.right_pt - widest)
         if x >= area.x_pt or size <= min_size_pt:
@@ -85,18 +98,36 @@ def layout_envelope(env: EnvelopeFormat, return_lines: Sequence[str],
     first_baseline = bottom + block_height - size * 0.76
     recipient = tuple(
         _set_line(line, x, first_baseline - index * leading, size, measure, font_for)
-        for index, line in enumerate(lines))
+        for index, line in enumerate(lines)
+    )
     return_block = tuple(
-        _set_line(line, RETURN_MARGIN_PT,
-                  env.height_pt - RETURN_MARGIN_PT - return_size_pt * (0.8 + 1.25 * index),
-                  return_size_pt, measure, font_for)
-        for index, line in enumerate(return_lines))
-    return EnvelopeLayout(env.width_pt, env.height_pt, return_block, return_size_pt, recipient,
-                          size, area, zone, postage)
+        _set_line(
+            line,
+            RETURN_MARGIN_PT,
+            env.height_pt - RETURN_MARGIN_PT - return_size_pt * (0.8 + 1.25 * index),
+            return_size_pt,
+            measure,
+            font_for,
+        )
+        for index, line in enumerate(return_lines)
+    )
+    return EnvelopeLayout(
+        env.width_pt,
+        env.height_pt,
+        return_block,
+        return_size_pt,
+        recipient,
+        size,
+        area,
+        zone,
+        postage,
+    )
 
 
-def _set_line(text: str, x: float, baseline: float, size: float, measure: Measure,
-              font_for: FontFor) -> SetLine:
-    runs = tuple(Run(part, font, measure(part, font, size))
-                 for part, font in split_runs(text, font_for))
+def _set_line(
+    text: str, x: float, baseline: float, size: float, measure: Measure, font_for: FontFor
+) -> SetLine:
+    runs = tuple(
+        Run(part, font, measure(part, font, size)) for part, font in split_runs(text, font_for)
+    )
     return SetLine(runs, x, baseline, sum(r.width_pt for r in runs), role="address")

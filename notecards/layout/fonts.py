@@ -37,14 +37,19 @@ def register_font(name: str, path: str | Path) -> str:
         return name
     path = Path(path)
     if not path.is_file():
-        raise FontError(f'Font file "{path}" for font "{name}" does not exist. '
-                        "Put the .ttf file there or fix the path in notecards.toml.",
-                        font_name=name)
+        raise FontError(
+            f'Font file "{path}" for font "{name}" does not exist. '
+            "Put the .ttf file there or fix the path in notecards.toml.",
+            font_name=name,
+        )
     try:
         font = TTFont(name, str(path))
     except Exception as err:  # reportlab raises TTFError and plain errors alike
-        raise FontError(f'Font file "{path}" cannot be used: {err}. Use a TrueType (.ttf) '
-                        "font with glyf outlines.", font_name=name) from err
+        raise FontError(
+            f'Font file "{path}" cannot be used: {err}. Use a TrueType (.ttf) '
+            "font with glyf outlines.",
+            font_name=name,
+        ) from err
     pdfmetrics.registerFont(font)
     return name
 
@@ -70,8 +75,11 @@ def _cmap(font_name: str) -> frozenset[int]:
     font = pdfmetrics.getFont(font_name)
     face = getattr(font, "face", None)
     if face is None:
-        raise FontError(f'Font "{font_name}" is not a bundled TrueType font; notecards embeds '
-                        "only TrueType fonts.", font_name=font_name)
+        raise FontError(
+            f'Font "{font_name}" is not a bundled TrueType font; notecards embeds '
+            "only TrueType fonts.",
+            font_name=font_name,
+        )
     return frozenset(face.charToGlyph)
 
 
@@ -99,9 +107,11 @@ class FontChain:
                 return name
         raise FontError(
             f'Character "{char}" (U+{ord(char):04X}) is not in font "{self.fonts[0]}" nor in '
-            f'the fallback {", ".join(self.fonts[1:]) or "(none)"}. Remove the character, or '
+            f"the fallback {', '.join(self.fonts[1:]) or '(none)'}. Remove the character, or "
             "add a font that covers it to fonts/ and to the handwriting style.",
-            char=char, font_name=self.fonts[0])
+            char=char,
+            font_name=self.fonts[0],
+        )
 
     def font_for_text(self, text: str) -> FontFor:
         """Return what layout needs to set *text*: the face's name alone when it draws every

@@ -36,21 +36,32 @@ class Box:
         """Return the x of the right edge."""
         return self.x_pt + self.width_pt
 
-    def inset(self, left: float, bottom: float | None = None, right: float | None = None,
-              top: float | None = None) -> Box:
+    def inset(
+        self,
+        left: float,
+        bottom: float | None = None,
+        right: float | None = None,
+        top: float | None = None,
+    ) -> Box:
         """Return this box shrunk by the given margins (CSS-like: one value means all four)."""
         bottom = left if bottom is None else bottom
         right = left if right is None else right
         top = bottom if top is None else top
-        return Box(self.x_pt + left, self.y_pt + bottom,
-                   self.width_pt - left - right, self.height_pt - bottom - top)
+        return Box(
+            self.x_pt + left,
+            self.y_pt + bottom,
+            self.width_pt - left - right,
+            self.height_pt - bottom - top,
+        )
 
     def contains(self, other: Box, tolerance_pt: float = 0.01) -> bool:
         """Return True when *other* lies inside this box."""
-        return (other.x_pt >= self.x_pt - tolerance_pt
-                and other.y_pt >= self.y_pt - tolerance_pt
-                and other.right_pt <= self.right_pt + tolerance_pt
-                and other.top_pt <= self.top_pt + tolerance_pt)
+        return (
+            other.x_pt >= self.x_pt - tolerance_pt
+            and other.y_pt >= self.y_pt - tolerance_pt
+            and other.right_pt <= self.right_pt + tolerance_pt
+            and other.top_pt <= self.top_pt + tolerance_pt
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +129,9 @@ def measure_runs(text: str, size_pt: float, measure: Measure, font_for: FontFor)
     return sum(measure(part, font, size_pt) for part, font in split_runs(text, font_for))
 
 
-def wrap_text(text: str, width_pt: float, size_pt: float, measure: Measure,
-              font_for: FontFor) -> list[str] | None:
+def wrap_text(
+    text: str, width_pt: float, size_pt: float, measure: Measure, font_for: FontFor
+) -> list[str] | None:
     """Wrap *text* into lines no wider than *width_pt*; None when one word alone is too wide."""
     # Widths add up (reportlab applies no kerning), so a line's width is the sum of its
     # words and spaces: each word is measured once.
@@ -169,8 +181,7 @@ def fit_paragraphs(
     """
     size = max_size_pt
     while size >= min_size_pt - 1e-9:
-        block = _try_set(paragraphs, box, measure, font_for, size, leading, ascent, descent,
-                         valign)
+        block = _try_set(paragraphs, box, measure, font_for, size, leading, ascent, descent, valign)
         if block is not None:
             return block
         size = round(size - step_pt, 3)
@@ -181,9 +192,17 @@ def fit_paragraphs(
     )
 
 
-def _try_set(paragraphs: Sequence[Paragraph], box: Box, measure: Measure, font_for: FontFor,
-             size: float, leading: float, ascent: float, descent: float,
-             valign: str) -> TextBlock | None:
+def _try_set(
+    paragraphs: Sequence[Paragraph],
+    box: Box,
+    measure: Measure,
+    font_for: FontFor,
+    size: float,
+    leading: float,
+    ascent: float,
+    descent: float,
+    valign: str,
+) -> TextBlock | None:
     leading_pt = size * leading
     wrapped: list[tuple[str, Paragraph, bool]] = []  # (line, paragraph, first line of it)
     for para in paragraphs:
@@ -195,7 +214,7 @@ def _try_set(paragraphs: Sequence[Paragraph], box: Box, measure: Measure, font_f
     if not wrapped:
         return TextBlock((), box, size, leading_pt)
     gaps = sum(para.space_before for _, para, first in wrapped[1:] if first)
-    height = (size * ascent + (len(wrapped) - 1 + gaps) * leading_pt + size * descent)
+    height = size * ascent + (len(wrapped) - 1 + gaps) * leading_pt + size * descent
     if height > box.height_pt:
         return None
     if valign == "middle":
@@ -209,8 +228,9 @@ def _try_set(paragraphs: Sequence[Paragraph], box: Box, measure: Measure, font_f
     for position, (line, para, first) in enumerate(wrapped):
         if position > 0:
             baseline -= leading_pt * (1 + (para.space_before if first else 0))
-        runs = tuple(Run(part, font, measure(part, font, size))
-                     for part, font in split_runs(line, font_for))
+        runs = tuple(
+            Run(part, font, measure(part, font, size)) for part, font in split_runs(line, font_for)
+        )
         width = sum(run.width_pt for run in runs)
         if para.align == "right":
             x = box.right_pt - width

@@ -38,8 +38,14 @@ def compose(outer: Matrix, inner: Matrix) -> Matrix:
     """Return the matrix applying *inner* first, then *outer*."""
     a1, b1, c1, d1, e1, f1 = outer
     a2, b2, c2, d2, e2, f2 = inner
-    return (a1 * a2 + c1 * b2, b1 * a2 + d1 * b2, a1 * c2 + c1 * d2, b1 * c2 + d1 * d2,
-            a1 * e2 + c1 * f2 + e1, b1 * e2 + d1 * f2 + f1)
+    return (
+        a1 * a2 + c1 * b2,
+        b1 * a2 + d1 * b2,
+        a1 * c2 + c1 * d2,
+        b1 * c2 + d1 * d2,
+        a1 * e2 + c1 * f2 + e1,
+        b1 * e2 + d1 * f2 + f1,
+    )
 
 
 def apply(matrix: Matrix, x: float, y: float) -> tuple[float, float]:
@@ -50,8 +56,7 @@ def apply(matrix: Matrix, x: float, y: float) -> tuple[float, float]:
 
 def transform_box(matrix: Matrix, box: Box) -> Box:
     """Return the bounding box of *box* transformed by *matrix*."""
-    points = [apply(matrix, x, y) for x in (box.x_pt, box.right_pt)
-              for y in (box.y_pt, box.top_pt)]
+    points = [apply(matrix, x, y) for x in (box.x_pt, box.right_pt) for y in (box.y_pt, box.top_pt)]
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     return Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
 
@@ -99,14 +104,23 @@ class SheetLayout:
     @property
     def description(self) -> str:
         """Return e.g. "2-up on letter (1 × 2), long-edge flip"."""
-        return (f"{self.per_sheet}-up on {self.paper.name} ({self.columns} × {self.rows}"
-                f"{', cards turned 90°' if self.rotated else ''}), "
-                f"{'portrait' if self.height_pt >= self.width_pt else 'landscape'} sheet, "
-                f"bleed {self.bleed_pt / inch:.3g} in, duplex {self.flip} flip")
+        return (
+            f"{self.per_sheet}-up on {self.paper.name} ({self.columns} × {self.rows}"
+            f"{', cards turned 90°' if self.rotated else ''}), "
+            f"{'portrait' if self.height_pt >= self.width_pt else 'landscape'} sheet, "
+            f"bleed {self.bleed_pt / inch:.3g} in, duplex {self.flip} flip"
+        )
 
 
-def layout_sheet(paper: PaperSize, trim: Box, bleed_pt: float, *, crop_marks: bool,
-                 flip: str = "long-edge", fold: str = "side") -> SheetLayout:
+def layout_sheet(
+    paper: PaperSize,
+    trim: Box,
+    bleed_pt: float,
+    *,
+    crop_marks: bool,
+    flip: str = "long-edge",
+    fold: str = "side",
+) -> SheetLayout:
     """Return the densest layout of cards with trim *trim* on *paper*.
 
     Preference, in order: most cards per sheet; the card's full bleed kept (else cards are
@@ -125,10 +139,12 @@ def layout_sheet(paper: PaperSize, trim: Box, bleed_pt: float, *, crop_marks: bo
     bleeds = (bleed_pt, 0.0) if bleed_pt > 0 else (0.0,)
     slugs = (SLUG_PT, 0.0) if crop_marks else (0.0,)
     for bleed, slug, landscape, rotated in product(bleeds, slugs, (False, True), (False, True)):
-        width, height = ((paper.height_pt, paper.width_pt) if landscape
-                         else (paper.width_pt, paper.height_pt))
-        card_w, card_h = ((trim.height_pt, trim.width_pt) if rotated
-                          else (trim.width_pt, trim.height_pt))
+        width, height = (
+            (paper.height_pt, paper.width_pt) if landscape else (paper.width_pt, paper.height_pt)
+        )
+        card_w, card_h = (
+            (trim.height_pt, trim.width_pt) if rotated else (trim.width_pt, trim.height_pt)
+        )
         cell_w, cell_h = card_w + 2 * bleed, card_h + 2 * bleed
         cols = int((width - 2 * slug + 1e-6) // cell_w)
         rows = int((height - 2 * slug + 1e-6) // cell_h)
@@ -136,19 +152,32 @@ def layout_sheet(paper: PaperSize, trim: Box, bleed_pt: float, *, crop_marks: bo
             continue
         score = (cols * rows, bleed, slug, not landscape, not rotated)
         if best is None or score > best[0]:
-            best = (score, _grid(paper, width, height, cols, rows, rotated, bleed, trim, flip,
-                                 fold))
+            best = (
+                score,
+                _grid(paper, width, height, cols, rows, rotated, bleed, trim, flip, fold),
+            )
     if best is None:
-        raise ConfigError(f"A {trim.width_pt / inch:.2f} × {trim.height_pt / inch:.2f} in "
-                          f"card sheet does not fit on {paper.name} paper. Choose a larger "
-                          "--imposition paper (tabloid, a3, sra3).")
+        raise ConfigError(
+            f"A {trim.width_pt / inch:.2f} × {trim.height_pt / inch:.2f} in "
+            f"card sheet does not fit on {paper.name} paper. Choose a larger "
+            "--imposition paper (tabloid, a3, sra3)."
+        )
     return best[1]
 
 
-def _grid(paper: PaperSize, width: float, height: float, cols: int, rows: int, rotated: bool,
-          bleed: float, trim: Box, flip: str, fold: str) -> SheetLayout:
-    card_w, card_h = (trim.height_pt, trim.width_pt) if rotated else (trim.width_pt,
-                                                                      trim.height_pt)
+def _grid(
+    paper: PaperSize,
+    width: float,
+    height: float,
+    cols: int,
+    rows: int,
+    rotated: bool,
+    bleed: float,
+    trim: Box,
+    flip: str,
+    fold: str,
+) -> SheetLayout:
+    card_w, card_h = (trim.height_pt, trim.width_pt) if rotated else (trim.width_pt, trim.height_pt)
     cell_w, cell_h = card_w + 2 * bleed, card_h + 2 * bleed
     left = (width - cols * cell_w) / 2 + bleed
     top = height - (height - rows * cell_h) / 2 - bleed
@@ -160,14 +189,17 @@ def _grid(paper: PaperSize, width: float, height: float, cols: int, rows: int, r
             x = left + col * cell_w
             y = top - card_h - row * cell_h
             if rotated:  # quarter turn anticlockwise, trim's lower-left to (x + card_w, y)
-                place = compose((0.0, 1.0, -1.0, 0.0, x + card_w, y),
-                                (1.0, 0.0, 0.0, 1.0, -trim.x_pt, -trim.y_pt))
+                place = compose(
+                    (0.0, 1.0, -1.0, 0.0, x + card_w, y),
+                    (1.0, 0.0, 0.0, 1.0, -trim.x_pt, -trim.y_pt),
+                )
             else:
                 place = (1.0, 0.0, 0.0, 1.0, x - trim.x_pt, y - trim.y_pt)
             fronts.append(place)
             backs.append(compose(mirror, compose(place, turn)))
-    return SheetLayout(paper, width, height, cols, rows, rotated, bleed, flip, trim,
-                       tuple(fronts), tuple(backs))
+    return SheetLayout(
+        paper, width, height, cols, rows, rotated, bleed, flip, trim, tuple(fronts), tuple(backs)
+    )
 
 
 def _about_card(trim: Box, fold: str) -> Matrix:

@@ -42,31 +42,53 @@ class LabelSheet:
     def boxes(self) -> tuple[Box, ...]:
         """Return every label's box (PDF coordinates), in reading order."""
         return tuple(
-            Box(self.left_pt + col * self.pitch_x_pt,
+            Box(
+                self.left_pt + col * self.pitch_x_pt,
                 self.paper_height_pt - self.top_pt - row * self.pitch_y_pt - self.label_height_pt,
-                self.label_width_pt, self.label_height_pt)
-            for row in range(self.rows) for col in range(self.columns))
+                self.label_width_pt,
+                self.label_height_pt,
+            )
+            for row in range(self.rows)
+            for col in range(self.columns)
+        )
 
     def position(self, index: int) -> tuple[int, int]:
         """Return (sheet, label) numbers, both 1-based, of the 0-based *index*-th label."""
         return index // self.per_sheet + 1, index % self.per_sheet + 1
 
 
-_AVERY_5160 = dict(paper_width_pt=8.5 * inch, paper_height_pt=11 * inch, columns=3, rows=10,
-                   label_width_pt=2.625 * inch, label_height_pt=1 * inch,
-                   left_pt=0.1875 * inch, top_pt=0.5 * inch, pitch_x_pt=2.75 * inch,
-                   pitch_y_pt=1 * inch)
+_AVERY_5160 = dict(
+    paper_width_pt=8.5 * inch,
+    paper_height_pt=11 * inch,
+    columns=3,
+    rows=10,
+    label_width_pt=2.625 * inch,
+    label_height_pt=1 * inch,
+    left_pt=0.1875 * inch,
+    top_pt=0.5 * inch,
+    pitch_x_pt=2.75 * inch,
+    pitch_y_pt=1 * inch,
+)
 
 LABEL_SHEETS: dict[str, LabelSheet] = {
     sheet.name: sheet
     for sheet in (
-        LabelSheet("avery-5160", "Avery 5160, 30 labels 2 5/8 × 1 in on US Letter",
-                   **_AVERY_5160),
-        LabelSheet("avery-8160", "Avery 8160 (inkjet 5160), 30 labels on US Letter",
-                   **_AVERY_5160),
-        LabelSheet("avery-l7160", "Avery L7160, 21 labels 63.5 × 38.1 mm on A4",
-                   210 * mm, 297 * mm, 3, 7, 63.5 * mm, 38.1 * mm, 7.25 * mm, 15.15 * mm,
-                   66.04 * mm, 38.1 * mm),
+        LabelSheet("avery-5160", "Avery 5160, 30 labels 2 5/8 × 1 in on US Letter", **_AVERY_5160),
+        LabelSheet("avery-8160", "Avery 8160 (inkjet 5160), 30 labels on US Letter", **_AVERY_5160),
+        LabelSheet(
+            "avery-l7160",
+            "Avery L7160, 21 labels 63.5 × 38.1 mm on A4",
+            210 * mm,
+            297 * mm,
+            3,
+            7,
+            63.5 * mm,
+            38.1 * mm,
+            7.25 * mm,
+            15.15 * mm,
+            66.04 * mm,
+            38.1 * mm,
+        ),
     )
 }
 
@@ -81,9 +103,16 @@ class LabelLayout:
     label: str
 
 
-def layout_label(box: Box, lines: Sequence[str], label: str, *, measure: Measure,
-                 font_for: FontFor, max_size_pt: float = 10.0,
-                 min_size_pt: float = 6.0) -> LabelLayout:
+def layout_label(
+    box: Box,
+    lines: Sequence[str],
+    label: str,
+    *,
+    measure: Measure,
+    font_for: FontFor,
+    max_size_pt: float = 10.0,
+    min_size_pt: float = 6.0,
+) -> LabelLayout:
     """Return *lines* set left-aligned in *box*, shrunk until the block fits, centred vertically.
 
     Below *min_size_pt* a line too long for the label is set at the minimum size anyway (it
@@ -93,8 +122,7 @@ def layout_label(box: Box, lines: Sequence[str], label: str, *, measure: Measure
     lines = [line for line in lines if line.strip()]
     size = max_size_pt
     while size > min_size_pt:
-        widest = max((measure_runs(line, size, measure, font_for) for line in lines),
-                     default=0.0)
+        widest = max((measure_runs(line, size, measure, font_for) for line in lines), default=0.0)
         if widest <= inner.width_pt and size * 1.18 * len(lines) <= inner.height_pt:
             break
         size = round(size - 0.25, 2)
@@ -103,8 +131,16 @@ def layout_label(box: Box, lines: Sequence[str], label: str, *, measure: Measure
     first = inner.y_pt + (inner.height_pt + block) / 2 - size * 0.76
     set_lines = []
     for index, text in enumerate(lines):
-        runs = tuple(Run(part, font, measure(part, font, size))
-                     for part, font in split_runs(text, font_for))
-        set_lines.append(SetLine(runs, inner.x_pt, first - index * leading,
-                                 sum(r.width_pt for r in runs), role="address"))
+        runs = tuple(
+            Run(part, font, measure(part, font, size)) for part, font in split_runs(text, font_for)
+        )
+        set_lines.append(
+            SetLine(
+                runs,
+                inner.x_pt,
+                first - index * leading,
+                sum(r.width_pt for r in runs),
+                role="address",
+            )
+        )
     return LabelLayout(box, tuple(set_lines), size, label)

@@ -51,13 +51,15 @@ class CardGeometry:
         return panel.inset(SAFE_PT)
 
 
-def page_geometry(width_pt: float, height_pt: float, bleed_pt: float,
-                  crop_marks: bool) -> PageGeometry:
+def page_geometry(
+    width_pt: float, height_pt: float, bleed_pt: float, crop_marks: bool
+) -> PageGeometry:
     """Return the media size and boxes for a trim of *width_pt* × *height_pt*."""
     margin = bleed_pt + (SLUG_PT if crop_marks else 0.0)
     trim = Box(margin, margin, width_pt, height_pt)
-    bleed = Box(margin - bleed_pt, margin - bleed_pt, width_pt + 2 * bleed_pt,
-                height_pt + 2 * bleed_pt)
+    bleed = Box(
+        margin - bleed_pt, margin - bleed_pt, width_pt + 2 * bleed_pt, height_pt + 2 * bleed_pt
+    )
     return PageGeometry(width_pt + 2 * margin, height_pt + 2 * margin, trim, bleed, crop_marks)
 
 
@@ -68,18 +70,19 @@ def card_geometry(card: CardFormat, bleed_pt: float, crop_marks: bool = False) -
     if not card.folded:
         # A postcard's back is its address side: the message keeps to the left half.
         panel = postcard_message_panel(trim) if card.is_postcard else trim
-        return CardGeometry(card, page, front=trim, back=None, inside_left=None,
-                            message_panel=panel)
+        return CardGeometry(
+            card, page, front=trim, back=None, inside_left=None, message_panel=panel
+        )
     if card.fold == "side":
         left = Box(trim.x_pt, trim.y_pt, card.width_pt, card.height_pt)
         right = Box(trim.x_pt + card.width_pt, trim.y_pt, card.width_pt, card.height_pt)
-        return CardGeometry(card, page, front=right, back=left, inside_left=left,
-                            message_panel=right)
+        return CardGeometry(
+            card, page, front=right, back=left, inside_left=left, message_panel=right
+        )
     bottom = Box(trim.x_pt, trim.y_pt, card.width_pt, card.height_pt)
     top = Box(trim.x_pt, trim.y_pt + card.height_pt, card.width_pt, card.height_pt)
     # Tent fold: the front is the lower half of the outside; the message the lower inside half.
-    return CardGeometry(card, page, front=bottom, back=top, inside_left=top,
-                        message_panel=bottom)
+    return CardGeometry(card, page, front=bottom, back=top, inside_left=top, message_panel=bottom)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +106,12 @@ def message_areas(panel: Box, *, excursion_pt: float = 0.0) -> MessageAreas:
     signature_height = min(0.75 * inch, panel.height_pt * 0.18)
     inner = panel.inset(side, bottom, side, top)
     signature = Box(inner.x_pt, inner.y_pt, inner.width_pt, signature_height)
-    writing = Box(inner.x_pt, inner.y_pt + signature_height, inner.width_pt,
-                  inner.height_pt - signature_height)
+    writing = Box(
+        inner.x_pt,
+        inner.y_pt + signature_height,
+        inner.width_pt,
+        inner.height_pt - signature_height,
+    )
     return MessageAreas(writing, signature)
 
 

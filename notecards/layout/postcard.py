@@ -37,10 +37,15 @@ def message_panel(trim: Box, return_lines: int = 0, return_size_pt: float = 7.0)
 
     Return-address lines, when there are any, sit above the message in the upper left.
     """
-    top_reserve = (RETURN_MARGIN_PT + return_size_pt * 1.25 * return_lines + 4
-                   if return_lines else 0.0)
-    return Box(trim.x_pt, trim.y_pt + MESSAGE_BOTTOM_PT, trim.width_pt * DIVIDER_FRACTION,
-               trim.height_pt - MESSAGE_BOTTOM_PT - top_reserve)
+    top_reserve = (
+        RETURN_MARGIN_PT + return_size_pt * 1.25 * return_lines + 4 if return_lines else 0.0
+    )
+    return Box(
+        trim.x_pt,
+        trim.y_pt + MESSAGE_BOTTOM_PT,
+        trim.width_pt * DIVIDER_FRACTION,
+        trim.height_pt - MESSAGE_BOTTOM_PT - top_reserve,
+    )
 
 
 def divider_x(trim: Box) -> float:
@@ -64,15 +69,25 @@ def clear_zone(trim: Box) -> Box:
 
 def postage_area(trim: Box) -> Box:
     """Return the stamp square in the upper right (page coordinates)."""
-    return Box(trim.right_pt - POSTAGE_MARGIN_PT - POSTAGE_BOX_PT,
-               trim.top_pt - POSTAGE_MARGIN_PT - POSTAGE_BOX_PT, POSTAGE_BOX_PT, POSTAGE_BOX_PT)
+    return Box(
+        trim.right_pt - POSTAGE_MARGIN_PT - POSTAGE_BOX_PT,
+        trim.top_pt - POSTAGE_MARGIN_PT - POSTAGE_BOX_PT,
+        POSTAGE_BOX_PT,
+        POSTAGE_BOX_PT,
+    )
 
 
-def layout_postcard_address(trim: Box, return_lines: Sequence[str],
-                            recipient_lines: Sequence[str], *, measure: Measure,
-                            font_for: FontFor, max_size_pt: float = 10.5,
-                            min_size_pt: float = 8.0,
-                            return_size_pt: float = 7.0) -> EnvelopeLayout:
+def layout_postcard_address(
+    trim: Box,
+    return_lines: Sequence[str],
+    recipient_lines: Sequence[str],
+    *,
+    measure: Measure,
+    font_for: FontFor,
+    max_size_pt: float = 10.5,
+    min_size_pt: float = 8.0,
+    return_size_pt: float = 7.0,
+) -> EnvelopeLayout:
     """Return the address side's address layout, in page coordinates of the card page.
 
     The block is left-aligned at the read area's left edge and shrinks (never below 8 pt, the
@@ -82,8 +97,7 @@ def layout_postcard_address(trim: Box, return_lines: Sequence[str],
     lines = [line for line in recipient_lines if line.strip()]
     size = max_size_pt
     while size > min_size_pt:
-        widest = max((measure_runs(line, size, measure, font_for) for line in lines),
-                     default=0.0)
+        widest = max((measure_runs(line, size, measure, font_for) for line in lines), default=0.0)
         if widest <= area.width_pt:
             break
         size = round(size - 0.25, 2)
@@ -91,12 +105,29 @@ def layout_postcard_address(trim: Box, return_lines: Sequence[str],
     block = size * 0.76 + leading * max(len(lines) - 1, 0) + size * 0.24
     bottom = area.y_pt + max(0.0, (area.height_pt - block) * 0.35)
     first = bottom + block - size * 0.76
-    recipient = tuple(_set_line(line, area.x_pt, first - index * leading, size, measure,
-                                font_for) for index, line in enumerate(lines))
+    recipient = tuple(
+        _set_line(line, area.x_pt, first - index * leading, size, measure, font_for)
+        for index, line in enumerate(lines)
+    )
     returned = tuple(
-        _set_line(line, trim.x_pt + RETURN_MARGIN_PT,
-                  trim.top_pt - RETURN_MARGIN_PT - return_size_pt * (0.8 + 1.25 * index),
-                  return_size_pt, measure, font_for)
-        for index, line in enumerate(return_lines))
-    return EnvelopeLayout(trim.width_pt, trim.height_pt, returned, return_size_pt, recipient,
-                          size, area, clear_zone(trim), postage_area(trim))
+        _set_line(
+            line,
+            trim.x_pt + RETURN_MARGIN_PT,
+            trim.top_pt - RETURN_MARGIN_PT - return_size_pt * (0.8 + 1.25 * index),
+            return_size_pt,
+            measure,
+            font_for,
+        )
+        for index, line in enumerate(return_lines)
+    )
+    return EnvelopeLayout(
+        trim.width_pt,
+        trim.height_pt,
+        returned,
+        return_size_pt,
+        recipient,
+        size,
+        area,
+        clear_zone(trim),
+        postage_area(trim),
+    )

@@ -34,10 +34,12 @@ def qr_matrix(payload: str, *, search_mask: bool = False) -> Matrix:
     else:
         # One segment in one mode (optimize=0), so the version depends only on the length and
         # mode, and is looked up once per length instead of fitted for every code.
-        code = qrcode.QRCode(version=_version_for(len(payload.encode("utf-8")),
-                                                  _mode_of(payload)),
-                             border=0, error_correction=ERROR_CORRECT_M,
-                             mask_pattern=FIXED_MASK)
+        code = qrcode.QRCode(
+            version=_version_for(len(payload.encode("utf-8")), _mode_of(payload)),
+            border=0,
+            error_correction=ERROR_CORRECT_M,
+            mask_pattern=FIXED_MASK,
+        )
         code.add_data(payload, optimize=0)
         code.make(fit=False)
     return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())

@@ -37,8 +37,9 @@ def list_formats() -> list[FormatInfo]:
     return [fmt.info for fmt in BUILT_IN]
 
 
-def load_orders(paths: Sequence[str | os.PathLike[str]],
-                options: LoadOptions | None = None) -> LoadResult:
+def load_orders(
+    paths: Sequence[str | os.PathLike[str]], options: LoadOptions | None = None
+) -> LoadResult:
     """Return every order and contact in *paths*, with rejected rows and findings.
 
     Each data row ends either in exactly one Order (``order.source.rows``) or in
@@ -56,8 +57,11 @@ def load_orders(paths: Sequence[str | os.PathLike[str]],
     options = options or LoadOptions()
     options.validate()
     if not paths:
-        raise InputError("(no input)", "no input file was given.",
-                         "Name an orders or contacts file (CSV or .xlsx).")
+        raise InputError(
+            "(no input)",
+            "no input file was given.",
+            "Name an orders or contacts file (CSV or .xlsx).",
+        )
     formats: list[ExportFormat] = [user_format(n, m) for n, m in options.mappings.items()]
     formats += BUILT_IN
     headers = known_headers(formats)
@@ -86,5 +90,6 @@ def load_orders(paths: Sequence[str | os.PathLike[str]],
         rejects.extend(built.rejects)
         if built.order is not None:
             orders.append(built.order)
-    return LoadResult(tuple(orders), tuple(rejects), tuple(problems), rows_read,
-                      tuple(format_names))
+    return LoadResult(
+        tuple(orders), tuple(rejects), tuple(problems), rows_read, tuple(format_names)
+    )

@@ -10,11 +10,15 @@ from notecards.postal.country_forms import US_TERRITORIES, country_code
 
 _MILITARY_CITIES = frozenset({"APO", "FPO", "DPO"})
 _MILITARY_REGIONS = frozenset({"AA", "AE", "AP"})
-_PO_BOX = re.compile(r"\b(?:p\.?\s*o\.?\s*box|post\s+office\s+box|pobox|postfach|"
-                     r"boite\s+postale|apartado)\b\.?\s*\d*", re.IGNORECASE)
+_PO_BOX = re.compile(
+    r"\b(?:p\.?\s*o\.?\s*box|post\s+office\s+box|pobox|postfach|"
+    r"boite\s+postale|apartado)\b\.?\s*\d*",
+    re.IGNORECASE,
+)
 _HOUSE_NUMBER = re.compile(r"\d+[A-Za-z]?(?:\s?[-/]\s?\d+[A-Za-z]?)?")
-_UNIT = re.compile(r"(?:apt|apartment|unit|suite|ste|flat|#|spc|rm|room|fl|floor|bldg|mb)\b",
-                   re.IGNORECASE)
+_UNIT = re.compile(
+    r"(?:apt|apartment|unit|suite|ste|flat|#|spc|rm|room|fl|floor|bldg|mb)\b", re.IGNORECASE
+)
 _CA_POSTCODE = re.compile(r"([A-Z]\d[A-Z])\s*(\d[A-Z]\d)")
 _GB_POSTCODE = re.compile(r"([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})")
 
@@ -26,8 +30,8 @@ class AddressCells:
     line1: str = ""
     line2: str = ""
     line3: str = ""
-    lines: str = ""     # one cell holding several lines ("Address 1&2", Google's Street)
-    full: str = ""      # a whole address in one cell (Mailchimp's "Address")
+    lines: str = ""  # one cell holding several lines ("Address 1&2", Google's Street)
+    full: str = ""  # a whole address in one cell (Mailchimp's "Address")
     po_box: str = ""
     city: str = ""
     region: str = ""
@@ -37,8 +41,17 @@ class AddressCells:
     @property
     def is_empty(self) -> bool:
         """Return True when no cell that locates a letter box is filled in."""
-        return not any((self.line1, self.line2, self.lines, self.full, self.po_box, self.city,
-                        self.postal_code))
+        return not any(
+            (
+                self.line1,
+                self.line2,
+                self.lines,
+                self.full,
+                self.po_box,
+                self.city,
+                self.postal_code,
+            )
+        )
 
 
 def clean_postal_code(code: str, country: str) -> tuple[str, str]:
@@ -85,8 +98,14 @@ city='Springfield', region='IL', postal_code='62701', country='US')
     city = parts.pop() if len(parts) >= 2 else ""
     if not parts:
         return AddressCells(line1=text.strip())
-    return AddressCells(line1=parts[0], line2=", ".join(parts[1:]), city=city, region=region,
-                        postal_code=postal, country=country)
+    return AddressCells(
+        line1=parts[0],
+        line2=", ".join(parts[1:]),
+        city=city,
+        region=region,
+        postal_code=postal,
+        country=country,
+    )
 
 
 def build_address(cells: AddressCells, home_country: str) -> tuple[Address, list[tuple[str, str]]]:
@@ -99,26 +118,40 @@ def build_address(cells: AddressCells, home_country: str) -> tuple[Address, list
     notes: list[tuple[str, str]] = []
     if cells.full and not (cells.line1 or cells.lines):
         parsed = parse_one_cell_address(cells.full)
-        cells = AddressCells(parsed.line1, parsed.line2, "", "", "", cells.po_box,
-                             cells.city or parsed.city, cells.region or parsed.region,
-                             cells.postal_code or parsed.postal_code,
-                             cells.country or parsed.country)
+        cells = AddressCells(
+            parsed.line1,
+            parsed.line2,
+            "",
+            "",
+            "",
+            cells.po_box,
+            cells.city or parsed.city,
+            cells.region or parsed.region,
+            cells.postal_code or parsed.postal_code,
+            cells.country or parsed.country,
+        )
     line1, line2 = _lines(cells)
     city = " ".join(cells.city.split())
     region = " ".join(cells.region.split())
     country_text = " ".join(cells.country.split())
     code = country_code(country_text)
     if code is None:
-        notes.append(("country", f'the country "{country_text}" is not one we know; it is kept '
-                                 "as written"))
+        notes.append(
+            ("country", f'the country "{country_text}" is not one we know; it is kept as written')
+        )
         country = country_text
     else:
         country = code
     if country in US_TERRITORIES:
         if region and region.upper() != country:
             line2 = ", ".join(p for p in (line2, region) if p)
-        notes.append(("country", f'wrote "{country_text}" as country US, region {country} '
-                                 "(USPS treats it as domestic mail)"))
+        notes.append(
+            (
+                "country",
+                f'wrote "{country_text}" as country US, region {country} '
+                "(USPS treats it as domestic mail)",
+            )
+        )
         country, region = "US", country
     if city.upper() in _MILITARY_CITIES or region.upper() in _MILITARY_REGIONS:
         city, region = city.upper(), region.upper()
@@ -155,8 +188,9 @@ def _order_lines(line1: str, line2: str) -> tuple[str, str, str]:
     if line2 and _PO_BOX.match(line1) and not _PO_BOX.search(line2) and not _UNIT.match(line2):
         return line2, line1, f'moved "{line1}" after the street so the post office box comes last'
     if not line2:
-        match = re.fullmatch(r"(.+?),\s*((?:p\.?\s*o\.?\s*box|post\s+office\s+box)\s*\S+)",
-                             line1, re.IGNORECASE)
+        match = re.fullmatch(
+            r"(.+?),\s*((?:p\.?\s*o\.?\s*box|post\s+office\s+box)\s*\S+)", line1, re.IGNORECASE
+        )
         if match and not _PO_BOX.match(match.group(1)):
             return match.group(1), match.group(2), ""
     return line1, line2, ""

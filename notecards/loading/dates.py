@@ -9,8 +9,9 @@ from datetime import date, timedelta
 
 from notecards.models import Birthday
 
-MDY_COUNTRIES = frozenset({"US", "PR", "VI", "GU", "AS", "MP", "UM", "PH", "CA", "FM", "MH",
-                           "PW", "BZ"})
+MDY_COUNTRIES = frozenset(
+    {"US", "PR", "VI", "GU", "AS", "MP", "UM", "PH", "CA", "FM", "MH", "PW", "BZ"}
+)
 
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?")
 _VCARD = re.compile(r"-{1,2}(\d{1,2})-?(\d{1,2})")
@@ -22,14 +23,23 @@ _SERIAL = re.compile(r"(\d{5})(?:\.\d+)?")
 _NO_DATE = re.compile(r"0{1,4}[./-]0{1,2}[./-]0{1,4}(?:\s.*)?")
 
 _MONTHS: dict[str, int] = {}
-for _number, _names in enumerate((
-    "january jan januar janvier enero janv", "february feb febr februar fevrier février febrero",
-    "march mar märz maerz mars marzo mrz", "april apr avril abril", "may mai mayo",
-    "june jun juni juin junio", "july jul juli juillet julio juil",
-    "august aug août aout agosto", "september sep sept septembre septiembre",
-    "october oct oktober octobre octubre okt", "november nov novembre noviembre",
-    "december dec dez dezember décembre decembre diciembre déc",
-), start=1):
+for _number, _names in enumerate(
+    (
+        "january jan januar janvier enero janv",
+        "february feb febr februar fevrier février febrero",
+        "march mar märz maerz mars marzo mrz",
+        "april apr avril abril",
+        "may mai mayo",
+        "june jun juni juin junio",
+        "july jul juli juillet julio juil",
+        "august aug août aout agosto",
+        "september sep sept septembre septiembre",
+        "october oct oktober octobre octubre okt",
+        "november nov novembre noviembre",
+        "december dec dez dezember décembre decembre diciembre déc",
+    ),
+    start=1,
+):
     for _name in _names.split():
         _MONTHS[_name] = _number
 
@@ -122,8 +132,9 @@ def _match(value: str, order: str, birthday: bool) -> DateParts | None:
         match = pattern.fullmatch(value)
         if match and match.group(month_group).casefold() in _MONTHS:
             year = int(match.group(3)) if match.group(3) else None
-            return DateParts(year, _MONTHS[match.group(month_group).casefold()],
-                             int(match.group(day_group)))
+            return DateParts(
+                year, _MONTHS[match.group(month_group).casefold()], int(match.group(day_group))
+            )
     return None
 
 

@@ -8,9 +8,11 @@ import re
 # Characters that appear when UTF-8 bytes were decoded as cp1252/Latin-1 ("MontrÃ©al").
 # A lead byte C2-F4 shows as Â..ô; the continuation bytes 80-BF show as cp1252 punctuation or
 # Latin-1 symbols. Requiring the pair keeps genuine "Ã" (Portuguese "SÃO") untouched.
-_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
-                       "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030"
-                       "\u2039\u203a\u20ac\u2122]")
+_MOJIBAKE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+    "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030"
+    "\u2039\u203a\u20ac\u2122]"
+)
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:

@@ -65,12 +65,19 @@ def merge(key: str, rows: list[RowRecord]) -> OrderRows:
                 values[field] = value
             elif field in _CONFLICT_FIELDS and not _same(field, values[field], value):
                 first = rows[0]
-                problems.append(Problem(
-                    Severity.WARNING, record.source, record.number, record.column(field),
-                    f'order {values.get("order_id", "")} has "{values[field]}" in '
-                    f'{first.source}:row {first.number} but "{value}" here; using '
-                    f'"{values[field]}"', "correct the name if the first one is wrong",
-                    record.sheet))
+                problems.append(
+                    Problem(
+                        Severity.WARNING,
+                        record.source,
+                        record.number,
+                        record.column(field),
+                        f'order {values.get("order_id", "")} has "{values[field]}" in '
+                        f'{first.source}:row {first.number} but "{value}" here; using '
+                        f'"{values[field]}"',
+                        "correct the name if the first one is wrong",
+                        record.sheet,
+                    )
+                )
     if any(_truthy(r.get("do_not_contact")) or r.get("unsubscribed") for r in rows):
         values["do_not_contact"] = "yes"
     extra: dict[str, str] = dict(rows[0].extra)
@@ -79,8 +86,15 @@ def merge(key: str, rows: list[RowRecord]) -> OrderRows:
             if not extra.get(name):
                 extra[name] = value
     birthday = next((r.birthday for r in rows if r.birthday is not None), None)
-    return OrderRows(key, tuple(rows), values, tuple(collect_items(rows)), tuple(extra.items()),
-                     birthday, tuple(problems))
+    return OrderRows(
+        key,
+        tuple(rows),
+        values,
+        tuple(collect_items(rows)),
+        tuple(extra.items()),
+        birthday,
+        tuple(problems),
+    )
 
 
 def _same(field: str, one: str, other: str) -> bool:

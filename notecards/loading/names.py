@@ -8,22 +8,134 @@ from functools import lru_cache
 
 from notecards.models import normalise_name
 
-_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "la", "le",
-                        "du", "dos", "das", "ten", "ter", "vom", "zu", "zum", "y", "bin", "al"})
-_MAC_NAMES = frozenset({"macdonald", "mackenzie", "macleod", "macgregor", "macarthur",
-                        "macmillan", "macintyre", "mackay", "maclean", "macneil", "macpherson",
-                        "macaulay", "macdougall", "macfarlane", "macinnes", "mackinnon",
-                        "maclachlan", "macintosh", "mackintosh", "macbeth", "macrae"})
+_PARTICLES = frozenset(
+    {
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "la",
+        "le",
+        "du",
+        "dos",
+        "das",
+        "ten",
+        "ter",
+        "vom",
+        "zu",
+        "zum",
+        "y",
+        "bin",
+        "al",
+    }
+)
+_MAC_NAMES = frozenset(
+    {
+        "macdonald",
+        "mackenzie",
+        "macleod",
+        "macgregor",
+        "macarthur",
+        "macmillan",
+        "macintyre",
+        "mackay",
+        "maclean",
+        "macneil",
+        "macpherson",
+        "macaulay",
+        "macdougall",
+        "macfarlane",
+        "macinnes",
+        "mackinnon",
+        "maclachlan",
+        "macintosh",
+        "mackintosh",
+        "macbeth",
+        "macrae",
+    }
+)
 _ROMAN = frozenset({"ii", "iii", "iv", "vi", "vii", "viii"})
 _GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv"})
-_CREDENTIALS = frozenset({
-    "phd", "md", "dds", "dmd", "do", "rn", "cpa", "mba", "pmp", "pe", "esq", "jd", "ba", "bsc",
-    "msc", "ma", "ms", "bs", "beng", "meng", "cfa", "lcsw", "np", "pa", "dvm", "od", "facs",
-    "cissp", "mph", "msw", "lpc", "edd", "dphil", "llb", "llm", "frcs", "mrcp", "ceng", "cpt",
-    "ret", "usn", "usmc", "usa", "usaf", "obe", "mbe", "cbe", "qc", "kc", "aia", "leed", "ap",
-})
-_PREFIXES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir", "dame",
-                       "herr", "frau", "mme", "mlle", "m"})
+_CREDENTIALS = frozenset(
+    {
+        "phd",
+        "md",
+        "dds",
+        "dmd",
+        "do",
+        "rn",
+        "cpa",
+        "mba",
+        "pmp",
+        "pe",
+        "esq",
+        "jd",
+        "ba",
+        "bsc",
+        "msc",
+        "ma",
+        "ms",
+        "bs",
+        "beng",
+        "meng",
+        "cfa",
+        "lcsw",
+        "np",
+        "pa",
+        "dvm",
+        "od",
+        "facs",
+        "cissp",
+        "mph",
+        "msw",
+        "lpc",
+        "edd",
+        "dphil",
+        "llb",
+        "llm",
+        "frcs",
+        "mrcp",
+        "ceng",
+        "cpt",
+        "ret",
+        "usn",
+        "usmc",
+        "usa",
+        "usaf",
+        "obe",
+        "mbe",
+        "cbe",
+        "qc",
+        "kc",
+        "aia",
+        "leed",
+        "ap",
+    }
+)
+_PREFIXES = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "rev",
+        "sir",
+        "dame",
+        "herr",
+        "frau",
+        "mme",
+        "mlle",
+        "m",
+    }
+)
 _CARE_OF = re.compile(r"\s*(?:\bc/o\b|\bc/-|\bcare of\b|\bz\.\s?hd\.?)\s*", re.IGNORECASE)
 _COUPLE = re.compile(r"\s+(and|&|\+|und|et|y)\s+", re.IGNORECASE)
 
@@ -39,8 +151,16 @@ class PersonName:
     changes: tuple[tuple[str, str], ...] = ()  # (part: first|last|full|middle, what changed)
 
 
-def tidy_name(first: str = "", last: str = "", full: str = "", *, middle: str = "",
-              prefix: str = "", suffix: str = "", smart_case: bool = True) -> PersonName:
+def tidy_name(
+    first: str = "",
+    last: str = "",
+    full: str = "",
+    *,
+    middle: str = "",
+    prefix: str = "",
+    suffix: str = "",
+    smart_case: bool = True,
+) -> PersonName:
     """Return a tidied name from whatever parts an export gave.
 
     >>> tidy_name(full="JANE MCDONALD-O'NEIL")
@@ -112,7 +232,7 @@ def _split_care_of(text: str) -> tuple[str, str]:
     match = _CARE_OF.search(text)
     if not match:
         return text, ""
-    return text[: match.start()].strip(" ,"), text[match.end():].strip(" ,")
+    return text[: match.start()].strip(" ,"), text[match.end() :].strip(" ,")
 
 
 def _is_credential(token: str) -> bool:
@@ -124,8 +244,7 @@ def _is_credential_list(text: str) -> bool:
     if not text or len(text) > 40:
         return False
     parts = [p for p in re.split(r"[,\s]+", text.strip(" ,")) if p]
-    return bool(parts) and all(_is_credential(p) or _is_credential(text.strip(" ,"))
-                               for p in parts)
+    return bool(parts) and all(_is_credential(p) or _is_credential(text.strip(" ,")) for p in parts)
 
 
 def _drop_credentials(text: str) -> tuple[str, str]:
@@ -159,13 +278,16 @@ def _split_full(full: str) -> tuple[str, str]:
     """Return (greeting name, last name) from a full name, keeping couples whole."""
     tokens = [t for t in full.split() if t.rstrip(".").casefold() not in _PREFIXES] or full.split()
     while len(tokens) > 1 and re.sub(r"\W", "", tokens[-1]).casefold() in _GENERATIONAL | {
-            "phd", "md", "esq"}:
+        "phd",
+        "md",
+        "esq",
+    }:
         tokens = tokens[:-1]
     text = " ".join(tokens)
     couple = _COUPLE.search(text)
     if couple:
         left = text[: couple.start()].split()
-        right = text[couple.end():].split()
+        right = text[couple.end() :].split()
         if left and right:
             greeting = f"{left[0]} {couple.group(1)} {right[0]}"
             return greeting, " ".join(right[1:])

@@ -40,18 +40,24 @@ class LoadOptions:
         _choose("gift_card_to", self.gift_card_to, ("buyer", "recipient"))
         _choose("gift_address", self.gift_address, ("shipping", "billing"))
         if len(self.home_country) != 2 or not self.home_country.isalpha():
-            raise ConfigError(f'home_country "{self.home_country}" is not a two-letter country '
-                              'code. Use an ISO code such as "US", "GB" or "DE".')
+            raise ConfigError(
+                f'home_country "{self.home_country}" is not a two-letter country '
+                'code. Use an ISO code such as "US", "GB" or "DE".'
+            )
         for name, mapping in self.mappings.items():
             for column, target in mapping.items():
                 if target not in FIELDS:
                     known = ", ".join(sorted(FIELDS))
                     raise ConfigError(
                         f'mapping "{name}": column "{column}" maps to "{target}", which is not '
-                        f"a notecards column. Use one of: {known}.")
+                        f"a notecards column. Use one of: {known}."
+                    )
 
 
 def _choose(option: str, value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise ConfigError(f'{option} "{value}" is not allowed. Use one of: '
-                          + ", ".join(f'"{a}"' for a in allowed) + ".")
+        raise ConfigError(
+            f'{option} "{value}" is not allowed. Use one of: '
+            + ", ".join(f'"{a}"' for a in allowed)
+            + "."
+        )

@@ -12,17 +12,39 @@ from notecards.loading.options import LoadOptions
 from notecards.models import Address, Order, Problem, Reject, Severity, SourceRef
 
 _ROLE_FIELDS = {  # role → AddressCells attribute → field
-    "billing": {"line1": "address_line1", "line2": "address_line2", "line3": "address_line3",
-                "lines": "address_lines", "full": "address_full", "po_box": "po_box",
-                "city": "city", "region": "region", "postal_code": "postal_code",
-                "country": "country"},
-    "shipping": {"line1": "ship_line1", "line2": "ship_line2", "line3": "ship_line3",
-                 "lines": "ship_lines", "po_box": "ship_po_box", "city": "ship_city",
-                 "region": "ship_region", "postal_code": "ship_postal_code",
-                 "country": "ship_country"},
-    "other": {"line1": "alt_line1", "line2": "alt_line2", "line3": "alt_line3",
-              "po_box": "alt_po_box", "city": "alt_city", "region": "alt_region",
-              "postal_code": "alt_postal_code", "country": "alt_country"},
+    "billing": {
+        "line1": "address_line1",
+        "line2": "address_line2",
+        "line3": "address_line3",
+        "lines": "address_lines",
+        "full": "address_full",
+        "po_box": "po_box",
+        "city": "city",
+        "region": "region",
+        "postal_code": "postal_code",
+        "country": "country",
+    },
+    "shipping": {
+        "line1": "ship_line1",
+        "line2": "ship_line2",
+        "line3": "ship_line3",
+        "lines": "ship_lines",
+        "po_box": "ship_po_box",
+        "city": "ship_city",
+        "region": "ship_region",
+        "postal_code": "ship_postal_code",
+        "country": "ship_country",
+    },
+    "other": {
+        "line1": "alt_line1",
+        "line2": "alt_line2",
+        "line3": "alt_line3",
+        "po_box": "alt_po_box",
+        "city": "alt_city",
+        "region": "alt_region",
+        "postal_code": "alt_postal_code",
+        "country": "alt_country",
+    },
 }
 
 
@@ -39,19 +61,34 @@ def build_order(group: OrderRows, options: LoadOptions) -> Built:
     """Return the Order for *group*, or its rows as rejects with the reason."""
     problems = list(group.problems)
     first = group.first
-    buyer = tidy_name(group.get("first_name"), group.get("last_name"), group.get("name"),
-                      middle=group.get("middle_name"), prefix=group.get("name_prefix"),
-                      suffix=group.get("name_suffix"), smart_case=options.smart_case)
-    recipient = tidy_name(group.get("ship_first_name"), group.get("ship_last_name"),
-                          group.get("ship_name"), smart_case=options.smart_case)
+    buyer = tidy_name(
+        group.get("first_name"),
+        group.get("last_name"),
+        group.get("name"),
+        middle=group.get("middle_name"),
+        prefix=group.get("name_prefix"),
+        suffix=group.get("name_suffix"),
+        smart_case=options.smart_case,
+    )
+    recipient = tidy_name(
+        group.get("ship_first_name"),
+        group.get("ship_last_name"),
+        group.get("ship_name"),
+        smart_case=options.smart_case,
+    )
     cells = {role: _cells(group, role) for role in _ROLE_FIELDS}
     person, role, company, note = _choose(group, buyer, recipient, cells, options)
     cosmetic: list[Problem] = []
     if person.changes:
         part = person.changes[0][0]
-        cosmetic.append(_warn(group, _name_column(group, role == "shipping", part),
-                              "; ".join(text for _, text in person.changes),
-                              "turn off smart_case to keep names as typed"))
+        cosmetic.append(
+            _warn(
+                group,
+                _name_column(group, role == "shipping", part),
+                "; ".join(text for _, text in person.changes),
+                "turn off smart_case to keep names as typed",
+            )
+        )
     address, address_notes = build_address(cells[role], options.home_country)
     for part, text in address_notes:
         column = group.column(_ROLE_FIELDS[role].get(_part_key(part), part))
@@ -61,11 +98,11 @@ def build_order(group: OrderRows, options: LoadOptions) -> Built:
     failure = _missing(group, person, company, address, role)
     if failure:
         column, message, hint = failure
-        error = Problem(Severity.ERROR, first.source, first.number, column, message, hint,
-                        first.sheet)
+        error = Problem(
+            Severity.ERROR, first.source, first.number, column, message, hint, first.sheet
+        )
         reason = f"{column}: {message} — {hint}"
-        rejects = tuple(Reject(r.source, r.number, reason, r.cells, r.sheet)
-                        for r in group.records)
+        rejects = tuple(Reject(r.source, r.number, reason, r.cells, r.sheet) for r in group.records)
         return Built(None, rejects, (*problems, error))  # no cosmetic notes on a rejected row
     problems.extend(cosmetic)
     order = Order(
@@ -84,8 +121,7 @@ def build_order(group: OrderRows, options: LoadOptions) -> Built:
         items=group.items,
         signer=group.get("signer"),
         do_not_contact=is_truthy(group.get("do_not_contact")),
-        last_order_date=next((r.last_order_date for r in group.records if r.last_order_date),
-                             None),
+        last_order_date=next((r.last_order_date for r in group.records if r.last_order_date), None),
         recipient_note=note,
         extra=group.extra,
     )
@@ -102,7 +138,8 @@ def _cells(group: OrderRows, role: str) -> AddressCells:
 
 def _part_key(part: str) -> str:
     return {"address_line1": "line1", "postal_code": "postal_code", "country": "country"}.get(
-        part, part)
+        part, part
+    )
 
 
 def _looks_like_person(name: str) -> bool:
@@ -110,14 +147,19 @@ def _looks_like_person(name: str) -> bool:
     return bool(name) and " " in name.strip() and not re.search(r"[\d_@]", name)
 
 
-def _choose(group: OrderRows, buyer: PersonName, recipient: PersonName,
-            cells: dict[str, AddressCells], options: LoadOptions
-            ) -> tuple[PersonName, str, str, str]:
+def _choose(
+    group: OrderRows,
+    buyer: PersonName,
+    recipient: PersonName,
+    cells: dict[str, AddressCells],
+    options: LoadOptions,
+) -> tuple[PersonName, str, str, str]:
     """Return (person on the card, address role, company, recipient note)."""
     has_shipping = not cells["shipping"].is_empty
     has_billing = not cells["billing"].is_empty
-    buyer_usable = bool(buyer.full) and (not group.first.fmt.buyer_may_be_username
-                                         or _looks_like_person(buyer.full))
+    buyer_usable = bool(buyer.full) and (
+        not group.first.fmt.buyer_may_be_username or _looks_like_person(buyer.full)
+    )
     if not has_shipping and not recipient.full:
         role = "billing" if has_billing or cells["other"].is_empty else "other"
         return buyer, role, group.get("company"), ""
@@ -132,8 +174,11 @@ def _choose(group: OrderRows, buyer: PersonName, recipient: PersonName,
         role = "shipping"
     elif role == "shipping" and not has_shipping:
         role = "billing"
-    place = ("the recipient's (shipping) address" if role == "shipping"
-             else "the buyer's (billing) address")
+    place = (
+        "the recipient's (shipping) address"
+        if role == "shipping"
+        else "the buyer's (billing) address"
+    )
     if options.gift_card_to == "buyer":
         note = f"gift: card to buyer {buyer.full}, at {place}; shipped to {recipient.full}"
         return buyer, role, group.get("company"), note
@@ -151,22 +196,27 @@ def _name_column(group: OrderRows, shipping: bool, part: str) -> str:
     return group.column(field)
 
 
-def _missing(group: OrderRows, person: PersonName, company: str, address: Address,
-             role: str) -> tuple[str, str, str] | None:
+def _missing(
+    group: OrderRows, person: PersonName, company: str, address: Address, role: str
+) -> tuple[str, str, str] | None:
     columns = _ROLE_FIELDS[role]
     if not (person.full or person.first or person.last or company):
-        return (group.column("name") if "name" in group.first.headers else
-                group.column("first_name"), "there is no name or company for the card",
-                "fill in a name, or remove the row")
+        return (
+            group.column("name") if "name" in group.first.headers else group.column("first_name"),
+            "there is no name or company for the card",
+            "fill in a name, or remove the row",
+        )
     street = _first_column(group, [columns[k] for k in ("line1", "lines", "full") if k in columns])
     if address.is_empty:
         return (street, "there is no postal address", "fill in the address, or remove the row")
     if not address.line1:
-        return (street, "the street address is empty",
-                "fill it in, or remove the row")
+        return (street, "the street address is empty", "fill it in, or remove the row")
     if not (address.city or address.postal_code):
-        return (group.column(columns["postal_code"]), "the postal code is empty",
-                "fill it in, or remove the row")
+        return (
+            group.column(columns["postal_code"]),
+            "the postal code is empty",
+            "fill it in, or remove the row",
+        )
     return None
 
 
@@ -179,8 +229,7 @@ def _first_column(group: OrderRows, fields: list[str]) -> str:
 
 def _warn(group: OrderRows, column: str, message: str, hint: str) -> Problem:
     first = group.first
-    return Problem(Severity.WARNING, first.source, first.number, column, message, hint,
-                   first.sheet)
+    return Problem(Severity.WARNING, first.source, first.number, column, message, hint, first.sheet)
 
 
 def source_ref(group: OrderRows) -> SourceRef:

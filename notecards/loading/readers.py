@@ -44,8 +44,16 @@ def read_table(
         InputError: the file is missing, empty, not a table, or has no such sheet.
     """
     scan = scan_table(path, sheet, looks_like_header)
-    return RawTable(scan.source, scan.sheet, scan.header_row, scan.headers, tuple(scan.rows()),
-                    scan.problems, scan.encoding, scan.delimiter)
+    return RawTable(
+        scan.source,
+        scan.sheet,
+        scan.header_row,
+        scan.headers,
+        tuple(scan.rows()),
+        scan.problems,
+        scan.encoding,
+        scan.delimiter,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +103,15 @@ def scan_table(
         with open(source, "rb") as handle:
             data = handle.read()
     except FileNotFoundError as err:
-        raise InputError(source, "the file does not exist.",
-                         "Check the path, or export the orders again.") from err
+        raise InputError(
+            source, "the file does not exist.", "Check the path, or export the orders again."
+        ) from err
     except OSError as err:
-        raise InputError(source, f"the file cannot be read ({err.strerror}).",
-                         "Check that it is a file you may read.") from err
+        raise InputError(
+            source,
+            f"the file cannot be read ({err.strerror}).",
+            "Check that it is a file you may read.",
+        ) from err
     if not data.strip():
         raise InputError(source, "the file is empty.", "Export the orders again.")
     is_zip = data[:4] == b"PK\x03\x04"
@@ -111,8 +123,11 @@ def scan_table(
     text, encoding = decode_bytes(data)
     del data
     if _looks_binary(text):
-        raise InputError(source, "this is not a table (it looks like a binary file).",
-                         "Export the orders as CSV or Excel (.xlsx) and try again.")
+        raise InputError(
+            source,
+            "this is not a table (it looks like a binary file).",
+            "Export the orders as CSV or Excel (.xlsx) and try again.",
+        )
     first_line = text.partition("\n")[0]
     match = re.fullmatch(r'"?sep=(.)"?\r?', first_line.strip("\ufeff"))
     # Excel writes "sep=;" as a first line to name the delimiter.
@@ -129,13 +144,16 @@ def _looks_binary(text: str) -> bool:
     return "\x00" in sample or controls > len(sample) * 0.05 or sample.count("\ufffd") > 20
 
 
-def _delimited_rows(source: str, encoding: str, delimiter: str, *,
-                    skip_first: bool) -> Callable[[], Iterator[list[str]]]:
+def _delimited_rows(
+    source: str, encoding: str, delimiter: str, *, skip_first: bool
+) -> Callable[[], Iterator[list[str]]]:
     """Return a function that reads the rows of *source* again each time it is called."""
 
     def rows() -> Iterator[list[str]]:
-        with open(source, "rb") as raw, io.TextIOWrapper(
-                raw, encoding=encoding, errors="replace", newline="") as handle:
+        with (
+            open(source, "rb") as raw,
+            io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="") as handle,
+        ):
             lines: Iterator[str] = iter(handle)
             if skip_first:
                 next(lines, "")
@@ -151,8 +169,11 @@ def _sniff_delimiter(text: str) -> str:
         sample = sample[: sample.rfind("\n") + 1] or sample
     best, best_score = ",", -1.0
     for candidate in (",", ";", "\t", "|"):
-        rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=candidate)
-                if any(cell.strip() for cell in r)][:50]
+        rows = [
+            r
+            for r in csv.reader(io.StringIO(sample, newline=""), delimiter=candidate)
+            if any(cell.strip() for cell in r)
+        ][:50]
         if not rows:
             continue
         widths = [len(r) for r in rows]
@@ -178,15 +199,17 @@ def _read_spreadsheet(source: str, data: bytes, sheet: str | None) -> tuple[list
     return [[cell_text(v) for v in row] for row in values], name
 
 
-def _read_with_openpyxl(source: str, data: bytes, sheet: str | None) -> tuple[
-        list[list[str]], str]:
+def _read_with_openpyxl(source: str, data: bytes, sheet: str | None) -> tuple[list[list[str]], str]:
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises zipfile, KeyError, InvalidFileException …
-        raise InputError(source, f"this is not a readable spreadsheet ({err}).",
-                         "Open it in Excel and save it again as .xlsx, or export as CSV.") from err
+        raise InputError(
+            source,
+            f"this is not a readable spreadsheet ({err}).",
+            "Open it in Excel and save it again as .xlsx, or export as CSV.",
+        ) from err
     name = _choose_sheet(source, list(book.sheetnames), sheet)
     grid = [[cell_text(v) for v in row] for row in book[name].iter_rows(values_only=True)]
     book.close()
@@ -204,8 +227,11 @@ def _choose_sheet(source: str, names: list[str], sheet: str | None) -> str:
     if sheet.casefold().strip() in folded:
         return folded[sheet.casefold().strip()]
     listing = ", ".join(f'"{n}"' for n in names)
-    raise InputError(source, f'there is no sheet "{sheet}"; the sheets are {listing}.',
-                     "Choose one of those names with --sheet.")
+    raise InputError(
+        source,
+        f'there is no sheet "{sheet}"; the sheets are {listing}.',
+        "Choose one of those names with --sheet.",
+    )
 
 
 def cell_text(value: object) -> str:
@@ -245,9 +271,11 @@ def _make_table(
 ) -> TableScan:
     header_index, header_cells = _find_header(grid(), looks_like_header)
     if header_index is None:
-        raise InputError(source if not sheet else f"{source}:{sheet}",
-                         "there is no table in it (no row with column names).",
-                         "Put the column names in the first row and the orders below them.")
+        raise InputError(
+            source if not sheet else f"{source}:{sheet}",
+            "there is no table in it (no row with column names).",
+            "Put the column names in the first row and the orders below them.",
+        )
     headers = [h.strip().strip("\ufeff") for h in header_cells]
     width = len(headers)
     filled: set[int] = set()  # columns with a value in some row
@@ -266,14 +294,26 @@ def _make_table(
         headers = [headers[i] for i in keep]
     problems: list[Problem] = []
     headers = _name_columns(source, sheet, header_index + 1, headers, problems)
-    scan = TableScan(source, sheet, header_index + 1, tuple(headers), (), encoding, delimiter,
-                     count, grid, keep, width)
+    scan = TableScan(
+        source,
+        sheet,
+        header_index + 1,
+        tuple(headers),
+        (),
+        encoding,
+        delimiter,
+        count,
+        grid,
+        keep,
+        width,
+    )
     problems += _repair_problems(scan)
     return replace(scan, problems=tuple(problems))
 
 
-def _find_header(grid: Iterator[list[str]], looks_like_header: Callable[[Sequence[str]], int]
-                 ) -> tuple[int | None, list[str]]:
+def _find_header(
+    grid: Iterator[list[str]], looks_like_header: Callable[[Sequence[str]], int]
+) -> tuple[int | None, list[str]]:
     candidates: list[tuple[int, list[str]]] = []
     for index, row in enumerate(grid):
         if any(c.strip() for c in row):
@@ -290,8 +330,9 @@ def _find_header(grid: Iterator[list[str]], looks_like_header: Callable[[Sequenc
     return None, []
 
 
-def _name_columns(source: str, sheet: str | None, header_row: int, headers: list[str],
-                  problems: list[Problem]) -> list[str]:
+def _name_columns(
+    source: str, sheet: str | None, header_row: int, headers: list[str], problems: list[Problem]
+) -> list[str]:
     seen: dict[str, int] = {}
     named: list[str] = []
     for position, header in enumerate(headers, start=1):
@@ -299,11 +340,18 @@ def _name_columns(source: str, sheet: str | None, header_row: int, headers: list
         if label.casefold() in seen:
             seen[label.casefold()] += 1
             new_label = f"{label} ({seen[label.casefold()]})"
-            problems.append(Problem(
-                Severity.WARNING, source, header_row, label,
-                f'the column name "{label}" appears more than once; the first one is used and '
-                f'this one is kept as "{new_label}"',
-                "rename one of the columns if the second one holds the data you want", sheet))
+            problems.append(
+                Problem(
+                    Severity.WARNING,
+                    source,
+                    header_row,
+                    label,
+                    f'the column name "{label}" appears more than once; the first one is used and '
+                    f'this one is kept as "{new_label}"',
+                    "rename one of the columns if the second one holds the data you want",
+                    sheet,
+                )
+            )
             label = new_label
         else:
             seen[label.casefold()] = 1
@@ -342,9 +390,15 @@ def _repair_problems(scan: TableScan) -> list[Problem]:
     for column, (first_row, before, after) in first.items():
         hits = counts[column]
         more = f" (and {hits - 1} more rows)" if hits > 1 else ""
-        problems.append(Problem(
-            Severity.WARNING, scan.source, first_row, scan.headers[column],
-            f'repaired double-encoded text "{before}" → "{after}"{more}',
-            "save the export as UTF-8 next time; check the repaired names look right",
-            scan.sheet))
+        problems.append(
+            Problem(
+                Severity.WARNING,
+                scan.source,
+                first_row,
+                scan.headers[column],
+                f'repaired double-encoded text "{before}" → "{after}"{more}',
+                "save the export as UTF-8 next time; check the repaired names look right",
+                scan.sheet,
+            )
+        )
     return problems

@@ -24,10 +24,27 @@ from notecards.loading.readers import RawTable
 from notecards.models import Birthday, Problem, Reject, Severity
 
 _DATE_FIELDS = ("order_date", "last_order_date", "birthday")
-_NAME_FIELDS = ("first_name", "last_name", "name", "company", "ship_name", "ship_first_name",
-                "ship_last_name", "ship_company")
-_ADDRESS_FIELDS = ("address_line1", "address_lines", "address_full", "postal_code", "city",
-                   "ship_line1", "ship_lines", "ship_postal_code", "alt_line1")
+_NAME_FIELDS = (
+    "first_name",
+    "last_name",
+    "name",
+    "company",
+    "ship_name",
+    "ship_first_name",
+    "ship_last_name",
+    "ship_company",
+)
+_ADDRESS_FIELDS = (
+    "address_line1",
+    "address_lines",
+    "address_full",
+    "postal_code",
+    "city",
+    "ship_line1",
+    "ship_lines",
+    "ship_postal_code",
+    "alt_line1",
+)
 
 
 class TableInfo(Protocol):
@@ -51,7 +68,7 @@ class ColumnPlan:
 
     fields: tuple[tuple[int, str], ...]
     extras: tuple[tuple[int, str, str], ...]  # (column index, original header, slug)
-    headers: dict[str, str]                   # field → original header, for messages
+    headers: dict[str, str]  # field → original header, for messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +128,9 @@ class FileRows:
     rows_read: int
 
 
-def choose_format(table: TableInfo, formats: Sequence[ExportFormat],
-                  options: LoadOptions) -> ExportFormat:
+def choose_format(
+    table: TableInfo, formats: Sequence[ExportFormat], options: LoadOptions
+) -> ExportFormat:
     """Return the format of *table*: forced by name, detected from the header, or canonical.
 
     Raises:
@@ -123,13 +141,19 @@ def choose_format(table: TableInfo, formats: Sequence[ExportFormat],
     if options.format_name:
         by_name = {f.name: f for f in formats}
         if options.format_name not in by_name:
-            raise ConfigError(f'there is no input format "{options.format_name}". Known formats: '
-                              + ", ".join(by_name) + ".")
+            raise ConfigError(
+                f'there is no input format "{options.format_name}". Known formats: '
+                + ", ".join(by_name)
+                + "."
+            )
         fmt = by_name[options.format_name]
         if fmt.markers and not any(normalise_header(h) in fmt.columns for h in table.headers):
-            raise InputError(where, f'none of its columns belong to the format "{fmt.name}" '
-                             f"(its columns are: {_listing(table.headers)}).",
-                             "Check the file, or leave out the format option to detect it.")
+            raise InputError(
+                where,
+                f'none of its columns belong to the format "{fmt.name}" '
+                f"(its columns are: {_listing(table.headers)}).",
+                "Check the file, or leave out the format option to detect it.",
+            )
         return fmt
     found, closest, _ = detect(table.headers, formats)
     if found is not None:
@@ -140,15 +164,23 @@ def choose_format(table: TableInfo, formats: Sequence[ExportFormat],
     has_place = bool(fields & {"address_line1", "postal_code", "city", "address_full"})
     if has_name and has_place:
         return CANONICAL
-    missing = [label for ok, label in ((has_name, "a name (name, first_name or company)"),
-                                       (has_place, "an address (address_line1, city, "
-                                                   "postal_code)")) if not ok]
+    missing = [
+        label
+        for ok, label in (
+            (has_name, "a name (name, first_name or company)"),
+            (has_place, "an address (address_line1, city, postal_code)"),
+        )
+        if not ok
+    ]
     raise InputError(
-        where, f"the columns ({_listing(table.headers)}) match no known export format and lack "
+        where,
+        f"the columns ({_listing(table.headers)}) match no known export format and lack "
         f"{' and '.join(missing)}. The closest known format is {closest.info.title} "
         f'("{closest.name}").',
-        "Rename the columns to notecards columns (" + ", ".join(CANONICAL_COLUMNS[:13])
-        + ", …), or add a mapping for this file to the configuration.")
+        "Rename the columns to notecards columns ("
+        + ", ".join(CANONICAL_COLUMNS[:13])
+        + ", …), or add a mapping for this file to the configuration.",
+    )
 
 
 def _listing(headers: Sequence[str]) -> str:
@@ -156,8 +188,9 @@ def _listing(headers: Sequence[str]) -> str:
     return shown + (f", … ({len(headers)} in all)" if len(headers) > 15 else "")
 
 
-def plan_columns(headers: Sequence[str], fmt: ExportFormat,
-                 guesses: list[tuple[str, str]] | None = None) -> ColumnPlan:
+def plan_columns(
+    headers: Sequence[str], fmt: ExportFormat, guesses: list[tuple[str, str]] | None = None
+) -> ColumnPlan:
     """Return which column feeds which field for *fmt*; the first column for a field wins."""
     fields: list[tuple[int, str]] = []
     extras: list[tuple[int, str, str]] = []
@@ -199,8 +232,13 @@ def read_records(table: RawTable, fmt: ExportFormat, options: LoadOptions) -> Fi
 class RecordStream:
     """The rows of one table read through *fmt*, produced one at a time (see events())."""
 
-    def __init__(self, table: TableInfo, rows: Callable[[], Iterator[tuple[int, tuple[str, ...]]]],
-                 fmt: ExportFormat, options: LoadOptions) -> None:
+    def __init__(
+        self,
+        table: TableInfo,
+        rows: Callable[[], Iterator[tuple[int, tuple[str, ...]]]],
+        fmt: ExportFormat,
+        options: LoadOptions,
+    ) -> None:
         self.table, self.rows, self.fmt, self.options = table, rows, fmt, options
 
     def events(self) -> Iterator[RowRecord | Reject | Problem]:
@@ -213,12 +251,19 @@ class RecordStream:
         guesses: list[tuple[str, str]] = []
         plan = plan_columns(table.headers, fmt, guesses)
         for header, target in guesses:
-            yield Problem(Severity.WARNING, table.source, table.header_row, header,
-                          f'read the column "{header}" as {target}',
-                          f'rename it to "{target}" if that is right', table.sheet)
+            yield Problem(
+                Severity.WARNING,
+                table.source,
+                table.header_row,
+                header,
+                f'read the column "{header}" as {target}',
+                f'rename it to "{target}" if that is right',
+                table.sheet,
+            )
         # A date column's order is decided by all of its values, so they are read first.
-        orders = {f: _date_order(f, self._values(plan, f), fmt, table, options)
-                  for f in _DATE_FIELDS}
+        orders = {
+            f: _date_order(f, self._values(plan, f), fmt, table, options) for f in _DATE_FIELDS
+        }
         ambiguous: dict[str, list[int]] = {}  # field → [first row, count]
         for number, cells in self.rows():
             record = _extract(table, fmt, plan, number, cells)
@@ -227,8 +272,9 @@ class RecordStream:
             yield from row_problems
             if errors:
                 yield from errors
-                yield Reject(record.source, record.number, _reason(errors[0]), record.cells,
-                             record.sheet)
+                yield Reject(
+                    record.source, record.number, _reason(errors[0]), record.cells, record.sheet
+                )
             else:
                 yield parsed
         for field_name, (first_row, count) in ambiguous.items():
@@ -238,11 +284,15 @@ class RecordStream:
             spelled = "month/day" if order == "MDY" else "day/month"
             more = f" (and {count - 1} more rows)" if count > 1 else ""
             yield Problem(
-                Severity.WARNING, table.source, first_row,
+                Severity.WARNING,
+                table.source,
+                first_row,
                 plan.headers.get(field_name, field_name),
                 f"dates such as 03/04 could be day/month or month/day; read as {spelled} from "
                 f"the home country {options.home_country}{more}",
-                'set date_order to "MDY" or "DMY" if that is wrong', table.sheet)
+                'set date_order to "MDY" or "DMY" if that is wrong',
+                table.sheet,
+            )
 
     def _values(self, plan: ColumnPlan, field_name: str) -> Iterator[str]:
         index = next((i for i, f in plan.fields if f == field_name), None)
@@ -257,8 +307,9 @@ def _reason(problem: Problem) -> str:
     return f"{text} — {problem.hint}" if problem.hint else text
 
 
-def _extract(table: TableInfo, fmt: ExportFormat, plan: ColumnPlan, number: int,
-             cells: tuple[str, ...]) -> RowRecord:
+def _extract(
+    table: TableInfo, fmt: ExportFormat, plan: ColumnPlan, number: int, cells: tuple[str, ...]
+) -> RowRecord:
     values: dict[str, str] = {}
     for index, target in plan.fields:
         values[target] = _cell_value(fmt, cells[index])
@@ -274,8 +325,13 @@ def _cell_value(fmt: ExportFormat, cell: str) -> str:
     return value
 
 
-def _date_order(field_name: str, values: Iterator[str], fmt: ExportFormat, table: TableInfo,
-                options: LoadOptions) -> tuple[str, str]:
+def _date_order(
+    field_name: str,
+    values: Iterator[str],
+    fmt: ExportFormat,
+    table: TableInfo,
+    options: LoadOptions,
+) -> tuple[str, str]:
     """Return (order, why) for a date column; why is explicit|column|format|home."""
     if options.date_order != "auto":
         return options.date_order, "explicit"
@@ -291,9 +347,12 @@ def _date_order(field_name: str, values: Iterator[str], fmt: ExportFormat, table
     return default_order(options.home_country), "home"
 
 
-def _parse_dates(record: RowRecord, orders: dict[str, tuple[str, str]],
-                 ambiguous: dict[str, list[int]], problems: list[Problem]
-                 ) -> tuple[RowRecord, list[Problem]]:
+def _parse_dates(
+    record: RowRecord,
+    orders: dict[str, tuple[str, str]],
+    ambiguous: dict[str, list[int]],
+    problems: list[Problem],
+) -> tuple[RowRecord, list[Problem]]:
     errors: list[Problem] = []
     found: dict[str, date | None] = {}
     for field_name in ("order_date", "last_order_date"):
@@ -303,17 +362,35 @@ def _parse_dates(record: RowRecord, orders: dict[str, tuple[str, str]],
         try:
             value, is_ambiguous = parse_date(text, orders[field_name][0])
         except DateFormatError as err:
-            errors.append(Problem(Severity.ERROR, record.source, record.number,
-                                  record.column(field_name), f"{err}",
-                                  "write it as YYYY-MM-DD, or remove the row", record.sheet))
+            errors.append(
+                Problem(
+                    Severity.ERROR,
+                    record.source,
+                    record.number,
+                    record.column(field_name),
+                    f"{err}",
+                    "write it as YYYY-MM-DD, or remove the row",
+                    record.sheet,
+                )
+            )
             continue
         found[field_name] = value
         if is_ambiguous:
             _count(ambiguous, field_name, record.number)
     birthday = _birthday(record, orders["birthday"][0], ambiguous, problems)
-    parsed = RowRecord(record.source, record.sheet, record.number, record.raw, record.values,
-                       record.table_headers, record.plan, record.fmt, found.get("order_date"),
-                       found.get("last_order_date"), birthday)
+    parsed = RowRecord(
+        record.source,
+        record.sheet,
+        record.number,
+        record.raw,
+        record.values,
+        record.table_headers,
+        record.plan,
+        record.fmt,
+        found.get("order_date"),
+        found.get("last_order_date"),
+        birthday,
+    )
     return parsed, errors
 
 
@@ -322,8 +399,9 @@ def _count(ambiguous: dict[str, list[int]], field_name: str, number: int) -> Non
     seen[1] += 1
 
 
-def _birthday(record: RowRecord, order: str, ambiguous: dict[str, list[int]],
-              problems: list[Problem]) -> Birthday | None:
+def _birthday(
+    record: RowRecord, order: str, ambiguous: dict[str, list[int]], problems: list[Problem]
+) -> Birthday | None:
     text = record.get("birthday")
     try:
         if text:
@@ -336,7 +414,15 @@ def _birthday(record: RowRecord, order: str, ambiguous: dict[str, list[int]],
             return birthday_from_parts(*parts)
     except DateFormatError as err:
         column = record.column("birthday") if text else record.column("birth_month")
-        problems.append(Problem(Severity.WARNING, record.source, record.number, column,
-                                f"{err}; the row is used without a birthday",
-                                "write it as YYYY-MM-DD or MM-DD", record.sheet))
+        problems.append(
+            Problem(
+                Severity.WARNING,
+                record.source,
+                record.number,
+                column,
+                f"{err}; the row is used without a birthday",
+                "write it as YYYY-MM-DD or MM-DD",
+                record.sheet,
+            )
+        )
     return None

@@ -54,13 +54,17 @@ class OrderStream:
     ends in exactly one Order's ``source.rows``, one Reject, or one Repeat's rows.
     """
 
-    def __init__(self, paths: Sequence[str | os.PathLike[str]],
-                 options: LoadOptions | None = None) -> None:
+    def __init__(
+        self, paths: Sequence[str | os.PathLike[str]], options: LoadOptions | None = None
+    ) -> None:
         self.options = options or LoadOptions()
         self.options.validate()
         if not paths:
-            raise InputError("(no input)", "no input file was given.",
-                             "Name an orders or contacts file (CSV or .xlsx).")
+            raise InputError(
+                "(no input)",
+                "no input file was given.",
+                "Name an orders or contacts file (CSV or .xlsx).",
+            )
         self.paths = [os.fspath(p) for p in paths]
         self.rows_read = 0
         self.formats: list[str] = []
@@ -117,8 +121,11 @@ class OrderStream:
         group = merge(key, records)
         if order_id and order_id in self._seen:
             seen = self._seen[order_id]
-            yield Repeat(_bare_order(group.values, source_ref(group)), self._describe(seen),
-                         (seen >> _CARD_SHIFT) or None)
+            yield Repeat(
+                _bare_order(group.values, source_ref(group)),
+                self._describe(seen),
+                (seen >> _CARD_SHIFT) or None,
+            )
             return
         if order_id:
             self._seen[order_id] = place
@@ -140,8 +147,11 @@ class OrderStream:
 
 
 def _bare_order(values: dict[str, str], source: SourceRef) -> Order:
-    name = (values.get("name") or " ".join(
-        v for v in (values.get("first_name", ""), values.get("last_name", "")) if v)
-        or values.get("ship_name", ""))
-    return Order(source=source, order_id=values.get("order_id", ""), name=name,
-                 email=values.get("email", ""))
+    name = (
+        values.get("name")
+        or " ".join(v for v in (values.get("first_name", ""), values.get("last_name", "")) if v)
+        or values.get("ship_name", "")
+    )
+    return Order(
+        source=source, order_id=values.get("order_id", ""), name=name, email=values.get("email", "")
+    )

@@ -67,9 +67,14 @@ def sheet_layout(settings: BatchSettings) -> SheetLayout | None:
     if paper is None:
         return None
     geometry = card_geometry(settings.card, settings.bleed_pt, False)
-    return layout_sheet(paper, geometry.page.trim, settings.bleed_pt,
-                        crop_marks=settings.crop_marks, flip=settings.production.flip,
-                        fold=settings.card.fold if settings.card.folded else "side")
+    return layout_sheet(
+        paper,
+        geometry.page.trim,
+        settings.bleed_pt,
+        crop_marks=settings.crop_marks,
+        flip=settings.production.flip,
+        fold=settings.card.fold if settings.card.folded else "side",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +117,9 @@ def format_groups(plan: BatchPlan) -> list[FormatGroup]:
         else:
             suffix = card if cards_per_format[card] == 1 else f"{card}-{envelope}"
             cards_stem = f"cards-{suffix}"
-            mail_suffix = envelope if envelope_users[envelope] == 1 and mailing == "envelopes" \
-                else suffix
+            mail_suffix = (
+                envelope if envelope_users[envelope] == 1 and mailing == "envelopes" else suffix
+            )
             mail_stem = f"{mailing}-{mail_suffix}"
         if group_settings.card.is_postcard:
             mail_stem = ""
@@ -139,8 +145,9 @@ def write_handoff(plan: BatchPlan, folder: Path, progress: Progress | None = Non
     # Each finished file is preflighted in worker processes while the next one is drawn.
     with PreflightQueue(workers=None if production.preflight else 0) as checks:
         for group in format_groups(plan):
-            part = _write_group(plan.batch_id, group, folder, progress,
-                                checks if production.preflight else None)
+            part = _write_group(
+                plan.batch_id, group, folder, progress, checks if production.preflight else None
+            )
             files += part.files
             places += part.places
             card_pages += part.card_pages
@@ -150,8 +157,14 @@ def write_handoff(plan: BatchPlan, folder: Path, progress: Progress | None = Non
     ticket = combine_tickets(tickets, findings)
     write_ticket(folder, ticket)
     places.sort(key=lambda place: place.card_number)
-    return HandOff(tuple(f["file"] for f in files), tuple(places), card_pages, envelope_pages,
-                   tuple(findings), ticket)
+    return HandOff(
+        tuple(f["file"] for f in files),
+        tuple(places),
+        card_pages,
+        envelope_pages,
+        tuple(findings),
+        ticket,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,21 +178,34 @@ class Part:
     ticket: dict[str, Any]
 
 
-def _write_group(batch_id: str, group: FormatGroup, folder: Path, progress: Progress | None,
-                 checks: PreflightQueue | None) -> Part:
+def _write_group(
+    batch_id: str,
+    group: FormatGroup,
+    folder: Path,
+    progress: Progress | None,
+    checks: PreflightQueue | None,
+) -> Part:
     settings = group.settings
     jobs = group.jobs
     size = settings.production.split or len(jobs) or 1
-    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     layout = sheet_layout(settings)
     files: list[dict[str, Any]] = []
     places: list[CardPlace] = []
     card_pages = envelope_pages = 0
     for index, chunk in enumerate(chunks):
         mail_name = part_names(len(chunks), index, group.mail_stem) if group.mail_stem else ""
-        part = write_part(batch_id, settings, chunk, folder,
-                          part_names(len(chunks), index, group.cards_stem), mail_name, layout,
-                          progress, checks)
+        part = write_part(
+            batch_id,
+            settings,
+            chunk,
+            folder,
+            part_names(len(chunks), index, group.cards_stem),
+            mail_name,
+            layout,
+            progress,
+            checks,
+        )
         files += part.files
         places += part.places
         card_pages += part.card_pages
@@ -188,23 +214,43 @@ def _write_group(batch_id: str, group: FormatGroup, folder: Path, progress: Prog
     return Part(files, places, card_pages, envelope_pages, ticket)
 
 
-def group_ticket(batch_id: str, settings: BatchSettings, layout: SheetLayout | None,
-                 cards: int, files: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def group_ticket(
+    batch_id: str,
+    settings: BatchSettings,
+    layout: SheetLayout | None,
+    cards: int,
+    files: Sequence[dict[str, Any]],
+) -> dict[str, Any]:
     """Return the job ticket of one card format's *cards*, printed from *files*."""
     production = settings.production
     card = settings.card
     return make_ticket(
-        batch_id=batch_id, shop_name=settings.config.shop_name, card=card,
+        batch_id=batch_id,
+        shop_name=settings.config.shop_name,
+        card=card,
         bleed_pt=layout.bleed_pt if layout is not None else settings.bleed_pt,
-        crop_marks=settings.crop_marks, cmyk=production.cmyk, cards=cards,
-        envelope=None if card.is_postcard else settings.envelope, labels=production.labels,
-        layout=layout, files=files,
-        calibration=production.calibration.name if production.calibration else "")
+        crop_marks=settings.crop_marks,
+        cmyk=production.cmyk,
+        cards=cards,
+        envelope=None if card.is_postcard else settings.envelope,
+        labels=production.labels,
+        layout=layout,
+        files=files,
+        calibration=production.calibration.name if production.calibration else "",
+    )
 
 
-def write_part(batch_id: str, settings: BatchSettings, chunk: Sequence[CardJob], folder: Path,
-               cards_name: str, mail_name: str, layout: SheetLayout | None,
-               progress: Progress | None, checks: PreflightQueue | None) -> Part:
+def write_part(
+    batch_id: str,
+    settings: BatchSettings,
+    chunk: Sequence[CardJob],
+    folder: Path,
+    cards_name: str,
+    mail_name: str,
+    layout: SheetLayout | None,
+    progress: Progress | None,
+    checks: PreflightQueue | None,
+) -> Part:
     """Write one part: *chunk*'s cards into *cards_name*, their envelopes or labels into
     *mail_name* ("" for postcards); submit both to *checks* when given.
 
@@ -217,14 +263,19 @@ def write_part(batch_id: str, settings: BatchSettings, chunk: Sequence[CardJob],
     pages = _write_cards(settings, batch_id, chunk, folder / cards_name, layout, progress)
     if checks is not None:
         checks.submit(folder / cards_name, _card_spec(settings, layout), cards_name)
-    files.append({"file": cards_name, "pages": pages,
-                  "content": _cards_content(layout, len(chunk))})
+    files.append(
+        {"file": cards_name, "pages": pages, "content": _cards_content(layout, len(chunk))}
+    )
     if mailing == "envelopes":
         count = draw_envelopes(
-            folder / mail_name, settings.envelope,
+            folder / mail_name,
+            settings.envelope,
             ((layout_envelope_for(job, settings), f"№ {job.card_number}") for job in chunk),
-            shop_name=config.shop_name, cmyk=production.cmyk, progress=progress,
-            title=f"{config.shop_name} envelopes {batch_id}")
+            shop_name=config.shop_name,
+            cmyk=production.cmyk,
+            progress=progress,
+            title=f"{config.shop_name} envelopes {batch_id}",
+        )
         if checks is not None:
             checks.submit(folder / mail_name, spec_for_envelope(settings.envelope), mail_name)
     elif mailing == "labels":
@@ -232,8 +283,9 @@ def write_part(batch_id: str, settings: BatchSettings, chunk: Sequence[CardJob],
     else:
         count = 0
     if mailing:
-        files.append({"file": mail_name, "pages": count,
-                      "content": f"{len(chunk)} {mailing}, in card order"})
+        files.append(
+            {"file": mail_name, "pages": count, "content": f"{len(chunk)} {mailing}, in card order"}
+        )
     places = _places(settings, chunk, cards_name, mail_name, layout)
     return Part(files, places, pages, count, {})
 
@@ -244,8 +296,14 @@ def _cards_content(layout: SheetLayout | None, cards: int) -> str:
     return f"{cards} cards, {layout.per_sheet}-up, front/back per sheet"
 
 
-def _write_cards(settings: BatchSettings, batch_id: str, chunk: Sequence[CardJob], path: Path,
-                 layout: SheetLayout | None, progress: Progress | None) -> int:
+def _write_cards(
+    settings: BatchSettings,
+    batch_id: str,
+    chunk: Sequence[CardJob],
+    path: Path,
+    layout: SheetLayout | None,
+    progress: Progress | None,
+) -> int:
     production = settings.production
     config = settings.config
     crop_marks = settings.crop_marks and layout is None  # imposed sheets get their own marks
@@ -257,22 +315,42 @@ def _write_cards(settings: BatchSettings, batch_id: str, chunk: Sequence[CardJob
     if calibration is not None and not calibration.is_identity:
         fixes = (calibration.matrix(), calibration.matrix(back=True))
     if layout is None and fixes is None:
-        return draw_cards(path, geometry, contents, shop_name=config.shop_name, title=title,
-                          progress=progress, cmyk=production.cmyk)
+        return draw_cards(
+            path,
+            geometry,
+            contents,
+            shop_name=config.shop_name,
+            title=title,
+            progress=progress,
+            cmyk=production.cmyk,
+        )
     buffer = BytesIO()
-    pages = draw_cards(buffer, geometry, contents, shop_name=config.shop_name, title=title,
-                       progress=progress, cmyk=production.cmyk)
+    pages = draw_cards(
+        buffer,
+        geometry,
+        contents,
+        shop_name=config.shop_name,
+        title=title,
+        progress=progress,
+        cmyk=production.cmyk,
+    )
     if layout is None and fixes is not None:
         calibrate(buffer.getvalue(), path, fixes)
         return pages
     assert layout is not None
-    sheets = impose(buffer.getvalue(), layout, path, pages_per_card=settings.card.pages_per_card,
-                    crop_marks=settings.crop_marks, calibration=fixes, title=title)
+    sheets = impose(
+        buffer.getvalue(),
+        layout,
+        path,
+        pages_per_card=settings.card.pages_per_card,
+        crop_marks=settings.crop_marks,
+        calibration=fixes,
+        title=title,
+    )
     return sheets * settings.card.pages_per_card
 
 
-def _contents(settings: BatchSettings, chunk: Sequence[CardJob],
-              crop_marks: bool) -> Iterator[Any]:
+def _contents(settings: BatchSettings, chunk: Sequence[CardJob], crop_marks: bool) -> Iterator[Any]:
     if crop_marks == settings.crop_marks:
         geometry = card_geometry(settings.card, settings.bleed_pt, crop_marks)
         return (job.content or layout_card(job, settings, geometry) for job in chunk)
@@ -282,22 +360,45 @@ def _contents(settings: BatchSettings, chunk: Sequence[CardJob],
     return (layout_card(job, flat, geometry) for job in chunk)
 
 
-def _write_labels(settings: BatchSettings, batch_id: str, chunk: Sequence[CardJob], path: Path,
-                  progress: Progress | None) -> int:
+def _write_labels(
+    settings: BatchSettings,
+    batch_id: str,
+    chunk: Sequence[CardJob],
+    path: Path,
+    progress: Progress | None,
+) -> int:
     sheet = settings.production.labels
     assert sheet is not None
     boxes = sheet.boxes()
     fonts = chain("NotoSans")
-    labels = (layout_label(boxes[i % sheet.per_sheet], recipient_lines(job, settings),
-                           f"№ {job.card_number}", measure=measure, font_for=fonts.font_for)
-              for i, job in enumerate(chunk))
-    return draw_labels(path, sheet, labels, shop_name=settings.config.shop_name,
-                       title=f"{settings.config.shop_name} labels {batch_id}",
-                       cmyk=settings.production.cmyk, progress=progress)
+    labels = (
+        layout_label(
+            boxes[i % sheet.per_sheet],
+            recipient_lines(job, settings),
+            f"№ {job.card_number}",
+            measure=measure,
+            font_for=fonts.font_for,
+        )
+        for i, job in enumerate(chunk)
+    )
+    return draw_labels(
+        path,
+        sheet,
+        labels,
+        shop_name=settings.config.shop_name,
+        title=f"{settings.config.shop_name} labels {batch_id}",
+        cmyk=settings.production.cmyk,
+        progress=progress,
+    )
 
 
-def _places(settings: BatchSettings, chunk: Sequence[CardJob], cards_name: str,
-            mail_name: str, layout: SheetLayout | None) -> list[CardPlace]:
+def _places(
+    settings: BatchSettings,
+    chunk: Sequence[CardJob],
+    cards_name: str,
+    mail_name: str,
+    layout: SheetLayout | None,
+) -> list[CardPlace]:
     pages = settings.card.pages_per_card
     sheet = settings.production.labels
     sheets = sheet_count(len(chunk), layout.per_sheet) if layout is not None else 0
@@ -308,8 +409,9 @@ def _places(settings: BatchSettings, chunk: Sequence[CardJob], cards_name: str,
             sheet_index, slot = position_of(index, sheets)
             first = sheet_index * pages + 1
             row, col = divmod(slot, layout.columns)
-            position.append(f"sheet {sheet_index + 1} slot {slot + 1} "
-                            f"(row {row + 1}, column {col + 1})")
+            position.append(
+                f"sheet {sheet_index + 1} slot {slot + 1} (row {row + 1}, column {col + 1})"
+            )
         else:
             first = index * pages + 1
         envelope_page = str(index + 1) if mail_name else ""
@@ -317,8 +419,16 @@ def _places(settings: BatchSettings, chunk: Sequence[CardJob], cards_name: str,
             label_sheet, label = sheet.position(index)
             envelope_page = str(label_sheet)
             position.append(f"label {label} on label sheet {label_sheet}")
-        places.append(CardPlace(job.card_number, cards_name, f"{first}-{first + pages - 1}",
-                                mail_name, envelope_page, "; ".join(position)))
+        places.append(
+            CardPlace(
+                job.card_number,
+                cards_name,
+                f"{first}-{first + pages - 1}",
+                mail_name,
+                envelope_page,
+                "; ".join(position),
+            )
+        )
     return places
 
 

@@ -9,9 +9,25 @@ from pathlib import Path
 from notecards.models import Reject
 
 MANIFEST_COLUMNS = (
-    "card_number", "order_id", "recipient", "occasion", "template", "variant",
-    "cards_pdf_pages", "envelope_page", "cards_file", "envelopes_file", "reprint",
-    "email", "city", "postal_code", "country", "items", "recipient_note", "card_key", "source",
+    "card_number",
+    "order_id",
+    "recipient",
+    "occasion",
+    "template",
+    "variant",
+    "cards_pdf_pages",
+    "envelope_page",
+    "cards_file",
+    "envelopes_file",
+    "reprint",
+    "email",
+    "city",
+    "postal_code",
+    "country",
+    "items",
+    "recipient_note",
+    "card_key",
+    "source",
     "print_position",
 )
 
@@ -52,6 +68,13 @@ def write_rejects(path: Path, rejects: Sequence[Reject]) -> int:
     rows = []
     for reject in rejects:
         cells = dict(reject.cells)
-        rows.append([reject.source, reject.sheet or "", reject.row, reject.reason,
-                     *(cells.get(column, "") for column in cell_columns)])
+        rows.append(
+            [
+                reject.source,
+                reject.sheet or "",
+                reject.row,
+                reject.reason,
+                *(cells.get(column, "") for column in cell_columns),
+            ]
+        )
     return write_rows(path, ("source", "sheet", "row", "reason", *cell_columns), rows)

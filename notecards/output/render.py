@@ -56,9 +56,15 @@ class BatchResult:
     """Preflight findings on the batch's own files (see handoff.write_handoff)."""
 
 
-def render_batch(plan: BatchPlan, out_dir: str | os.PathLike[str], *,
-                 progress: Progress | None = None, record: bool = True,
-                 now: datetime | None = None, extras: Sequence[Extra] = ()) -> BatchResult:
+def render_batch(
+    plan: BatchPlan,
+    out_dir: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    record: bool = True,
+    now: datetime | None = None,
+    extras: Sequence[Extra] = (),
+) -> BatchResult:
     """Write the batch's files into *out_dir* and record it in the ledger.
 
     *progress* is called with 1 for every card drawn and every envelope drawn (so a batch of
@@ -90,19 +96,39 @@ def render_batch(plan: BatchPlan, out_dir: str | os.PathLike[str], *,
         if plan.rejects:
             write_rejects(staging / REJECTS_CSV, plan.rejects)
         if plan.skipped:
-            write_rows(staging / SKIPPED_CSV, ("order_id", "recipient", "reason", "source"),
-                       ([s.order.order_id, s.order.display_name, s.reason,
-                         s.order.source.describe()] for s in plan.skipped))
+            write_rows(
+                staging / SKIPPED_CSV,
+                ("order_id", "recipient", "reason", "source"),
+                (
+                    [s.order.order_id, s.order.display_name, s.reason, s.order.source.describe()]
+                    for s in plan.skipped
+                ),
+            )
         files = move_into_place(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     recorded = False
     if record and (plan.jobs or plan.suppress):
-        record_batch(settings.ledger_path, plan.suppress, plan.batch_id, plan.batch_date, out,
-                     (issued_card(job) for job in plan.jobs) if plan.jobs else None, now)
+        record_batch(
+            settings.ledger_path,
+            plan.suppress,
+            plan.batch_id,
+            plan.batch_date,
+            out,
+            (issued_card(job) for job in plan.jobs) if plan.jobs else None,
+            now,
+        )
         recorded = True
-    return BatchResult(plan.batch_id, out, tuple(files), len(plan.jobs), card_pages,
-                       envelope_pages, recorded, findings)
+    return BatchResult(
+        plan.batch_id,
+        out,
+        tuple(files),
+        len(plan.jobs),
+        card_pages,
+        envelope_pages,
+        recorded,
+        findings,
+    )
 
 
 def move_into_place(staging: Path, out: Path, skip: Sequence[Path] = ()) -> list[Path]:
@@ -119,9 +145,15 @@ def move_into_place(staging: Path, out: Path, skip: Sequence[Path] = ()) -> list
     return files
 
 
-def record_batch(ledger_path: Path, suppress: Sequence[tuple[str, str]], batch_id: str,
-                 batch_date: date, out: Path, cards: Iterable[IssuedCard] | None,
-                 now: datetime | None = None) -> None:
+def record_batch(
+    ledger_path: Path,
+    suppress: Sequence[tuple[str, str]],
+    batch_id: str,
+    batch_date: date,
+    out: Path,
+    cards: Iterable[IssuedCard] | None,
+    now: datetime | None = None,
+) -> None:
     """Record a written batch in the ledger: new suppressions, then its cards (if any).
 
     Raises:
@@ -132,8 +164,7 @@ def record_batch(ledger_path: Path, suppress: Sequence[tuple[str, str]], batch_i
         for key, label in suppress:
             ledger.suppress(key, label, "do_not_contact in input", stamp)
         if cards is not None:
-            ledger.record_batch(batch_id, batch_date.isoformat(), stamp, str(out.resolve()),
-                                cards)
+            ledger.record_batch(batch_id, batch_date.isoformat(), stamp, str(out.resolve()), cards)
 
 
 def render_pdfs(plan: BatchPlan, progress: Progress | None = None) -> tuple[bytes, bytes]:
@@ -148,8 +179,12 @@ def render_pdfs(plan: BatchPlan, progress: Progress | None = None) -> tuple[byte
     return cards.getvalue(), envelopes.getvalue()
 
 
-def _draw(plan: BatchPlan, cards_target: Path | IO[bytes], envelopes_target: Path | IO[bytes],
-          progress: Progress | None) -> tuple[int, int]:
+def _draw(
+    plan: BatchPlan,
+    cards_target: Path | IO[bytes],
+    envelopes_target: Path | IO[bytes],
+    progress: Progress | None,
+) -> tuple[int, int]:
     groups = format_groups(plan)
     if len(groups) > 1:
         return _draw_mixed(plan, groups, cards_target, envelopes_target, progress)
@@ -157,27 +192,44 @@ def _draw(plan: BatchPlan, cards_target: Path | IO[bytes], envelopes_target: Pat
     config = settings.config
     geometry = card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
     contents = (job.content or layout_card(job, settings, geometry) for job in plan.jobs)
-    card_pages = draw_cards(cards_target, geometry, contents, shop_name=config.shop_name,
-                            title=f"{config.shop_name} cards {plan.batch_id}", progress=progress)
-    envelopes = ((layout_envelope_for(job, settings), f"№ {job.card_number}")
-                 for job in plan.jobs)
-    envelope_pages = draw_envelopes(envelopes_target, settings.envelope, envelopes,
-                                    shop_name=config.shop_name,
-                                    title=f"{config.shop_name} envelopes {plan.batch_id}",
-                                    progress=progress)
+    card_pages = draw_cards(
+        cards_target,
+        geometry,
+        contents,
+        shop_name=config.shop_name,
+        title=f"{config.shop_name} cards {plan.batch_id}",
+        progress=progress,
+    )
+    envelopes = ((layout_envelope_for(job, settings), f"№ {job.card_number}") for job in plan.jobs)
+    envelope_pages = draw_envelopes(
+        envelopes_target,
+        settings.envelope,
+        envelopes,
+        shop_name=config.shop_name,
+        title=f"{config.shop_name} envelopes {plan.batch_id}",
+        progress=progress,
+    )
     return card_pages, envelope_pages
 
 
-def _draw_mixed(plan: BatchPlan, groups: Sequence[FormatGroup],
-                cards_target: Path | IO[bytes], envelopes_target: Path | IO[bytes],
-                progress: Progress | None) -> tuple[int, int]:
+def _draw_mixed(
+    plan: BatchPlan,
+    groups: Sequence[FormatGroup],
+    cards_target: Path | IO[bytes],
+    envelopes_target: Path | IO[bytes],
+    progress: Progress | None,
+) -> tuple[int, int]:
     """Draw each format on its own pages, then put the pages back in card order."""
     cards, envelopes = PdfWriter(), PdfWriter()
     where: dict[int, tuple[PdfReader, PdfReader, int]] = {}
     for group in groups:
         part_cards, part_envelopes = BytesIO(), BytesIO()
-        _draw(replace(plan, settings=group.settings, jobs=group.jobs), part_cards,
-              part_envelopes, progress)
+        _draw(
+            replace(plan, settings=group.settings, jobs=group.jobs),
+            part_cards,
+            part_envelopes,
+            progress,
+        )
         card_reader = PdfReader(part_cards)
         envelope_reader = PdfReader(part_envelopes)
         for index, job in enumerate(group.jobs):
@@ -194,24 +246,51 @@ def _draw_mixed(plan: BatchPlan, groups: Sequence[FormatGroup],
 
 
 def _write_manifest(plan: BatchPlan, path: Path, places: Sequence[CardPlace]) -> None:
-    write_rows(path, MANIFEST_COLUMNS, (manifest_row(job, place)
-                                        for job, place in zip(plan.jobs, places, strict=True)))
+    write_rows(
+        path,
+        MANIFEST_COLUMNS,
+        (manifest_row(job, place) for job, place in zip(plan.jobs, places, strict=True)),
+    )
 
 
 def manifest_row(job: CardJob, place: CardPlace) -> list[object]:
     """Return *job*'s manifest row (MANIFEST_COLUMNS), its card being at *place*."""
     order = job.order
-    return [job.card_number, order.order_id, order.display_name, job.occasion.slug,
-            job.template, job.message.variant, place.cards_pages, place.envelope_page,
-            place.cards_file, place.envelope_file, "yes" if job.is_reprint else "",
-            order.email, order.address.city, order.address.postal_code,
-            order.address.country, "; ".join(order.items), order.recipient_note,
-            job.card_key, order.source.describe(), place.position]
+    return [
+        job.card_number,
+        order.order_id,
+        order.display_name,
+        job.occasion.slug,
+        job.template,
+        job.message.variant,
+        place.cards_pages,
+        place.envelope_page,
+        place.cards_file,
+        place.envelope_file,
+        "yes" if job.is_reprint else "",
+        order.email,
+        order.address.city,
+        order.address.postal_code,
+        order.address.country,
+        "; ".join(order.items),
+        order.recipient_note,
+        job.card_key,
+        order.source.describe(),
+        place.position,
+    ]
 
 
 def issued_card(job: CardJob) -> IssuedCard:
     """Return the ledger row of *job*."""
     order = job.order
-    return IssuedCard(job.card_key, order.order_id, order.customer_key, job.occasion.slug,
-                      job.template, job.message.variant, order.display_name, job.card_number,
-                      job.is_reprint)
+    return IssuedCard(
+        job.card_key,
+        order.order_id,
+        order.customer_key,
+        job.occasion.slug,
+        job.template,
+        job.message.variant,
+        order.display_name,
+        job.card_number,
+        job.is_reprint,
+    )

@@ -69,8 +69,17 @@ from notecards.planning.batch import summary_line as _summary_line
 from notecards.preflight.spec import PreflightQueue
 
 STAGING = ".notecards-partial-stream"
-_ISSUED_COLUMNS = ("card_key", "order_id", "customer_key", "occasion", "template", "variant",
-                   "recipient", "card_number", "is_reprint")
+_ISSUED_COLUMNS = (
+    "card_key",
+    "order_id",
+    "customer_key",
+    "occasion",
+    "template",
+    "variant",
+    "recipient",
+    "card_number",
+    "is_reprint",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,18 +99,32 @@ class StreamedBatch:
 
     def summary(self) -> str:
         """Return the one-line summary; its three row counts add up to the rows read."""
-        return _summary_line(self.result.cards - self.reprints, self.already_issued,
-                             self.reprints, self.rows_read, self.rows_carded,
-                             self.rows_skipped, self.rows_rejected)
+        return _summary_line(
+            self.result.cards - self.reprints,
+            self.already_issued,
+            self.reprints,
+            self.rows_read,
+            self.rows_carded,
+            self.rows_skipped,
+            self.rows_rejected,
+        )
 
 
-def run_batch_streaming(paths: Sequence[str | os.PathLike[str]], settings: BatchSettings, *,
-                        today: date, out_dir: str | os.PathLike[str],
-                        sheet: str | None = None, format_name: str | None = None,
-                        reprint: Sequence[str] = (), limit: int | None = None,
-                        progress: Progress | None = None, record: bool = True,
-                        now: datetime | None = None,
-                        extras: Sequence[Extra] = ()) -> StreamedBatch:
+def run_batch_streaming(
+    paths: Sequence[str | os.PathLike[str]],
+    settings: BatchSettings,
+    *,
+    today: date,
+    out_dir: str | os.PathLike[str],
+    sheet: str | None = None,
+    format_name: str | None = None,
+    reprint: Sequence[str] = (),
+    limit: int | None = None,
+    progress: Progress | None = None,
+    record: bool = True,
+    now: datetime | None = None,
+    extras: Sequence[Extra] = (),
+) -> StreamedBatch:
     """Load, plan and draw *paths* ``settings.production.split`` cards at a time.
 
     Writes the same files as ``render_batch(plan_batch(...))`` (see the module docstring
@@ -121,13 +144,30 @@ def run_batch_streaming(paths: Sequence[str | os.PathLike[str]], settings: Batch
     planner = OrderPlanner(settings, today, reprint=reprint, limit=limit, keep_layouts=False)
     formats = {settings.formats_for(o) for o in planner.occasions.values()}
     if not settings.production.split or extras or formats - {(settings.card, settings.envelope)}:
-        plan = plan_batch(paths, settings, today=today, sheet=sheet, format_name=format_name,
-                          reprint=reprint, limit=limit, keep_layouts=False)
-        result = render_batch(plan, out_dir, progress=progress, record=record, now=now,
-                              extras=extras)
-        return StreamedBatch(result, plan.problems, plan.rows_read, plan.rows_carded,
-                             plan.rows_skipped, len(plan.rejects), plan.already_issued,
-                             sum(1 for job in plan.jobs if job.is_reprint), False)
+        plan = plan_batch(
+            paths,
+            settings,
+            today=today,
+            sheet=sheet,
+            format_name=format_name,
+            reprint=reprint,
+            limit=limit,
+            keep_layouts=False,
+        )
+        result = render_batch(
+            plan, out_dir, progress=progress, record=record, now=now, extras=extras
+        )
+        return StreamedBatch(
+            result,
+            plan.problems,
+            plan.rows_read,
+            plan.rows_carded,
+            plan.rows_skipped,
+            len(plan.rejects),
+            plan.already_issued,
+            sum(1 for job in plan.jobs if job.is_reprint),
+            False,
+        )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     staging = out / STAGING
@@ -139,34 +179,68 @@ def run_batch_streaming(paths: Sequence[str | os.PathLike[str]], settings: Batch
     try:
         register_bundled_fonts()
         run = _Run(settings, today, staging, journal, progress)
-        run.plan_and_draw(OrderStream(paths, load_options(settings, sheet=sheet,
-                                                          format_name=format_name)), planner)
+        run.plan_and_draw(
+            OrderStream(paths, load_options(settings, sheet=sheet, format_name=format_name)),
+            planner,
+        )
         files = move_into_place(staging, out, skip=(journal,))
         recorded = False
         if record and (run.cards or planner.suppress):
-            record_batch(settings.ledger_path, planner.suppress, run.batch_id, today, out,
-                         _read_issued(journal) if run.cards else None, now)
+            record_batch(
+                settings.ledger_path,
+                planner.suppress,
+                run.batch_id,
+                today,
+                out,
+                _read_issued(journal) if run.cards else None,
+                now,
+            )
             recorded = True
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    result = BatchResult(run.batch_id, out, tuple(files), run.cards, run.card_pages,
-                         run.envelope_pages, recorded, tuple(run.findings))
-    return StreamedBatch(result, tuple(run.problems), run.rows_read, run.rows_carded,
-                         run.rows_skipped, run.rows_rejected, planner.already,
-                         run.reprints, True)
+    result = BatchResult(
+        run.batch_id,
+        out,
+        tuple(files),
+        run.cards,
+        run.card_pages,
+        run.envelope_pages,
+        recorded,
+        tuple(run.findings),
+    )
+    return StreamedBatch(
+        result,
+        tuple(run.problems),
+        run.rows_read,
+        run.rows_carded,
+        run.rows_skipped,
+        run.rows_rejected,
+        planner.already,
+        run.reprints,
+        True,
+    )
 
 
 class _Run:
     """The bookkeeping of one streamed batch (counts, the open chunk, journal files)."""
 
-    def __init__(self, settings: BatchSettings, today: date, staging: Path, journal: Path,
-                 progress: Progress | None) -> None:
+    def __init__(
+        self,
+        settings: BatchSettings,
+        today: date,
+        staging: Path,
+        journal: Path,
+        progress: Progress | None,
+    ) -> None:
         self.settings, self.today, self.staging, self.journal = settings, today, staging, journal
         self.progress = progress
         self.size = settings.production.split
         self.layout = sheet_layout(settings)
-        self.mail_stem = "" if settings.card.is_postcard else (
-            "labels" if settings.production.labels else "envelopes")
+        self.mail_stem = (
+            ""
+            if settings.card.is_postcard
+            else ("labels" if settings.production.labels else "envelopes")
+        )
         self.digest = hashlib.sha1()
         self.chunk: list[CardJob] = []
         self.parts = 0
@@ -186,11 +260,13 @@ class _Run:
     def plan_and_draw(self, stream: OrderStream, planner: OrderPlanner) -> None:
         """Plan every order of *stream* and draw each full chunk; then write the lists."""
         preflight = self.settings.production.preflight
-        with PreflightQueue(workers=None if preflight else 0) as checks, \
-                _Writer(self.journal / "manifest.csv") as manifest, \
-                _Writer(self.journal / "skipped.csv") as skipped, \
-                _Writer(self.journal / "rejects.jsonl") as rejects, \
-                _Writer(self.journal / "issued.csv") as issued:
+        with (
+            PreflightQueue(workers=None if preflight else 0) as checks,
+            _Writer(self.journal / "manifest.csv") as manifest,
+            _Writer(self.journal / "skipped.csv") as skipped,
+            _Writer(self.journal / "rejects.jsonl") as rejects,
+            _Writer(self.journal / "issued.csv") as issued,
+        ):
             for item in stream:
                 if isinstance(item, Reject):
                     self._reject([item], rejects)
@@ -198,15 +274,24 @@ class _Run:
                 outcome: CardJob | Skipped | list[Reject]
                 if isinstance(item, Repeat):
                     number = item.card_number
-                    where = (f"already on card {number}" if number is not None
-                             else "which got no card (see skipped.csv or rejects.csv)")
+                    where = (
+                        f"already on card {number}"
+                        if number is not None
+                        else "which got no card (see skipped.csv or rejects.csv)"
+                    )
                     outcome = Skipped(item.order, f"same order as {item.first}, {where}")
                 else:
                     outcome = planner.plan_order(item)
                 if isinstance(outcome, Skipped):
                     self.rows_skipped += len(outcome.order.source.rows)
-                    skipped.row([outcome.order.order_id, outcome.order.display_name,
-                                 outcome.reason, outcome.order.source.describe()])
+                    skipped.row(
+                        [
+                            outcome.order.order_id,
+                            outcome.order.display_name,
+                            outcome.reason,
+                            outcome.order.source.describe(),
+                        ]
+                    )
                 elif isinstance(outcome, list):
                     self._reject(outcome, rejects)
                 else:
@@ -229,9 +314,19 @@ class _Run:
         self.reprints += job.is_reprint
         self.rows_carded += len(job.order.source.rows)
         card = issued_card(job)
-        issued.row([card.card_key, card.order_id, card.customer_key, card.occasion,
-                    card.template, card.variant, card.recipient, card.card_number,
-                    int(card.is_reprint)])
+        issued.row(
+            [
+                card.card_key,
+                card.order_id,
+                card.customer_key,
+                card.occasion,
+                card.template,
+                card.variant,
+                card.recipient,
+                card.card_number,
+                int(card.is_reprint),
+            ]
+        )
         self.chunk.append(job)
 
     def _reject(self, rejects: list[Reject], journal: _Writer) -> None:
@@ -240,8 +335,12 @@ class _Run:
             for key, _ in reject.cells:
                 if key not in self.reject_columns:
                     self.reject_columns.append(key)
-            journal.line(json.dumps([reject.source, reject.sheet or "", reject.row,
-                                     reject.reason, reject.cells], ensure_ascii=False))
+            journal.line(
+                json.dumps(
+                    [reject.source, reject.sheet or "", reject.row, reject.reason, reject.cells],
+                    ensure_ascii=False,
+                )
+            )
 
     def _flush(self, manifest: _Writer, checks: PreflightQueue | None, *, last: bool) -> None:
         # A part is drawn only when the next card exists or the input ends, so a batch
@@ -249,9 +348,17 @@ class _Run:
         parts = 1 if last and not self.parts else self.parts + 2
         cards_name = part_names(parts, self.parts, "cards")
         mail_name = part_names(parts, self.parts, self.mail_stem) if self.mail_stem else ""
-        part: Part = write_part(f"{self.today.isoformat()}", self.settings, self.chunk,
-                                self.staging, cards_name, mail_name, self.layout,
-                                self.progress, checks)
+        part: Part = write_part(
+            f"{self.today.isoformat()}",
+            self.settings,
+            self.chunk,
+            self.staging,
+            cards_name,
+            mail_name,
+            self.layout,
+            self.progress,
+            checks,
+        )
         self.parts += 1
         self.files += part.files
         self.card_pages += part.card_pages
@@ -263,17 +370,24 @@ class _Run:
     def _write_lists(self) -> None:
         staging, journal = self.staging, self.journal
         if self.cards:
-            ticket = combine_tickets([group_ticket(self.batch_id, self.settings, self.layout,
-                                                   self.cards, self.files)], self.findings)
+            ticket = combine_tickets(
+                [group_ticket(self.batch_id, self.settings, self.layout, self.cards, self.files)],
+                self.findings,
+            )
             write_ticket(staging, ticket)
             _copy_rows(journal / "manifest.csv", staging / MANIFEST_CSV, MANIFEST_COLUMNS)
         if self.rows_skipped:
-            _copy_rows(journal / "skipped.csv", staging / SKIPPED_CSV,
-                       ("order_id", "recipient", "reason", "source"))
+            _copy_rows(
+                journal / "skipped.csv",
+                staging / SKIPPED_CSV,
+                ("order_id", "recipient", "reason", "source"),
+            )
         if self.rows_rejected:
-            write_rows(staging / REJECTS_CSV,
-                       ("source", "sheet", "row", "reason", *self.reject_columns),
-                       _read_rejects(journal / "rejects.jsonl", self.reject_columns))
+            write_rows(
+                staging / REJECTS_CSV,
+                ("source", "sheet", "row", "reason", *self.reject_columns),
+                _read_rejects(journal / "rejects.jsonl", self.reject_columns),
+            )
 
 
 class _Writer:
@@ -312,10 +426,28 @@ def _read_rejects(path: Path, columns: Sequence[str]) -> Iterator[list[object]]:
 
 def _read_issued(journal: Path) -> Iterator[IssuedCard]:
     with (journal / "issued.csv").open(encoding="utf-8", newline="") as handle:
-        for key, order_id, customer, occasion, template, variant, recipient, number, \
-                reprint in csv.reader(handle):
-            yield IssuedCard(key, order_id, customer, occasion, template, variant, recipient,
-                             int(number), reprint == "1")
+        for (
+            key,
+            order_id,
+            customer,
+            occasion,
+            template,
+            variant,
+            recipient,
+            number,
+            reprint,
+        ) in csv.reader(handle):
+            yield IssuedCard(
+                key,
+                order_id,
+                customer,
+                occasion,
+                template,
+                variant,
+                recipient,
+                int(number),
+                reprint == "1",
+            )
 
 
 __all__ = ["STAGING", "StreamedBatch", "run_batch_streaming"]

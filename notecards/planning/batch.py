@@ -42,8 +42,16 @@ from notecards.planning.occasions import Occasion
 from notecards.planning.planner import CardJob, OrderPlanner, Skipped
 from notecards.planning.production import Production, make_production
 
-__all__ = ["BatchPlan", "BatchSettings", "CardJob", "OrderPlanner", "Skipped", "load_inputs",
-           "make_settings", "plan_batch"]
+__all__ = [
+    "BatchPlan",
+    "BatchSettings",
+    "CardJob",
+    "OrderPlanner",
+    "Skipped",
+    "load_inputs",
+    "make_settings",
+    "plan_batch",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +102,17 @@ class BatchSettings:
         return card, envelope_format(card.envelope or "a2")
 
 
-def make_settings(config: Config | None = None, *, card: str | None = None,
-                  envelope: str | None = None, bleed: str | None = None,
-                  crop_marks: bool | None = None, templates_dir: str | PathLike[str] | None = None,
-                  ledger_path: str | PathLike[str] | None = None,
-                  production: Production | None = None) -> BatchSettings:
+def make_settings(
+    config: Config | None = None,
+    *,
+    card: str | None = None,
+    envelope: str | None = None,
+    bleed: str | None = None,
+    crop_marks: bool | None = None,
+    templates_dir: str | PathLike[str] | None = None,
+    ledger_path: str | PathLike[str] | None = None,
+    production: Production | None = None,
+) -> BatchSettings:
     """Return BatchSettings: explicit arguments win over *config*, which wins over defaults.
 
     Raises:
@@ -157,25 +171,39 @@ class BatchPlan:
     def summary(self) -> str:
         """Return the one-line summary; its three row counts add up to the rows read."""
         reprints = sum(1 for job in self.jobs if job.is_reprint)
-        return summary_line(len(self.jobs) - reprints, self.already_issued, reprints,
-                            self.rows_read, self.rows_carded, self.rows_skipped,
-                            len(self.rejects))
+        return summary_line(
+            len(self.jobs) - reprints,
+            self.already_issued,
+            reprints,
+            self.rows_read,
+            self.rows_carded,
+            self.rows_skipped,
+            len(self.rejects),
+        )
 
 
-def summary_line(new: int, already: int, reprints: int, rows_read: int, carded: int,
-                 skipped: int, rejected: int) -> str:
+def summary_line(
+    new: int, already: int, reprints: int, rows_read: int, carded: int, skipped: int, rejected: int
+) -> str:
     """Return a batch's one-line summary (the same words for a plan and a streamed batch).
 
     >>> summary_line(12, 0, 0, 14, 12, 1, 1)
     '12 new cards, 0 already issued — 14 rows read: 12 carded, 1 skipped, 1 rejected'
     """
-    return (f"{new} new card{'s' if new != 1 else ''}, {already} already issued"
-            f"{f', {reprints} reprinted' if reprints else ''}"
-            f" — {rows_read} rows read: {carded} carded, {skipped} skipped, {rejected} rejected")
+    return (
+        f"{new} new card{'s' if new != 1 else ''}, {already} already issued"
+        f"{f', {reprints} reprinted' if reprints else ''}"
+        f" — {rows_read} rows read: {carded} carded, {skipped} skipped, {rejected} rejected"
+    )
 
 
-def load_inputs(paths: Sequence[str | PathLike[str]], settings: BatchSettings, *,
-                sheet: str | None = None, format_name: str | None = None) -> LoadResult:
+def load_inputs(
+    paths: Sequence[str | PathLike[str]],
+    settings: BatchSettings,
+    *,
+    sheet: str | None = None,
+    format_name: str | None = None,
+) -> LoadResult:
     """Return the orders of *paths*, read with the choices in *settings*' config.
 
     Raises:
@@ -185,21 +213,34 @@ def load_inputs(paths: Sequence[str | PathLike[str]], settings: BatchSettings, *
     return load_orders(list(paths), load_options(settings, sheet=sheet, format_name=format_name))
 
 
-def load_options(settings: BatchSettings, *, sheet: str | None = None,
-                 format_name: str | None = None) -> LoadOptions:
+def load_options(
+    settings: BatchSettings, *, sheet: str | None = None, format_name: str | None = None
+) -> LoadOptions:
     """Return how inputs are read, from *settings*' config and the command line."""
     config = settings.config
     return LoadOptions(
-        home_country=config.home_country, sheet=sheet, format_name=format_name,
-        date_order=config.date_order, gift_card_to=config.gift_card_to,
-        gift_address=config.gift_address, mappings=config.formats)
+        home_country=config.home_country,
+        sheet=sheet,
+        format_name=format_name,
+        date_order=config.date_order,
+        gift_card_to=config.gift_card_to,
+        gift_address=config.gift_address,
+        mappings=config.formats,
+    )
 
 
-def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: BatchSettings, *,
-               today: date, sheet: str | None = None, format_name: str | None = None,
-               reprint: Sequence[str] = (), limit: int | None = None,
-               progress: Callable[[int], None] | None = None,
-               keep_layouts: bool = True) -> BatchPlan:
+def plan_batch(
+    inputs: Sequence[str | PathLike[str]] | LoadResult,
+    settings: BatchSettings,
+    *,
+    today: date,
+    sheet: str | None = None,
+    format_name: str | None = None,
+    reprint: Sequence[str] = (),
+    limit: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    keep_layouts: bool = True,
+) -> BatchPlan:
     """Return the plan for a batch on *today*: cards, skips and rejects. Writes nothing.
 
     >>> settings = make_settings()
@@ -212,10 +253,12 @@ def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: Bat
         TemplateError: a template is broken or names a missing variable.
         ConfigError: a setting is unusable.
     """
-    loaded = (inputs if isinstance(inputs, LoadResult)
-              else load_inputs(inputs, settings, sheet=sheet, format_name=format_name))
-    planner = OrderPlanner(settings, today, reprint=reprint, limit=limit,
-                           keep_layouts=keep_layouts)
+    loaded = (
+        inputs
+        if isinstance(inputs, LoadResult)
+        else load_inputs(inputs, settings, sheet=sheet, format_name=format_name)
+    )
+    planner = OrderPlanner(settings, today, reprint=reprint, limit=limit, keep_layouts=keep_layouts)
     jobs: list[CardJob] = []
     skipped: list[Skipped] = []
     rejects = list(loaded.rejects)
@@ -231,8 +274,15 @@ def plan_batch(inputs: Sequence[str | PathLike[str]] | LoadResult, settings: Bat
             rejects.extend(outcome)
     problems = list(loaded.problems)
     problems += (p for p in planner.problems() if p not in problems)
-    return BatchPlan(settings, today, tuple(jobs), tuple(skipped), tuple(rejects),
-                     tuple(problems), loaded.rows_read, loaded.formats, tuple(planner.suppress),
-                     planner.already)
-
-
+    return BatchPlan(
+        settings,
+        today,
+        tuple(jobs),
+        tuple(skipped),
+        tuple(rejects),
+        tuple(problems),
+        loaded.rows_read,
+        loaded.formats,
+        tuple(planner.suppress),
+        planner.already,
+    )

@@ -47,13 +47,27 @@ class Message:
 def ordinal(value: int) -> str:
     """Return "1st", "2nd", "3rd", "11th" … for *value*."""
     number = int(value)
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10,
-                                                                                    "th")
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
     return f"{number}{suffix}"
 
 
-_ORDINAL_WORDS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh",
-                  "eighth", "ninth", "tenth", "eleventh", "twelfth")
+_ORDINAL_WORDS = (
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+)
 
 
 def ordinal_word(value: int) -> str:
@@ -100,14 +114,27 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(ordinal=ordinal, ordinal_word=ordinal_word, human_list=human_list,
-                       date=format_date, first_name=first_word)
+    env.filters.update(
+        ordinal=ordinal,
+        ordinal_word=ordinal_word,
+        human_list=human_list,
+        date=format_date,
+        first_name=first_word,
+    )
     return env
 
 
-def context_for(order: Order, occasion: Occasion, *, today: date, occasion_date: date | None,
-                history: History, shop_name: str, signer: str,
-                greeting_fallback: str) -> dict[str, Any]:
+def context_for(
+    order: Order,
+    occasion: Occasion,
+    *,
+    today: date,
+    occasion_date: date | None,
+    history: History,
+    shop_name: str,
+    signer: str,
+    greeting_fallback: str,
+) -> dict[str, Any]:
     """Return the variables a message template may use (documented in the README).
 
     Pass-through columns come first so a column can never shadow a built-in variable.
@@ -156,8 +183,15 @@ def choose_variant(variants: Sequence[str], seed: str, avoid: str) -> str:
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
-def render_message(env: jinja2.Environment, template_name: str, context: Mapping[str, Any],
-                   *, personal_line: str, sign_off: str, signer: str) -> Message:
+def render_message(
+    env: jinja2.Environment,
+    template_name: str,
+    context: Mapping[str, Any],
+    *,
+    personal_line: str,
+    sign_off: str,
+    signer: str,
+) -> Message:
     """Render one variant into paragraphs; the personal line becomes its own paragraph.
 
     Raises:
@@ -168,28 +202,44 @@ def render_message(env: jinja2.Environment, template_name: str, context: Mapping
     except jinja2.UndefinedError as err:
         variable = _undefined_name(str(err.message or ""))
         available = ", ".join(sorted(k for k in context if k.isidentifier()))
-        raise TemplateError(template_name, f'"{variable}" is undefined. Available variables: '
-                            f"{available}.", variable=variable) from err
+        raise TemplateError(
+            template_name,
+            f'"{variable}" is undefined. Available variables: {available}.',
+            variable=variable,
+        ) from err
     except jinja2.TemplateSyntaxError as err:
-        raise TemplateError(template_name, f"syntax error on line {err.lineno}: {err.message}. "
-                            "Fix the template.") from err
+        raise TemplateError(
+            template_name, f"syntax error on line {err.lineno}: {err.message}. Fix the template."
+        ) from err
     except jinja2.TemplateNotFound as err:
-        raise TemplateError(template_name, "template not found. Check the templates folder.") \
-            from err
+        raise TemplateError(
+            template_name, "template not found. Check the templates folder."
+        ) from err
     except jinja2.exceptions.SecurityError as err:
         raise TemplateError(template_name, f"not allowed in a template: {err}.") from err
-    blocks = [" ".join(line.strip() for line in block.splitlines() if line.strip())
-              for block in _BLANK_LINES.split(text.strip())]
+    blocks = [
+        " ".join(line.strip() for line in block.splitlines() if line.strip())
+        for block in _BLANK_LINES.split(text.strip())
+    ]
     blocks = [b for b in blocks if b]
     paragraphs: list[Paragraph] = []
     for index, block in enumerate(blocks):
         is_greeting = index == 0 and block.endswith(",") and len(block) <= 40
-        paragraphs.append(Paragraph(block, role="greeting" if is_greeting else "body",
-                                    space_before=0.0 if index == 0 else 0.35))
+        paragraphs.append(
+            Paragraph(
+                block,
+                role="greeting" if is_greeting else "body",
+                space_before=0.0 if index == 0 else 0.35,
+            )
+        )
     if personal_line.strip() and personal_line.strip() not in text:
         paragraphs.append(Paragraph(personal_line.strip(), role="personal", space_before=0.35))
-    return Message(variant=Path(template_name).stem, paragraphs=tuple(paragraphs),
-                   sign_off=sign_off, signer=signer)
+    return Message(
+        variant=Path(template_name).stem,
+        paragraphs=tuple(paragraphs),
+        sign_off=sign_off,
+        signer=signer,
+    )
 
 
 def _undefined_name(message: str) -> str:

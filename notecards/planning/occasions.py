@@ -72,9 +72,9 @@ def slugify(text: str) -> str:
     return "-".join(words)
 
 
-def read_occasions(templates_dir: Path,
-                   overrides: Mapping[str, Mapping[str, Any]] | None = None
-                   ) -> dict[str, Occasion]:
+def read_occasions(
+    templates_dir: Path, overrides: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, Occasion]:
     """Return every occasion found in *templates_dir*, with config *overrides* applied.
 
     A folder is an occasion when it has an ``occasion.toml`` and at least one template in
@@ -84,8 +84,10 @@ def read_occasions(templates_dir: Path,
         ConfigError: the folder is missing, or an occasion.toml is invalid.
     """
     if not templates_dir.is_dir():
-        raise ConfigError(f"{templates_dir}: templates folder not found. Run `notecards init "
-                          "DIR` for a copy of the bundled templates, or fix [templates] dir.")
+        raise ConfigError(
+            f"{templates_dir}: templates folder not found. Run `notecards init "
+            "DIR` for a copy of the bundled templates, or fix [templates] dir."
+        )
     occasions: dict[str, Occasion] = {}
     for folder in sorted(p for p in templates_dir.iterdir() if p.is_dir()):
         spec_path = folder / "occasion.toml"
@@ -93,43 +95,54 @@ def read_occasions(templates_dir: Path,
             continue
         spec = read_toml(spec_path, "cannot be read.")
         extra = dict((overrides or {}).get(folder.name, {}))
-        occasions[folder.name] = _occasion_from(folder, spec_path, {**spec, **extra},
-                                                overridden=frozenset(extra))
+        occasions[folder.name] = _occasion_from(
+            folder, spec_path, {**spec, **extra}, overridden=frozenset(extra)
+        )
     if not occasions:
-        raise ConfigError(f"{templates_dir}: no occasion folders (each needs occasion.toml and "
-                          "messages/*.j2). Run `notecards init DIR` for working examples.")
+        raise ConfigError(
+            f"{templates_dir}: no occasion folders (each needs occasion.toml and "
+            "messages/*.j2). Run `notecards init DIR` for working examples."
+        )
     return occasions
 
 
-def _occasion_from(folder: Path, spec_path: Path, spec: Mapping[str, Any],
-                   overridden: frozenset[str] = frozenset()) -> Occasion:
+def _occasion_from(
+    folder: Path, spec_path: Path, spec: Mapping[str, Any], overridden: frozenset[str] = frozenset()
+) -> Occasion:
     """Return the Occasion of *folder*; keys in *overridden* came from notecards.toml."""
 
     def where(key: str) -> str:
-        return (f"notecards.toml [occasions.{folder.name}]" if key in overridden
-                else str(spec_path))
+        return f"notecards.toml [occasions.{folder.name}]" if key in overridden else str(spec_path)
 
-    variants = tuple(f"{folder.name}/messages/{p.name}"
-                     for p in sorted((folder / "messages").glob("*.j2")))
+    variants = tuple(
+        f"{folder.name}/messages/{p.name}" for p in sorted((folder / "messages").glob("*.j2"))
+    )
     if not variants:
         raise ConfigError(f"{folder}/messages: no message templates (*.j2). Add at least one.")
     rule = str(spec.get("rule", "explicit"))
     if rule not in RULES:
-        raise ConfigError(f'{spec_path}: rule "{rule}" is unknown. Use one of: '
-                          f"{', '.join(RULES)}.")
+        raise ConfigError(f'{spec_path}: rule "{rule}" is unknown. Use one of: {", ".join(RULES)}.')
     front_spec = spec.get("front", {})
     if not isinstance(front_spec, dict):
         raise ConfigError(f"{spec_path}: [front] must be a table.")
     title = str(spec.get("title", folder.name.replace("-", " ").capitalize()))
     known = {f for f in FrontDesign.__dataclass_fields__}
-    front = FrontDesign(title=str(front_spec.get("title", title)),
-                        **{k: str(v) for k, v in front_spec.items() if k in known - {"title"}})
+    front = FrontDesign(
+        title=str(front_spec.get("title", title)),
+        **{k: str(v) for k, v in front_spec.items() if k in known - {"title"}},
+    )
     try:
         return Occasion(
-            slug=folder.name, title=title, rule=rule, variants=variants, front=front,
+            slug=folder.name,
+            title=title,
+            rule=rule,
+            variants=variants,
+            front=front,
             sign_off=str(spec.get("sign_off", "Warmly,")),
-            hand=str(spec.get("hand", "casual")), ink=str(spec.get("ink", "blue-black")),
-            qr=bool(spec.get("qr", False)), qr_url=str(spec.get("qr_url", "")),
+            hand=str(spec.get("hand", "casual")),
+            ink=str(spec.get("ink", "blue-black")),
+            qr=bool(spec.get("qr", False)),
+            qr_url=str(spec.get("qr_url", "")),
             qr_caption=str(spec.get("qr_caption", "")),
             mail_ahead_days=int(spec.get("mail_ahead_days", 10)),
             cadence_days=int(spec.get("cadence_days", 120)),
@@ -173,27 +186,38 @@ def choose_occasion(order: Order, today: date, occasions: Mapping[str, Occasion]
         slug = slugify(order.occasion)
         occasion = occasions.get(slug)
         if occasion is None:
-            return Decision(None, skip_reason=(
-                f'unknown occasion "{order.occasion}"; use one of: {", ".join(occasions)}'))
+            return Decision(
+                None,
+                skip_reason=(
+                    f'unknown occasion "{order.occasion}"; use one of: {", ".join(occasions)}'
+                ),
+            )
         return Decision(occasion, _explicit_key(order, occasion, today), occasion_date=today)
     by_rule: dict[str, Occasion] = {}
     for occasion in occasions.values():
         by_rule.setdefault(occasion.rule, occasion)
     if order.order_id and "every-order" in by_rule:
         occasion = by_rule["every-order"]
-        return Decision(occasion, f"{occasion.slug}:{order.order_id}",
-                        occasion_date=order.order_date or today)
+        return Decision(
+            occasion, f"{occasion.slug}:{order.order_id}", occasion_date=order.order_date or today
+        )
     if order.birthday is not None and "birthday" in by_rule:
         occasion = by_rule["birthday"]
         upcoming = order.birthday.next_on_or_after(today)
         if upcoming - today <= timedelta(days=occasion.mail_ahead_days):
-            return Decision(occasion, f"{occasion.slug}:{order.customer_key}:{upcoming.year}",
-                            occasion_date=upcoming)
+            return Decision(
+                occasion,
+                f"{occasion.slug}:{order.customer_key}:{upcoming.year}",
+                occasion_date=upcoming,
+            )
     if order.last_order_date is not None and "cadence" in by_rule:
         occasion = by_rule["cadence"]
         if today - order.last_order_date >= timedelta(days=occasion.cadence_days):
-            return Decision(occasion, f"{occasion.slug}:{order.customer_key}:"
-                            f"{order.last_order_date.isoformat()}", occasion_date=today)
+            return Decision(
+                occasion,
+                f"{occasion.slug}:{order.customer_key}:{order.last_order_date.isoformat()}",
+                occasion_date=today,
+            )
     if order.birthday is not None:
         upcoming = order.birthday.next_on_or_after(today)
         return Decision(None, skip_reason=f"not due: birthday on {upcoming.isoformat()}")

@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import jinja2
+
 from notecards.config import Config
 from notecards.errors import FontError, LayoutError
 from notecards.layout.card import CardContent, layout_card
@@ -94,23 +96,35 @@ class OrderPlanner:
         ConfigError: a setting is unusable.
     """
 
-    def __init__(self, settings: BatchSettings, today: date, *, reprint: Sequence[str] = (),
-                 limit: int | None = None, keep_layouts: bool = True) -> None:
+    def __init__(
+        self,
+        settings: BatchSettings,
+        today: date,
+        *,
+        reprint: Sequence[str] = (),
+        limit: int | None = None,
+        keep_layouts: bool = True,
+    ) -> None:
         self.settings, self.today, self.limit = settings, today, limit
         self.keep_layouts = keep_layouts
         self.occasions = read_occasions(settings.templates_dir, settings.config.occasions)
         self.env = make_environment(settings.templates_dir)
         with open_ledger(settings.ledger_path, create=False) as ledger:
-            state = _Planner(ledger.issued_keys(), ledger.histories(),
-                             set(ledger.suppressions()), frozenset(reprint))
+            state = _Planner(
+                ledger.issued_keys(),
+                ledger.histories(),
+                set(ledger.suppressions()),
+                frozenset(reprint),
+            )
             for order_id in reprint:
                 for card in ledger.cards_for_order(order_id):
                     state.reprint_variants[card.card_key] = card.template
                     state.reprint_histories[card.card_key] = ledger.histories(card.card_key)
         self.state = state
         self.reprint = tuple(reprint)
-        self.geometries = {settings.card.name: card_geometry(settings.card, settings.bleed_pt,
-                                                             settings.crop_marks)}
+        self.geometries = {
+            settings.card.name: card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
+        }
         self.cards = 0
         self.already = 0
         self.suppress: list[tuple[str, str]] = []
@@ -145,14 +159,25 @@ class OrderPlanner:
         if self.limit is not None and self.cards >= self.limit:
             return Skipped(order, f"over --limit {self.limit}")
         try:
-            job = _make_job(order, decision.occasion, key, decision.occasion_date, self.today,
-                            self.cards + 1, self.env, state, settings.config, is_reprint)
+            job = _make_job(
+                order,
+                decision.occasion,
+                key,
+                decision.occasion_date,
+                self.today,
+                self.cards + 1,
+                self.env,
+                state,
+                settings.config,
+                is_reprint,
+            )
             job_card, job_envelope = settings.formats_for(decision.occasion)
             if job_card != settings.card or job_envelope != settings.envelope:
                 job = replace(job, card=job_card, envelope=job_envelope)
             if job_card.name not in self.geometries:
                 self.geometries[job_card.name] = card_geometry(
-                    job_card, settings.bleed_pt, settings.crop_marks)
+                    job_card, settings.bleed_pt, settings.crop_marks
+                )
             # Laying out checks that the message fits and every character can be drawn.
             # The layout is kept for inspection unless the caller wants a lean plan (the CLI:
             # at 100,000 orders the kept layouts would be most of the memory); drawing lays a
@@ -175,15 +200,25 @@ class OrderPlanner:
         used = self.used or {(settings.card, settings.envelope): None}
         problems: list[Problem] = []
         for used_card, used_envelope in used:  # warn once about each envelope actually used
-            problems += (p for p in production_problems(used_card, used_envelope,
-                                                        settings.production,
-                                                        settings.config.home_country)
-                         if p not in problems)
+            problems += (
+                p
+                for p in production_problems(
+                    used_card, used_envelope, settings.production, settings.config.home_country
+                )
+                if p not in problems
+            )
         for order_id in self.reprint:
             if order_id not in self.reprinted:
-                problems.append(Problem(Severity.WARNING, "reprint", None, "",
-                                        f"order {order_id}: not found in the input or never "
-                                        "issued, so not reprinted"))
+                problems.append(
+                    Problem(
+                        Severity.WARNING,
+                        "reprint",
+                        None,
+                        "",
+                        f"order {order_id}: not found in the input or never "
+                        "issued, so not reprinted",
+                    )
+                )
         return problems
 
 
@@ -195,16 +230,34 @@ def _person_keys(order: Order) -> tuple[str, ...]:
 
 def _rejects(order: Order, column: str, reason: str) -> list[Reject]:
     """Return one Reject per input row of *order* (so the row counts still add up)."""
-    cells = tuple((k, v) for k, v in (("order_id", order.order_id), ("name", order.display_name),
-                                      ("email", order.email)) if v)
+    cells = tuple(
+        (k, v)
+        for k, v in (
+            ("order_id", order.order_id),
+            ("name", order.display_name),
+            ("email", order.email),
+        )
+        if v
+    )
     text = f"{column}: {reason}" if column else reason
-    return [Reject(path, row, text, cells, sheet=order.source.sheet)
-            for path, row in order.source.locations()]
+    return [
+        Reject(path, row, text, cells, sheet=order.source.sheet)
+        for path, row in order.source.locations()
+    ]
 
 
-def _make_job(order: Order, occasion: Occasion, key: str, occasion_date: date | None,
-              today: date, number: int, env: object, state: _Planner, config: Config,
-              is_reprint: bool) -> CardJob:
+def _make_job(
+    order: Order,
+    occasion: Occasion,
+    key: str,
+    occasion_date: date | None,
+    today: date,
+    number: int,
+    env: jinja2.Environment,
+    state: _Planner,
+    config: Config,
+    is_reprint: bool,
+) -> CardJob:
     customer = order.customer_key
     # A reprint sees the history as it stood when the card was first issued, so it says
     # exactly the same thing; a new card sees the ledger plus this batch so far.
@@ -217,12 +270,24 @@ def _make_job(order: Order, occasion: Occasion, key: str, occasion_date: date | 
     template = state.reprint_variants.get(key) if is_reprint else None
     template = template or choose_variant(occasion.variants, key, avoid)
     signer = order.signer or config.signer
-    context = context_for(order, occasion, today=today, occasion_date=occasion_date,
-                          history=history, shop_name=config.shop_name, signer=signer,
-                          greeting_fallback=config.greeting_fallback)
-    message = render_message(env, template, context,  # type: ignore[arg-type]
-                             personal_line=order.personal_line, sign_off=occasion.sign_off,
-                             signer=signer)
+    context = context_for(
+        order,
+        occasion,
+        today=today,
+        occasion_date=occasion_date,
+        history=history,
+        shop_name=config.shop_name,
+        signer=signer,
+        greeting_fallback=config.greeting_fallback,
+    )
+    message = render_message(
+        env,
+        template,
+        context,
+        personal_line=order.personal_line,
+        sign_off=occasion.sign_off,
+        signer=signer,
+    )
     if order.order_id:
         state.orders_seen[customer] = in_batch_orders + 1
     state.last_variant[(customer, occasion.slug)] = template

@@ -71,11 +71,18 @@ class Production:
     preflight: bool = True
 
 
-def make_production(config: Config, *, cmyk: bool | None = None, imposition: str | None = None,
-                    flip: str | None = None, split: int | None = None,
-                    labels: str | None = None, calibration_path: str | Path | None = None,
-                    envelope_font: str | None = None,
-                    preflight: bool | None = None) -> Production:
+def make_production(
+    config: Config,
+    *,
+    cmyk: bool | None = None,
+    imposition: str | None = None,
+    flip: str | None = None,
+    split: int | None = None,
+    labels: str | None = None,
+    calibration_path: str | Path | None = None,
+    envelope_font: str | None = None,
+    preflight: bool | None = None,
+) -> Production:
     """Return the Production choices: explicit arguments win over *config*.
 
     Raises:
@@ -87,8 +94,10 @@ def make_production(config: Config, *, cmyk: bool | None = None, imposition: str
     elif paper_name in PAPER_SIZES:
         paper = PAPER_SIZES[paper_name]
     else:
-        raise ConfigError(f'"{paper_name}" is not a paper for imposition. Choose one of: '
-                          f'{", ".join(PAPER_SIZES)}.')
+        raise ConfigError(
+            f'"{paper_name}" is not a paper for imposition. Choose one of: '
+            f"{', '.join(PAPER_SIZES)}."
+        )
     flip_name = (flip or config.duplex_flip).strip().lower()
     flip_name = {"long": "long-edge", "short": "short-edge"}.get(flip_name, flip_name)
     if flip_name not in FLIPS:
@@ -100,25 +109,35 @@ def make_production(config: Config, *, cmyk: bool | None = None, imposition: str
     sheet = None
     if label_name not in ("", "none", "off"):
         if label_name not in LABEL_SHEETS:
-            raise ConfigError(f'"{label_name}" is not a label sheet. Choose one of: '
-                              f'{", ".join(LABEL_SHEETS)}.')
+            raise ConfigError(
+                f'"{label_name}" is not a label sheet. Choose one of: {", ".join(LABEL_SHEETS)}.'
+            )
         sheet = LABEL_SHEETS[label_name]
     font = (envelope_font or config.envelope_font).strip().lower()
     if font not in ("sans", "hand"):
-        raise ConfigError(f'"{font}" is not an envelope font. Choose sans (legible, the '
-                          "default) or hand (handwriting style).")
+        raise ConfigError(
+            f'"{font}" is not an envelope font. Choose sans (legible, the '
+            "default) or hand (handwriting style)."
+        )
     cal_path = calibration_path or config.calibration_path
     return Production(
         cmyk=config.cmyk if cmyk is None else cmyk,
-        imposition=paper, flip=flip_name, split=size, labels=sheet,
+        imposition=paper,
+        flip=flip_name,
+        split=size,
+        labels=sheet,
         calibration=read_calibration(Path(cal_path)) if cal_path else None,
         envelope_hand=font == "hand",
         preflight=config.preflight if preflight is None else preflight,
     )
 
 
-_CALIBRATION_KEYS = {"offset_x": "offset_x_pt", "offset_y": "offset_y_pt",
-                     "back_offset_x": "back_offset_x_pt", "back_offset_y": "back_offset_y_pt"}
+_CALIBRATION_KEYS = {
+    "offset_x": "offset_x_pt",
+    "offset_y": "offset_y_pt",
+    "back_offset_x": "back_offset_x_pt",
+    "back_offset_y": "back_offset_y_pt",
+}
 
 
 def read_calibration(path: Path) -> Calibration:
@@ -137,8 +156,11 @@ def read_calibration(path: Path) -> Calibration:
     Raises:
         ConfigError: the file is missing, is not TOML, or a value is not a length or number.
     """
-    data = read_toml(path, "no such calibration file. Print `notecards calibration --out "
-                     "sheet.pdf`, measure it and write the numbers there.")
+    data = read_toml(
+        path,
+        "no such calibration file. Print `notecards calibration --out "
+        "sheet.pdf`, measure it and write the numbers there.",
+    )
     data = data.get("printer", data)
     values: dict[str, object] = {"name": str(data.get("name", path.stem))}
     for key, value in data.items():
@@ -147,11 +169,13 @@ def read_calibration(path: Path) -> Calibration:
         elif key in ("scale_x", "scale_y", "scale"):
             if not isinstance(value, (int, float)) or not 0.9 <= float(value) <= 1.1:
                 raise ConfigError(f"{path}: {key} must be a number near 1, e.g. 0.998.")
-            for name in (("scale_x", "scale_y") if key == "scale" else (key,)):
+            for name in ("scale_x", "scale_y") if key == "scale" else (key,):
                 values[name] = float(value)
         elif key != "name":
-            raise ConfigError(f'{path}: unknown calibration key "{key}". Known: offset_x, '
-                              "offset_y, back_offset_x, back_offset_y, scale_x, scale_y, name.")
+            raise ConfigError(
+                f'{path}: unknown calibration key "{key}". Known: offset_x, '
+                "offset_y, back_offset_x, back_offset_y, scale_x, scale_y, name."
+            )
     return Calibration(**values)  # type: ignore[arg-type]
 
 
@@ -168,27 +192,49 @@ def _signed_length(path: Path, key: str, value: object) -> float:
         raise ConfigError(f"{path}: {key}: {err}") from err
 
 
-def production_problems(card: CardFormat, envelope: EnvelopeFormat | None,
-                        production: Production, home_country: str) -> list[Problem]:
+def production_problems(
+    card: CardFormat, envelope: EnvelopeFormat | None, production: Production, home_country: str
+) -> list[Problem]:
     """Return warnings about the chosen formats: costly envelopes, handwritten addresses."""
     problems = []
     if envelope is not None and production.labels is None and not card.is_postcard:
-        warning = machinability_warning(envelope.width_pt, envelope.height_pt,
-                                        home_country=home_country)
+        warning = machinability_warning(
+            envelope.width_pt, envelope.height_pt, home_country=home_country
+        )
         if warning:
-            problems.append(Problem(Severity.WARNING, "envelope", None, "",
-                                    f"{envelope.title}: {warning}",
-                                    "Choose another envelope with --envelope if that matters."))
+            problems.append(
+                Problem(
+                    Severity.WARNING,
+                    "envelope",
+                    None,
+                    "",
+                    f"{envelope.title}: {warning}",
+                    "Choose another envelope with --envelope if that matters.",
+                )
+            )
     if production.envelope_hand:
-        problems.append(Problem(Severity.WARNING, "envelope", None, "",
-                                "handwriting-style addresses are harder for postal OCR to "
-                                "read and may be delivered later",
-                                "Use the default legible font unless the look matters more."))
+        problems.append(
+            Problem(
+                Severity.WARNING,
+                "envelope",
+                None,
+                "",
+                "handwriting-style addresses are harder for postal OCR to "
+                "read and may be delivered later",
+                "Use the default legible font unless the look matters more.",
+            )
+        )
     return problems
 
 
-def preflight_spec(config: Config, *, card: str | None = None, envelope: str | None = None,
-                   bleed: str | None = None, cmyk: bool = False) -> PreflightSpec:
+def preflight_spec(
+    config: Config,
+    *,
+    card: str | None = None,
+    envelope: str | None = None,
+    bleed: str | None = None,
+    cmyk: bool = False,
+) -> PreflightSpec:
     """Return what `notecards preflight` checks a file against: a card, or an envelope.
 
     Raises:
@@ -197,8 +243,9 @@ def preflight_spec(config: Config, *, card: str | None = None, envelope: str | N
     if envelope:
         spec = spec_for_envelope(envelope_format(envelope))
     else:
-        spec = spec_for_card(card_format(card or config.card_format),
-                             parse_length_pt(bleed or config.bleed))
+        spec = spec_for_card(
+            card_format(card or config.card_format), parse_length_pt(bleed or config.bleed)
+        )
     return replace(spec, require_cmyk=cmyk)
 
 

@@ -33,6 +33,8 @@ def qr_link(template: str, order: Order, occasion: str) -> str:
     }
     for _, name, _, _ in string.Formatter().parse(template):
         if name is not None and name not in values:
-            raise ConfigError(f'QR URL "{template}" names {{{name}}}, which is not a field. '
-                              f"Use any of: {', '.join('{' + f + '}' for f in QR_FIELDS)}.")
+            raise ConfigError(
+                f'QR URL "{template}" names {{{name}}}, which is not a field. '
+                f"Use any of: {', '.join('{' + f + '}' for f in QR_FIELDS)}."
+            )
     return template.format(**{key: quote(value, safe="") for key, value in values.items()})

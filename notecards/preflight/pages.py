@@ -34,10 +34,14 @@ _TEXT, _PATH, _IMAGE, _SHADING, _FORM = (
 )
 _KIND = {_PATH: "drawn mark", _IMAGE: "image", _SHADING: "shading"}
 _RGB_OPERATOR = re.compile(rb"(?:^|\s)[-+.\d]+\s+[-+.\d]+\s+[-+.\d]+\s+(?:rg|RG)(?=\s|$)")
-RGB_MESSAGE = ("RGB colour is used; this printer needs CMYK. "
-               "Draw with CMYK colours (reportlab: setFillColorCMYK).")
-JS_MESSAGE = ("The PDF contains JavaScript; printers reject it. Export it again without "
-              "scripts or form actions.")
+RGB_MESSAGE = (
+    "RGB colour is used; this printer needs CMYK. "
+    "Draw with CMYK colours (reportlab: setFillColorCMYK)."
+)
+JS_MESSAGE = (
+    "The PDF contains JavaScript; printers reject it. Export it again without "
+    "scripts or form actions."
+)
 
 Box = tuple[float, float, float, float]  # left, bottom, right, top in points
 Matrix = tuple[float, float, float, float, float, float]
@@ -45,8 +49,9 @@ PageFinding = tuple[int, str, str]  # 0-based page index, severity, message
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
-def check_pages(source: str | bytes, rules: PreflightSpec, sized: bool, start: int,
-                stop: int) -> list[PageFinding]:
+def check_pages(
+    source: str | bytes, rules: PreflightSpec, sized: bool, start: int, stop: int
+) -> list[PageFinding]:
     """Return the findings of pages *start* to *stop* (0-based, stop excluded) of *source*.
 
     *source* is a path or the PDF's bytes; it is opened here, so a worker process can be
@@ -57,8 +62,9 @@ def check_pages(source: str | bytes, rules: PreflightSpec, sized: bool, start: i
     findings: list[PageFinding] = []
     try:
         for index in range(start, stop):
-            findings += ((index, severity, message)
-                         for severity, message in pages.check(index, sized))
+            findings += (
+                (index, severity, message) for severity, message in pages.check(index, sized)
+            )
     finally:
         document.close()
     return findings
@@ -67,8 +73,9 @@ def check_pages(source: str | bytes, rules: PreflightSpec, sized: bool, start: i
 class _Pages:
     """The open document of a page range, and what is reused from page to page."""
 
-    def __init__(self, document: pdfium.PdfDocument, source: str | bytes,
-                 rules: PreflightSpec) -> None:
+    def __init__(
+        self, document: pdfium.PdfDocument, source: str | bytes, rules: PreflightSpec
+    ) -> None:
         self.document = document
         self.source = source
         self.rules = rules
@@ -99,8 +106,9 @@ class _Pages:
             import io
 
             source = self.source
-            self._reader = pypdf.PdfReader(io.BytesIO(source) if isinstance(source, bytes)
-                                           else source)
+            self._reader = pypdf.PdfReader(
+                io.BytesIO(source) if isinstance(source, bytes) else source
+            )
             if self._reader.is_encrypted:
                 self._reader.decrypt("")
         return self._reader
@@ -127,16 +135,20 @@ def _box_checks(pages: _Pages, page: Any, sized: bool) -> Iterator[tuple[str, st
     trim = pages.box(pdfium_c.FPDFPage_GetTrimBox, page)
     bleed = pages.box(pdfium_c.FPDFPage_GetBleedBox, page)
     if trim is None:
-        yield ("error", "The page has no TrimBox, so the printer cannot tell where to cut. "
-                        "Set one (reportlab: canvas.setTrimBox).")
+        yield (
+            "error",
+            "The page has no TrimBox, so the printer cannot tell where to cut. "
+            "Set one (reportlab: canvas.setTrimBox).",
+        )
     if bleed is None:
         yield ("error", "The page has no BleedBox. Set one (reportlab: canvas.setBleedBox).")
     if bleed is not None and not _contains(media, bleed):
-        yield ("error", f"The BleedBox {fmt_box(bleed)} is not inside the MediaBox "
-                        f"{fmt_box(media)}.")
+        yield (
+            "error",
+            f"The BleedBox {fmt_box(bleed)} is not inside the MediaBox {fmt_box(media)}.",
+        )
     if trim is not None and bleed is not None and not _contains(bleed, trim):
-        yield ("error", f"The TrimBox {fmt_box(trim)} is not inside the BleedBox "
-                        f"{fmt_box(bleed)}.")
+        yield ("error", f"The TrimBox {fmt_box(trim)} is not inside the BleedBox {fmt_box(bleed)}.")
     if trim is None:  # already reported; guess the cut from the bleed so marks are not noise
         b = rules.bleed_pt
         guess = (bleed[0] + b, bleed[1] + b, bleed[2] - b, bleed[3] - b) if bleed else media
@@ -149,24 +161,33 @@ def _box_checks(pages: _Pages, page: Any, sized: bool) -> Iterator[tuple[str, st
 
 def _size_checks(trim: Box, bleed: Box | None, rules: PreflightSpec) -> Iterator[tuple[str, str]]:
     width, height = trim[2] - trim[0], trim[3] - trim[1]
-    if (abs(width - rules.trim_width_pt) > _TOLERANCE_PT
-            or abs(height - rules.trim_height_pt) > _TOLERANCE_PT):
+    if (
+        abs(width - rules.trim_width_pt) > _TOLERANCE_PT
+        or abs(height - rules.trim_height_pt) > _TOLERANCE_PT
+    ):
         label = f" for {rules.label}" if rules.label else ""
-        yield ("error", f"The TrimBox is {fmt_size(width, height)}; the trim size{label} is "
-                        f"{fmt_size(rules.trim_width_pt, rules.trim_height_pt)}.")
+        yield (
+            "error",
+            f"The TrimBox is {fmt_size(width, height)}; the trim size{label} is "
+            f"{fmt_size(rules.trim_width_pt, rules.trim_height_pt)}.",
+        )
     if bleed is not None:
         margins = (trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3])
         if any(abs(m - rules.bleed_pt) > _TOLERANCE_PT for m in margins):
             shown = ", ".join(f"{m:.1f}" for m in margins)
-            yield ("error", f"The BleedBox extends the TrimBox by {shown} pt (left, bottom, "
-                            f"right, top); the bleed should be {rules.bleed_pt:.1f} pt "
-                            f"({rules.bleed_pt / 72 * 25.4:.1f} mm) on every side.")
+            yield (
+                "error",
+                f"The BleedBox extends the TrimBox by {shown} pt (left, bottom, "
+                f"right, top); the bleed should be {rules.bleed_pt:.1f} pt "
+                f"({rules.bleed_pt / 72 * 25.4:.1f} mm) on every side.",
+            )
 
 
-def _objects(handle: Any, in_form: bool, ctm: Matrix,
-             depth: int) -> Iterator[tuple[Any, int, Matrix, bool]]:
+def _objects(
+    handle: Any, in_form: bool, ctm: Matrix, depth: int
+) -> Iterator[tuple[Any, int, Matrix, bool]]:
     """Yield (object, type, matrix to page space, is nested) of every object, forms opened."""
-    count = (pdfium_c.FPDFFormObj_CountObjects if in_form else pdfium_c.FPDFPage_CountObjects)
+    count = pdfium_c.FPDFFormObj_CountObjects if in_form else pdfium_c.FPDFPage_CountObjects
     get = pdfium_c.FPDFFormObj_GetObject if in_form else pdfium_c.FPDFPage_GetObject
     for number in range(count(handle)):
         obj = get(handle, number)
@@ -180,8 +201,12 @@ def _objects(handle: Any, in_form: bool, ctm: Matrix,
 
 def _object_checks(pages: _Pages, page: Any, trim: Box) -> Iterator[tuple[str, str]]:
     rules = pages.rules
-    safe = (trim[0] + rules.safe_pt, trim[1] + rules.safe_pt,
-            trim[2] - rules.safe_pt, trim[3] - rules.safe_pt)
+    safe = (
+        trim[0] + rules.safe_pt,
+        trim[1] + rules.safe_pt,
+        trim[2] - rules.safe_pt,
+        trim[3] - rules.safe_pt,
+    )
     unsafe = 0
     textpage = None
     try:
@@ -189,9 +214,12 @@ def _object_checks(pages: _Pages, page: Any, trim: Box) -> Iterator[tuple[str, s
             if kind == _TEXT:
                 font = pdfium_c.FPDFTextObj_GetFont(obj)
                 if not pdfium_c.FPDFFont_GetIsEmbedded(font):
-                    yield ("error", f'Font "{_font_name(font)}" is not embedded. Use an '
-                                    "embedded TrueType font (reportlab: TTFont) or convert the "
-                                    "text to outlines.")
+                    yield (
+                        "error",
+                        f'Font "{_font_name(font)}" is not embedded. Use an '
+                        "embedded TrueType font (reportlab: TTFont) or convert the "
+                        "text to outlines.",
+                    )
             bounds = pages.box(pdfium_c.FPDFPageObj_GetBounds, obj)
             if bounds is None:
                 continue
@@ -213,14 +241,20 @@ def _object_checks(pages: _Pages, page: Any, trim: Box) -> Iterator[tuple[str, s
                 what = f'Text "{_text_of(obj, textpage)}"'
             else:
                 what = f"A {_KIND.get(kind, 'mark')} at {fmt_box(box)}"
-            yield ("error", f"{what} is {overshoot:.1f} pt outside the safe area "
-                            f"({rules.safe_pt:.1f} pt inside the trim). Move it inward.")
+            yield (
+                "error",
+                f"{what} is {overshoot:.1f} pt outside the safe area "
+                f"({rules.safe_pt:.1f} pt inside the trim). Move it inward.",
+            )
     finally:
         if textpage:
             pdfium_c.FPDFText_ClosePage(textpage)
     if unsafe > _MAX_SAFE_FINDINGS_PER_PAGE:
-        yield ("warning", f"{unsafe - _MAX_SAFE_FINDINGS_PER_PAGE} more objects on this page "
-                          "are outside the safe area.")
+        yield (
+            "warning",
+            f"{unsafe - _MAX_SAFE_FINDINGS_PER_PAGE} more objects on this page "
+            "are outside the safe area.",
+        )
 
 
 def _font_name(font: Any) -> str:
@@ -250,9 +284,12 @@ def _image_checks(image: Any, ctm: Matrix, rules: PreflightSpec) -> Iterator[tup
         return
     ppi = min(px_width.value / width_in, px_height.value / height_in)
     if ppi < rules.min_image_ppi - 0.5:
-        yield ("error", f"An image of {px_width.value} × {px_height.value} px is placed at "
-                        f"{width_in:.2f} × {height_in:.2f} in, which is {ppi:.0f} ppi; print "
-                        f"needs at least {rules.min_image_ppi:.0f} ppi at the placed size.")
+        yield (
+            "error",
+            f"An image of {px_width.value} × {px_height.value} px is placed at "
+            f"{width_in:.2f} × {height_in:.2f} in, which is {ppi:.0f} ppi; print "
+            f"needs at least {rules.min_image_ppi:.0f} ppi at the placed size.",
+        )
 
 
 def is_js(action: Any) -> bool:
@@ -285,8 +322,9 @@ def _uses_rgb(node: Any, forms: dict[int, bool]) -> bool:
             forms[key] = False  # a form that draws itself is not read twice
         xobject = ref.get_object()
         subtype = xobject.get("/Subtype")
-        rgb = ((subtype == "/Image" and _is_rgb_space(xobject.get("/ColorSpace")))
-               or (subtype == "/Form" and _uses_rgb(xobject, forms)))
+        rgb = (subtype == "/Image" and _is_rgb_space(xobject.get("/ColorSpace"))) or (
+            subtype == "/Form" and _uses_rgb(xobject, forms)
+        )
         if key is not None:
             forms[key] = rgb
         if rgb:
@@ -319,31 +357,52 @@ def compose(inner: Matrix, outer: Matrix) -> Matrix:
     """Return *inner* followed by *outer* (PDF row-vector convention)."""
     a, b, c, d, e, f = inner
     oa, ob, oc, od, oe, of = outer
-    return (a * oa + b * oc, a * ob + b * od, c * oa + d * oc, c * ob + d * od,
-            e * oa + f * oc + oe, e * ob + f * od + of)
+    return (
+        a * oa + b * oc,
+        a * ob + b * od,
+        c * oa + d * oc,
+        c * ob + d * od,
+        e * oa + f * oc + oe,
+        e * ob + f * od + of,
+    )
 
 
 def transform(box: Box, m: Matrix) -> Box:
     """Return the bounding box of *box* mapped through *m*."""
-    corners = [(x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5])
-               for x in (box[0], box[2]) for y in (box[1], box[3])]
+    corners = [
+        (x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5])
+        for x in (box[0], box[2])
+        for y in (box[1], box[3])
+    ]
     xs, ys = [p[0] for p in corners], [p[1] for p in corners]
     return (min(xs), min(ys), max(xs), max(ys))
 
 
 def _contains(outer: Box, inner: Box) -> bool:
-    return (inner[0] >= outer[0] - 0.01 and inner[1] >= outer[1] - 0.01
-            and inner[2] <= outer[2] + 0.01 and inner[3] <= outer[3] + 0.01)
+    return (
+        inner[0] >= outer[0] - 0.01
+        and inner[1] >= outer[1] - 0.01
+        and inner[2] <= outer[2] + 0.01
+        and inner[3] <= outer[3] + 0.01
+    )
 
 
 def _outside(box: Box, trim: Box) -> bool:
-    return (box[2] <= trim[0] + 0.01 or box[0] >= trim[2] - 0.01
-            or box[3] <= trim[1] + 0.01 or box[1] >= trim[3] - 0.01)
+    return (
+        box[2] <= trim[0] + 0.01
+        or box[0] >= trim[2] - 0.01
+        or box[3] <= trim[1] + 0.01
+        or box[1] >= trim[3] - 0.01
+    )
 
 
 def _reaches_edge(box: Box, trim: Box) -> bool:
-    return (box[0] <= trim[0] + _EDGE_PT or box[1] <= trim[1] + _EDGE_PT
-            or box[2] >= trim[2] - _EDGE_PT or box[3] >= trim[3] - _EDGE_PT)
+    return (
+        box[0] <= trim[0] + _EDGE_PT
+        or box[1] <= trim[1] + _EDGE_PT
+        or box[2] >= trim[2] - _EDGE_PT
+        or box[3] >= trim[3] - _EDGE_PT
+    )
 
 
 def _overshoot(box: Box, safe: Box) -> float:
@@ -357,5 +416,7 @@ def fmt_box(box: Box) -> str:
 
 def fmt_size(width_pt: float, height_pt: float) -> str:
     """Return a size in points and millimetres."""
-    return (f"{width_pt:.1f} × {height_pt:.1f} pt ({width_pt / 72 * 25.4:.1f} × "
-            f"{height_pt / 72 * 25.4:.1f} mm)")
+    return (
+        f"{width_pt:.1f} × {height_pt:.1f} pt ({width_pt / 72 * 25.4:.1f} × "
+        f"{height_pt / 72 * 25.4:.1f} mm)"
+    )

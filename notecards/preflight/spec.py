@@ -147,20 +147,26 @@ class PreflightQueue:
         if self._executor is None:
             # spawn, not fork: the batch process holds fonts, canvases and maybe threads.
             self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn"))
+                self.workers, mp_context=multiprocessing.get_context("spawn")
+            )
         return self._executor
 
     def __enter__(self) -> PreflightQueue:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=kind is not None)
 
 
-def _result(future: Future[list[PageFinding]], args: tuple[str, PreflightSpec, bool],
-            start: int, stop: int) -> list[PageFinding]:
+def _result(
+    future: Future[list[PageFinding]], args: tuple[str, PreflightSpec, bool], start: int, stop: int
+) -> list[PageFinding]:
     try:
         return future.result()
     except Exception:  # noqa: BLE001 - a crashed worker: check this slice here instead
@@ -179,8 +185,9 @@ def _read(path_or_bytes: str | Path | bytes) -> bytes:
         ) from err
 
 
-def _document_checks(source: bytes | Path, rules: PreflightSpec
-                     ) -> tuple[list[Finding], int | None]:
+def _document_checks(
+    source: bytes | Path, rules: PreflightSpec
+) -> tuple[list[Finding], int | None]:
     """Return the findings about the whole file and its page count (None: cannot be opened)."""
     if isinstance(source, Path) and not source.is_file():
         _read(source)  # raises InputError naming the file
@@ -190,8 +197,13 @@ def _document_checks(source: bytes | Path, rules: PreflightSpec
         return [Finding("error", None, f"The file cannot be opened as a PDF ({err}).")], None
     findings: list[Finding] = []
     if pdfium_c.FPDF_GetSecurityHandlerRevision(document) != -1:
-        findings.append(Finding("error", None, "The PDF is encrypted; printers need it without "
-                                "a password or security settings."))
+        findings.append(
+            Finding(
+                "error",
+                None,
+                "The PDF is encrypted; printers need it without a password or security settings.",
+            )
+        )
     pages = len(document)
     document.close()
     try:
@@ -200,8 +212,11 @@ def _document_checks(source: bytes | Path, rules: PreflightSpec
             reader.decrypt("")
         root: Any = reader.trailer["/Root"].get_object()
         names = root.get("/Names")
-        if ((names is not None and "/JavaScript" in names.get_object())
-                or is_js(root.get("/OpenAction")) or "/AA" in root):
+        if (
+            (names is not None and "/JavaScript" in names.get_object())
+            or is_js(root.get("/OpenAction"))
+            or "/AA" in root
+        ):
             findings.append(Finding("error", None, JS_MESSAGE))
     except Exception as err:  # pypdf raises many types on damaged files; pdfium could open it
         findings.append(Finding("warning", None, f"Part of the PDF could not be parsed ({err})."))

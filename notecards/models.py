@@ -212,3 +212,12 @@ def summarise_problems(problems: tuple[Problem, ...] | list[Problem], limit: int
                 f"{source}:{column}: … and {count - limit} more rows like this ({kind}) [warning]"
             )
     return lines
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """What the ledger knows about one customer, for wording and variant choice."""
+
+    previous_cards: int = 0
+    previous_orders: int = 0
+    last_variant: str = ""

@@ -43,9 +43,9 @@ def test_readme_quick_start_has_two_commands():
 def test_readme_lists_every_template_variable():
     from datetime import date
 
-    from notecards.models import Order, SourceRef
+    from notecards.models import History, Order, SourceRef
     from notecards.paths import default_templates_dir
-    from notecards.planning.messages import History, context_for
+    from notecards.planning.messages import context_for
     from notecards.planning.occasions import read_occasions
 
     occasion = read_occasions(default_templates_dir())["thank-you"]

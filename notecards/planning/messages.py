@@ -15,17 +15,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from notecards.errors import TemplateError
 from notecards.layout.geometry import Paragraph
-from notecards.models import Order
+from notecards.models import History, Order
 from notecards.planning.occasions import Occasion
-
-
-@dataclass(frozen=True, slots=True)
-class History:
-    """What the ledger knows about one customer, for wording and variant choice."""
-
-    previous_cards: int = 0
-    previous_orders: int = 0
-    last_variant: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,9 +20,8 @@ from notecards.layout.card import CardContent, layout_card
 from notecards.layout.catalogue import CardFormat, EnvelopeFormat
 from notecards.layout.panels import card_geometry
 from notecards.ledger import open_ledger
-from notecards.models import Order, Problem, Reject, Severity, customer_key
+from notecards.models import History, Order, Problem, Reject, Severity, customer_key
 from notecards.planning.messages import (
-    History,
     Message,
     choose_variant,
     context_for,

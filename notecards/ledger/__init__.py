@@ -14,38 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from notecards.errors import LedgerError
-from notecards.planning.messages import History
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS batches (
-    batch_id   TEXT PRIMARY KEY,
-    batch_date TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    out_dir    TEXT NOT NULL,
-    cards      INTEGER NOT NULL,
-    voided_at  TEXT
-);
-CREATE TABLE IF NOT EXISTS cards (
-    card_key     TEXT NOT NULL,
-    order_id     TEXT NOT NULL,
-    customer_key TEXT NOT NULL,
-    occasion     TEXT NOT NULL,
-    template     TEXT NOT NULL,
-    variant      TEXT NOT NULL,
-    recipient    TEXT NOT NULL,
-    batch_id     TEXT NOT NULL REFERENCES batches(batch_id),
-    card_number  INTEGER NOT NULL,
-    is_reprint   INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS cards_key ON cards(card_key);
-CREATE INDEX IF NOT EXISTS cards_customer ON cards(customer_key);
-CREATE TABLE IF NOT EXISTS suppressions (
-    key      TEXT PRIMARY KEY,
-    label    TEXT NOT NULL,
-    reason   TEXT NOT NULL,
-    added_on TEXT NOT NULL
-);
-"""
+from notecards.ledger.schema import migrate
+from notecards.models import History
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,13 +242,7 @@ def open_ledger(path: Path, *, create: bool = True) -> Iterator[Ledger]:
         except sqlite3.Error as err:
             raise LedgerError(f"{path}: cannot open the ledger ({err}).") from err
     try:
-        try:
-            connection.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as err:
-            raise LedgerError(
-                f"{path}: not a notecards ledger ({err}). Point --ledger at the "
-                "right file; notecards never overwrites an unknown file."
-            ) from err
+        migrate(connection, path)
         yield Ledger(connection, path)
     finally:
         connection.close()

@@ -148,3 +148,52 @@ def test_cli_batch_proofs_writes_contact_sheet_next_to_pdfs(runner, tmp_path):
     assert reprint.exit_code == 0, reprint.output
     assert sheet.exists()  # replaced by the reprint batch's sheet, not an error
     assert not list((tmp_path / "out").glob(".notecards-partial-*"))
+
+
+PRINT_CASES = {
+    "default": {},
+    "cmyk": {"cmyk": True},
+    "imposition": {"imposition": "letter"},
+    "labels": {"labels": "avery-5160"},
+    "split": {"split": 5},
+}
+
+
+@pytest.mark.parametrize("case", sorted(PRINT_CASES))
+def test_preview_files_are_the_batch_files_for_every_print_option(case, tmp_path):
+    """Verify preview's files are byte for byte the batch's, whatever the print options."""
+    from notecards.output.render import render_files
+    from notecards.planning.production import make_production
+
+    config = Config(shop_name="Juniper & Pine", signer="Maya")
+    settings = make_settings(
+        config,
+        ledger_path=tmp_path / "ledger.sqlite",
+        production=make_production(config, preflight=False, **PRINT_CASES[case]),
+    )
+    plan = plan_batch([sample_orders_path()], settings, today=TODAY, limit=6)
+    printed = render_files(plan)
+    result = render_batch(plan, tmp_path / "out", record=False)
+    pdfs = sorted(p.name for p in result.files if p.suffix == ".pdf")
+    assert sorted(printed.files) == pdfs
+    for name in pdfs:
+        assert printed.files[name] == (result.out_dir / name).read_bytes(), name
+    if case == "split":
+        assert len(pdfs) == 4  # 6 cards in parts of 5: two cards files, two envelopes files
+
+
+def test_preview_of_imposed_cards_shows_the_sheet(tmp_path):
+    """Verify an imposed batch's proof is its letter sheet (what prints), not a lone card."""
+    from notecards.planning.production import make_production
+
+    config = Config(shop_name="Juniper & Pine", signer="Maya")
+    settings = make_settings(
+        config,
+        ledger_path=tmp_path / "ledger.sqlite",
+        production=make_production(config, imposition="letter", preflight=False),
+    )
+    plan = plan_batch([sample_orders_path()], settings, today=TODAY, limit=3)
+    files = write_proofs(plan, tmp_path / "p", limit=1)
+    outside = load(files.cards[0])
+    assert sorted(outside.size) == pytest.approx([8.5 * 150, 11 * 150], abs=2)  # a letter sheet
+    assert files.contact_sheet is not None and files.contact_sheet.exists()

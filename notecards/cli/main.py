@@ -207,6 +207,7 @@ def batch(
 @format_option
 @apply_options(card_options)
 @click.option("--date", "batch_date", help="Batch date YYYY-MM-DD (default: today).")
+@print_options
 def preview(
     inputs: tuple[Path, ...],
     out_dir: Path,
@@ -221,8 +222,13 @@ def preview(
     crop_marks: bool | None,
     templates_dir: Path | None,
     batch_date: str | None,
+    print_options: dict[str, Any],
 ) -> None:
-    """Write PNG proofs of the first cards, their envelopes and a contact sheet; no ledger."""
+    """Write PNG proofs of the first cards, their envelopes and a contact sheet; no ledger.
+
+    The proofs are pages of the files `batch` would print with the same options (--cmyk,
+    --imposition, --labels, --split …): an imposed card is shown on its sheet.
+    """
     config = read_config(config_path)
     settings = make_settings(
         config,
@@ -232,6 +238,7 @@ def preview(
         crop_marks=crop_marks,
         templates_dir=templates_dir,
         ledger_path=ledger_path,
+        production=make_production(config, **print_options),
     )
     plan = plan_batch(
         list(inputs), settings, today=parse_date(batch_date), sheet=sheet, format_name=format_name

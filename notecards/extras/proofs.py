@@ -1,8 +1,9 @@
 """Proofs: PNG pictures of cards and envelopes, rasterised from the very PDF bytes that print.
 
-There is no second drawing path: :func:`write_proofs` asks :func:`rendering.render_pdfs` for the
-batch's PDFs (the bytes ``notecards batch`` would write for the same plan) and renders pages of
-them with pdfium; :func:`write_batch_proofs` does the same from a batch's written ``cards.pdf``.
+There is no second drawing path: :func:`write_proofs` asks :func:`output.render.render_files`
+for the batch's print files (the bytes ``notecards batch`` would write for the same plan, with
+every production option) and renders pages of them with pdfium; :func:`write_batch_proofs`
+does the same from a batch's written ``cards.pdf``.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from pypdf import PdfReader, PdfWriter
 
-from notecards.output.render import CARDS_PDF, render_pdfs
+from notecards.output.render import CARDS_PDF, PrintFiles, page_range, render_files
 from notecards.paths import default_fonts_dir
 from notecards.planning.batch import BatchPlan
 
@@ -77,39 +80,81 @@ def write_proofs(
     """Write PNG proofs of the first *limit* cards of *plan*, and a contact sheet of them all.
 
     Writes ``card-001-outside.png``, ``card-001-inside.png``, ``envelope-001.png`` … and
-    ``contact-sheet.png`` into *out_dir*. Nothing goes to the ledger.
+    ``contact-sheet.png`` into *out_dir*. The pages come from the print files a batch would
+    write for the same plan, with every production option: on imposed sheets a card's proof
+    is its sheet, and on a label sheet its envelope proof is that sheet. Nothing goes to the
+    ledger.
 
     >>> write_proofs(plan, "proofs/", limit=1).all  # doctest: +SKIP
     (PosixPath('proofs/card-001-outside.png'), ..., PosixPath('proofs/contact-sheet.png'))
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    cards_pdf, envelopes_pdf = render_pdfs(plan)
+    printed = render_files(plan)
     if not plan.jobs:
         return ProofFiles((), (), None)
-    pages = plan.settings.card.pages_per_card
     cards: list[Path] = []
     envelopes: list[Path] = []
-    cards_doc = pdfium.PdfDocument(cards_pdf)
-    envelopes_doc = pdfium.PdfDocument(envelopes_pdf)
+    documents = {name: pdfium.PdfDocument(data) for name, data in printed.files.items()}
     try:
-        for job in plan.jobs[:limit]:
-            n = job.card_number
-            for offset, side in enumerate(("outside", "inside")):
+        for place in printed.places[:limit]:
+            n = place.card_number
+            sides = zip(("outside", "inside"), page_range(place.cards_pages), strict=False)
+            for side, page in sides:
                 path = out / f"card-{n:03d}-{side}.png"
-                render_page(cards_doc, (n - 1) * pages + offset, dpi=dpi).save(path)
+                render_page(documents[place.cards_file], page - 1, dpi=dpi).save(path)
                 cards.append(path)
-            path = out / f"envelope-{n:03d}.png"
-            render_page(envelopes_doc, n - 1, dpi=dpi).save(path)
-            envelopes.append(path)
+            if place.envelope_file:
+                path = out / f"envelope-{n:03d}.png"
+                page = int(place.envelope_page)
+                render_page(documents[place.envelope_file], page - 1, dpi=dpi).save(path)
+                envelopes.append(path)
         sheet = out / CONTACT_SHEET
+        cells = _sheet_cells(plan, printed)
         contact_sheet(
-            cards_doc, card_labels(plan), pages_per_card=pages, title=_sheet_title(plan)
+            pdfium.PdfDocument(render_pdfs_from(printed, cells)),
+            [label for _, label in cells],
+            pages_per_card=plan.settings.card.pages_per_card,
+            title=_sheet_title(plan),
         ).save(sheet, optimize=True)
     finally:
-        cards_doc.close()
-        envelopes_doc.close()
+        for document in documents.values():
+            document.close()
     return ProofFiles(tuple(cards), tuple(envelopes), sheet)
+
+
+def _sheet_cells(plan: BatchPlan, printed: PrintFiles) -> list[tuple[tuple[str, str], str]]:
+    """Return the contact sheet's cells: (file, pages) and caption, in card order.
+
+    One card per cell, or one imposed sheet per cell captioned with every card on it.
+    """
+    captions = dict(zip((job.card_number for job in plan.jobs), card_labels(plan), strict=True))
+    cells: dict[tuple[str, str], list[str]] = {}
+    for place in printed.places:
+        cells.setdefault((place.cards_file, place.cards_pages), []).append(
+            captions[place.card_number]
+        )
+    return [
+        (
+            where,
+            labels[0]
+            if len(labels) == 1
+            else "  ·  ".join(label.split("  ·  ")[0] for label in labels),
+        )
+        for where, labels in cells.items()
+    ]
+
+
+def render_pdfs_from(printed: PrintFiles, cells: Sequence[tuple[tuple[str, str], str]]) -> bytes:
+    """Return one PDF of the pages of *cells*, in order, copied from the print files."""
+    readers = {name: PdfReader(BytesIO(data)) for name, data in printed.files.items()}
+    writer = PdfWriter()
+    for (name, pages), _ in cells:
+        for page in page_range(pages):
+            writer.add_page(readers[name].pages[page - 1])
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def write_batch_proofs(plan: BatchPlan, folder: Path) -> None:

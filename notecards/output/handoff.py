@@ -127,11 +127,18 @@ def format_groups(plan: BatchPlan) -> list[FormatGroup]:
     return groups
 
 
-def write_handoff(plan: BatchPlan, folder: Path, progress: Progress | None = None) -> HandOff:
+def write_handoff(
+    plan: BatchPlan,
+    folder: Path,
+    progress: Progress | None = None,
+    *,
+    preflight: bool | None = None,
+) -> HandOff:
     """Write the print files of *plan* into *folder*; return what went where.
 
     A batch with cards of several formats writes one set of files per format (see
-    format_groups); places come back in card order either way.
+    format_groups); places come back in card order either way. *preflight* overrides the
+    production's self-preflight setting (proofs skip it).
 
     Raises:
         LayoutError, FontError: a card cannot be drawn (checked while planning, so rare).
@@ -142,12 +149,11 @@ def write_handoff(plan: BatchPlan, folder: Path, progress: Progress | None = Non
     places: list[CardPlace] = []
     tickets = []
     card_pages = envelope_pages = 0
+    check = production.preflight if preflight is None else preflight
     # Each finished file is preflighted in worker processes while the next one is drawn.
-    with PreflightQueue(workers=None if production.preflight else 0) as checks:
+    with PreflightQueue(workers=None if check else 0) as checks:
         for group in format_groups(plan):
-            part = _write_group(
-                plan.batch_id, group, folder, progress, checks if production.preflight else None
-            )
+            part = _write_group(plan.batch_id, group, folder, progress, checks if check else None)
             files += part.files
             places += part.places
             card_pages += part.card_pages

@@ -10,22 +10,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from io import BytesIO
 from pathlib import Path
-from typing import IO
 
 from pypdf import PdfReader, PdfWriter
 
-from notecards.drawing.cards import draw_cards
-from notecards.drawing.envelopes import draw_envelopes
-from notecards.layout.card import layout_card, layout_envelope_for
 from notecards.layout.fonts import register_bundled_fonts
-from notecards.layout.panels import card_geometry
 from notecards.ledger import IssuedCard, open_ledger
-from notecards.output.handoff import CardPlace, FormatGroup, format_groups, write_handoff
+from notecards.output.handoff import CardPlace, write_handoff
 from notecards.output.manifest import MANIFEST_COLUMNS, write_rejects, write_rows
 from notecards.planning.batch import BatchPlan, CardJob
 
@@ -167,82 +163,81 @@ def record_batch(
             ledger.record_batch(batch_id, batch_date.isoformat(), stamp, str(out.resolve()), cards)
 
 
-def render_pdfs(plan: BatchPlan, progress: Progress | None = None) -> tuple[bytes, bytes]:
-    """Return the cards and envelopes PDFs of *plan* as bytes, exactly as a batch writes them.
+@dataclass(frozen=True, slots=True)
+class PrintFiles:
+    """A batch's print files in memory, exactly as :func:`render_batch` writes them."""
 
-    Nothing is written and nothing is recorded: proofs are rasterised from these bytes.
+    files: dict[str, bytes]
+    """File name → bytes: cards.pdf, envelopes.pdf or labels.pdf, split parts, format groups."""
+    places: tuple[CardPlace, ...]
+    """Where every card's pages and envelope (or label) are, in card order."""
+
+
+def render_files(plan: BatchPlan, progress: Progress | None = None) -> PrintFiles:
+    """Return *plan*'s print files as bytes, made by the very code a batch runs.
+
+    The hand-off (:func:`handoff.write_handoff`) writes into a temporary folder, with every
+    production option of the plan (colour mode, imposition, labels, split, calibration), and
+    the files are read back. Nothing is written elsewhere, nothing is recorded, and the
+    self-preflight is left to the batch.
     """
+    if not plan.jobs:
+        return PrintFiles({}, ())
     register_bundled_fonts()
-    cards, envelopes = BytesIO(), BytesIO()
-    if plan.jobs:
-        _draw(plan, cards, envelopes, progress)
-    return cards.getvalue(), envelopes.getvalue()
+    with tempfile.TemporaryDirectory(prefix="notecards-proof-") as folder:
+        handoff = write_handoff(plan, Path(folder), progress, preflight=False)
+        files = {name: (Path(folder) / name).read_bytes() for name in handoff.files}
+    return PrintFiles(files, handoff.places)
 
 
-def _draw(
-    plan: BatchPlan,
-    cards_target: Path | IO[bytes],
-    envelopes_target: Path | IO[bytes],
-    progress: Progress | None,
-) -> tuple[int, int]:
-    groups = format_groups(plan)
-    if len(groups) > 1:
-        return _draw_mixed(plan, groups, cards_target, envelopes_target, progress)
-    settings = plan.settings
-    config = settings.config
-    geometry = card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
-    contents = (job.content or layout_card(job, settings, geometry) for job in plan.jobs)
-    card_pages = draw_cards(
-        cards_target,
-        geometry,
-        contents,
-        shop_name=config.shop_name,
-        title=f"{config.shop_name} cards {plan.batch_id}",
-        progress=progress,
+def render_pdfs(plan: BatchPlan, progress: Progress | None = None) -> tuple[bytes, bytes]:
+    """Return the cards PDF and the envelopes (or labels) PDF of *plan* as bytes.
+
+    With one file of each, these are the very bytes :func:`render_batch` writes. When a batch
+    writes several (``split`` parts, cards of several formats), their pages are gathered in
+    card order into one PDF each, page for page from the printed files. Nothing is recorded.
+    """
+    printed = render_files(plan, progress)
+    if not printed.files:
+        return b"", b""
+    cards_files = {place.cards_file for place in printed.places}
+    mail_files = {place.envelope_file for place in printed.places if place.envelope_file}
+    return (
+        _gather(printed, cards_files, lambda place: (place.cards_file, place.cards_pages)),
+        _gather(printed, mail_files, lambda place: (place.envelope_file, place.envelope_page)),
     )
-    envelopes = ((layout_envelope_for(job, settings), f"№ {job.card_number}") for job in plan.jobs)
-    envelope_pages = draw_envelopes(
-        envelopes_target,
-        settings.envelope,
-        envelopes,
-        shop_name=config.shop_name,
-        title=f"{config.shop_name} envelopes {plan.batch_id}",
-        progress=progress,
-    )
-    return card_pages, envelope_pages
 
 
-def _draw_mixed(
-    plan: BatchPlan,
-    groups: Sequence[FormatGroup],
-    cards_target: Path | IO[bytes],
-    envelopes_target: Path | IO[bytes],
-    progress: Progress | None,
-) -> tuple[int, int]:
-    """Draw each format on its own pages, then put the pages back in card order."""
-    cards, envelopes = PdfWriter(), PdfWriter()
-    where: dict[int, tuple[PdfReader, PdfReader, int]] = {}
-    for group in groups:
-        part_cards, part_envelopes = BytesIO(), BytesIO()
-        _draw(
-            replace(plan, settings=group.settings, jobs=group.jobs),
-            part_cards,
-            part_envelopes,
-            progress,
-        )
-        card_reader = PdfReader(part_cards)
-        envelope_reader = PdfReader(part_envelopes)
-        for index, job in enumerate(group.jobs):
-            where[job.card_number] = (card_reader, envelope_reader, index)
-    for job in plan.jobs:
-        card_reader, envelope_reader, index = where[job.card_number]
-        pages = plan.settings.card.pages_per_card
-        for page in range(index * pages, (index + 1) * pages):
-            cards.add_page(card_reader.pages[page])
-        envelopes.add_page(envelope_reader.pages[index])
-    cards.write(cards_target)
-    envelopes.write(envelopes_target)
-    return len(cards.pages), len(envelopes.pages)
+def _gather(
+    printed: PrintFiles,
+    names: set[str],
+    where: Callable[[CardPlace], tuple[str, str]],
+) -> bytes:
+    """Return the one file of *names*, or their pages in card order as one PDF."""
+    if not names:
+        return b""
+    if len(names) == 1:
+        return printed.files[next(iter(names))]
+    readers = {name: PdfReader(BytesIO(printed.files[name])) for name in names}
+    writer = PdfWriter()
+    seen: set[tuple[str, int]] = set()
+    for place in printed.places:
+        name, pages = where(place)
+        if not name:
+            continue
+        for page in page_range(pages):
+            if (name, page) not in seen:  # a label sheet or imposed sheet holds several cards
+                seen.add((name, page))
+                writer.add_page(readers[name].pages[page - 1])
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def page_range(pages: str) -> range:
+    """Return the 1-based page numbers of a manifest page field: "3-4" or "7"."""
+    first, _, last = pages.partition("-")
+    return range(int(first), int(last or first) + 1)
 
 
 def _write_manifest(plan: BatchPlan, path: Path, places: Sequence[CardPlace]) -> None:

@@ -13,7 +13,7 @@ from notecards import make_settings, plan_batch, render_batch
 from notecards.cli.main import main
 from notecards.config import Config
 from notecards.loading import LoadOptions
-from notecards.loading.stream import OrderStream, Repeat
+from notecards.loading.stream import OrderStream
 from notecards.models import Order, Reject
 from notecards.output.streaming import STAGING, run_batch_streaming
 from notecards.planning.production import make_production
@@ -116,8 +116,8 @@ def test_streamed_batch_of_one_part_keeps_the_plain_names(tmp_path, write_orders
 
 
 def test_streamed_rows_end_in_exactly_one_place(tmp_path, write_orders):
-    """Verify line items are grouped, a later repeat of an order is skipped with its reason,
-    and cards + skipped + rejected rows add up to the rows read."""
+    """Verify line items are grouped, a later row of an order is merged into it (the one
+    merge rule), and cards + skipped + rejected rows add up to the rows read."""
     rows = [
         make_order(order_id="1", items="", item_name="Mug", item_quantity="1"),  # row 2
         make_order(order_id="1", items="", item_name="Mug", item_quantity="2"),  # row 3
@@ -127,40 +127,36 @@ def test_streamed_rows_end_in_exactly_one_place(tmp_path, write_orders):
             order_id="4", first_name="Di", email="di@example.com", do_not_contact="yes"
         ),  # row 6
         make_order(order_id="1", items="Candle"),  # row 7
-        make_order(order_id="3", first_name="Cy"),  # row 8
-        make_order(order_id="5", first_name="Ed", email="ed@example.com"),
-    ]  # row 9
+        make_order(order_id="3", first_name="Cy"),  # row 8: the street it lacked in row 5
+        make_order(order_id="5", first_name="Ed", email="ed@example.com"),  # row 9
+        make_order(order_id="6", first_name="Fay", postal_code="", city=""),  # row 10
+    ]
     path = write_orders(rows)
     settings = settings_for(tmp_path, split=2)
     done = run_batch_streaming([path], settings, today=TODAY, out_dir=tmp_path / "out")
     out = tmp_path / "out"
     assert done.summary() == (
-        "3 new cards, 0 already issued — 8 rows read: 4 carded, 3 skipped, 1 rejected"
+        "4 new cards, 0 already issued — 9 rows read: 7 carded, 1 skipped, 1 rejected"
     )
     manifest = read_csv(out / "manifest.csv")
     for row in manifest:
         row["source"] = row["source"].replace(str(path), "orders.csv")
     assert [(r["order_id"], r["items"], r["source"]) for r in manifest] == [
-        ("1", "3 × Mug", "orders.csv:rows 2,3"),
+        ("1", "3 × Mug; Candle", "orders.csv:rows 2,3,7"),
         ("2", "Candle", "orders.csv:row 4"),
+        ("3", "2 × Candle", "orders.csv:rows 5,8"),
         ("5", "Candle", "orders.csv:row 9"),
     ]
     skipped = {
-        r["source"].replace(str(path), "orders.csv"): r["reason"].replace(str(path), "orders.csv")
+        r["source"].replace(str(path), "orders.csv"): r["reason"]
         for r in read_csv(out / "skipped.csv")
     }
-    assert skipped == {
-        "orders.csv:row 6": "do not contact (added to the suppression list)",
-        "orders.csv:row 7": "same order as orders.csv:row 2, already on card 1",
-        "orders.csv:row 8": "same order as orders.csv:row 5, which got no card (see "
-        "skipped.csv or rejects.csv)",
-    }
+    assert skipped == {"orders.csv:row 6": "do not contact (added to the suppression list)"}
     (reject,) = read_csv(out / "rejects.csv")
-    assert reject["row"] == "5" and "street address is empty" in reject["reason"]
-    assert reject["first_name"] == "Cy"
+    assert reject["row"] == "10" and reject["first_name"] == "Fay"
     located = [int(n) for r in manifest for n in r["source"].split(" ")[-1].split(",")]
     located += [int(s.split(" ")[-1]) for s in skipped] + [int(reject["row"])]
-    assert sorted(located) == list(range(2, 10))
+    assert sorted(located) == list(range(2, 11))
 
 
 def test_streamed_rerun_prints_nothing_twice_and_leaves_the_files(tmp_path, write_orders):
@@ -232,8 +228,8 @@ def test_cli_batch_split_streams(tmp_path, write_orders, runner):
     )
 
 
-def test_order_stream_groups_adjacent_rows_and_reports_repeats(tmp_path, write_orders):
-    """Verify OrderStream: adjacent rows of one id are one order, a later one is a Repeat."""
+def test_order_stream_merges_an_order_id_wherever_its_rows_are(tmp_path, write_orders):
+    """Verify OrderStream: rows of one id are one order, adjacent or later, across files."""
     one = write_orders(
         [
             make_order(order_id="7"),
@@ -247,14 +243,38 @@ def test_order_stream_groups_adjacent_rows_and_reports_repeats(tmp_path, write_o
     )
     stream = OrderStream([one, two], LoadOptions())
     items = list(stream)
-    assert [type(i).__name__ for i in items] == ["Order", "Order", "Repeat", "Reject"]
+    assert [type(i).__name__ for i in items] == ["Order", "Order", "Reject"]
     first = items[0]
-    assert isinstance(first, Order) and first.source.rows == (2, 3)
-    repeat = items[2]
-    assert isinstance(repeat, Repeat) and repeat.first == f"{one}:row 2"
-    assert repeat.order.source.describe() == f"{two}:row 2"
-    assert isinstance(items[3], Reject)
+    assert isinstance(first, Order)
+    assert first.source.describe() == f"{one}:row 2 + {one}:row 3 + {two}:row 2"
+    assert first.items == ("3 × Candle",)
+    assert isinstance(items[2], Reject)
     assert stream.rows_read == 5 and stream.formats == ["canonical", "canonical"]
+
+
+def test_streamed_and_planned_batches_read_the_same_orders(tmp_path, write_orders):
+    """Verify the one merge rule: --split and a planned batch make the same cards and lists."""
+    rows = [
+        make_order(order_id="1", items="", item_name="Mug", item_quantity="1"),
+        make_order(order_id="2", first_name="Bo", email="bo@example.com"),
+        make_order(order_id="1", items="Candle"),
+        make_order(order_id="3", first_name="Cy", email="cy@example.com"),
+        make_order(order_id="2", items="Soap"),
+    ]
+    path = write_orders(rows)
+    streamed = run_batch_streaming(
+        [path], settings_for(tmp_path / "s", split=2), today=TODAY, out_dir=tmp_path / "s"
+    )
+    settings = settings_for(tmp_path / "p")
+    plan = plan_batch([path], settings, today=TODAY)
+    render_batch(plan, tmp_path / "p")
+    assert streamed.summary() == plan.summary()
+    streamed_rows = read_csv(tmp_path / "s" / "manifest.csv")
+    planned_rows = read_csv(tmp_path / "p" / "manifest.csv")
+    assert [(r["order_id"], r["items"], r["source"]) for r in streamed_rows] == [
+        (r["order_id"], r["items"], r["source"]) for r in planned_rows
+    ]
+    assert [r["items"] for r in planned_rows] == ["Mug; Candle", "Candle; Soap", "Candle"]
 
 
 def test_batch_with_occasion_formats_runs_unstreamed(tmp_path, write_orders):

@@ -43,16 +43,6 @@ class OrderRows:
         return field
 
 
-def group_rows(records: Iterable[RowRecord]) -> list[OrderRows]:
-    """Return orders in input order; rows with the same order id (in any file) are one order."""
-    groups: dict[str, list[RowRecord]] = {}
-    for index, record in enumerate(records):
-        order_id = record.get("order_id")
-        key = f"id:{order_id}" if order_id else f"row:{index}"
-        groups.setdefault(key, []).append(record)
-    return [merge(key, rows) for key, rows in groups.items()]
-
-
 def merge(key: str, rows: list[RowRecord]) -> OrderRows:
     """Return the merged view of *rows*; conflicting names become warnings."""
     values: dict[str, str] = {}

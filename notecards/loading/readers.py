@@ -20,43 +20,6 @@ _HEADER_SEARCH_ROWS = 10
 
 
 @dataclass(frozen=True, slots=True)
-class RawTable:
-    """One sheet of text cells: the header row and the data rows with their row numbers."""
-
-    source: str
-    sheet: str | None
-    header_row: int
-    headers: tuple[str, ...]
-    rows: tuple[tuple[int, tuple[str, ...]], ...]
-    problems: tuple[Problem, ...] = ()
-    encoding: str = ""
-    delimiter: str = ""
-
-
-def read_table(
-    path: str | os.PathLike[str],
-    sheet: str | None,
-    looks_like_header: Callable[[Sequence[str]], int],
-) -> RawTable:
-    """Return the table in *path*; *looks_like_header* scores a candidate header row.
-
-    Raises:
-        InputError: the file is missing, empty, not a table, or has no such sheet.
-    """
-    scan = scan_table(path, sheet, looks_like_header)
-    return RawTable(
-        scan.source,
-        scan.sheet,
-        scan.header_row,
-        scan.headers,
-        tuple(scan.rows()),
-        scan.problems,
-        scan.encoding,
-        scan.delimiter,
-    )
-
-
-@dataclass(frozen=True, slots=True)
 class TableScan:
     """A table whose data rows are produced on demand, as often as needed (see rows()).
 

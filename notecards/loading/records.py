@@ -20,7 +20,6 @@ from notecards.loading.dates import (
 )
 from notecards.loading.formats import CANONICAL, ExportFormat, detect
 from notecards.loading.options import LoadOptions
-from notecards.loading.readers import RawTable
 from notecards.models import Birthday, Problem, Reject, Severity
 
 _DATE_FIELDS = ("order_date", "last_order_date", "birthday")
@@ -48,7 +47,7 @@ _ADDRESS_FIELDS = (
 
 
 class TableInfo(Protocol):
-    """What records need of a table besides its rows (a RawTable or a TableScan)."""
+    """What records need of a table besides its rows (a TableScan, or a test's stand-in)."""
 
     @property
     def source(self) -> str: ...
@@ -115,17 +114,6 @@ class RowRecord:
     def column(self, field: str) -> str:
         """Return the original header that feeds *field* (or the field name)."""
         return self.headers.get(field, field)
-
-
-@dataclass(frozen=True, slots=True)
-class FileRows:
-    """What one file gave: its format, good rows, rejected rows and findings."""
-
-    fmt: ExportFormat
-    records: tuple[RowRecord, ...]
-    rejects: tuple[Reject, ...]
-    problems: tuple[Problem, ...]
-    rows_read: int
 
 
 def choose_format(
@@ -211,22 +199,6 @@ def plan_columns(
         else:
             extras.append((index, header, slug(header)))
     return ColumnPlan(tuple(fields), tuple(extras), taken)
-
-
-def read_records(table: RawTable, fmt: ExportFormat, options: LoadOptions) -> FileRows:
-    """Return the rows of *table* read through *fmt*; bad dates reject their row."""
-    stream = RecordStream(table, lambda: iter(table.rows), fmt, options)
-    records: list[RowRecord] = []
-    rejects: list[Reject] = []
-    problems: list[Problem] = []
-    for event in stream.events():
-        if isinstance(event, RowRecord):
-            records.append(event)
-        elif isinstance(event, Reject):
-            rejects.append(event)
-        else:
-            problems.append(event)
-    return FileRows(fmt, tuple(records), tuple(rejects), tuple(problems), len(table.rows))
 
 
 class RecordStream:

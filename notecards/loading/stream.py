@@ -1,15 +1,21 @@
-"""Read orders one at a time, for batches too large to hold in memory at once (issue 4).
+"""Read orders one at a time: the one loader, for a day of ten orders or of 100,000.
 
-``load_orders`` reads every file, then groups rows by order id across the whole input.
-``OrderStream`` keeps only a small index instead (order id → where it was first read):
-rows of one order that are next to each other (line items of a Shopify, Squarespace or
-Etsy export) are still one order with quantities summed, but a later row of an order
-already read is not merged into it; it comes out as a ``Repeat``, which a batch skips.
+``OrderStream`` yields every order and rejected row in input order without holding the
+input in memory; :func:`notecards.loading.load_orders` is the same stream collected.
+
+**The merge rule** (the same whether a batch streams or not): rows with the same order id
+are one order, wherever they are, in one file or across files. The order is where its
+first row is; its items are every row's items, quantities summed, and its other values
+come from the first row that has them. Rows next to each other (the line items of a
+Shopify, Squarespace or Etsy export) cost nothing extra. When an id comes back later
+(not next to its first rows), a first pass over the input has kept those later rows aside,
+so the order is complete when its first row is reached; that pass keeps only the repeated
+rows, so memory stays flat however large the input.
 
 Example::
 
     stream = OrderStream(["orders.csv"], LoadOptions())
-    for item in stream:          # Order, Reject or Repeat, in input order
+    for item in stream:          # Order or Reject, in input order
         ...
     stream.rows_read, stream.problems, stream.formats   # complete once the loop ends
 """
@@ -25,33 +31,25 @@ from notecards.loading.columns import normalise_header
 from notecards.loading.formats import BUILT_IN, ExportFormat, known_headers, user_format
 from notecards.loading.grouping import merge
 from notecards.loading.options import LoadOptions
-from notecards.loading.orders import build_order, source_ref
-from notecards.loading.readers import scan_table
+from notecards.loading.orders import build_order
+from notecards.loading.readers import TableScan, scan_table
 from notecards.loading.records import RecordStream, RowRecord, choose_format
-from notecards.models import Order, Problem, Reject, SourceRef
-
-# The index keeps one int per order id: card number << 64 | file index << 32 | row.
-_ROW_BITS = 32
-_CARD_SHIFT = 64
+from notecards.models import Order, Problem, Reject
 
 
 @dataclass(frozen=True, slots=True)
-class Repeat:
-    """Rows of an order id read earlier but not next to it: they get no card of their own."""
+class _Source:
+    """One input file, scanned: its rows can be read as often as needed."""
 
-    order: Order
-    """The repeated rows as a bare order: id, name and where the rows are."""
-    first: str
-    """Where the order was first read, e.g. ``a.csv:row 2``."""
-    card_number: int | None = None
-    """The card the order got when first read (see OrderStream.note_card), if any."""
+    scan: TableScan
+    fmt: ExportFormat
 
 
 class OrderStream:
     """The orders of *paths*, produced one at a time (see the module docstring).
 
-    ``rows_read``, ``formats`` and ``problems`` grow as the stream is read; every data row
-    ends in exactly one Order's ``source.rows``, one Reject, or one Repeat's rows.
+    ``rows_read``, ``formats`` and ``problems`` are complete once the stream has been read;
+    every data row ends in exactly one Order's ``source.rows`` or one Reject.
     """
 
     def __init__(
@@ -69,18 +67,43 @@ class OrderStream:
         self.rows_read = 0
         self.formats: list[str] = []
         self.problems: list[Problem] = []
-        self._seen: dict[str, int] = {}
-        self._places: list[tuple[str, str | None]] = []
-        self._groups = 0
 
-    def __iter__(self) -> Iterator[Order | Reject | Repeat]:
-        """Yield every order, rejected row and repeat, in input order.
+    def __iter__(self) -> Iterator[Order | Reject]:
+        """Yield every order and rejected row, in input order.
 
         Raises:
             InputError: a file is missing, unreadable, has no such sheet, or is not a table
                 of orders or contacts.
             ConfigError: an option has a value that is not allowed.
         """
+        sources = self._scan()
+        later = _later_rows(sources, self.options)
+        done: set[str] = set()  # ids whose later rows were merged into their order
+        groups = 0
+        for records, events in _groups(sources, self.options):
+            for event in events:
+                if isinstance(event, Problem):
+                    self.problems.append(event)
+                else:
+                    yield event
+            if not records:
+                continue
+            order_id = records[0].get("order_id")
+            if order_id in done:
+                continue  # rows that came back later: already in their order
+            if order_id in later:
+                records = records + later.pop(order_id)
+                done.add(order_id)
+            groups += 1
+            built = build_order(
+                merge(f"id:{order_id}" if order_id else f"row:{groups}", records), self.options
+            )
+            self.problems.extend(built.problems)
+            yield from built.rejects
+            if built.order is not None:
+                yield built.order
+
+    def _scan(self) -> list[_Source]:
         options = self.options
         formats: list[ExportFormat] = [user_format(n, m) for n, m in options.mappings.items()]
         formats += BUILT_IN
@@ -89,69 +112,57 @@ class OrderStream:
         def header_score(row: Sequence[str]) -> int:
             return sum(1 for cell in row if cell.strip() and normalise_header(cell) in headers)
 
-        pending: list[RowRecord] = []
-        pending_place = 0
+        sources = []
         for path in self.paths:
             scan = scan_table(path, options.sheet, header_score)
             fmt = choose_format(scan, formats, options)
             self.formats.append(fmt.name)
             self.rows_read += scan.row_count
-            self._places.append((scan.source, scan.sheet))
-            file_index = len(self._places) - 1
-            for event in RecordStream(scan, scan.rows, fmt, options).events():
-                if isinstance(event, Problem):
-                    self.problems.append(event)
-                elif isinstance(event, Reject):
-                    yield event
-                else:
-                    order_id = event.get("order_id")
-                    if pending and order_id and order_id == pending[0].get("order_id"):
-                        pending.append(event)  # the next line item of the same order
-                        continue
-                    if pending:
-                        yield from self._finish(pending, pending_place)
-                    pending, pending_place = [event], file_index << _ROW_BITS | event.number
-        if pending:
-            yield from self._finish(pending, pending_place)
-
-    def _finish(self, records: list[RowRecord], place: int) -> Iterator[Order | Reject | Repeat]:
-        self._groups += 1
-        order_id = records[0].get("order_id")
-        key = f"id:{order_id}" if order_id else f"row:{self._groups}"
-        group = merge(key, records)
-        if order_id and order_id in self._seen:
-            seen = self._seen[order_id]
-            yield Repeat(
-                _bare_order(group.values, source_ref(group)),
-                self._describe(seen),
-                (seen >> _CARD_SHIFT) or None,
-            )
-            return
-        if order_id:
-            self._seen[order_id] = place
-        built = build_order(group, self.options)
-        self.problems.extend(built.problems)
-        yield from built.rejects
-        if built.order is not None:
-            yield built.order
-
-    def note_card(self, order_id: str, card_number: int) -> None:
-        """Remember that *order_id* got card *card_number*, for its later repeats."""
-        if order_id in self._seen:
-            self._seen[order_id] |= card_number << _CARD_SHIFT
-
-    def _describe(self, place: int) -> str:
-        path, sheet = self._places[(place >> _ROW_BITS) & ((1 << _ROW_BITS) - 1)]
-        where = f"{path}:{sheet}" if sheet else path
-        return f"{where}:row {place & ((1 << _ROW_BITS) - 1)}"
+            sources.append(_Source(scan, fmt))
+        return sources
 
 
-def _bare_order(values: dict[str, str], source: SourceRef) -> Order:
-    name = (
-        values.get("name")
-        or " ".join(v for v in (values.get("first_name", ""), values.get("last_name", "")) if v)
-        or values.get("ship_name", "")
-    )
-    return Order(
-        source=source, order_id=values.get("order_id", ""), name=name, email=values.get("email", "")
-    )
+Event = Reject | Problem
+
+
+def _groups(
+    sources: Sequence[_Source], options: LoadOptions
+) -> Iterator[tuple[list[RowRecord], list[Event]]]:
+    """Yield runs of adjacent rows with one order id (a row without an id is its own run),
+    each with the rejects and findings read since the previous run, in input order."""
+    pending: list[RowRecord] = []
+    events: list[Event] = []
+    for source in sources:
+        stream = RecordStream(source.scan, source.scan.rows, source.fmt, options)
+        for event in stream.events():
+            if not isinstance(event, RowRecord):
+                events.append(event)
+                continue
+            order_id = event.get("order_id")
+            if pending and order_id and order_id == pending[0].get("order_id"):
+                pending.append(event)  # the next line item of the same order
+                continue
+            if pending or events:
+                yield pending, events
+            pending, events = [event], []
+    if pending or events:
+        yield pending, events
+
+
+def _later_rows(sources: Sequence[_Source], options: LoadOptions) -> dict[str, list[RowRecord]]:
+    """Return order id → the rows of that id that come back after other orders.
+
+    The first pass of the merge rule: only repeated rows are kept, so it costs one more
+    read of the input and memory in proportion to the repeats, not to the input.
+    """
+    first: set[str] = set()
+    later: dict[str, list[RowRecord]] = {}
+    for records, _ in _groups(sources, options):
+        order_id = records[0].get("order_id") if records else ""
+        if not order_id:
+            continue
+        if order_id in first:
+            later.setdefault(order_id, []).extend(records)
+        else:
+            first.add(order_id)
+    return later

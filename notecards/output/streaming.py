@@ -2,7 +2,7 @@
 
 ::
 
-    loading.OrderStream(paths)            → Order | Reject | Repeat, one at a time
+    loading.OrderStream(paths)            → Order | Reject, one at a time
        ▼
     planner.OrderPlanner.plan_order(order) → CardJob | Skipped | rejects   (as plan_batch)
        ▼  every --split cards
@@ -11,15 +11,11 @@
     manifest.csv, skipped.csv, rejects.csv, job.txt/job.json; move into place; one ledger
     transaction (the cards are read back from a journal file, never held together)
 
-Memory holds one chunk of jobs plus small indexes (order id → card number, card key →
-card number, per-customer order counts and last wording), so 100,000 orders peak close to
-10,000. What differs from plan_batch + render_batch:
-
-* a later row of an order id already read, not next to it, is *skipped* ("same order as
-  a.csv:row 2, already on card 17") instead of merged into it (adjacent line-item rows are
-  still one order);
-* the PDFs' titles carry the batch date, not the batch id (the id hashes every card key, so
-  it is known only at the end); the id is in the ledger, job.json and job.txt as usual.
+Memory holds one chunk of jobs plus small indexes (order ids seen, card key → card number,
+per-customer order counts and last wording), so 100,000 orders peak close to 10,000. The
+orders are the same as plan_batch's (one loader, one merge rule: see loading.stream); what
+differs is that the PDFs' titles carry the batch date, not the batch id (the id hashes every
+card key, so it is known only at the end); the id is in the ledger, job.json and job.txt.
 
 A batch that may use several card formats (an occasion with its own ``card_format``), or
 that asks for proofs or plotter files, runs through plan_batch + render_batch instead.
@@ -39,7 +35,7 @@ from pathlib import Path
 
 from notecards.layout.fonts import register_bundled_fonts
 from notecards.ledger import IssuedCard
-from notecards.loading.stream import OrderStream, Repeat
+from notecards.loading.stream import OrderStream
 from notecards.models import Problem, Reject
 from notecards.output.handoff import Part, group_ticket, part_names, sheet_layout, write_part
 from notecards.output.jobticket import combine_tickets, write_ticket
@@ -271,17 +267,7 @@ class _Run:
                 if isinstance(item, Reject):
                     self._reject([item], rejects)
                     continue
-                outcome: CardJob | Skipped | list[Reject]
-                if isinstance(item, Repeat):
-                    number = item.card_number
-                    where = (
-                        f"already on card {number}"
-                        if number is not None
-                        else "which got no card (see skipped.csv or rejects.csv)"
-                    )
-                    outcome = Skipped(item.order, f"same order as {item.first}, {where}")
-                else:
-                    outcome = planner.plan_order(item)
+                outcome = planner.plan_order(item)
                 if isinstance(outcome, Skipped):
                     self.rows_skipped += len(outcome.order.source.rows)
                     skipped.row(
@@ -298,8 +284,6 @@ class _Run:
                     if len(self.chunk) == self.size:
                         self._flush(manifest, checks if preflight else None, last=False)
                     self._add(outcome, issued)
-                    if outcome.order.order_id:
-                        stream.note_card(outcome.order.order_id, outcome.card_number)
             if self.chunk:
                 self._flush(manifest, checks if preflight else None, last=True)
             self.findings = checks.results()

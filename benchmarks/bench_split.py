@@ -7,7 +7,7 @@ Each run is a fresh process, so ru_maxrss is that run's own peak. reportlab keep
 of a file in memory until it saves; --split N saves every N cards, so the drawing part stays
 flat. Without --split the batch is planned whole, then drawn (the table reports the peak
 after planning too); with --split it runs as `notecards batch --split` does, streamed:
-loaded, planned and drawn N cards at a time (streaming.run_batch_streaming), so the peak
+loaded, planned and drawn N cards at a time (run.run_batch), so the peak
 stays close to flat as the batch grows. Sizes above 10,000 run only with --split (one file of
 100,000 cards would hold every page in memory).
 """
@@ -31,7 +31,7 @@ def run(count: int, split: int) -> dict[str, float]:
     """Plan and render *count* orders with *split* cards per file; return time and memory."""
     from notecards import make_settings, plan_batch, render_batch
     from notecards.config import Config
-    from notecards.output.streaming import run_batch_streaming
+    from notecards.output.run import run_batch
     from notecards.planning.production import make_production
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -48,9 +48,9 @@ def run(count: int, split: int) -> dict[str, float]:
         )
         start = time.perf_counter()
         if split:
-            result = run_batch_streaming(
+            result = run_batch(
                 [orders], settings, today=date(2026, 11, 22), out_dir=folder / "out", record=False
-            ).result
+            )
             planned_mb, planned = 0.0, start
         else:
             plan = plan_batch([orders], settings, today=date(2026, 11, 22), keep_layouts=False)

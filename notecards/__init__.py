@@ -6,6 +6,9 @@
 >>> notecards.render_batch(plan, "out/2026-11-22")                       # doctest: +SKIP
 """
 
+import warnings
+from typing import Any
+
 from notecards.config import Config, load_config
 from notecards.errors import (
     ConfigError,
@@ -22,8 +25,8 @@ from notecards.extras.proofs import write_batch_proofs, write_proofs
 from notecards.extras.share import share_image
 from notecards.loading import LoadOptions, load_orders
 from notecards.models import Address, Birthday, LoadResult, Order, Problem, Reject
-from notecards.output.render import BatchResult, render_batch, render_pdfs
-from notecards.output.streaming import StreamedBatch, run_batch_streaming
+from notecards.output.render import BatchResult, PrintFiles, render_batch, render_files, render_pdfs
+from notecards.output.run import run_batch, run_batch_streaming
 from notecards.planning.batch import BatchPlan, BatchSettings, CardJob, make_settings, plan_batch
 
 __all__ = [
@@ -43,9 +46,9 @@ __all__ = [
     "LoadResult",
     "NotecardsError",
     "Order",
+    "PrintFiles",
     "Problem",
     "Reject",
-    "StreamedBatch",
     "RowError",
     "TemplateError",
     "load_config",
@@ -53,10 +56,24 @@ __all__ = [
     "make_settings",
     "plan_batch",
     "render_batch",
+    "render_files",
     "render_pdfs",
+    "run_batch",
     "run_batch_streaming",
     "share_image",
     "write_batch_proofs",
     "write_plotter_svgs",
     "write_proofs",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Names kept for older code, with a DeprecationWarning."""
+    if name == "StreamedBatch":
+        warnings.warn(
+            "notecards.StreamedBatch is deprecated: every batch returns a notecards.BatchResult",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return BatchResult
+    raise AttributeError(f"module 'notecards' has no attribute {name!r}")

@@ -15,7 +15,7 @@ from notecards.config import Config
 from notecards.loading import LoadOptions
 from notecards.loading.stream import OrderStream
 from notecards.models import Order, Reject
-from notecards.output.streaming import STAGING, run_batch_streaming
+from notecards.output.run import STAGING, run_batch
 from notecards.planning.production import make_production
 from tests.conftest import TODAY, make_order
 from tests.pdfcheck import page_texts
@@ -70,10 +70,10 @@ def test_streamed_batch_writes_the_same_cards_as_plan_and_render(tmp_path, write
     plan = plan_batch([path], classic_settings, today=TODAY)
     render_batch(plan, tmp_path / "classic")
     settings = settings_for(tmp_path)
-    done = run_batch_streaming([path], settings, today=TODAY, out_dir=tmp_path / "out")
+    done = run_batch([path], settings, today=TODAY, out_dir=tmp_path / "out")
     out = tmp_path / "out"
-    assert done.streamed and done.result.cards == 30
-    assert done.result.batch_id == plan.batch_id
+    assert done.streamed and done.cards == 30
+    assert done.batch_id == plan.batch_id
     assert done.summary() == plan.summary()
     assert sorted(p.name for p in out.glob("*.pdf")) == (
         [f"cards-00{i}.pdf" for i in range(1, 6)] + [f"envelopes-00{i}.pdf" for i in range(1, 6)]
@@ -100,13 +100,13 @@ def test_streamed_batch_writes_the_same_cards_as_plan_and_render(tmp_path, write
 
 def test_streamed_batch_of_one_part_keeps_the_plain_names(tmp_path, write_orders):
     """Verify a batch that fits in one part writes cards.pdf, as without --split."""
-    done = run_batch_streaming(
+    done = run_batch(
         [thirty(write_orders)],
         settings_for(tmp_path, split=30),
         today=TODAY,
         out_dir=tmp_path / "out",
     )
-    assert sorted(p.name for p in done.result.files if p.suffix == ".pdf") == [
+    assert sorted(p.name for p in done.files if p.suffix == ".pdf") == [
         "cards.pdf",
         "envelopes.pdf",
     ]
@@ -133,7 +133,7 @@ def test_streamed_rows_end_in_exactly_one_place(tmp_path, write_orders):
     ]
     path = write_orders(rows)
     settings = settings_for(tmp_path, split=2)
-    done = run_batch_streaming([path], settings, today=TODAY, out_dir=tmp_path / "out")
+    done = run_batch([path], settings, today=TODAY, out_dir=tmp_path / "out")
     out = tmp_path / "out"
     assert done.summary() == (
         "4 new cards, 0 already issued — 9 rows read: 7 carded, 1 skipped, 1 rejected"
@@ -162,13 +162,13 @@ def test_streamed_rows_end_in_exactly_one_place(tmp_path, write_orders):
 def test_streamed_rerun_prints_nothing_twice_and_leaves_the_files(tmp_path, write_orders):
     """Verify the same command again records nothing new and leaves the PDFs as they were."""
     path, settings, out = thirty(write_orders), settings_for(tmp_path), tmp_path / "out"
-    run_batch_streaming([path], settings, today=TODAY, out_dir=out)
+    run_batch([path], settings, today=TODAY, out_dir=out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    again = run_batch_streaming([path], settings, today=TODAY, out_dir=out)
+    again = run_batch([path], settings, today=TODAY, out_dir=out)
     assert again.summary() == (
         "0 new cards, 30 already issued — 30 rows read: 0 carded, 30 skipped, 0 rejected"
     )
-    assert not again.result.recorded
+    assert not again.recorded
     after = {p.name: p.read_bytes() for p in out.iterdir()}
     assert {k: v for k, v in after.items() if k != "skipped.csv"} == before
     assert ledger_rows(settings) == 30
@@ -176,7 +176,7 @@ def test_streamed_rerun_prints_nothing_twice_and_leaves_the_files(tmp_path, writ
 
 def test_streamed_crash_leaves_no_files_and_no_ledger_rows(tmp_path, write_orders, monkeypatch):
     """Verify a crash while drawing part 3 leaves nothing, and a rerun completes the batch."""
-    import notecards.output.streaming as streaming
+    import notecards.output.run as streaming
 
     path, settings, out = thirty(write_orders), settings_for(tmp_path), tmp_path / "out"
     real = streaming.write_part
@@ -190,12 +190,12 @@ def test_streamed_crash_leaves_no_files_and_no_ledger_rows(tmp_path, write_order
 
     monkeypatch.setattr(streaming, "write_part", crash_on_third)
     with pytest.raises(OSError):
-        run_batch_streaming([path], settings, today=TODAY, out_dir=out)
+        run_batch([path], settings, today=TODAY, out_dir=out)
     assert list(out.iterdir()) == []
     assert not Path(settings.ledger_path).exists() or ledger_rows(settings) == 0
     monkeypatch.setattr(streaming, "write_part", real)
-    done = run_batch_streaming([path], settings, today=TODAY, out_dir=out)
-    assert done.result.cards == 30 and ledger_rows(settings) == 30
+    done = run_batch([path], settings, today=TODAY, out_dir=out)
+    assert done.cards == 30 and ledger_rows(settings) == 30
 
 
 def test_cli_batch_split_streams(tmp_path, write_orders, runner):
@@ -262,7 +262,7 @@ def test_streamed_and_planned_batches_read_the_same_orders(tmp_path, write_order
         make_order(order_id="2", items="Soap"),
     ]
     path = write_orders(rows)
-    streamed = run_batch_streaming(
+    streamed = run_batch(
         [path], settings_for(tmp_path / "s", split=2), today=TODAY, out_dir=tmp_path / "s"
     )
     settings = settings_for(tmp_path / "p")
@@ -285,8 +285,6 @@ def test_batch_with_occasion_formats_runs_unstreamed(tmp_path, write_orders):
         occasions={"thank-you": {"card_format": "a7-folded"}},
     )
     settings = make_settings(config, production=make_production(config, split=7, preflight=False))
-    done = run_batch_streaming(
-        [thirty(write_orders)], settings, today=TODAY, out_dir=tmp_path / "out"
-    )
-    assert not done.streamed and done.result.cards == 30
+    done = run_batch([thirty(write_orders)], settings, today=TODAY, out_dir=tmp_path / "out")
+    assert not done.streamed and done.cards == 30
     assert (tmp_path / "out" / "cards-001.pdf").exists()  # one format used: plain names

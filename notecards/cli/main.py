@@ -21,7 +21,6 @@ from notecards.cli.options import (
     ledger_option,
     parse_date,
     print_options,
-    progress_bar,
     progress_counter,
     read_config,
     sheet_option,
@@ -32,9 +31,9 @@ from notecards.extras.proofs import write_batch_proofs, write_proofs
 from notecards.extras.share import share_image
 from notecards.loading import list_formats
 from notecards.models import Problem, Severity, summarise_problems
-from notecards.output.render import BatchResult, Extra, render_batch
-from notecards.output.streaming import run_batch_streaming
-from notecards.planning.batch import BatchPlan, load_inputs, make_settings, plan_batch
+from notecards.output.render import BatchResult, Extra
+from notecards.output.run import run_batch
+from notecards.planning.batch import load_inputs, make_settings, plan_batch
 from notecards.planning.production import make_production, preflight_spec, write_calibration_sheet
 from notecards.preflight.spec import preflight_pdf
 
@@ -52,32 +51,14 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
         click.echo(f"{label}: {problem}", err=True)
 
 
-def _run_batch(
-    plan: BatchPlan,
-    out_dir: Path,
-    *,
-    dry_run: bool,
-    quiet: bool,
-    config: Config,
-    extras: Sequence[Extra] = (),
-) -> None:
-    _echo_problems(plan.problems)
-    if dry_run:
-        click.echo(f"Dry run, nothing written: {plan.summary()}")
-        return
-    with progress_bar(2 * len(plan.jobs), quiet, "Drawing cards and envelopes") as progress:
-        result = render_batch(plan, out_dir, progress=progress, extras=extras)
-    _echo_result(result, plan.summary(), quiet=quiet, config=config)
-
-
-def _echo_result(result: BatchResult, summary: str, *, quiet: bool, config: Config) -> None:
+def _echo_result(result: BatchResult, *, quiet: bool, config: Config) -> None:
     if not quiet:
         for path in result.files:
             click.echo(f"wrote {path}")
     for finding in result.findings:  # the batch preflights its own files
         click.echo(f"preflight {finding}", err=True)
     note = "" if not config.is_default else " (no notecards.toml found: defaults used)"
-    click.echo(f"{summary}{note}")
+    click.echo(f"{result.summary()}{note}")
 
 
 @main.command()
@@ -152,36 +133,40 @@ def batch(
     extras: list[Extra] = [write_batch_proofs] if proofs else []
     if plotter_format == "svg":
         extras.append(write_plotter_svgs)
-    if settings.production.split and not dry_run:
-        # --split: load, plan and draw a part at a time, so memory stays flat (issue 4).
-        with progress_counter(quiet, "Cards and envelopes drawn") as progress:
-            done = run_batch_streaming(
-                list(inputs),
-                settings,
-                today=parse_date(batch_date),
-                out_dir=out_dir,
-                sheet=sheet,
-                format_name=format_name,
-                reprint=reprint,
-                limit=limit,
-                extras=extras,
-                progress=progress,
-            )
-        _echo_problems(done.problems)
-        _echo_result(done.result, done.summary(), quiet=quiet, config=config)
-        return
-    loaded = load_inputs(list(inputs), settings, sheet=sheet, format_name=format_name)
-    with progress_bar(len(loaded.orders), quiet, "Planning cards   ") as progress:
+    today = parse_date(batch_date)
+    if dry_run:
         plan = plan_batch(
-            loaded,
+            list(inputs),
             settings,
-            today=parse_date(batch_date),
+            today=today,
+            sheet=sheet,
+            format_name=format_name,
             reprint=reprint,
             limit=limit,
-            progress=progress,
             keep_layouts=False,
         )
-    _run_batch(plan, out_dir, dry_run=dry_run, quiet=quiet, config=config, extras=extras)
+        _echo_problems(plan.problems)
+        click.echo(f"Dry run, nothing written: {plan.summary()}")
+        return
+    with (
+        progress_counter(quiet, "Orders planned") as planning,
+        progress_counter(quiet, "Cards and envelopes drawn") as progress,
+    ):
+        result = run_batch(
+            list(inputs),
+            settings,
+            today=today,
+            out_dir=out_dir,
+            sheet=sheet,
+            format_name=format_name,
+            reprint=reprint,
+            limit=limit,
+            extras=extras,
+            progress=progress,
+            planning=planning,
+        )
+    _echo_problems(result.problems)
+    _echo_result(result, quiet=quiet, config=config)
 
 
 @main.command()
@@ -292,8 +277,16 @@ def demo(out_dir: Path, batch_date: str, quiet: bool) -> None:
     settings = make_settings(config)
     # The demo's ledger is its own: running it again prints the same cards again.
     settings.ledger_path.unlink(missing_ok=True)
-    plan = plan_batch([workspace.sample_orders_path()], settings, today=parse_date(batch_date))
-    _run_batch(plan, out_dir, dry_run=False, quiet=quiet, config=config)
+    with progress_counter(quiet, "Cards and envelopes drawn") as progress:
+        result = run_batch(
+            [workspace.sample_orders_path()],
+            settings,
+            today=parse_date(batch_date),
+            out_dir=out_dir,
+            progress=progress,
+        )
+    _echo_problems(result.problems)
+    _echo_result(result, quiet=quiet, config=config)
 
 
 @main.command()

@@ -150,21 +150,11 @@ def apply_options(options: Sequence[Callable[[Any], Any]]) -> Callable[[Any], An
 
 
 @contextmanager
-def progress_bar(total: int, quiet: bool, label: str) -> Iterator[Callable[[int], None] | None]:
-    """Yield a progress callback: a bar on a terminal, nothing when piped or --quiet."""
-    if quiet or not sys.stderr.isatty() or total == 0:
-        yield None
-        return
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        yield bar.update
-
-
-@contextmanager
 def progress_counter(
     quiet: bool, label: str, every: int = 50
 ) -> Iterator[Callable[[int], None] | None]:
-    """Yield a progress callback for a run whose length is not known ahead (a streamed
-    batch): a running count on a terminal, nothing when piped or --quiet."""
+    """Yield a progress callback: a running count on a terminal (a streamed batch's length
+    is not known ahead), nothing when piped or --quiet."""
     if quiet or not sys.stderr.isatty():
         yield None
         return

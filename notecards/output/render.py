@@ -21,9 +21,10 @@ from pypdf import PdfReader, PdfWriter
 
 from notecards.layout.fonts import register_bundled_fonts
 from notecards.ledger import IssuedCard, open_ledger
+from notecards.models import Problem
 from notecards.output.handoff import CardPlace, write_handoff
 from notecards.output.manifest import MANIFEST_COLUMNS, write_rejects, write_rows
-from notecards.planning.batch import BatchPlan, CardJob
+from notecards.planning.batch import BatchCounts, BatchPlan, CardJob
 
 CARDS_PDF = "cards.pdf"
 ENVELOPES_PDF = "envelopes.pdf"
@@ -39,7 +40,7 @@ PDFs and the manifest are there; what it writes is moved into place with everyth
 
 @dataclass(frozen=True, slots=True)
 class BatchResult:
-    """What a rendered batch wrote."""
+    """What a batch wrote and did: the one result of every way a batch runs."""
 
     batch_id: str
     out_dir: Path
@@ -48,8 +49,18 @@ class BatchResult:
     card_pages: int
     envelope_pages: int
     recorded: bool
+    counts: BatchCounts
+    """Where every input row went (see summary())."""
+    problems: tuple[Problem, ...] = ()
+    """Warnings and the reasons of rejected rows, located."""
     findings: tuple[str, ...] = ()
     """Preflight findings on the batch's own files (see handoff.write_handoff)."""
+    streamed: bool = False
+    """True when the batch was loaded, planned and drawn a ``split`` part at a time."""
+
+    def summary(self) -> str:
+        """Return the one-line summary; its three row counts add up to the rows read."""
+        return self.counts.summary()
 
 
 def render_batch(
@@ -123,6 +134,8 @@ def render_batch(
         card_pages,
         envelope_pages,
         recorded,
+        plan.counts,
+        plan.problems,
         findings,
     )
 

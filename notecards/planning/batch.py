@@ -43,6 +43,8 @@ from notecards.planning.planner import CardJob, OrderPlanner, Skipped
 from notecards.planning.production import Production, make_production
 
 __all__ = [
+    "BatchCounts",
+    "BatchIdentity",
     "BatchPlan",
     "BatchSettings",
     "CardJob",
@@ -155,8 +157,24 @@ class BatchPlan:
     @property
     def batch_id(self) -> str:
         """Return the batch's id: its date and a hash of its cards (the same plan, same id)."""
-        digest = hashlib.sha1("\n".join(j.card_key for j in self.jobs).encode()).hexdigest()
-        return f"{self.batch_date.isoformat()}-{digest[:8]}"
+        identity = BatchIdentity(self.batch_date)
+        for job in self.jobs:
+            identity.add(job.card_key)
+        return identity.value
+
+    @property
+    def counts(self) -> BatchCounts:
+        """Return the batch's counts: cards, already issued, and where every row went."""
+        reprints = sum(1 for job in self.jobs if job.is_reprint)
+        return BatchCounts(
+            len(self.jobs) - reprints,
+            self.already_issued,
+            reprints,
+            self.rows_read,
+            self.rows_carded,
+            self.rows_skipped,
+            len(self.rejects),
+        )
 
     @property
     def rows_carded(self) -> int:
@@ -170,31 +188,61 @@ class BatchPlan:
 
     def summary(self) -> str:
         """Return the one-line summary; its three row counts add up to the rows read."""
-        reprints = sum(1 for job in self.jobs if job.is_reprint)
-        return summary_line(
-            len(self.jobs) - reprints,
-            self.already_issued,
-            reprints,
-            self.rows_read,
-            self.rows_carded,
-            self.rows_skipped,
-            len(self.rejects),
-        )
+        return self.counts.summary()
 
 
-def summary_line(
-    new: int, already: int, reprints: int, rows_read: int, carded: int, skipped: int, rejected: int
-) -> str:
-    """Return a batch's one-line summary (the same words for a plan and a streamed batch).
+class BatchIdentity:
+    """A batch's id, built card by card: its date and a hash of its card keys in order.
 
-    >>> summary_line(12, 0, 0, 14, 12, 1, 1)
-    '12 new cards, 0 already issued — 14 rows read: 12 carded, 1 skipped, 1 rejected'
+    The same cards give the same id, so running the same command again completes the same
+    batch; a planned and a streamed batch of the same cards share it.
+
+    >>> identity = BatchIdentity(date(2026, 11, 22))
+    >>> identity.add("k1"); identity.value
+    '2026-11-22-...'
     """
-    return (
-        f"{new} new card{'s' if new != 1 else ''}, {already} already issued"
-        f"{f', {reprints} reprinted' if reprints else ''}"
-        f" — {rows_read} rows read: {carded} carded, {skipped} skipped, {rejected} rejected"
-    )
+
+    def __init__(self, batch_date: date) -> None:
+        self._date = batch_date
+        self._digest = hashlib.sha1()
+        self._cards = 0
+
+    def add(self, card_key: str) -> None:
+        """Count the next card, by its key."""
+        self._digest.update(f"{chr(10) if self._cards else ''}{card_key}".encode())
+        self._cards += 1
+
+    @property
+    def value(self) -> str:
+        """Return the id of the cards added so far: ``2026-11-22-1a2b3c4d``."""
+        return f"{self._date.isoformat()}-{self._digest.hexdigest()[:8]}"
+
+
+@dataclass(frozen=True, slots=True)
+class BatchCounts:
+    """What a batch did with its input: the numbers behind its summary line."""
+
+    new: int
+    already_issued: int
+    reprints: int
+    rows_read: int
+    rows_carded: int
+    rows_skipped: int
+    rows_rejected: int
+
+    def summary(self) -> str:
+        """Return the one-line summary; its three row counts add up to the rows read.
+
+        >>> BatchCounts(12, 0, 0, 14, 12, 1, 1).summary()
+        '12 new cards, 0 already issued — 14 rows read: 12 carded, 1 skipped, 1 rejected'
+        """
+        return (
+            f"{self.new} new card{'s' if self.new != 1 else ''}, "
+            f"{self.already_issued} already issued"
+            f"{f', {self.reprints} reprinted' if self.reprints else ''}"
+            f" — {self.rows_read} rows read: {self.rows_carded} carded, "
+            f"{self.rows_skipped} skipped, {self.rows_rejected} rejected"
+        )
 
 
 def load_inputs(

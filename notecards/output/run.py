@@ -24,14 +24,14 @@ that asks for proofs or plotter files, runs through plan_batch + render_batch in
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import shutil
+import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from notecards.layout.fonts import register_bundled_fonts
 from notecards.ledger import IssuedCard
@@ -54,6 +54,8 @@ from notecards.output.render import (
     render_batch,
 )
 from notecards.planning.batch import (
+    BatchCounts,
+    BatchIdentity,
     BatchSettings,
     CardJob,
     OrderPlanner,
@@ -61,7 +63,6 @@ from notecards.planning.batch import (
     load_options,
     plan_batch,
 )
-from notecards.planning.batch import summary_line as _summary_line
 from notecards.preflight.spec import PreflightQueue
 
 STAGING = ".notecards-partial-stream"
@@ -78,35 +79,7 @@ _ISSUED_COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class StreamedBatch:
-    """What a batch run wrote, with the counts of its summary line and its findings."""
-
-    result: BatchResult
-    problems: tuple[Problem, ...]
-    rows_read: int
-    rows_carded: int
-    rows_skipped: int
-    rows_rejected: int
-    already_issued: int
-    reprints: int
-    streamed: bool
-    """False when the batch ran through plan_batch + render_batch (see the module doc)."""
-
-    def summary(self) -> str:
-        """Return the one-line summary; its three row counts add up to the rows read."""
-        return _summary_line(
-            self.result.cards - self.reprints,
-            self.already_issued,
-            self.reprints,
-            self.rows_read,
-            self.rows_carded,
-            self.rows_skipped,
-            self.rows_rejected,
-        )
-
-
-def run_batch_streaming(
+def run_batch(
     paths: Sequence[str | os.PathLike[str]],
     settings: BatchSettings,
     *,
@@ -120,16 +93,19 @@ def run_batch_streaming(
     record: bool = True,
     now: datetime | None = None,
     extras: Sequence[Extra] = (),
-) -> StreamedBatch:
-    """Load, plan and draw *paths* ``settings.production.split`` cards at a time.
+    planning: Progress | None = None,
+) -> BatchResult:
+    """Run the day's batch on *paths*: the one place that chooses how a batch runs.
 
-    Writes the same files as ``render_batch(plan_batch(...))`` (see the module docstring
-    for the differences) into a staging folder, moves them into place, then records the
-    batch in the ledger in one transaction. With no split, several possible card formats
-    or *extras*, it runs plan_batch + render_batch.
+    With ``settings.production.split``, one card format and no *extras*, the batch is
+    loaded, planned and drawn a part at a time (memory stays flat; see the module
+    docstring); otherwise it runs plan_batch + render_batch. Either way it writes the same
+    files into a staging folder, moves them into place, then records the batch in the
+    ledger in one transaction, and returns the same BatchResult. *planning* is called once
+    per order planned, *progress* once per card and envelope drawn.
 
-    >>> done = run_batch_streaming(["orders.csv"], settings, today=date(2026, 11, 22),
-    ...                            out_dir="out/")                   # doctest: +SKIP
+    >>> done = run_batch(["orders.csv"], settings, today=date(2026, 11, 22),
+    ...                  out_dir="out/")                               # doctest: +SKIP
     >>> done.summary()                                                  # doctest: +SKIP
 
     Raises:
@@ -148,22 +124,10 @@ def run_batch_streaming(
             format_name=format_name,
             reprint=reprint,
             limit=limit,
+            progress=planning,
             keep_layouts=False,
         )
-        result = render_batch(
-            plan, out_dir, progress=progress, record=record, now=now, extras=extras
-        )
-        return StreamedBatch(
-            result,
-            plan.problems,
-            plan.rows_read,
-            plan.rows_carded,
-            plan.rows_skipped,
-            len(plan.rejects),
-            plan.already_issued,
-            sum(1 for job in plan.jobs if job.is_reprint),
-            False,
-        )
+        return render_batch(plan, out_dir, progress=progress, record=record, now=now, extras=extras)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     staging = out / STAGING
@@ -174,7 +138,7 @@ def run_batch_streaming(
     journal.mkdir()
     try:
         register_bundled_fonts()
-        run = _Run(settings, today, staging, journal, progress)
+        run = _Run(settings, today, staging, journal, progress, planning)
         run.plan_and_draw(
             OrderStream(paths, load_options(settings, sheet=sheet, format_name=format_name)),
             planner,
@@ -194,7 +158,16 @@ def run_batch_streaming(
             recorded = True
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    result = BatchResult(
+    counts = BatchCounts(
+        run.cards - run.reprints,
+        planner.already,
+        run.reprints,
+        run.rows_read,
+        run.rows_carded,
+        run.rows_skipped,
+        run.rows_rejected,
+    )
+    return BatchResult(
         run.batch_id,
         out,
         tuple(files),
@@ -202,18 +175,10 @@ def run_batch_streaming(
         run.card_pages,
         run.envelope_pages,
         recorded,
-        tuple(run.findings),
-    )
-    return StreamedBatch(
-        result,
+        counts,
         tuple(run.problems),
-        run.rows_read,
-        run.rows_carded,
-        run.rows_skipped,
-        run.rows_rejected,
-        planner.already,
-        run.reprints,
-        True,
+        tuple(run.findings),
+        streamed=True,
     )
 
 
@@ -227,9 +192,10 @@ class _Run:
         staging: Path,
         journal: Path,
         progress: Progress | None,
+        planning: Progress | None,
     ) -> None:
         self.settings, self.today, self.staging, self.journal = settings, today, staging, journal
-        self.progress = progress
+        self.progress, self.planning = progress, planning
         self.size = settings.production.split
         self.layout = sheet_layout(settings)
         self.mail_stem = (
@@ -237,7 +203,7 @@ class _Run:
             if settings.card.is_postcard
             else ("labels" if settings.production.labels else "envelopes")
         )
-        self.digest = hashlib.sha1()
+        self.identity = BatchIdentity(today)
         self.chunk: list[CardJob] = []
         self.parts = 0
         self.files: list[dict[str, object]] = []
@@ -250,8 +216,8 @@ class _Run:
 
     @property
     def batch_id(self) -> str:
-        """Return the batch id: date and hash of the card keys, exactly as BatchPlan's."""
-        return f"{self.today.isoformat()}-{self.digest.hexdigest()[:8]}"
+        """Return the batch id (the same BatchIdentity as a BatchPlan's)."""
+        return self.identity.value
 
     def plan_and_draw(self, stream: OrderStream, planner: OrderPlanner) -> None:
         """Plan every order of *stream* and draw each full chunk; then write the lists."""
@@ -267,6 +233,8 @@ class _Run:
                 if isinstance(item, Reject):
                     self._reject([item], rejects)
                     continue
+                if self.planning is not None:
+                    self.planning(1)
                 outcome = planner.plan_order(item)
                 if isinstance(outcome, Skipped):
                     self.rows_skipped += len(outcome.order.source.rows)
@@ -293,7 +261,7 @@ class _Run:
         self._write_lists()
 
     def _add(self, job: CardJob, issued: _Writer) -> None:
-        self.digest.update(f"{chr(10) if self.cards else ''}{job.card_key}".encode())
+        self.identity.add(job.card_key)
         self.cards += 1
         self.reprints += job.is_reprint
         self.rows_carded += len(job.order.source.rows)
@@ -434,4 +402,15 @@ def _read_issued(journal: Path) -> Iterator[IssuedCard]:
             )
 
 
-__all__ = ["STAGING", "StreamedBatch", "run_batch_streaming"]
+__all__ = ["STAGING", "run_batch", "run_batch_streaming"]
+
+
+def run_batch_streaming(*args: Any, **kwargs: Any) -> BatchResult:
+    """Deprecated: use :func:`run_batch` (the same arguments; it returns a BatchResult)."""
+    warnings.warn(
+        "notecards.run_batch_streaming is deprecated: use notecards.run_batch, which takes "
+        "the same arguments and returns a BatchResult",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return run_batch(*args, **kwargs)

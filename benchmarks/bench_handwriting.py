@@ -30,7 +30,7 @@ from notecards.config import Config
 from notecards.drawing import cards as card_drawing
 from notecards.handwriting import STYLES, draw_block, ink_color, register_style_fonts, signatures
 from notecards.handwriting import plan as handplan
-from notecards.layout.fonts import register_bundled_fonts
+from notecards.handwriting.styles import register_bundled_fonts
 from notecards.layout.geometry import Box, Paragraph, fit_paragraphs
 from notecards.layout.panels import card_geometry
 

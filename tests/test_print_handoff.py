@@ -15,7 +15,8 @@ from notecards.cli.main import main
 from notecards.config import Config, load_config
 from notecards.errors import ConfigError
 from notecards.layout.labels import LABEL_SHEETS
-from notecards.planning.production import Calibration, make_production, read_calibration
+from notecards.planning.production import make_production, read_calibration
+from notecards.settings import Calibration
 from tests.conftest import TODAY, make_order
 from tests.pdfcheck import page_boxes, page_texts, words
 

@@ -26,6 +26,7 @@ from notecards.cli.options import (
     sheet_option,
 )
 from notecards.config import Config
+from notecards.drawing.calibration import write_calibration_sheet
 from notecards.extras.plotter import PLOTTER_FORMATS, write_plotter_svgs
 from notecards.extras.proofs import write_batch_proofs, write_proofs
 from notecards.extras.share import share_image
@@ -34,7 +35,7 @@ from notecards.models import Problem, Severity, summarise_problems
 from notecards.output.render import BatchResult, Extra
 from notecards.output.run import run_batch
 from notecards.planning.batch import load_inputs, make_settings, plan_batch
-from notecards.planning.production import make_production, preflight_spec, write_calibration_sheet
+from notecards.planning.production import make_production, preflight_spec
 from notecards.preflight.spec import preflight_pdf
 
 

@@ -14,7 +14,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from notecards.drawing.pages import make_canvas
-from notecards.layout.catalogue import PaperSize
+from notecards.errors import ConfigError
+from notecards.handwriting.styles import register_bundled_fonts
+from notecards.layout.catalogue import PAPER_SIZES, PaperSize
 from notecards.layout.panels import page_geometry
 
 TARGET_MM = 30.0
@@ -222,3 +224,15 @@ def _wrapped(canvas: Canvas, text: str, x: float, y: float, width: float, size: 
         canvas.drawString(x, y, line)
         y -= size * 1.35
     return y
+
+
+def write_calibration_sheet(path: str | Path, paper: str = "letter") -> int:
+    """Write the printer calibration sheet for *paper* to *path*; return its page count.
+
+    Raises:
+        ConfigError: an unknown paper.
+    """
+    if paper not in PAPER_SIZES:
+        raise ConfigError(f'"{paper}" is not a paper. Choose one of: {", ".join(PAPER_SIZES)}.')
+    register_bundled_fonts()
+    return draw_calibration_sheet(Path(path), PAPER_SIZES[paper])

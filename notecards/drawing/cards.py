@@ -14,11 +14,11 @@ from notecards.drawing.pages import draw_crop_marks, hex_color, make_canvas
 from notecards.drawing.postcards import draw_address_side
 from notecards.handwriting import draw_block
 from notecards.handwriting.signatures import draw_signature
-from notecards.layout.card import CardContent
 from notecards.layout.fonts import measure
 from notecards.layout.geometry import Box
 from notecards.layout.panels import CardGeometry
 from notecards.layout.qrcodes import Matrix, dark_runs
+from notecards.planning.jobs import CardContent
 from notecards.planning.occasions import FrontDesign
 
 LABEL_GREY = Color(0.62, 0.62, 0.62)

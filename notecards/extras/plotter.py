@@ -25,10 +25,11 @@ from typing import Any
 from reportlab.pdfbase import pdfmetrics
 
 from notecards import handwriting
-from notecards.layout.card import CardContent, layout_card
 from notecards.layout.geometry import Box, TextBlock
 from notecards.layout.panels import card_geometry
 from notecards.planning.batch import BatchPlan
+from notecards.planning.compose import layout_card
+from notecards.planning.jobs import CardContent
 
 log = logging.getLogger(__name__)
 
@@ -376,7 +377,7 @@ def write_plotter_svgs(plan: BatchPlan, folder: Path) -> None:
     target.mkdir(exist_ok=True)
     for job in plan.jobs:
         # Each card in its own format: an occasion may choose another card than the batch's.
-        settings = plan.settings.for_job(job)
+        settings = plan.settings.for_formats(job.card, job.envelope)
         geometry = card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
         content = job.content or layout_card(job, settings, geometry)
         card = plot_card(content, geometry.message_panel)

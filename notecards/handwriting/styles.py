@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from notecards.errors import ConfigError, FontError
 from notecards.handwriting.alternates import AlternatesTTFont
+from notecards.layout.fonts import register_base_fonts
 from notecards.paths import default_fonts_dir
 
 FONTS_DIR = default_fonts_dir()
@@ -222,3 +224,11 @@ def registered_ttfont(font_name: str) -> TTFont:
             font_name=font_name,
         )
     return font
+
+
+@lru_cache(maxsize=8)
+def register_bundled_fonts(fonts_dir: Path | None = None) -> None:
+    """Register every bundled font, printed and handwritten (once per folder and process)."""
+    folder = fonts_dir or default_fonts_dir()
+    register_base_fonts(folder)
+    register_style_fonts(STYLES.values(), folder)

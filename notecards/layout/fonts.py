@@ -55,14 +55,15 @@ def register_font(name: str, path: str | Path) -> str:
 
 
 @lru_cache(maxsize=8)
-def register_bundled_fonts(fonts_dir: Path | None = None) -> None:
-    """Register every bundled font (once per folder and process)."""
-    from notecards.handwriting import STYLES, register_style_fonts  # handwriting needs no fonts.py
+def register_base_fonts(fonts_dir: Path | None = None) -> None:
+    """Register the bundled printed faces (Noto): once per folder and process.
 
+    The handwriting faces are registered by
+    :func:`notecards.handwriting.styles.register_bundled_fonts`, which calls this too.
+    """
     folder = fonts_dir or default_fonts_dir()
     for name, file_name in BUNDLED_FONTS.items():
         register_font(name, folder / file_name)
-    register_style_fonts(STYLES.values(), folder)
 
 
 def covers(font_name: str, char: str) -> bool:

@@ -12,22 +12,22 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from notecards.drawing.cards import draw_cards
 from notecards.drawing.envelopes import draw_envelopes
 from notecards.drawing.labels import draw_labels
 from notecards.drawing.sheets import calibrate, impose
-from notecards.layout.card import layout_card, layout_envelope_for, recipient_lines
 from notecards.layout.fonts import chain, measure
 from notecards.layout.imposition import SheetLayout, layout_sheet, position_of, sheet_count
 from notecards.layout.labels import layout_label
 from notecards.layout.panels import card_geometry
 from notecards.output.jobticket import combine_tickets, make_ticket, write_ticket
+from notecards.planning.batch import BatchPlan
+from notecards.planning.compose import layout_card, layout_envelope_for, recipient_lines
+from notecards.planning.jobs import CardJob
 from notecards.preflight.spec import PreflightQueue, PreflightSpec, spec_for_card, spec_for_envelope
-
-if TYPE_CHECKING:
-    from notecards.planning.batch import BatchPlan, BatchSettings, CardJob
+from notecards.settings import BatchSettings
 
 Progress = Callable[[int], None]
 
@@ -99,7 +99,7 @@ def format_groups(plan: BatchPlan) -> list[FormatGroup]:
     grouped: dict[tuple[str, str], list[CardJob]] = {}
     formats: dict[tuple[str, str], BatchSettings] = {}
     for job in plan.jobs:
-        job_settings = settings.for_job(job)
+        job_settings = settings.for_formats(job.card, job.envelope)
         key = (job_settings.card.name, job_settings.envelope.name)
         grouped.setdefault(key, []).append(job)
         formats.setdefault(key, job_settings)

@@ -19,12 +19,13 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from notecards.layout.fonts import register_bundled_fonts
+from notecards.handwriting.styles import register_bundled_fonts
 from notecards.ledger import IssuedCard, open_ledger
 from notecards.models import Problem
 from notecards.output.handoff import CardPlace, write_handoff
 from notecards.output.manifest import MANIFEST_COLUMNS, write_rejects, write_rows
-from notecards.planning.batch import BatchCounts, BatchPlan, CardJob
+from notecards.planning.batch import BatchCounts, BatchPlan
+from notecards.planning.jobs import CardJob
 
 CARDS_PDF = "cards.pdf"
 ENVELOPES_PDF = "envelopes.pdf"

@@ -33,7 +33,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from notecards.layout.fonts import register_bundled_fonts
+from notecards.handwriting.styles import register_bundled_fonts
 from notecards.ledger import IssuedCard
 from notecards.loading.stream import OrderStream
 from notecards.models import Problem, Reject
@@ -114,7 +114,7 @@ def run_batch(
         LedgerError: the ledger cannot be written; the files are in place, rerun to record.
     """
     planner = OrderPlanner(settings, today, reprint=reprint, limit=limit, keep_layouts=False)
-    formats = {settings.formats_for(o) for o in planner.occasions.values()}
+    formats = {settings.formats_for(o.card_format, o.envelope) for o in planner.occasions.values()}
     if not settings.production.split or extras or formats - {(settings.card, settings.envelope)}:
         plan = plan_batch(
             paths,

@@ -22,15 +22,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from os import PathLike
 from pathlib import Path
 
 from notecards.config import Config
 from notecards.layout.catalogue import (
-    CardFormat,
-    EnvelopeFormat,
     card_format,
     envelope_format,
     parse_length_pt,
@@ -38,9 +36,10 @@ from notecards.layout.catalogue import (
 from notecards.loading import LoadOptions, load_orders
 from notecards.models import LoadResult, Problem, Reject
 from notecards.paths import default_templates_dir
-from notecards.planning.occasions import Occasion
-from notecards.planning.planner import CardJob, OrderPlanner, Skipped
-from notecards.planning.production import Production, make_production
+from notecards.planning.jobs import CardJob, Skipped
+from notecards.planning.planner import OrderPlanner
+from notecards.planning.production import make_production
+from notecards.settings import BatchSettings, Production
 
 __all__ = [
     "BatchCounts",
@@ -54,54 +53,6 @@ __all__ = [
     "make_settings",
     "plan_batch",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class BatchSettings:
-    """The resolved choices a batch runs with (config file + command line)."""
-
-    config: Config
-    card: CardFormat
-    envelope: EnvelopeFormat
-    bleed_pt: float
-    crop_marks: bool
-    templates_dir: Path
-    ledger_path: Path
-    production: Production = Production()
-    """Colour mode, imposition, split, labels, calibration (see production.py)."""
-    fixed_card: bool = False
-    """The card format was given on the command line: it wins over occasions' own formats."""
-    fixed_envelope: bool = False
-    """The envelope was given on the command line: every card goes in it."""
-
-    def for_job(self, job: CardJob) -> BatchSettings:
-        """Return these settings with *job*'s own card format and envelope."""
-        card = job.card or self.card
-        envelope = job.envelope or self.envelope
-        if card == self.card and envelope == self.envelope:
-            return self
-        return replace(self, card=card, envelope=envelope)
-
-    def formats_for(self, occasion: Occasion) -> tuple[CardFormat, EnvelopeFormat]:
-        """Return the card format and envelope of *occasion*'s cards.
-
-        The command line wins for every card; otherwise an occasion's own ``card_format``
-        (with its ``envelope``, or that card's own) wins over ``[cards] format``, because a
-        shop that set graduation cards to a7-folded means it.
-
-        Raises:
-            ConfigError: the occasion names an unknown format.
-        """
-        if self.fixed_card or not (occasion.card_format or occasion.envelope):
-            return self.card, self.envelope
-        card = card_format(occasion.card_format) if occasion.card_format else self.card
-        if self.fixed_envelope:
-            return card, self.envelope
-        if occasion.envelope:
-            return card, envelope_format(occasion.envelope)
-        if card == self.card:
-            return card, self.envelope
-        return card, envelope_format(card.envelope or "a2")
 
 
 def make_settings(

@@ -10,19 +10,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import jinja2
 
 from notecards.config import Config
 from notecards.errors import FontError, LayoutError
-from notecards.layout.card import CardContent, layout_card
 from notecards.layout.catalogue import CardFormat, EnvelopeFormat
 from notecards.layout.panels import card_geometry
 from notecards.ledger import open_ledger
 from notecards.models import History, Order, Problem, Reject, Severity, customer_key
+from notecards.planning.compose import layout_card
+from notecards.planning.jobs import CardJob, Skipped
 from notecards.planning.messages import (
-    Message,
     choose_variant,
     context_for,
     make_environment,
@@ -31,42 +30,7 @@ from notecards.planning.messages import (
 from notecards.planning.occasions import Occasion, choose_occasion, read_occasions
 from notecards.planning.production import production_problems
 from notecards.planning.qrlinks import qr_link
-
-if TYPE_CHECKING:
-    from notecards.planning.batch import BatchSettings
-
-
-@dataclass(frozen=True, slots=True)
-class CardJob:
-    """One card to print: who, which occasion and wording, and its identity."""
-
-    card_number: int
-    card_key: str
-    order: Order
-    occasion: Occasion
-    message: Message
-    template: str
-    qr_url: str = ""
-    is_reprint: bool = False
-    content: CardContent | None = None
-    """The laid-out card (filled while planning, so a plan that exists can be drawn)."""
-    card: CardFormat | None = None
-    """The card's format when its occasion chose one (None: the batch's)."""
-    envelope: EnvelopeFormat | None = None
-    """The card's envelope when its occasion chose one (None: the batch's)."""
-
-    @property
-    def seed(self) -> str:
-        """Return the seed of the card's handwriting: its identity, so reprints match."""
-        return self.card_key
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """An order that gets no card in this batch, and why."""
-
-    order: Order
-    reason: str
+from notecards.settings import BatchSettings
 
 
 @dataclass
@@ -170,7 +134,8 @@ class OrderPlanner:
                 settings.config,
                 is_reprint,
             )
-            job_card, job_envelope = settings.formats_for(decision.occasion)
+            occasion = decision.occasion
+            job_card, job_envelope = settings.formats_for(occasion.card_format, occasion.envelope)
             if job_card != settings.card or job_envelope != settings.envelope:
                 job = replace(job, card=job_card, envelope=job_envelope)
             if job_card.name not in self.geometries:

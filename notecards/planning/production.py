@@ -1,5 +1,6 @@
-"""Print-production choices of a batch: colour mode, imposition, duplex flip, file size,
-address labels, printer calibration and the envelope's font. Values and checks only.
+"""Resolve a batch's print-production choices (colour mode, imposition, duplex flip, file
+size, address labels, printer calibration, the envelope's font) from notecards.toml and the
+command line, reading the printer's calibration profile; and warn about costly choices.
 
 The defaults reproduce the plain hand-off (one card per page pair, RGB, ``cards.pdf``,
 ``envelopes.pdf``); every option is opt-in, from ``notecards.toml`` or the command line.
@@ -7,7 +8,7 @@ The defaults reproduce the plain hand-off (one card per page pair, RGB, ``cards.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from notecards.config import Config, read_toml
@@ -16,59 +17,17 @@ from notecards.layout.catalogue import (
     PAPER_SIZES,
     CardFormat,
     EnvelopeFormat,
-    PaperSize,
     card_format,
     envelope_format,
     parse_length_pt,
 )
-from notecards.layout.labels import LABEL_SHEETS, LabelSheet
+from notecards.layout.labels import LABEL_SHEETS
 from notecards.models import Problem, Severity
 from notecards.postal.addresses import machinability_warning
 from notecards.preflight.spec import PreflightSpec, spec_for_card, spec_for_envelope
+from notecards.settings import Calibration, Flip, Production
 
-FLIPS = ("long-edge", "short-edge")
-
-
-@dataclass(frozen=True, slots=True)
-class Calibration:
-    """How one desktop printer misplaces a page, and the correction applied at render time.
-
-    A point (x, y) of a sheet is printed at (offset_x + scale_x·x, offset_y + scale_y·y);
-    the back of a duplex sheet has its own offsets (printers feed it differently).
-    """
-
-    offset_x_pt: float = 0.0
-    offset_y_pt: float = 0.0
-    back_offset_x_pt: float = 0.0
-    back_offset_y_pt: float = 0.0
-    scale_x: float = 1.0
-    scale_y: float = 1.0
-    name: str = ""
-
-    def matrix(self, *, back: bool = False) -> tuple[float, float, float, float, float, float]:
-        """Return the PDF ``cm`` matrix that applies this correction to a front or back page."""
-        dx = self.back_offset_x_pt if back else self.offset_x_pt
-        dy = self.back_offset_y_pt if back else self.offset_y_pt
-        return (self.scale_x, 0.0, 0.0, self.scale_y, dx, dy)
-
-    @property
-    def is_identity(self) -> bool:
-        """Return True when the profile changes nothing."""
-        return self.matrix() == self.matrix(back=True) == (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-
-
-@dataclass(frozen=True, slots=True)
-class Production:
-    """The print-production side of BatchSettings (see the module docstring)."""
-
-    cmyk: bool = False
-    imposition: PaperSize | None = None
-    flip: str = "long-edge"
-    split: int = 0
-    labels: LabelSheet | None = None
-    calibration: Calibration | None = None
-    envelope_hand: bool = False
-    preflight: bool = True
+FLIPS = tuple(flip.value for flip in Flip)
 
 
 def make_production(
@@ -123,7 +82,7 @@ def make_production(
     return Production(
         cmyk=config.cmyk if cmyk is None else cmyk,
         imposition=paper,
-        flip=flip_name,
+        flip=Flip(flip_name),
         split=size,
         labels=sheet,
         calibration=read_calibration(Path(cal_path)) if cal_path else None,
@@ -247,18 +206,3 @@ def preflight_spec(
             card_format(card or config.card_format), parse_length_pt(bleed or config.bleed)
         )
     return replace(spec, require_cmyk=cmyk)
-
-
-def write_calibration_sheet(path: str | Path, paper: str = "letter") -> int:
-    """Write the printer calibration sheet for *paper* to *path*; return its page count.
-
-    Raises:
-        ConfigError: an unknown paper.
-    """
-    from notecards.drawing.calibration import draw_calibration_sheet
-    from notecards.layout.fonts import register_bundled_fonts
-
-    if paper not in PAPER_SIZES:
-        raise ConfigError(f'"{paper}" is not a paper. Choose one of: {", ".join(PAPER_SIZES)}.')
-    register_bundled_fonts()
-    return draw_calibration_sheet(Path(path), PAPER_SIZES[paper])

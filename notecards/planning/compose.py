@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
 
 from notecards.handwriting import (
     LAYOUT_ASCENT,
@@ -14,39 +13,18 @@ from notecards.handwriting import (
     register_style_fonts,
 )
 from notecards.handwriting.signatures import SignerSpec
+from notecards.handwriting.styles import register_bundled_fonts
 from notecards.layout.catalogue import EnvelopeFormat
 from notecards.layout.envelope import EnvelopeLayout, layout_envelope
-from notecards.layout.fonts import FALLBACK_FONT, FontChain, chain, measure, register_bundled_fonts
-from notecards.layout.geometry import Box, Paragraph, TextBlock, fit_paragraphs
+from notecards.layout.fonts import FALLBACK_FONT, FontChain, chain, measure
+from notecards.layout.geometry import Box, Paragraph, fit_paragraphs
 from notecards.layout.panels import CardGeometry, card_geometry, message_areas, qr_box
 from notecards.layout.postcard import layout_postcard_address
 from notecards.layout.postcard import message_panel as postcard_message_panel
-from notecards.layout.qrcodes import Matrix, qr_matrix
-from notecards.planning.occasions import FrontDesign
+from notecards.layout.qrcodes import qr_matrix
+from notecards.planning.jobs import CardContent, CardJob
 from notecards.postal.addresses import AddressStyle, format_address
-
-if TYPE_CHECKING:
-    from notecards.planning.batch import BatchSettings, CardJob
-
-
-@dataclass(frozen=True, slots=True)
-class CardContent:
-    """Everything unique to one card, laid out: what drawing needs and tests inspect."""
-
-    card_number: int
-    seed: str
-    occasion: str
-    front: FrontDesign
-    message: TextBlock
-    signer: SignerSpec
-    signature_box: Box
-    hand: HandStyle
-    label: str
-    qr: Matrix | None = None
-    qr_box: Box | None = None
-    qr_caption: str = ""
-    address: EnvelopeLayout | None = None
-    """A postcard's address side (page coordinates); None for cards mailed in envelopes."""
+from notecards.settings import BatchSettings
 
 
 def hand_for(job: CardJob, settings: BatchSettings) -> HandStyle:
@@ -67,7 +45,8 @@ def layout_card(
         FontError: a character cannot be drawn by the hand's font nor the fallback.
     """
     register_bundled_fonts()
-    settings = settings.for_job(job)  # the job's own format, when its occasion chose one
+    # The job's own format, when its occasion chose one.
+    settings = settings.for_formats(job.card, job.envelope)
     if geometry is None or geometry.card != settings.card:
         geometry = card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
     hand = hand_for(job, settings)
@@ -182,7 +161,7 @@ def layout_envelope_for(
     """Return the envelope layout of *job*."""
     register_bundled_fonts()
     return layout_envelope(
-        envelope or settings.for_job(job).envelope,
+        envelope or settings.for_formats(job.card, job.envelope).envelope,
         _return_lines(settings),
         recipient_lines(job, settings),
         measure=measure,

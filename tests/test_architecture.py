@@ -1,0 +1,90 @@
+"""The house rules of ARCHITECTURE.md, checked: each stage imports only from stages below it."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import notecards
+
+PACKAGE = Path(notecards.__file__).resolve().parent
+
+#: Stage order, bottom first. A module may import from its own stage and from lower ones.
+STAGES: dict[str, int] = {
+    "errors": 0,
+    "models": 0,
+    "paths": 0,
+    "config": 0,
+    "ledger": 1,
+    "postal": 1,
+    "workspace": 1,
+    "loading": 2,
+    "layout": 3,
+    "handwriting": 4,
+    "settings": 5,
+    "preflight": 5,
+    "planning": 6,
+    "drawing": 7,
+    "output": 8,
+    "extras": 9,
+    "review": 10,
+    "results": 10,
+    "cli": 11,
+    "__init__": 11,
+    "__main__": 12,
+}
+
+
+def _stage(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    """Every notecards module *path* imports, anywhere in the file (TYPE_CHECKING too)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "notecards":
+                found += [(node.lineno, f"notecards.{alias.name}") for alias in node.names]
+            elif node.module.startswith("notecards."):
+                found.append((node.lineno, node.module))
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names if a.name.startswith("notecards.")]
+    return found
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_every_stage_is_known():
+    """Verify every top-level module and folder of the package has a place in STAGES."""
+    names = {p.stem if p.is_file() else p.name for p in PACKAGE.iterdir()}
+    names = {n for n in names if not n.startswith(("_", ".")) or n in ("__init__", "__main__")}
+    names -= {"samples", "py"}  # data, and stray files of no stage
+    assert names - {n for n in STAGES} == set()
+
+
+def test_no_stage_imports_from_a_stage_above_it():
+    """Verify imports flow one way (records at the bottom, the CLI at the top)."""
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = _module(path)
+        own = STAGES[_stage(module)] if module != "notecards" else STAGES["__init__"]
+        for line, target in _imports(path):
+            if STAGES[_stage(target)] > own:
+                wrong.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {target}")
+    assert wrong == []
+
+
+def test_no_relative_imports():
+    """Verify every import names its stage (``from notecards.layout.geometry import Box``)."""
+    relative = [
+        f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.level > 0
+    ]
+    assert relative == []

@@ -160,11 +160,19 @@ def customer_key(email: str, name: str, postal_code: str) -> str:
     return f"name:{normalise_name(name)}|{''.join(postal_code.split()).upper()}"
 
 
+def fold_accents(text: str) -> str:
+    """Return *text* without accents or other combining marks (for matching, never printing).
+
+    >>> fold_accents("Zoë Amélie, Österreich")
+    'Zoe Amelie, Osterreich'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def normalise_name(name: str) -> str:
     """Return *name* folded for matching: no accents, lower case, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())
+    return " ".join(fold_accents(name).casefold().split())
 
 
 @dataclass(frozen=True, slots=True)

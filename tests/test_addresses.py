@@ -442,3 +442,26 @@ def test_machinability_warning_royal_mail_small():
     assert machinability_warning(130 * mm, 85 * mm, home_country="GB") == (
         "A 130 × 85 mm envelope is smaller than Royal Mail's minimum of 140 × 90 mm."
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("North Macedonia", "MK"),
+        ("Laos", "LA"),
+        ("Moldova", "MD"),
+        ("Republic of Korea", "KR"),
+        ("Vereinigtes Königreich", "GB"),
+        ("Türkiye", "TR"),
+        ("the Netherlands", "NL"),
+        ("Côte d'Ivoire", "CI"),
+    ],
+)
+def test_one_country_table_for_loading_and_addresses(typed, code):
+    """Verify the loader and the address formatter know the same countries (one table)."""
+    from notecards.loading.address_cells import build_address  # noqa: F401  (imports the table)
+    from notecards.postal import countries
+
+    assert countries.country_code(typed) == code
+    lines = format_address("Ada Lovelace", "", Address("1 Rue", "", "Ville", "", "1000", typed))
+    assert lines[-1] == countries.country_name(code)  # recognised: the post's own name

@@ -17,7 +17,7 @@ from notecards.loading.dates import (
 from notecards.loading.encoding import decode_bytes, repair_mojibake
 from notecards.loading.names import names_match, smart_case_name, tidy_name
 from notecards.models import Address, Birthday
-from notecards.postal.country_forms import country_code
+from notecards.postal.countries import lookup_country as country_code
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 from notecards.models import Address
-from notecards.postal.country_forms import US_TERRITORIES, country_code
+from notecards.postal.countries import US_TERRITORIES
+from notecards.postal.countries import lookup_country as country_code
 
 _MILITARY_CITIES = frozenset({"APO", "FPO", "DPO"})
 _MILITARY_REGIONS = frozenset({"AA", "AE", "AP"})

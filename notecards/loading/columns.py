@@ -7,6 +7,8 @@ import re
 import unicodedata
 from functools import cache
 
+from notecards.models import fold_accents
+
 CANONICAL_COLUMNS: tuple[str, ...] = (
     "order_id",
     "order_date",
@@ -249,8 +251,7 @@ def slug(header: str) -> str:
     >>> slug("Address 1 - Street")
     'address_1_street'
     """
-    decomposed = unicodedata.normalize("NFKD", header)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = fold_accents(header).casefold()
     text = re.sub(r"[^0-9a-z]+", "_", plain).strip("_")
     if text and text[0].isdigit():
         text = f"col_{text}"

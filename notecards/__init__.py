@@ -25,6 +25,7 @@ from notecards.models import Address, Birthday, LoadResult, Order, Problem, Reje
 from notecards.output.render import BatchResult, render_batch, render_pdfs
 from notecards.output.streaming import StreamedBatch, run_batch_streaming
 from notecards.planning.batch import BatchPlan, BatchSettings, CardJob, make_settings, plan_batch
+from notecards.results import Results, record_orders, results
 
 __all__ = [
     "Address",
@@ -46,14 +47,17 @@ __all__ = [
     "Problem",
     "Reject",
     "StreamedBatch",
+    "Results",
     "RowError",
     "TemplateError",
     "load_config",
     "load_orders",
     "make_settings",
     "plan_batch",
+    "record_orders",
     "render_batch",
     "render_pdfs",
+    "results",
     "run_batch_streaming",
     "share_image",
     "write_batch_proofs",

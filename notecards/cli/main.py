@@ -11,6 +11,7 @@ import click
 
 from notecards import workspace
 from notecards.cli.ledger import batches, suppress, void
+from notecards.cli.results import record, results_command
 from notecards.cli.options import (
     NotecardsGroup,
     apply_options,
@@ -429,3 +430,5 @@ def calibration(paper: str, out_path: Path) -> None:
 main.add_command(suppress)
 main.add_command(batches)
 main.add_command(void)
+main.add_command(record)
+main.add_command(results_command)

@@ -47,6 +47,10 @@ class CardContent:
     qr_caption: str = ""
     address: EnvelopeLayout | None = None
     """A postcard's address side (page coordinates); None for cards mailed in envelopes."""
+    code_line: str = ""
+    """The small printed line with the card's code ("" without one)."""
+    code_box: Box | None = None
+    """The safe area whose lower-left corner the code line starts at."""
 
 
 def hand_for(job: CardJob, settings: BatchSettings) -> HandStyle:
@@ -146,7 +150,21 @@ def layout_card(
         qr_area,
         job.occasion.qr_caption if qr else "",
         address,
+        code_text(job),
+        geometry.safe(panel) if job.code else None,
     )
+
+
+def code_text(job: CardJob) -> str:
+    """Return the printed line that carries *job*'s code ("" when it has none).
+
+    The words before the code come from the occasion's ``code_label`` (default "Your code
+    for next time:").
+    """
+    if not job.code:
+        return ""
+    label = str(job.occasion.params.get("code_label", "Your code for next time:")).strip()
+    return f"{label} {job.code}" if label else job.code
 
 
 def signer_spec(name: str, settings: BatchSettings) -> SignerSpec:

@@ -209,10 +209,10 @@ def _draw_inside(
 
 
 def _draw_code_line(canvas: Canvas, safe: Box, line: str) -> None:
-    """Print the card's code small and plain in the lower left, clear of the writing."""
+    """Print the card's code small and plain under the writing, aligned with its left edge."""
     canvas.setFillColor(CODE_GREY)
-    canvas.setFont("NotoSans", 7)
-    canvas.drawString(safe.x_pt, safe.y_pt + 2, line)
+    canvas.setFont("NotoSans", 7.5)
+    canvas.drawString(safe.x_pt, safe.y_pt + 4, line)
 
 
 def draw_qr(canvas: Canvas, matrix: Matrix, box: Box) -> None:

@@ -151,8 +151,13 @@ def layout_card(
         job.occasion.qr_caption if qr else "",
         address,
         code_text(job),
-        geometry.safe(panel) if job.code else None,
+        _code_box(geometry.safe(panel), areas.writing) if job.code else None,
     )
+
+
+def _code_box(safe: Box, writing: Box) -> Box:
+    """Return where the code line goes: under the writing, aligned with its left edge."""
+    return Box(writing.x_pt, safe.y_pt, writing.width_pt, writing.y_pt - safe.y_pt)
 
 
 def code_text(job: CardJob) -> str:

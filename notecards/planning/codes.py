@@ -57,7 +57,7 @@ def read_codes_file(path: Path) -> list[str]:
             "discount settings as CSV and point codes = at it."
         ) from err
     codes = [row[0].strip() for row in rows if row and row[0].strip()]
-    if codes and codes[0].strip().lower() in _HEADERS:
+    if codes and codes[0].lower() in _HEADERS:
         codes = codes[1:]
     if not codes:
         raise ConfigError(
@@ -113,8 +113,9 @@ class CodeSource:
                 self._files[path] = (codes, position)
                 return code
         self._files[path] = (codes, position)
+        lines = len(path.read_text(encoding="utf-8-sig").splitlines())  # the next line is new
         raise ConfigError(
-            f"{path}:{len(codes) + 1}:1: all {len(codes)} codes in this file are used (each "
+            f"{path}:{lines + 1}:1: all {len(codes)} codes in this file are used (each "
             "code goes on one card only, across batches) — create more codes in your store's "
             "discount settings, add them to the file, and run the batch again."
         )

@@ -68,7 +68,7 @@ def cards_per_week(inputs: Inputs) -> pd.DataFrame:
     cards = inputs.cards
     if cards.empty:
         return pd.DataFrame({"week": [], "occasion": [], "cards": []})
-    week = (cards["sent_on"] - pd.to_timedelta(cards["sent_on"].dt.weekday, unit="D")).dt.date
+    week = (cards["sent_on"] - pd.to_timedelta(cards["sent_on"].dt.day_of_week, unit="D")).dt.date
     table = (
         cards.assign(week=week)
         .groupby(["week", "occasion"], as_index=False)

@@ -95,7 +95,9 @@ def generate(customers: int = 1200, lapsed: int = 600, seed: int = 7) -> History
 def write_ledger(history: History, path: Path) -> Path:
     with open_ledger(path) as ledger:
         for day, cards in sorted(history.batches.items()):
-            ledger.record_batch(f"{day.isoformat()}-gen", day.isoformat(), day.isoformat(), "out", cards)
+            ledger.record_batch(
+                f"{day.isoformat()}-gen", day.isoformat(), day.isoformat(), "out", cards
+            )
         log = OutcomeLog()
         for seen in history.orders:
             log.add_order(seen)

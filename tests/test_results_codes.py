@@ -21,8 +21,11 @@ from notecards.planning.codes import ALPHABET, CodeSource, read_codes_file
 from tests.conftest import dedent
 
 SHOPIFY_HEADER = (
-    Path(__file__).parent / "data" / "loading" / "headers" / "shopify-orders.csv"
-).read_text(encoding="utf-8").splitlines()[0].split(",")
+    (Path(__file__).parent / "data" / "loading" / "headers" / "shopify-orders.csv")
+    .read_text(encoding="utf-8")
+    .splitlines()[0]
+    .split(",")
+)
 
 PEOPLE = [
     ("Ada Whitfield", "ada@example.com", "14 Orchard Lane", "Burlington", "05401", "VT"),
@@ -136,8 +139,18 @@ def test_codes_are_printed_in_the_qr_link_and_found_back_in_later_orders(
         tmp_path / "week1.csv",
         [("#1001", 0, "2026-11-02", "40.00", ""), ("#1002", 1, "2026-11-03", "55.00", "")],
     )
-    run(runner, "batch", str(first), "--config", str(config), "--out", str(tmp_path / "b1"),
-        "--date", "2026-11-05", "--quiet")
+    run(
+        runner,
+        "batch",
+        str(first),
+        "--config",
+        str(config),
+        "--out",
+        str(tmp_path / "b1"),
+        "--date",
+        "2026-11-05",
+        "--quiet",
+    )
     codes = manifest_codes(tmp_path / "b1")
     assert len(codes) == 2 and all(c.startswith("THANKS-") for c in codes)
     pdf = pdfium.PdfDocument(tmp_path / "b1" / "cards.pdf")
@@ -174,8 +187,18 @@ def test_reading_the_same_exports_again_changes_no_figure(
         tmp_path / "week1.csv",
         [("#1001", 0, "2026-11-02", "40.00", ""), ("#1002", 1, "2026-11-03", "55.00", "")],
     )
-    run(runner, "batch", str(week1), "--config", str(config), "--out", str(tmp_path / "b1"),
-        "--date", "2026-11-05", "--quiet")
+    run(
+        runner,
+        "batch",
+        str(week1),
+        "--config",
+        str(config),
+        "--out",
+        str(tmp_path / "b1"),
+        "--date",
+        "2026-11-05",
+        "--quiet",
+    )
     code = manifest_codes(tmp_path / "b1")[0]
     week2 = shopify_export(
         tmp_path / "week2.csv", [("#1010", 0, "2026-11-19", "62.50", code.lower())]
@@ -188,8 +211,18 @@ def test_reading_the_same_exports_again_changes_no_figure(
         runner, "record", str(week2), "--config", str(config)
     )
     run(runner, "record", str(week1), str(week2), "--config", str(config))
-    run(runner, "batch", str(week1), "--config", str(config), "--out", str(tmp_path / "b1"),
-        "--date", "2026-11-05", "--quiet")
+    run(
+        runner,
+        "batch",
+        str(week1),
+        "--config",
+        str(config),
+        "--out",
+        str(tmp_path / "b1"),
+        "--date",
+        "2026-11-05",
+        "--quiet",
+    )
     run(runner, "results", "--config", str(config), "--out", str(tmp_path / "r2"))
     after = notecards.results(tmp_path / "ledger.sqlite")
     for name, table in before.tables().items():
@@ -208,8 +241,18 @@ def test_codes_from_a_file_are_used_once_across_batches_then_a_clear_error(
         tmp_path / "week1.csv",
         [("#1001", 0, "2026-11-02", "40.00", ""), ("#1002", 1, "2026-11-03", "55.00", "")],
     )
-    run(runner, "batch", str(week1), "--config", str(config), "--out", str(tmp_path / "b1"),
-        "--date", "2026-11-05", "--quiet")
+    run(
+        runner,
+        "batch",
+        str(week1),
+        "--config",
+        str(config),
+        "--out",
+        str(tmp_path / "b1"),
+        "--date",
+        "2026-11-05",
+        "--quiet",
+    )
     assert manifest_codes(tmp_path / "b1") == ["FERN-A1", "FERN-B2"]
     week2 = shopify_export(
         tmp_path / "week2.csv",
@@ -217,14 +260,35 @@ def test_codes_from_a_file_are_used_once_across_batches_then_a_clear_error(
     )
     result = runner.invoke(
         main,
-        ["batch", str(week2), "--config", str(config), "--out", str(tmp_path / "b2"),
-         "--date", "2026-11-12", "--quiet"],
+        [
+            "batch",
+            str(week2),
+            "--config",
+            str(config),
+            "--out",
+            str(tmp_path / "b2"),
+            "--date",
+            "2026-11-12",
+            "--quiet",
+        ],
     )
     assert result.exit_code != 0
     assert f"{tmp_path / 'codes.csv'}:5:1: all 3 codes in this file are used" in result.output
     assert "add them to the file" in result.output
-    run(runner, "batch", str(week2), "--config", str(config), "--out", str(tmp_path / "b2"),
-        "--date", "2026-11-12", "--quiet", "--limit", "1")
+    run(
+        runner,
+        "batch",
+        str(week2),
+        "--config",
+        str(config),
+        "--out",
+        str(tmp_path / "b2"),
+        "--date",
+        "2026-11-12",
+        "--quiet",
+        "--limit",
+        "1",
+    )
     assert manifest_codes(tmp_path / "b2") == ["FERN-C3"]
     with open_ledger(tmp_path / "ledger.sqlite") as ledger:
         stored = dict(ledger.connection.execute("SELECT card_key, code FROM card_codes"))
@@ -234,10 +298,32 @@ def test_codes_from_a_file_are_used_once_across_batches_then_a_clear_error(
 def test_a_reprint_keeps_its_code(tmp_path: Path, runner: CliRunner) -> None:
     config = shop(tmp_path, 'code = "THANKS-{code}"')
     week1 = shopify_export(tmp_path / "week1.csv", [("#1001", 0, "2026-11-02", "40.00", "")])
-    run(runner, "batch", str(week1), "--config", str(config), "--out", str(tmp_path / "b1"),
-        "--date", "2026-11-05", "--quiet")
-    run(runner, "batch", str(week1), "--config", str(config), "--out", str(tmp_path / "b2"),
-        "--date", "2026-11-06", "--quiet", "--reprint", "#1001")
+    run(
+        runner,
+        "batch",
+        str(week1),
+        "--config",
+        str(config),
+        "--out",
+        str(tmp_path / "b1"),
+        "--date",
+        "2026-11-05",
+        "--quiet",
+    )
+    run(
+        runner,
+        "batch",
+        str(week1),
+        "--config",
+        str(config),
+        "--out",
+        str(tmp_path / "b2"),
+        "--date",
+        "2026-11-06",
+        "--quiet",
+        "--reprint",
+        "#1001",
+    )
     assert manifest_codes(tmp_path / "b2") == manifest_codes(tmp_path / "b1")
 
 
@@ -258,8 +344,18 @@ def test_every_batch_remembers_the_orders_it_read(tmp_path: Path, runner: CliRun
         tmp_path / "week1.csv",
         [("#1001", 0, "2026-11-02", "40.00", ""), ("#1002", 1, "2026-11-03", "55.00", "SPRING")],
     )
-    run(runner, "batch", str(week1), "--config", str(config), "--out", str(tmp_path / "b1"),
-        "--date", "2026-11-05", "--quiet")
+    run(
+        runner,
+        "batch",
+        str(week1),
+        "--config",
+        str(config),
+        "--out",
+        str(tmp_path / "b1"),
+        "--date",
+        "2026-11-05",
+        "--quiet",
+    )
     orders = notecards.results(tmp_path / "ledger.sqlite").orders.set_index("order_id")
     assert list(orders.index) == ["#1001", "#1002"]
     assert list(orders["customer_key"]) == ["email:ada@example.com", "email:ben@example.com"]

@@ -11,7 +11,6 @@ import click
 
 from notecards import workspace
 from notecards.cli.ledger import batches, suppress, void
-from notecards.cli.results import record, results_command
 from notecards.cli.options import (
     NotecardsGroup,
     apply_options,
@@ -27,6 +26,7 @@ from notecards.cli.options import (
     read_config,
     sheet_option,
 )
+from notecards.cli.results import record, results_command
 from notecards.config import Config
 from notecards.extras.plotter import PLOTTER_FORMATS, write_plotter_svgs
 from notecards.extras.proofs import write_batch_proofs, write_proofs

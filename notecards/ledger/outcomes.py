@@ -63,9 +63,7 @@ def normalise_code(text: str) -> str:
     return "".join(c for c in text.upper() if c not in " -_\t\u00a0")
 
 
-def record_outcomes(
-    ledger: Ledger, log: OutcomeLog, codes: Mapping[str, str], when: str
-) -> None:
+def record_outcomes(ledger: Ledger, log: OutcomeLog, codes: Mapping[str, str], when: str) -> None:
     """Record the orders, card codes (card key → code) and holdout decisions of one batch.
 
     Raises:
@@ -116,7 +114,7 @@ def record_outcomes(
 
 def used_codes(ledger: Ledger) -> set[str]:
     """Return the normalised codes already printed on cards."""
-    return {row[0] for row in _rows(ledger, "SELECT code_key FROM card_codes")}
+    return {str(row[0]) for row in _rows(ledger, "SELECT code_key FROM card_codes")}
 
 
 def codes_for(ledger: Ledger, card_keys: Iterable[str]) -> dict[str, str]:
@@ -125,7 +123,7 @@ def codes_for(ledger: Ledger, card_keys: Iterable[str]) -> dict[str, str]:
     if not wanted:
         return {}
     return {
-        key: code
+        str(key): str(code)
         for key, code in _rows(ledger, "SELECT card_key, code FROM card_codes")
         if key in wanted
     }
@@ -133,7 +131,10 @@ def codes_for(ledger: Ledger, card_keys: Iterable[str]) -> dict[str, str]:
 
 def holdout_decisions(ledger: Ledger) -> dict[str, bool]:
     """Return customer key → held, for every customer already decided."""
-    return {key: bool(held) for key, held in _rows(ledger, "SELECT customer_key, held FROM holdout")}
+    return {
+        str(key): bool(held)
+        for key, held in _rows(ledger, "SELECT customer_key, held FROM holdout")
+    }
 
 
 #: The queries behind ``notecards results``: one table each, read whole.

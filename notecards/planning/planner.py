@@ -22,6 +22,7 @@ from notecards.layout.panels import card_geometry
 from notecards.ledger import open_ledger
 from notecards.ledger.outcomes import OutcomeLog, codes_for, holdout_decisions, used_codes
 from notecards.models import History, Order, Problem, Reject, Severity, customer_key
+from notecards.planning.codes import CodeSource
 from notecards.planning.messages import (
     Message,
     choose_variant,
@@ -29,7 +30,6 @@ from notecards.planning.messages import (
     make_environment,
     render_message,
 )
-from notecards.planning.codes import CodeSource
 from notecards.planning.occasions import Occasion, choose_occasion, read_occasions
 from notecards.planning.outcomes import Holdout, seen_order
 from notecards.planning.production import production_problems
@@ -317,9 +317,7 @@ def _make_job(
     if occasion.qr and config.qr_url:
         url_template = config.qr_url
     qr_url = qr_link(url_template, order, occasion.slug, code) if url_template else ""
-    return CardJob(
-        number, key, order, occasion, message, template, qr_url, is_reprint, code=code
-    )
+    return CardJob(number, key, order, occasion, message, template, qr_url, is_reprint, code=code)
 
 
 def _codes_file(occasion: Occasion, config: Config) -> Path | None:

@@ -84,7 +84,8 @@ def next_orders(anchors: pd.DataFrame, orders: pd.DataFrame, start: str) -> pd.D
     Adds ``next_date``, ``next_total`` and ``days`` (NaN/NaT when no order followed).
     """
     if anchors.empty:
-        return anchors.assign(next_date=pd.NaT, next_total=np.nan, days=np.nan)
+        empty = pd.Series(pd.NaT, index=anchors.index, dtype="datetime64[ns]")
+        return anchors.assign(next_date=empty, next_total=np.nan, days=np.nan)
     later = anchors[["customer_key", start]].merge(
         orders[["customer_key", "order_date", "total"]], on="customer_key", how="inner"
     )
@@ -158,9 +159,7 @@ def timing(inputs: Inputs, window: int = 90) -> pd.DataFrame:
         eligible = followed[followed["sent_on"] + pd.Timedelta(days=window) <= as_of]
         back = eligible[eligible["days"] <= window]
         median, m_low, m_high = bootstrap(back["days"].to_numpy(), median_rows)
-        per_customer = np.where(
-            eligible["days"] <= window, eligible["next_total"].fillna(0.0), 0.0
-        )
+        per_customer = np.where(eligible["days"] <= window, eligible["next_total"].fillna(0.0), 0.0)
         has_totals = bool(back["next_total"].notna().any())
         if has_totals:
             mean, r_low, r_high = bootstrap(per_customer, mean_rows)
@@ -266,7 +265,9 @@ def holdout_comparison(inputs: Inputs, window: int = 90) -> pd.DataFrame:
         return pd.DataFrame(
             columns=["group", "customers", "ordered_again", "share", "low", "high", "note"]
         )
-    followed = next_orders(decided[["customer_key", "decided_on", "held"]], inputs.orders, "decided_on")
+    followed = next_orders(
+        decided[["customer_key", "decided_on", "held"]], inputs.orders, "decided_on"
+    )
     followed = followed[
         followed["decided_on"] + pd.Timedelta(days=window) <= pd.Timestamp(inputs.as_of)
     ]

@@ -15,6 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 GREYS = ("#222222", "#777777", "#bbbbbb", "#ffffff", "#444444", "#999999")
@@ -30,7 +31,7 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _figure(width: float = 7.5, height: float = 3.2) -> tuple[Figure, plt.Axes]:
+def _figure(width: float = 7.5, height: float = 3.2) -> tuple[Figure, Axes]:
     plt.rcParams.update({"font.size": 9, "hatch.linewidth": 0.8})
     figure, axes = plt.subplots(figsize=(width, height), layout="constrained")
     axes.spines[["top", "right"]].set_visible(False)

@@ -35,7 +35,11 @@ def write_report(result: Results, out_dir: str | Path, *, title: str = "") -> tu
     out.mkdir(parents=True, exist_ok=True)
     html_path, csv_path = out / HTML, out / CSV
     html_path.write_text(render_html(result, title=title), encoding="utf-8")
-    summary_table(result).map(safe_cell).to_csv(csv_path, index=False, encoding="utf-8-sig")
+    table = summary_table(result).convert_dtypes()  # whole numbers stay whole, gaps stay empty
+    for column in ("table", "occasion", "variant", "group", "note"):
+        if column in table:
+            table[column] = table[column].map(safe_cell, na_action="ignore")
+    table.to_csv(csv_path, index=False, encoding="utf-8-sig", na_rep="", float_format="%.6g")
     return html_path, csv_path
 
 
@@ -84,7 +88,9 @@ def _table(header: list[str], rows: list[list[str]], numeric: set[int] | None = 
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
     body = "".join(
         "<tr>"
-        + "".join(f'<td{" class=n" if i in numeric else ""}>{cell}</td>' for i, cell in enumerate(r))
+        + "".join(
+            f"<td{' class=n' if i in numeric else ''}>{cell}</td>" for i, cell in enumerate(r)
+        )
         + "</tr>"
         for r in rows
     )
@@ -113,7 +119,9 @@ def _overview(result: Results) -> str:
         (result.returns["occasion"] == ALL) & (result.returns["window_days"] == 90)
     ]
     if not overall.empty:
-        lines.append(f" Ordered again within 90 days of their first card: {_share(overall.iloc[0])}.")
+        lines.append(
+            f" Ordered again within 90 days of their first card: {_share(overall.iloc[0])}."
+        )
     return "<h2>Overview</h2>" + "".join(lines) + "</p>"
 
 
@@ -122,9 +130,11 @@ def _weekly(result: Results) -> str:
     if table.empty:
         return "<h2>Cards sent per week</h2><p>No cards recorded yet.</p>"
     totals = table.groupby("occasion")["cards"].sum()
-    alt = "Stacked bar chart of cards sent per week by occasion: " + ", ".join(
-        f"{occasion} {int(count)} cards" for occasion, count in totals.items()
-    ) + f", over {table['week'].nunique()} weeks."
+    alt = (
+        "Stacked bar chart of cards sent per week by occasion: "
+        + ", ".join(f"{occasion} {int(count)} cards" for occasion, count in totals.items())
+        + f", over {table['week'].nunique()} weeks."
+    )
     return "<h2>Cards sent per week</h2>" + _image(charts.cards_per_week_chart(table), alt)
 
 
@@ -135,16 +145,33 @@ def _returns(result: Results) -> str:
     rows = []
     for (occasion, variant), group in table.groupby(["occasion", "variant"], sort=False):
         by_window = {int(r["window_days"]): r for _, r in group.iterrows()}
-        rows.append([escape(_name(occasion, variant))] + [_share(by_window[w]) for w in (30, 60, 90)])
-    ninety = table[table["window_days"] == 90].assign(
-        label=[_name(o, v) for o, v in zip(table[table["window_days"] == 90]["occasion"],
-                                           table[table["window_days"] == 90]["variant"], strict=True)]
-    ).dropna(subset=["share"])
+        rows.append(
+            [escape(_name(str(occasion), str(variant)))]
+            + [_share(by_window[w]) for w in (30, 60, 90)]
+        )
+    ninety = (
+        table[table["window_days"] == 90]
+        .assign(
+            label=[
+                _name(o, v)
+                for o, v in zip(
+                    table[table["window_days"] == 90]["occasion"],
+                    table[table["window_days"] == 90]["variant"],
+                    strict=True,
+                )
+            ]
+        )
+        .dropna(subset=["share"])
+    )
     chart = ""
     if not ninety.empty:
-        alt = "Dot plot with 95 % intervals of the share ordering again within 90 days: " + "; ".join(
-            f"{row['label']} {_pct(row['share'])}" + (" (too few to tell)" if row["note"] else "")
-            for _, row in ninety.iterrows()
+        alt = (
+            "Dot plot with 95 % intervals of the share ordering again within 90 days: "
+            + "; ".join(
+                f"{row['label']} {_pct(row['share'])}"
+                + (" (too few to tell)" if row["note"] else "")
+                for _, row in ninety.iterrows()
+            )
         )
         chart = _image(charts.shares_chart(ninety, "label"), alt)
     return (
@@ -190,8 +217,13 @@ def _timing(result: Results) -> str:
         "carded customer, counting 0 for those who did not return), with bootstrap 95 % "
         "intervals.</p>"
         + _table(
-            ["cards", "customers", "median days to next order", "next orders' revenue",
-             "per carded customer"],
+            [
+                "cards",
+                "customers",
+                "median days to next order",
+                "next orders' revenue",
+                "per carded customer",
+            ],
             rows,
             {1, 3},
         )
@@ -217,15 +249,19 @@ def _codes(result: Results) -> str:
             ]
         )
     redeemed = result.redemptions
-    alt = "Step chart of the share of codes redeemed by days since the card, per occasion: " + "; ".join(
-        f"{occasion} {int(g['redeemed_on'].notna().sum())} of {len(g)} redeemed"
-        for occasion, g in redeemed.groupby("occasion", sort=True)
+    alt = (
+        "Step chart of the share of codes redeemed by days since the card, per occasion: "
+        + "; ".join(
+            f"{occasion} {int(g['redeemed_on'].notna().sum())} of {len(g)} redeemed"
+            for occasion, g in redeemed.groupby("occasion", sort=True)
+        )
     )
     return (
         "<h2>Codes redeemed</h2><p>A code counts as redeemed when a later order's discount "
         "code matches it (upper or lower case, spaces and hyphens ignored).</p>"
-        + _table(["cards", "codes printed", "redeemed", "share redeemed", "median days"],
-                 rows, {1, 2, 4})
+        + _table(
+            ["cards", "codes printed", "redeemed", "share redeemed", "median days"], rows, {1, 2, 4}
+        )
         + _image(charts.redemption_chart(redeemed), alt)
     )
 
@@ -243,8 +279,7 @@ def _holdout(result: Results) -> str:
         share = _share(r)
         if r["group"].startswith("difference") and not r["note"]:
             share = (
-                f"{r['share'] * 100:+.0f} points ({r['low'] * 100:+.0f} to "
-                f"{r['high'] * 100:+.0f})"
+                f"{r['share'] * 100:+.0f} points ({r['low'] * 100:+.0f} to {r['high'] * 100:+.0f})"
             )
         rows.append([escape(r["group"]), share])
     groups = table[~table["group"].str.startswith("difference")].dropna(subset=["share"])
@@ -267,8 +302,8 @@ def _quiet(result: Results) -> str:
     if table.empty:
         return ""
 
-    def day(value: object) -> str:
-        return "never" if pd.isna(value) else pd.Timestamp(value).date().isoformat()  # type: ignore[arg-type]
+    def day(value: pd.Timestamp | None) -> str:
+        return "never" if value is None or pd.isna(value) else value.date().isoformat()
 
     rows = [
         [
@@ -285,8 +320,9 @@ def _quiet(result: Results) -> str:
         "not written to for longest (since their last card, or their first order if they "
         "never had one). The full list is the <code>quiet_customers</code> table of "
         "<code>notecards.results()</code>.</p>"
-        + _table(["customer", "orders", "last order", "last card", "days since we wrote"],
-                 rows, {1, 4})
+        + _table(
+            ["customer", "orders", "last order", "last card", "days since we wrote"], rows, {1, 4}
+        )
     )
 
 

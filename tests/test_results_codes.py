@@ -362,3 +362,43 @@ def test_every_batch_remembers_the_orders_it_read(tmp_path: Path, runner: CliRun
     assert list(orders["order_date"].dt.date) == [date(2026, 11, 2), date(2026, 11, 3)]
     assert list(orders["total"]) == [40.0, 55.0]
     assert list(orders["discount_code"]) == ["", "SPRING"]
+
+
+def test_a_streamed_batch_keeps_its_codes_and_orders_too(tmp_path: Path, runner: CliRunner) -> None:
+    config = shop(tmp_path, 'code = "THANKS-{code}"')
+    week1 = shopify_export(
+        tmp_path / "week1.csv",
+        [("#1001", 0, "2026-11-02", "40.00", ""), ("#1002", 1, "2026-11-03", "55.00", "")],
+    )
+    run(
+        runner,
+        "batch",
+        str(week1),
+        "--config",
+        str(config),
+        "--out",
+        str(tmp_path / "b1"),
+        "--date",
+        "2026-11-05",
+        "--quiet",
+        "--split",
+        "1",
+    )
+    codes = manifest_codes(tmp_path / "b1")
+    assert len(set(codes)) == 2 and all(c.startswith("THANKS-") for c in codes)
+    found = notecards.results(tmp_path / "ledger.sqlite")
+    assert sorted(found.cards["code"]) == sorted(codes)
+    assert sorted(found.orders["order_id"]) == ["#1001", "#1002"]
+
+
+def test_an_empty_ledger_gives_an_empty_report(tmp_path: Path, runner: CliRunner) -> None:
+    with open_ledger(tmp_path / "ledger.sqlite"):
+        pass
+    result = runner.invoke(
+        main, ["results", "--ledger", str(tmp_path / "ledger.sqlite"), "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "results.html").read_text(encoding="utf-8")
+    assert "No cards recorded yet." in page and "<img" not in page
+    missing = runner.invoke(main, ["results", "--ledger", str(tmp_path / "none.sqlite")])
+    assert missing.exit_code != 0 and "no ledger yet" in missing.output

@@ -37,8 +37,8 @@ def check_pattern(pattern: str, source: str) -> None:
     names = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
     if names != ["code"]:
         raise ConfigError(
-            f'{source}: code = "{pattern}" must contain {{code}} exactly once '
-            '(e.g. code = "THANKS-{code}"), and no other {field}.'
+            f'{source}: code = "{pattern}" must contain {{code}} exactly once and no other '
+            '{field} — write it like code = "THANKS-{code}".'
         )
 
 

@@ -36,8 +36,10 @@ def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
 def newcombe(s1: int, n1: int, s2: int, n2: int) -> tuple[float, float, float]:
     """Return p1 - p2 and its Newcombe (hybrid Wilson score) 95 % interval.
 
+    Newcombe (1998), Statistics in Medicine 17:873, example (56/70 vs 48/80): 0.0524 to 0.3339.
+
     >>> [round(x, 3) for x in newcombe(56, 70, 48, 80)]
-    [0.2, 0.052, 0.337]
+    [0.2, 0.052, 0.334]
     """
     if n1 <= 0 or n2 <= 0:
         return math.nan, math.nan, math.nan

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pdfplumber
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
@@ -18,7 +19,7 @@ from notecards.errors import ConfigError
 from notecards.ledger import open_ledger
 from notecards.loading import LoadOptions, load_orders
 from notecards.planning.codes import ALPHABET, CodeSource, read_codes_file
-from tests.conftest import dedent
+from tests.conftest import dedent, make_order
 
 SHOPIFY_HEADER = (
     (Path(__file__).parent / "data" / "loading" / "headers" / "shopify-orders.csv")
@@ -402,3 +403,50 @@ def test_an_empty_ledger_gives_an_empty_report(tmp_path: Path, runner: CliRunner
     assert "No cards recorded yet." in page and "<img" not in page
     missing = runner.invoke(main, ["results", "--ledger", str(tmp_path / "none.sqlite")])
     assert missing.exit_code != 0 and "no ledger yet" in missing.output
+
+
+@pytest.mark.parametrize("card_format", ["a2-folded", "a2-flat", "postcard-4x6"])
+def test_the_code_line_keeps_clear_of_the_writing_even_on_a_full_card(
+    tmp_path: Path, runner: CliRunner, write_orders, card_format: str
+) -> None:
+    long_line = "We packed it with extra care and a sprig of lavender from the garden. " * 2
+    orders = write_orders([make_order(personal_line=long_line.strip())])
+    config = shop(tmp_path, 'code = "THANKS-{code}"')
+    run(
+        runner,
+        "batch",
+        str(orders),
+        "--config",
+        str(config),
+        "--out",
+        str(tmp_path / "b"),
+        "--date",
+        "2026-11-22",
+        "--quiet",
+        "--card-format",
+        card_format,
+    )
+    code = manifest_codes(tmp_path / "b")[0]
+    with pdfplumber.open(tmp_path / "b" / "cards.pdf") as pdf:
+        page_index = next(i for i, p in enumerate(pdf.pages) if code in (p.extract_text() or ""))
+        page = pdf.pages[page_index]
+        line = [c for c in page.chars if round(c["size"], 1) == 7.5]
+        assert "".join(c["text"] for c in line) == f"Your code for next time: {code}"
+        x0, x1 = min(c["x0"] for c in line), max(c["x1"] for c in line)
+        top, bottom = min(c["top"] for c in line), max(c["bottom"] for c in line)
+        height = float(page.height)
+    scale = 3
+    image = pdfium.PdfDocument(tmp_path / "b" / "cards.pdf")[page_index].render(scale=scale)
+    pixels = image.to_pil().convert("L").load()
+    # A ring 4 pt wide around the code line (its own glyphs get 1 pt) holds no ink: nothing
+    # written runs into it.
+    x0, x1, top, bottom = x0 - 1, x1 + 1, top - 1, bottom + 1
+    ring = 4
+    dark = [
+        (x, y)
+        for x in range(int((x0 - ring) * scale), int((x1 + ring) * scale))
+        for y in range(int((top - ring) * scale), int((bottom + ring) * scale))
+        if not (x0 * scale <= x <= x1 * scale and top * scale <= y <= bottom * scale)
+        and pixels[x, y] < 200
+    ]
+    assert dark == [], f"ink near the code line at {dark[:5]} (page height {height})"

@@ -253,3 +253,16 @@ def test_holdout_is_off_by_default_and_checked(
     result = runner.invoke(main, ["results", "--config", str(config)])
     assert result.exit_code != 0
     assert "results.holdout must be a share between 0 and 0.5" in result.output
+
+
+def test_the_intervals_match_published_figures() -> None:
+    from notecards.results.stats import bootstrap, median_rows, newcombe, wilson
+
+    # Newcombe (1998), Statistics in Medicine 17:857 and 17:873, worked examples.
+    assert [round(x, 4) for x in wilson(81, 263)] == [0.2553, 0.3662]
+    assert [round(x, 4) for x in wilson(0, 10)] == [0.0, 0.2775]
+    assert [round(x, 4) for x in newcombe(56, 70, 48, 80)] == [0.2, 0.0524, 0.3339]
+    values = list(range(1, 102))
+    first = bootstrap(values, median_rows)
+    assert first == bootstrap(values, median_rows)  # seeded: the same figures every run
+    assert first[0] == 51 and first[1] < 51 < first[2]

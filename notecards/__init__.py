@@ -28,6 +28,7 @@ from notecards.models import Address, Birthday, LoadResult, Order, Problem, Reje
 from notecards.output.render import BatchResult, PrintFiles, render_batch, render_files, render_pdfs
 from notecards.output.run import run_batch, run_batch_streaming
 from notecards.planning.batch import BatchPlan, BatchSettings, CardJob, make_settings, plan_batch
+from notecards.results import Results, record_orders, results
 
 __all__ = [
     "Address",
@@ -49,15 +50,18 @@ __all__ = [
     "PrintFiles",
     "Problem",
     "Reject",
+    "Results",
     "RowError",
     "TemplateError",
     "load_config",
     "load_orders",
     "make_settings",
     "plan_batch",
+    "record_orders",
     "render_batch",
     "render_files",
     "render_pdfs",
+    "results",
     "run_batch",
     "run_batch_streaming",
     "share_image",

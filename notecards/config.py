@@ -52,6 +52,8 @@ class Config:
     envelope_font: str = "sans"
     preflight: bool = True
     calibration_path: str = ""
+    results_holdout: float = 0.0
+    """Share of just-because customers held out as a comparison group (0: off)."""
     source_path: str = ""
     """The file this came from; empty when defaults apply."""
 
@@ -86,6 +88,7 @@ _KEYS: dict[tuple[str, str], str] = {
     ("printer", "calibration"): "calibration_path",
     ("ledger", "path"): "ledger_path",
     ("templates", "dir"): "templates_dir",
+    ("results", "holdout"): "results_holdout",
     ("input", "date_order"): "date_order",
     ("input", "gift_card_to"): "gift_card_to",
     ("input", "gift_address"): "gift_address",
@@ -169,6 +172,12 @@ def _coerce(path: Path, key: str, name: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"{path}: {key} must be a whole number, e.g. {key} = 500.")
         return value
+    if expected == "float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 0.5:
+            raise ConfigError(
+                f"{path}: {key} must be a share between 0 and 0.5, e.g. {key} = 0.05 (5 %)."
+            )
+        return float(value)
     if expected == "bool":
         if not isinstance(value, bool):
             raise ConfigError(f"{path}: {key} must be true or false.")

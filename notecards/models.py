@@ -131,6 +131,10 @@ class Order:
     last_order_date: date | None = None
     recipient_note: str = ""
     extra: tuple[tuple[str, str], ...] = ()
+    total: str = ""
+    """The order's total as the export wrote it ("" when it has none)."""
+    discount_code: str = ""
+    """The discount or coupon code the customer used, as typed ("" when none)."""
 
     @property
     def customer_key(self) -> str:

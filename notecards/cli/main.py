@@ -25,6 +25,7 @@ from notecards.cli.options import (
     read_config,
     sheet_option,
 )
+from notecards.cli.results import record, results_command
 from notecards.config import Config
 from notecards.drawing.calibration import write_calibration_sheet
 from notecards.extras.plotter import PLOTTER_FORMATS, write_plotter_svgs
@@ -430,3 +431,5 @@ def calibration(paper: str, out_path: Path) -> None:
 main.add_command(suppress)
 main.add_command(batches)
 main.add_command(void)
+main.add_command(record)
+main.add_command(results_command)

@@ -22,6 +22,7 @@ from notecards.planning.jobs import CardContent
 from notecards.planning.occasions import FrontDesign
 
 LABEL_GREY = Color(0.62, 0.62, 0.62)
+CODE_GREY = Color(0.25, 0.25, 0.25)
 CAPTION_GREY = Color(0.35, 0.35, 0.35)
 
 
@@ -203,6 +204,15 @@ def _draw_inside(
         draw_qr(canvas, content.qr, content.qr_box)
         if content.qr_caption:
             canvas.doForm(f"qrcaption-{content.occasion}")
+    if content.code_line and content.code_box is not None:
+        _draw_code_line(canvas, content.code_box, content.code_line)
+
+
+def _draw_code_line(canvas: Canvas, safe: Box, line: str) -> None:
+    """Print the card's code small and plain under the writing, aligned with its left edge."""
+    canvas.setFillColor(CODE_GREY)
+    canvas.setFont("NotoSans", 7.5)
+    canvas.drawString(safe.x_pt, safe.y_pt + 4, line)
 
 
 def draw_qr(canvas: Canvas, matrix: Matrix, box: Box) -> None:

@@ -31,6 +31,8 @@ class IssuedCard:
     recipient: str
     card_number: int
     is_reprint: bool = False
+    code: str = ""
+    """The code printed on the card ("" without one); kept in card_codes (outcomes.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,11 @@ class Ledger:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
         self.path = path
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """Return the open connection (for modules that keep their own tables' SQL)."""
+        return self._db
 
     def issued_keys(self) -> set[str]:
         """Return the card keys issued in batches that were not voided."""

@@ -47,6 +47,34 @@ MIGRATIONS: tuple[str, ...] = (
         added_on TEXT NOT NULL
     );
     """,
+    # 2: results (did the cards bring customers back?): the orders every export showed, the
+    # code printed on each card, and who was held out of just-because cards (see
+    # notecards/ledger/outcomes.py, which keeps the SQL that reads and writes them).
+    """
+    CREATE TABLE IF NOT EXISTS orders_seen (
+        order_id      TEXT PRIMARY KEY,
+        customer_key  TEXT NOT NULL,
+        order_date    TEXT,
+        total         REAL,
+        discount_code TEXT NOT NULL DEFAULT '',
+        discount_key  TEXT NOT NULL DEFAULT '',
+        first_seen    TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS orders_seen_customer ON orders_seen(customer_key);
+    CREATE INDEX IF NOT EXISTS orders_seen_discount ON orders_seen(discount_key);
+    CREATE TABLE IF NOT EXISTS card_codes (
+        card_key TEXT PRIMARY KEY,
+        code     TEXT NOT NULL,
+        code_key TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE IF NOT EXISTS holdout (
+        customer_key TEXT PRIMARY KEY,
+        occasion     TEXT NOT NULL,
+        held         INTEGER NOT NULL,
+        rate         REAL NOT NULL,
+        decided_on   TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

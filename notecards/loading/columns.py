@@ -70,6 +70,8 @@ EXTRA_FIELDS: tuple[str, ...] = (
     "alt_region",
     "alt_postal_code",
     "alt_country",
+    "order_total",
+    "discount_code",
 )
 FIELDS: frozenset[str] = frozenset(CANONICAL_COLUMNS + EXTRA_FIELDS)
 
@@ -225,6 +227,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "last purchase date",
         "last ordered",
     ),
+    "order_total": ("order total", "total", "grand total", "order amount"),
+    "discount_code": ("discount code", "coupon", "coupon code", "coupons", "promo code", "voucher"),
     "birth_year": ("birth year",),
     "birth_month": ("birth month",),
     "birth_day": ("birth day",),

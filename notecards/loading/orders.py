@@ -124,6 +124,8 @@ def build_order(group: OrderRows, options: LoadOptions) -> Built:
         last_order_date=next((r.last_order_date for r in group.records if r.last_order_date), None),
         recipient_note=note,
         extra=group.extra,
+        total=group.get("order_total"),
+        discount_code=group.get("discount_code"),
     )
     return Built(order, (), tuple(problems))
 

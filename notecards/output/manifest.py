@@ -29,6 +29,7 @@ MANIFEST_COLUMNS = (
     "card_key",
     "source",
     "print_position",
+    "code",
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

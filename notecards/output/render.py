@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from io import BytesIO
@@ -21,6 +21,7 @@ from pypdf import PdfReader, PdfWriter
 
 from notecards.handwriting.styles import register_bundled_fonts
 from notecards.ledger import IssuedCard, open_ledger
+from notecards.ledger.outcomes import OutcomeLog, record_outcomes
 from notecards.models import Problem
 from notecards.output.handoff import CardPlace, write_handoff
 from notecards.output.manifest import MANIFEST_COLUMNS, write_rejects, write_rows
@@ -116,7 +117,7 @@ def render_batch(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     recorded = False
-    if record and (plan.jobs or plan.suppress):
+    if record and (plan.jobs or plan.suppress or plan.log):
         record_batch(
             settings.ledger_path,
             plan.suppress,
@@ -125,8 +126,9 @@ def render_batch(
             out,
             (issued_card(job) for job in plan.jobs) if plan.jobs else None,
             now,
+            plan.log,
         )
-        recorded = True
+        recorded = bool(plan.jobs or plan.suppress)  # the orders read alone are not a batch
     return BatchResult(
         plan.batch_id,
         out,
@@ -163,8 +165,10 @@ def record_batch(
     out: Path,
     cards: Iterable[IssuedCard] | None,
     now: datetime | None = None,
+    log: OutcomeLog | None = None,
 ) -> None:
-    """Record a written batch in the ledger: new suppressions, then its cards (if any).
+    """Record a written batch in the ledger: new suppressions, its cards (if any), then the
+    orders it read, its cards' codes and its holdout decisions (*log*, see ledger/outcomes.py).
 
     Raises:
         LedgerError: the ledger cannot be written; the files are in place, rerun to record.
@@ -173,8 +177,20 @@ def record_batch(
     with open_ledger(ledger_path) as ledger:
         for key, label in suppress:
             ledger.suppress(key, label, "do_not_contact in input", stamp)
+        codes: dict[str, str] = {}
+
+        def noting_codes(issued: Iterable[IssuedCard]) -> Iterator[IssuedCard]:
+            for card in issued:
+                if card.code:
+                    codes[card.card_key] = card.code
+                yield card
+
         if cards is not None:
-            ledger.record_batch(batch_id, batch_date.isoformat(), stamp, str(out.resolve()), cards)
+            ledger.record_batch(
+                batch_id, batch_date.isoformat(), stamp, str(out.resolve()), noting_codes(cards)
+            )
+        if log or codes:
+            record_outcomes(ledger, log or OutcomeLog(), codes, stamp)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +302,7 @@ def manifest_row(job: CardJob, place: CardPlace) -> list[object]:
         job.card_key,
         order.source.describe(),
         place.position,
+        job.code,
     ]
 
 
@@ -302,4 +319,5 @@ def issued_card(job: CardJob) -> IssuedCard:
         order.display_name,
         job.card_number,
         job.is_reprint,
+        job.code,
     )

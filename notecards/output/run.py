@@ -145,7 +145,7 @@ def run_batch(
         )
         files = move_into_place(staging, out, skip=(journal,))
         recorded = False
-        if record and (run.cards or planner.suppress):
+        if record and (run.cards or planner.suppress or planner.log):
             record_batch(
                 settings.ledger_path,
                 planner.suppress,
@@ -154,8 +154,9 @@ def run_batch(
                 out,
                 _read_issued(journal) if run.cards else None,
                 now,
+                planner.log,
             )
-            recorded = True
+            recorded = bool(run.cards or planner.suppress)  # orders read alone are no batch
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     counts = BatchCounts(
@@ -277,6 +278,7 @@ class _Run:
                 card.recipient,
                 card.card_number,
                 int(card.is_reprint),
+                card.code,
             ]
         )
         self.chunk.append(job)
@@ -388,6 +390,7 @@ def _read_issued(journal: Path) -> Iterator[IssuedCard]:
             recipient,
             number,
             reprint,
+            code,
         ) in csv.reader(handle):
             yield IssuedCard(
                 key,
@@ -399,6 +402,7 @@ def _read_issued(journal: Path) -> Iterator[IssuedCard]:
                 recipient,
                 int(number),
                 reprint == "1",
+                code,
             )
 
 

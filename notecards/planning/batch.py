@@ -33,6 +33,7 @@ from notecards.layout.catalogue import (
     envelope_format,
     parse_length_pt,
 )
+from notecards.ledger.outcomes import OutcomeLog
 from notecards.loading import LoadOptions, load_orders
 from notecards.models import LoadResult, Problem, Reject
 from notecards.paths import default_templates_dir
@@ -104,6 +105,8 @@ class BatchPlan:
     suppress: tuple[tuple[str, str], ...] = ()
     """(key, label) of people who asked in this input not to be contacted."""
     already_issued: int = 0
+    log: OutcomeLog | None = None
+    """The orders read and holdout decisions, recorded with the batch (ledger/outcomes.py)."""
 
     @property
     def batch_id(self) -> str:
@@ -284,4 +287,5 @@ def plan_batch(
         loaded.formats,
         tuple(planner.suppress),
         planner.already,
+        planner.log,
     )

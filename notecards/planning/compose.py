@@ -125,7 +125,26 @@ def layout_card(
         qr_area,
         job.occasion.qr_caption if qr else "",
         address,
+        code_text(job),
+        _code_box(geometry.safe(panel), areas.writing) if job.code else None,
     )
+
+
+def _code_box(safe: Box, writing: Box) -> Box:
+    """Return where the code line goes: under the writing, aligned with its left edge."""
+    return Box(writing.x_pt, safe.y_pt, writing.width_pt, writing.y_pt - safe.y_pt)
+
+
+def code_text(job: CardJob) -> str:
+    """Return the printed line that carries *job*'s code ("" when it has none).
+
+    The words before the code come from the occasion's ``code_label`` (default "Your code
+    for next time:").
+    """
+    if not job.code:
+        return ""
+    label = str(job.occasion.params.get("code_label", "Your code for next time:")).strip()
+    return f"{label} {job.code}" if label else job.code
 
 
 def signer_spec(name: str, settings: BatchSettings) -> SignerSpec:

@@ -34,6 +34,8 @@ class CardJob:
     """The card's format when its occasion chose one (None: the batch's)."""
     envelope: EnvelopeFormat | None = None
     """The card's envelope when its occasion chose one (None: the batch's)."""
+    code: str = ""
+    """The code printed on the card (planning/codes.py); "" when its occasion has none."""
 
     @property
     def seed(self) -> str:
@@ -67,3 +69,7 @@ class CardContent:
     qr_caption: str = ""
     address: EnvelopeLayout | None = None
     """A postcard's address side (page coordinates); None for cards mailed in envelopes."""
+    code_line: str = ""
+    """The small printed line with the card's code ("" without one)."""
+    code_box: Box | None = None
+    """The safe area whose lower-left corner the code line starts at."""

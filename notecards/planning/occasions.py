@@ -17,6 +17,7 @@ from notecards.config import read_toml
 from notecards.errors import ConfigError
 from notecards.layout.catalogue import card_format, envelope_format
 from notecards.models import Order, normalise_name
+from notecards.planning.codes import check_pattern
 
 
 class Rule(str, Enum):
@@ -68,6 +69,10 @@ class Occasion:
     """This occasion's own card format (catalogue name); "" uses the batch's."""
     envelope: str = ""
     """This occasion's own envelope; "" uses the card format's own."""
+    code: str = ""
+    """A code per card, e.g. "THANKS-{code}" ({code} is generated); "" for none."""
+    codes: str = ""
+    """A file of codes to take in order (absolute, or relative to notecards.toml); ""."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,9 +168,27 @@ def _occasion_from(
             params=dict(spec),
             card_format=_format_name(where("card_format"), spec, "card_format"),
             envelope=_format_name(where("envelope"), spec, "envelope"),
+            code=_code_pattern(where("code"), spec),
+            codes=_codes_path(folder, spec, overridden),
         )
     except (TypeError, ValueError) as err:
         raise ConfigError(f"{spec_path}: {err}. Day counts must be whole numbers.") from err
+
+
+def _code_pattern(source: str, spec: Mapping[str, Any]) -> str:
+    """Return the occasion's code pattern ("" for none), checked."""
+    pattern = str(spec.get("code", "")).strip()
+    if pattern:
+        check_pattern(pattern, source)
+    return pattern
+
+
+def _codes_path(folder: Path, spec: Mapping[str, Any], overridden: frozenset[str]) -> str:
+    """Return the codes file: relative to the occasion folder when occasion.toml names it."""
+    name = str(spec.get("codes", "")).strip()
+    if not name or Path(name).is_absolute() or "codes" in overridden:
+        return name
+    return str(folder / name)
 
 
 def _format_name(source: str, spec: Mapping[str, Any], key: str) -> str:

@@ -18,7 +18,9 @@ from notecards.errors import FontError, LayoutError
 from notecards.layout.catalogue import CardFormat, EnvelopeFormat
 from notecards.layout.panels import card_geometry
 from notecards.ledger import open_ledger
+from notecards.ledger.outcomes import OutcomeLog, codes_for, holdout_decisions, used_codes
 from notecards.models import History, Order, Problem, Reject, Severity, customer_key
+from notecards.planning.codes import CodeSource
 from notecards.planning.compose import layout_card
 from notecards.planning.jobs import CardJob, Skipped
 from notecards.planning.messages import (
@@ -28,6 +30,7 @@ from notecards.planning.messages import (
     render_message,
 )
 from notecards.planning.occasions import Occasion, choose_occasion, read_occasions
+from notecards.planning.outcomes import Holdout, seen_order
 from notecards.planning.production import production_problems
 from notecards.planning.qrlinks import qr_link
 from notecards.settings import BatchSettings
@@ -83,6 +86,12 @@ class OrderPlanner:
                 for card in ledger.cards_for_order(order_id):
                     state.reprint_variants[card.card_key] = card.template
                     state.reprint_histories[card.card_key] = ledger.histories(card.card_key)
+            self.codes = CodeSource(used_codes(ledger), codes_for(ledger, state.reprint_variants))
+            self.log = OutcomeLog()
+            """The orders read and holdout decisions, recorded with the batch."""
+            self.holdout = Holdout(
+                settings.config.results_holdout, holdout_decisions(ledger), self.log
+            )
         self.state = state
         self.reprint = tuple(reprint)
         self.geometries = {
@@ -97,6 +106,9 @@ class OrderPlanner:
     def plan_order(self, order: Order) -> CardJob | Skipped | list[Reject]:
         """Return what becomes of *order*: its card (numbered in turn), a skip, or rejects."""
         state, settings, reprint = self.state, self.settings, self.reprint
+        seen = seen_order(order)
+        if seen is not None:
+            self.log.add_order(seen)
         if reprint and order.order_id not in state.reprint:
             return Skipped(order, "not asked to reprint")
         keys = _person_keys(order)
@@ -119,6 +131,8 @@ class OrderPlanner:
             return Skipped(order, "already issued")
         if is_reprint and key not in state.reprint_variants:
             return Skipped(order, "reprint asked, but this card was never issued")
+        if not is_reprint and self.holdout.holds(order, decision.occasion, self.today):
+            return Skipped(order, "holdout group")
         if self.limit is not None and self.cards >= self.limit:
             return Skipped(order, f"over --limit {self.limit}")
         try:
@@ -133,6 +147,7 @@ class OrderPlanner:
                 state,
                 settings.config,
                 is_reprint,
+                self.codes,
             )
             occasion = decision.occasion
             job_card, job_envelope = settings.formats_for(occasion.card_format, occasion.envelope)
@@ -221,6 +236,7 @@ def _make_job(
     state: _Planner,
     config: Config,
     is_reprint: bool,
+    codes: CodeSource,
 ) -> CardJob:
     customer = order.customer_key
     # A reprint sees the history as it stood when the card was first issued, so it says
@@ -244,6 +260,11 @@ def _make_job(
         signer=signer,
         greeting_fallback=config.greeting_fallback,
     )
+    if is_reprint:
+        code = codes.reprints.get(key, "")
+    else:
+        code = codes.code_for(key, occasion.code, _codes_file(occasion, config))
+    context["code"] = code
     message = render_message(
         env,
         template,
@@ -258,5 +279,15 @@ def _make_job(
     url_template = occasion.qr_url if occasion.qr else ""
     if occasion.qr and config.qr_url:
         url_template = config.qr_url
-    qr_url = qr_link(url_template, order, occasion.slug) if url_template else ""
-    return CardJob(number, key, order, occasion, message, template, qr_url, is_reprint)
+    qr_url = qr_link(url_template, order, occasion.slug, code) if url_template else ""
+    return CardJob(number, key, order, occasion, message, template, qr_url, is_reprint, code=code)
+
+
+def _codes_file(occasion: Occasion, config: Config) -> Path | None:
+    """Return the occasion's codes file, a relative name resolved against notecards.toml."""
+    if not occasion.codes:
+        return None
+    path = Path(occasion.codes)
+    if path.is_absolute() or not config.source_path:
+        return path
+    return Path(config.source_path).parent / path

@@ -9,11 +9,13 @@ from notecards.errors import ConfigError
 from notecards.models import Order
 
 #: The fields a QR URL template may name, e.g. "https://shop.example/r?o={order_id}".
-QR_FIELDS = ("order_id", "email", "first_name", "last_name", "occasion", "postal_code")
+QR_FIELDS = ("order_id", "email", "first_name", "last_name", "occasion", "postal_code", "code")
 
 
-def qr_link(template: str, order: Order, occasion: str) -> str:
+def qr_link(template: str, order: Order, occasion: str, code: str = "") -> str:
     """Return *template* with ``{field}`` placeholders replaced by *order*'s values.
+
+    ``{code}`` is the code printed on the card (see planning/codes.py).
 
     Raises:
         ConfigError: the template names a field that does not exist.
@@ -30,6 +32,7 @@ def qr_link(template: str, order: Order, occasion: str) -> str:
         "last_name": order.last_name,
         "occasion": occasion,
         "postal_code": order.address.postal_code,
+        "code": code,
     }
     for _, name, _, _ in string.Formatter().parse(template):
         if name is not None and name not in values:

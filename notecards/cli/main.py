@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from notecards import workspace
+from notecards.cli.hand import hand
 from notecards.cli.ledger import batches, suppress, void
 from notecards.cli.options import (
     NotecardsGroup,
@@ -429,3 +430,4 @@ def calibration(paper: str, out_path: Path) -> None:
 main.add_command(suppress)
 main.add_command(batches)
 main.add_command(void)
+main.add_command(hand)

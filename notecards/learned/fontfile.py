@@ -31,6 +31,12 @@ ALIASES = {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-
 _ALTERNATE_WIDTH = 0.2
 
 
+def _FILL_IN(code: int) -> bool:  # noqa: N802  # a constant predicate
+    """Characters the base hand fills in: Latin, punctuation, currency (others fall back
+    to the card's fallback face as with every hand)."""
+    return code < 0x0250 or 0x1E00 <= code < 0x2070 or 0x20A0 <= code < 0x20C0
+
+
 @dataclass(frozen=True, slots=True)
 class Learned:
     """One traced box: its cut and its outlines."""
@@ -57,7 +63,7 @@ def measure_hand(x_heights_pt: Sequence[float], stroke_pt: float, base: TTFont) 
     """
     x_height = sorted(x_heights_pt)[len(x_heights_pt) // 2]
     units = _x_height_units(base) / x_height
-    bearing = (0.7 * stroke_pt + 0.07 * x_height) * units
+    bearing = (0.5 * stroke_pt + 0.05 * x_height) * units
     return HandMetrics(units, x_height, stroke_pt, bearing)
 
 
@@ -118,7 +124,7 @@ def build_font(
             cmap.setdefault(ord(alias), glyph_name(target))
     filled_in = []
     for code, base_name in sorted(base_cmap.items()):
-        if code in cmap:
+        if code in cmap or not _FILL_IN(code):
             continue
         name = f"base.{base_name}"
         if name not in glyphs:

@@ -26,6 +26,8 @@ from notecards.learned.scan import Page, read_scan, straighten
 
 #: Letters whose top is the x-height (no ascender, no descender, no dot).
 X_LETTERS = "acemnorsuvwxz"
+TRACE_X_HEIGHT_PX = 20
+_SIGNATURE_HEIGHT_PX = 90
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
 
 
@@ -96,7 +98,12 @@ def learn_hand(
     all_cuts = [c for group in cuts.values() for c in group]
     base_path = font_file(STYLES[base])
     metrics = measure_hand(x_heights, stroke_width_pt(all_cuts), TTFont(str(base_path)))
-    learned = {text: [Learned(c, trace(c.ink)) for c in group] for text, group in cuts.items()}
+    # Trace at a resolution where the x-height is about TRACE_X_HEIGHT_PX pixels.
+    scale = TRACE_X_HEIGHT_PX / (metrics.x_height_pt * page.px_per_pt)
+    learned = {
+        text: [Learned(c, trace(c.ink, scale=scale)) for c in group]
+        for text, group in cuts.items()
+    }
     folder = config_path.parent
     font_path = folder / f"{name}-hand.ttf"
     build_font(f"{name} hand", learned, metrics, base_path, font_path)
@@ -126,7 +133,7 @@ def write_signature(page: Page, path: Path) -> bool:
     cut = cut_box(page, box)
     if isinstance(cut, str):
         return False
-    contours = trace(cut.ink)
+    contours = trace(cut.ink, scale=_SIGNATURE_HEIGHT_PX / cut.ink.shape[0])
     scale = 1 / cut.px_per_pt
     pen = SVGPathPen(None, ntos=lambda v: f"{v:.2f}".rstrip("0").rstrip("."))
 

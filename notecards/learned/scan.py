@@ -60,7 +60,7 @@ def read_scan(path: Path) -> list[npt.NDArray[np.uint8]]:
         with Image.open(path) as image:
             upright = ImageOps.exif_transpose(image)  # phones store the turn in EXIF
             return [np.asarray(upright.convert("L"), dtype=np.uint8)]
-    except (UnidentifiedImageError, OSError) as err:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as err:
         raise ScanError(
             f"{path}: not an image notecards can read ({err}). "
             "Save the photo or scan as PNG, JPEG or PDF."
@@ -90,10 +90,14 @@ def even_light(gray: npt.NDArray[np.uint8], kernel: int) -> Gray:
     The paper's brightness is the largest value in a *kernel*-wide window (ink strokes are
     narrower), smoothed: shadows, gradients and off-white paper all become 1.0.
     """
-    kernel = max(3, kernel | 1)
-    element = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (kernel, kernel))
-    paper = cv2.dilate(gray, element)
-    paper = cv2.GaussianBlur(paper.astype(np.float32), (0, 0), kernel / 2)
+    # Estimated on a copy small enough that the window is about 15 pixels wide.
+    shrink = min(1.0, 15 / max(kernel, 1))
+    small = cv2.resize(gray, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
+    window = max(3, round(kernel * shrink) | 1)
+    element = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (window, window))
+    paper = cv2.dilate(small, element)
+    paper = cv2.GaussianBlur(paper.astype(np.float32), (0, 0), window / 2)
+    paper = cv2.resize(paper, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     return np.clip(gray.astype(np.float32) / np.maximum(paper, 1.0), 0.0, 1.0)
 
 

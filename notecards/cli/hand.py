@@ -24,9 +24,7 @@ def hand() -> None:
     show_default=True,
     help="PDF to write.",
 )
-@click.option(
-    "--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True
-)
+@click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True)
 @click.option(
     "--signature/--no-signature",
     default=True,
@@ -47,9 +45,7 @@ def sheet(out_path: Path, paper: str, signature: bool) -> None:
 
 
 @hand.command("learn")
-@click.argument(
-    "scans", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
-)
+@click.argument("scans", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--name", required=True, help="Name of the new hand style, e.g. maya.")
 @click.option(
     "--signer",

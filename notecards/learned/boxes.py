@@ -39,12 +39,12 @@ class Cut:
     @property
     def width_pt(self) -> float:
         """Return the ink's width in points."""
-        return self.ink.shape[1] / self.px_per_pt
+        return float(self.ink.shape[1] / self.px_per_pt)
 
     @property
     def height_pt(self) -> float:
         """Return the ink's height in points."""
-        return self.ink.shape[0] / self.px_per_pt
+        return float(self.ink.shape[0] / self.px_per_pt)
 
     @property
     def bottom_pt(self) -> float:
@@ -83,11 +83,11 @@ def cut_box(page: Page, box: SheetBox) -> Cut | str:
 
 def _clean(ink: Mask, scale: float) -> Mask:
     """Drop specks of noise, keeping every stroke and the dots of i and j."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), 8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     smallest = _SPECK_PT2 * scale * scale
     keep = np.zeros(count, dtype=bool)
     keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= smallest
-    return keep[labels]
+    return np.asarray(keep[labels], dtype=np.bool_)
 
 
 def stroke_width_pt(cuts: list[Cut]) -> float:
@@ -100,3 +100,19 @@ def stroke_width_pt(cuts: list[Cut]) -> float:
         if perimeter > 0:
             widths.append(2 * float(image.sum()) / perimeter / cut.px_per_pt)
     return float(np.median(widths)) if widths else 1.0
+
+
+def letter_gap_pt(cut: Cut) -> float | None:
+    """Return the gap between the two letters of a pair box, or None when they touch.
+
+    The widest run of ink-free columns in the middle half of the ink is the space the writer
+    leaves between letters: twice a side bearing.
+    """
+    columns = np.asarray(cut.ink.any(axis=0), dtype=np.bool_)
+    width = columns.size
+    middle = columns[width // 4 : width - width // 4]
+    best = run = 0
+    for has_ink in middle:
+        run = 0 if has_ink else run + 1
+        best = max(best, run)
+    return best / cut.px_per_pt if best else None

@@ -55,16 +55,26 @@ class HandMetrics:
     bearing_units: float
 
 
-def measure_hand(x_heights_pt: Sequence[float], stroke_pt: float, base: TTFont) -> HandMetrics:
+def measure_hand(
+    x_heights_pt: Sequence[float],
+    stroke_pt: float,
+    base: TTFont,
+    letter_gaps_pt: Sequence[float] = (),
+) -> HandMetrics:
     """Return the metrics that set the learned hand to the base font's x-height.
 
-    Side bearings are measured from the pen: most of a stroke width plus a little of the
-    x-height, which is how far apart the letters of the sample's joined pairs sit.
+    A side bearing is half the gap the writer leaves between the letters of the sample's
+    pairs (*letter_gaps_pt*, the median); without gaps (every pair joined), most of a
+    stroke width plus a little of the x-height.
     """
     x_height = sorted(x_heights_pt)[len(x_heights_pt) // 2]
     units = _x_height_units(base) / x_height
-    bearing = (0.5 * stroke_pt + 0.05 * x_height) * units
-    return HandMetrics(units, x_height, stroke_pt, bearing)
+    if letter_gaps_pt:
+        gap = sorted(letter_gaps_pt)[len(letter_gaps_pt) // 2]
+        bearing_pt = min(max(gap / 2, 0.02 * x_height), 0.15 * x_height)
+    else:
+        bearing_pt = 0.5 * stroke_pt + 0.05 * x_height
+    return HandMetrics(units, x_height, stroke_pt, bearing_pt * units)
 
 
 def _x_height_units(base: TTFont) -> float:
@@ -238,4 +248,3 @@ def _features(
         ]
         lines.append("} liga;")
     return "\n".join(lines) + "\n"
-

@@ -19,7 +19,7 @@ from fontTools.ttLib import TTFont
 from notecards.config import read_toml
 from notecards.errors import ConfigError, ScanError
 from notecards.handwriting.styles import INKS_RGB, STYLES, font_file
-from notecards.learned.boxes import Cut, cut_box, stroke_width_pt
+from notecards.learned.boxes import Cut, cut_box, letter_gap_pt, stroke_width_pt
 from notecards.learned.fontfile import Learned, build_font, measure_hand
 from notecards.learned.outlines import Point, draw_contours, trace
 from notecards.learned.scan import Page, read_scan, straighten
@@ -83,7 +83,7 @@ def learn_hand(
         if isinstance(result, str):
             problems.append(
                 f"{source}: box “{box.label}” (row {box.row}, column {box.column}): {result} — "
-                f'the {base} hand writes “{box.text}” instead; fill the box in and learn again '
+                f"the {base} hand writes “{box.text}” instead; fill the box in and learn again "
                 "to use your own."
             )
         else:
@@ -97,12 +97,18 @@ def learn_hand(
         )
     all_cuts = [c for group in cuts.values() for c in group]
     base_path = font_file(STYLES[base])
-    metrics = measure_hand(x_heights, stroke_width_pt(all_cuts), TTFont(str(base_path)))
+    gaps = [
+        gap
+        for text, group in cuts.items()
+        if len(text) == 2
+        for gap in map(letter_gap_pt, group)
+        if gap is not None
+    ]
+    metrics = measure_hand(x_heights, stroke_width_pt(all_cuts), TTFont(str(base_path)), gaps)
     # Trace at a resolution where the x-height is about TRACE_X_HEIGHT_PX pixels.
     scale = TRACE_X_HEIGHT_PX / (metrics.x_height_pt * page.px_per_pt)
     learned = {
-        text: [Learned(c, trace(c.ink, scale=scale)) for c in group]
-        for text, group in cuts.items()
+        text: [Learned(c, trace(c.ink, scale=scale)) for c in group] for text, group in cuts.items()
     }
     folder = config_path.parent
     font_path = folder / f"{name}-hand.ttf"
@@ -194,5 +200,8 @@ def add_signer_image(config_path: Path, config: dict[str, object], signer: str, 
 
 def _append(config_path: Path, block: str) -> None:
     text = config_path.read_text(encoding="utf-8")
-    separator = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
+    if not text or text.endswith("\n\n"):
+        separator = ""
+    else:
+        separator = "\n" if text.endswith("\n") else "\n\n"
     config_path.write_text(text + separator + block, encoding="utf-8")

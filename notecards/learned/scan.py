@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -84,7 +85,7 @@ def _read_pdf(path: Path) -> list[npt.NDArray[np.uint8]]:
         document.close()
 
 
-def even_light(gray: npt.NDArray[np.uint8], kernel: int) -> Gray:
+def even_light(gray: npt.NDArray[Any], kernel: int) -> Gray:
     """Return *gray* divided by its local paper brightness (1.0 = paper, ink near 0).
 
     The paper's brightness is the largest value in a *kernel*-wide window (ink strokes are
@@ -148,7 +149,8 @@ def _find_marks(light: Gray, source: str) -> npt.NDArray[np.float32]:
     # Every outer boundary, also those inside another (the page's shadow can ring the page).
     contours, hierarchy = cv2.findContours(binary, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     found: list[tuple[float, float, float]] = []  # area, x, y
-    for contour, links in zip(contours, hierarchy[0] if hierarchy is not None else []):
+    links_of = hierarchy[0] if hierarchy is not None else []
+    for contour, links in zip(contours, links_of, strict=True):
         if links[3] != -1:  # a hole
             continue
         area = cv2.contourArea(contour)
@@ -192,10 +194,10 @@ def _plausible_area(quad: npt.NDArray[np.float32]) -> float:
     sides = [float(np.linalg.norm(quad[i] - quad[(i + 1) % 4])) for i in range(4)]
     if min(sides) <= 0:
         return 0.0
-    cross = [
-        float(np.cross(quad[(i + 1) % 4] - quad[i], quad[(i + 2) % 4] - quad[(i + 1) % 4]))
-        for i in range(4)
-    ]
+    cross = []
+    for i in range(4):
+        (ax, ay), (bx, by) = quad[(i + 1) % 4] - quad[i], quad[(i + 2) % 4] - quad[(i + 1) % 4]
+        cross.append(float(ax * by - ay * bx))
     if not (all(c > 0 for c in cross) or all(c < 0 for c in cross)):
         return 0.0
     ratio = (sides[0] + sides[2]) / (sides[1] + sides[3])

@@ -128,18 +128,14 @@ def sheet_layout(paper: str = "letter", *, signature: bool = True) -> SheetLayou
         x = grid_left + column * CELL_W_PT
         y = grid_top - (row + 1) * CELL_H_PT
         boxes.append(
-            SheetBox(
-                text, kind, copy, 0, x, y, cells * CELL_W_PT, CELL_H_PT, row + 1, column + 1
-            )
+            SheetBox(text, kind, copy, 0, x, y, cells * CELL_W_PT, CELL_H_PT, row + 1, column + 1)
         )
         column += cells
     pages = 1
     if signature:
         sig_w, sig_h = 4.0 * 72, 1.5 * 72
         boxes.append(
-            SheetBox(
-                "signature", "signature", 0, 1, (width - sig_w) / 2, height / 2, sig_w, sig_h
-            )
+            SheetBox("signature", "signature", 0, 1, (width - sig_w) / 2, height / 2, sig_w, sig_h)
         )
         pages = 2
     return SheetLayout(paper, width, height, marks, tuple(boxes), pages)

@@ -20,7 +20,7 @@ from notecards.learned.sheet import SheetLayout
 SOURCE_FONT = Path(__file__).parent / "data" / "hand" / "Breip.ttf"
 SIZE_PT = 30.0
 INK = 45  # grey level of the pen
-SIGNATURE = "Maya R."
+SIGNATURE = "Maya"
 
 
 def filled_sheet(layout: SheetLayout, dpi: int = 200, *, skip: str = "") -> list[Image.Image]:

@@ -10,6 +10,7 @@ import io
 import math
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
@@ -74,14 +75,26 @@ def _stamp(
 
 
 def photograph(page: Image.Image, *, seed: int = 7, turn: float = 4.0) -> Image.Image:
-    """Return *page* as a poor phone photo: turned, on a dark table, blurred, unevenly lit,
-    off-white and noisy."""
+    """Return *page* as a poor phone photo: turned, on a dark table, taken from a little below
+    (the far edge narrower), blurred, unevenly lit, off-white and noisy."""
     rng = np.random.default_rng(seed)
     margin = page.width // 12
     table = Image.new("L", (page.width + 2 * margin, page.height + 2 * margin), 70)
     table.paste(page, (margin, margin))
     turned = table.rotate(turn, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=70)
-    pixels = np.asarray(turned, dtype=np.float32)
+    width, height = turned.size
+    corners = np.float32([(0, 0), (width, 0), (width, height), (0, height)])
+    keystone = np.float32(
+        [(0.035 * width, 0.01 * height), (0.965 * width, 0), (width, height), (0, height)]
+    )
+    tilted = cv2.warpPerspective(
+        np.asarray(turned),
+        cv2.getPerspectiveTransform(corners, keystone),
+        (width, height),
+        flags=cv2.INTER_LINEAR,
+        borderValue=70,
+    )
+    pixels = np.asarray(tilted, dtype=np.float32)
     from PIL import ImageFilter
 
     pixels = np.asarray(

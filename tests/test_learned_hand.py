@@ -307,7 +307,7 @@ def test_bad_photos_give_located_errors_that_say_what_to_do(tmp_path: Path) -> N
     Image.fromarray((rng.random((900, 700)) * 255).astype(np.uint8)).save(tmp_path / "noise.png")
     (tmp_path / "text.png").write_text("not an image", encoding="utf-8")
     for name, message in (
-        ("blank.png", "of the 4 black corner squares. Photograph or scan the whole page"),
+        ("blank.png", "of the 4 black corner squares — photograph or scan the whole page"),
         ("noise.png", "of the 4 black corner squares"),
         ("text.png", "not an image notecards can read"),
         ("missing.png", "no such file"),

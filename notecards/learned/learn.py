@@ -73,7 +73,7 @@ def learn_hand(
     letters_page = next(((s, p) for s, p in pages if p.number == 0), None)
     if letters_page is None:
         raise ScanError(
-            f"{scans[0]}: this is the signature page. Give the page of letters as well."
+            f"{scans[0]}: this is the signature page — give the page of letters as well."
         )
     source, page = letters_page
     cuts: dict[str, list[Cut]] = {}
@@ -92,7 +92,7 @@ def learn_hand(
     if len(x_heights) < 5:
         raise ScanError(
             f"{source}: only {len(x_heights)} of the plain lower-case letters (a c e m n o r s "
-            "u v w x z) could be read. Write them in dark ink, on the dotted line, and scan "
+            "u v w x z) could be read — write them in dark ink, on the dotted line, and scan "
             "or photograph the sheet again."
         )
     all_cuts = [c for group in cuts.values() for c in group]
@@ -115,14 +115,18 @@ def learn_hand(
     build_font(f"{name} hand", learned, metrics, base_path, font_path)
     notes = [add_hand_style(config_path, config, name, font_path.name, base)]
     signature_path = None
-    signature_page = next((p for _, p in pages if p.number == 1), None)
+    signature_source, signature_page = next(
+        ((s, p) for s, p in pages if p.number == 1), (source, None)
+    )
     if signature_page is not None:
         signature_path = folder / f"{name}-signature.svg"
         if write_signature(signature_page, signature_path):
             notes.append(add_signer_image(config_path, config, signer or name, signature_path.name))
         else:
             signature_path = None
-            problems.append(f"{source}: the signature box is empty — sign it, or leave page 2 out.")
+            problems.append(
+                f"{signature_source}: the signature box is empty — sign it, or leave page 2 out."
+            )
     return LearnReport(
         name,
         font_path,

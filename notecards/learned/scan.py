@@ -54,7 +54,7 @@ def read_scan(path: Path) -> list[npt.NDArray[np.uint8]]:
         ScanError: the file is missing, empty or not an image or PDF.
     """
     if not path.is_file():
-        raise ScanError(f"{path}: no such file. Give the path of the scan or photo.")
+        raise ScanError(f"{path}: no such file — give the path of the scan or photo.")
     if path.suffix.lower() == ".pdf":
         return _read_pdf(path)
     try:
@@ -63,8 +63,8 @@ def read_scan(path: Path) -> list[npt.NDArray[np.uint8]]:
             return [np.asarray(upright.convert("L"), dtype=np.uint8)]
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as err:
         raise ScanError(
-            f"{path}: not an image notecards can read ({err}). "
-            "Save the photo or scan as PNG, JPEG or PDF."
+            f"{path}: not an image notecards can read ({err}) — "
+            "save the photo or scan as PNG, JPEG or PDF."
         ) from err
 
 
@@ -74,7 +74,7 @@ def _read_pdf(path: Path) -> list[npt.NDArray[np.uint8]]:
     try:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as err:
-        raise ScanError(f"{path}: not a PDF notecards can read ({err}). Export it again.") from err
+        raise ScanError(f"{path}: not a PDF notecards can read ({err}) — export it again.") from err
     try:
         pages = []
         for index in range(min(len(document), 4)):
@@ -127,7 +127,7 @@ def straighten(gray: npt.NDArray[np.uint8], source: str) -> Page:
     if score < _MIN_SCORE:
         raise ScanError(
             f"{source}: found four corner squares, but the boxes between them do not line up "
-            "with a notecards sample sheet. Print the sheet with `notecards hand sheet`, fill "
+            "with a notecards sample sheet — print the sheet with `notecards hand sheet`, fill "
             "it in, and photograph it flat from straight above."
         )
     scale = DPI / 72
@@ -173,7 +173,7 @@ def _find_marks(light: Gray, source: str) -> npt.NDArray[np.float32]:
     if best is None:
         seen = min(len(found), 3)
         raise ScanError(
-            f"{source}: found {seen} of the 4 black corner squares. Photograph or scan the "
+            f"{source}: found {seen} of the 4 black corner squares — photograph or scan the "
             "whole page, flat and evenly lit, with all four squares in view."
         )
     return _order(np.array([(x, y) for _, x, y in best[1]], dtype=np.float32))

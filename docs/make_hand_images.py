@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from notecards.cli.main import main  # noqa: E402
 from notecards.learned.learn import learn_hand  # noqa: E402
-from notecards.learned.sheet import sheet_layout  # noqa: E402
+from notecards.layout.hand_sheet import sheet_layout  # noqa: E402
 from notecards.workspace import init_workspace  # noqa: E402
 from tests.handsheet import filled_sheet, photograph  # noqa: E402
 
@@ -46,8 +46,16 @@ def main_() -> None:
         config.write_text(text, encoding="utf-8")
         result = CliRunner().invoke(
             main,
-            ["preview", str(folder / "orders.csv"), "--config", str(config), "--limit", "1",
-             "--out", str(folder / "proofs")],
+            [
+                "preview",
+                str(folder / "orders.csv"),
+                "--config",
+                str(config),
+                "--limit",
+                "1",
+                "--out",
+                str(folder / "proofs"),
+            ],
             catch_exceptions=False,
         )
         assert result.exit_code == 0, result.output

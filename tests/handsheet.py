@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
 from notecards.drawing.hand_sheet import draw_hand_sheet
-from notecards.learned.sheet import SheetLayout
+from notecards.layout.hand_sheet import SheetLayout
 
 SOURCE_FONT = Path(__file__).parent / "data" / "hand" / "Breip.ttf"
 SIZE_PT = 30.0

@@ -32,8 +32,7 @@ from notecards.handwriting import STYLES, draw_block, get_style, register_style_
 from notecards.handwriting.alternates import read_alternates
 from notecards.layout.fonts import register_bundled_fonts
 from notecards.layout.geometry import Box, Paragraph, fit_paragraphs
-from notecards.learned.learn import LearnReport, learn_hand
-from notecards.learned.sheet import (
+from notecards.layout.hand_sheet import (
     ACCENTED_LOWER,
     ACCENTED_UPPER,
     DIGITS,
@@ -44,6 +43,7 @@ from notecards.learned.sheet import (
     UPPER,
     sheet_layout,
 )
+from notecards.learned.learn import LearnReport, learn_hand
 from notecards.paths import default_fonts_dir
 from notecards.workspace import init_workspace
 from tests.handsheet import SIGNATURE, SOURCE_FONT, filled_sheet, photograph

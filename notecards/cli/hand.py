@@ -34,7 +34,7 @@ def hand() -> None:
 def sheet(out_path: Path, paper: str, signature: bool) -> None:
     """Write the sample sheet to print and fill in by hand."""
     from notecards.drawing.hand_sheet import draw_hand_sheet
-    from notecards.learned.sheet import sheet_layout
+    from notecards.layout.hand_sheet import sheet_layout
 
     pages = draw_hand_sheet(out_path, sheet_layout(paper, signature=signature))
     click.echo(f"wrote {out_path} ({pages} page{'s' if pages > 1 else ''}, {paper})")

@@ -1,4 +1,4 @@
-"""Print the handwriting sample sheet laid out by :func:`notecards.learned.sheet.sheet_layout`.
+"""Print the handwriting sample sheet laid out by :func:`~notecards.layout.hand_sheet.sheet_layout`.
 
 Registration marks and box edges are dark so a phone photo finds them; the corner labels and
 the baseline guides are pale grey, so the learner's ink threshold drops them with the paper.
@@ -14,8 +14,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from notecards.drawing.pages import make_canvas
 from notecards.layout.fonts import register_bundled_fonts
+from notecards.layout.hand_sheet import LABEL_PT, MARGIN_PT, MARK_PT, SheetBox, SheetLayout
 from notecards.layout.panels import page_geometry
-from notecards.learned.sheet import LABEL_PT, MARGIN_PT, MARK_PT, SheetBox, SheetLayout
 
 MARK = Color(0, 0, 0)
 EDGE = Color(0.45, 0.45, 0.45)

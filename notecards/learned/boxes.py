@@ -13,8 +13,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from notecards.layout.hand_sheet import SheetBox
 from notecards.learned.scan import Page
-from notecards.learned.sheet import SheetBox
 
 #: A pixel is ink when it is darker than this fraction of the paper around it. The sheet's
 #: labels print at 0.62 and its guides at 0.78; ballpoint, gel and felt-tip ink is below 0.45.

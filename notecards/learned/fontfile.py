@@ -31,7 +31,7 @@ ALIASES = {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-
 _ALTERNATE_WIDTH = 0.2
 
 
-def _FILL_IN(code: int) -> bool:  # noqa: N802  # a constant predicate
+def _fills_in(code: int) -> bool:
     """Characters the base hand fills in: Latin, punctuation, currency (others fall back
     to the card's fallback face as with every hand)."""
     return code < 0x0250 or 0x1E00 <= code < 0x2070 or 0x20A0 <= code < 0x20C0
@@ -134,7 +134,7 @@ def build_font(
             cmap.setdefault(ord(alias), glyph_name(target))
     filled_in = []
     for code, base_name in sorted(base_cmap.items()):
-        if code in cmap or not _FILL_IN(code):
+        if code in cmap or not _fills_in(code):
             continue
         name = f"base.{base_name}"
         if name not in glyphs:

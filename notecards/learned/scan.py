@@ -21,7 +21,7 @@ import numpy.typing as npt
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from notecards.errors import ScanError
-from notecards.learned.sheet import PAPERS, SheetLayout, sheet_layout
+from notecards.layout.hand_sheet import PAPERS, SheetLayout, sheet_layout
 
 #: Resolution of a straightened page: pixels per inch.
 DPI = 200

@@ -199,9 +199,20 @@ def _resolve_paths(config: Config, base: Path) -> Config:
         else entry
         for name, entry in config.signers.items()
     }
+    # A learned hand's font sits beside notecards.toml (``notecards hand learn``).
+    hand_styles = {
+        name: {**entry, "font_path": str(base / entry["font_path"])}
+        if isinstance(entry, dict)
+        and isinstance(entry.get("font_path"), str)
+        and not Path(entry["font_path"]).is_absolute()
+        and (base / entry["font_path"]).is_file()
+        else entry
+        for name, entry in config.hand_styles.items()
+    }
     return replace(
         config,
         signers=signers,
+        hand_styles=hand_styles,
         calibration_path=str(
             calibration if calibration is None or calibration.is_absolute() else base / calibration
         )

@@ -83,3 +83,7 @@ class FontError(NotecardsError):
 
 class LedgerError(NotecardsError):
     """The ledger cannot be read or written, or a request conflicts with it."""
+
+
+class ScanError(NotecardsError):
+    """A filled-in handwriting sheet cannot be read: unreadable file, marks not found."""

@@ -28,6 +28,7 @@ STAGES: dict[str, int] = {
     "output": 8,
     "extras": 9,
     "review": 10,
+    "learned": 10,
     "results": 10,
     "cli": 11,
     "__init__": 11,

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from notecards import workspace
+from notecards.cli.hand import hand
 from notecards.cli.ledger import batches, suppress, void
 from notecards.cli.options import (
     NotecardsGroup,
@@ -433,3 +434,4 @@ main.add_command(batches)
 main.add_command(void)
 main.add_command(record)
 main.add_command(results_command)
+main.add_command(hand)

@@ -21,10 +21,11 @@ import math
 import random
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate
 from operator import attrgetter
+from pathlib import PurePath
 
 from reportlab.pdfbase.ttfonts import TTFontFace
 
@@ -141,7 +142,10 @@ class StepTables:
 @lru_cache(maxsize=64)
 def step_tables(style: HandStyle) -> StepTables:
     """Return the style's tables; fixed per style, so output never depends on the run."""
-    rng = random.Random(f"notecards-hand-tables:{style}")
+    # Seeded by the style without its font's folder: a shop folder may move (learned hands).
+    rng = random.Random(
+        f"notecards-hand-tables:{replace(style, font_path=PurePath(style.font_path).name)}"
+    )
     t = round(style.tracking_jitter * 1000)
     shift = [rng.randint(-t, t) for _ in range(TABLE)]
     # Ts is scaled by the letter height too, so leave room for it within baseline_jitter.

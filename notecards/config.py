@@ -52,6 +52,8 @@ class Config:
     envelope_font: str = "sans"
     preflight: bool = True
     calibration_path: str = ""
+    require_approval: bool = False
+    """``[review] require_approval``: ``batch`` prints only cards approved on the review page."""
     source_path: str = ""
     """The file this came from; empty when defaults apply."""
 
@@ -84,6 +86,7 @@ _KEYS: dict[tuple[str, str], str] = {
     ("cards", "envelope_font"): "envelope_font",
     ("cards", "preflight"): "preflight",
     ("printer", "calibration"): "calibration_path",
+    ("review", "require_approval"): "require_approval",
     ("ledger", "path"): "ledger_path",
     ("templates", "dir"): "templates_dir",
     ("input", "date_order"): "date_order",
@@ -144,7 +147,7 @@ def load_config(path: Path | None) -> Config:
         if not isinstance(content, dict):
             raise ConfigError(
                 f'{path}: unexpected top-level key "{table}". Put settings in '
-                "[shop], [cards], [printer], [ledger], [templates], [input] or "
+                "[shop], [cards], [printer], [ledger], [templates], [input], [review] or "
                 "[occasions.*]."
             )
         for key, value in content.items():

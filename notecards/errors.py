@@ -83,3 +83,8 @@ class FontError(NotecardsError):
 
 class LedgerError(NotecardsError):
     """The ledger cannot be read or written, or a request conflicts with it."""
+
+
+class ReviewError(NotecardsError):
+    """A review-desk request cannot be done: unknown card, an edit that does not fit, a bad
+    status. ``str()`` says what to do instead; the page shows it next to the card."""

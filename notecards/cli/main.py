@@ -26,6 +26,7 @@ from notecards.cli.options import (
     read_config,
     sheet_option,
 )
+from notecards.cli.review import review
 from notecards.config import Config
 from notecards.extras.plotter import PLOTTER_FORMATS, write_plotter_svgs
 from notecards.extras.proofs import write_batch_proofs, write_proofs
@@ -37,6 +38,8 @@ from notecards.output.streaming import run_batch_streaming
 from notecards.planning.batch import BatchPlan, load_inputs, make_settings, plan_batch
 from notecards.planning.production import make_production, preflight_spec, write_calibration_sheet
 from notecards.preflight.spec import preflight_pdf
+from notecards.review.fixes import apply_fixes
+from notecards.review.store import load_fixes
 
 
 @click.group(cls=NotecardsGroup)
@@ -171,6 +174,8 @@ def batch(
         _echo_result(done.result, done.summary(), quiet=quiet, config=config)
         return
     loaded = load_inputs(list(inputs), settings, sheet=sheet, format_name=format_name)
+    # Rows fixed on the review page (kept in the ledger, not in the export) print as fixed.
+    loaded = apply_fixes(loaded, load_fixes(settings.ledger_path), settings)
     with progress_bar(len(loaded.orders), quiet, "Planning cards   ") as progress:
         plan = plan_batch(
             loaded,
@@ -429,3 +434,4 @@ def calibration(paper: str, out_path: Path) -> None:
 main.add_command(suppress)
 main.add_command(batches)
 main.add_command(void)
+main.add_command(review)

@@ -52,6 +52,11 @@ class Ledger:
         self._db = connection
         self.path = path
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """Return the open connection, for packages that keep their own tables (review)."""
+        return self._db
+
     def issued_keys(self) -> set[str]:
         """Return the card keys issued in batches that were not voided."""
         rows = self._query(

@@ -21,7 +21,7 @@ the same stages a ``--split`` part at a time for batches too large to plan whole
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from os import PathLike
@@ -41,6 +41,7 @@ from notecards.paths import default_templates_dir
 from notecards.planning.occasions import Occasion
 from notecards.planning.planner import CardJob, OrderPlanner, Skipped
 from notecards.planning.production import Production, make_production
+from notecards.review.store import CardEdit
 
 __all__ = [
     "BatchPlan",
@@ -240,6 +241,8 @@ def plan_batch(
     limit: int | None = None,
     progress: Callable[[int], None] | None = None,
     keep_layouts: bool = True,
+    gate: str = "batch",
+    edits: Mapping[str, CardEdit] | None = None,
 ) -> BatchPlan:
     """Return the plan for a batch on *today*: cards, skips and rejects. Writes nothing.
 
@@ -252,13 +255,26 @@ def plan_batch(
         InputError: an input file cannot be read.
         TemplateError: a template is broken or names a missing variable.
         ConfigError: a setting is unusable.
+
+    *gate* and *edits* are the review desk's: ``"batch"`` leaves out cards held or skipped
+    in review (and unapproved ones under ``[review] require_approval``), ``"approved"``
+    keeps only approved cards, ``"none"`` plans them all; *edits* replaces the edits stored
+    in the ledger (the desk tries an edit before keeping it).
     """
     loaded = (
         inputs
         if isinstance(inputs, LoadResult)
         else load_inputs(inputs, settings, sheet=sheet, format_name=format_name)
     )
-    planner = OrderPlanner(settings, today, reprint=reprint, limit=limit, keep_layouts=keep_layouts)
+    planner = OrderPlanner(
+        settings,
+        today,
+        reprint=reprint,
+        limit=limit,
+        keep_layouts=keep_layouts,
+        gate=gate,
+        edits=edits,
+    )
     jobs: list[CardJob] = []
     skipped: list[Skipped] = []
     rejects = list(loaded.rejects)

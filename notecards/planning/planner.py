@@ -6,7 +6,7 @@ and ``streaming.run_batch_streaming`` (which draws and forgets them chunk by chu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -26,11 +26,13 @@ from notecards.planning.messages import (
     choose_variant,
     context_for,
     make_environment,
+    message_from_text,
     render_message,
 )
 from notecards.planning.occasions import Occasion, choose_occasion, read_occasions
 from notecards.planning.production import production_problems
 from notecards.planning.qrlinks import qr_link
+from notecards.review.store import CardEdit, gate_reason, read_edits
 
 if TYPE_CHECKING:
     from notecards.planning.batch import BatchSettings
@@ -103,8 +105,13 @@ class OrderPlanner:
         reprint: Sequence[str] = (),
         limit: int | None = None,
         keep_layouts: bool = True,
+        gate: str = "batch",
+        edits: Mapping[str, CardEdit] | None = None,
     ) -> None:
         self.settings, self.today, self.limit = settings, today, limit
+        # The review desk's hook: stored edits change a card's wording; *gate* (see
+        # review.store.gate_reason) decides whether held, skipped or unapproved cards print.
+        self.gate = gate
         self.keep_layouts = keep_layouts
         self.occasions = read_occasions(settings.templates_dir, settings.config.occasions)
         self.env = make_environment(settings.templates_dir)
@@ -115,6 +122,7 @@ class OrderPlanner:
                 set(ledger.suppressions()),
                 frozenset(reprint),
             )
+            self.edits = dict(edits) if edits is not None else read_edits(ledger)
             for order_id in reprint:
                 for card in ledger.cards_for_order(order_id):
                     state.reprint_variants[card.card_key] = card.template
@@ -155,6 +163,11 @@ class OrderPlanner:
             return Skipped(order, "already issued")
         if is_reprint and key not in state.reprint_variants:
             return Skipped(order, "reprint asked, but this card was never issued")
+        edit = self.edits.get(key)
+        require = settings.config.require_approval
+        waiting = "" if is_reprint else gate_reason(edit, self.gate, require)
+        if waiting:
+            return Skipped(order, waiting)
         if self.limit is not None and self.cards >= self.limit:
             return Skipped(order, f"over --limit {self.limit}")
         try:
@@ -169,6 +182,7 @@ class OrderPlanner:
                 state,
                 settings.config,
                 is_reprint,
+                edit,
             )
             job_card, job_envelope = settings.formats_for(decision.occasion)
             if job_card != settings.card or job_envelope != settings.envelope:
@@ -256,8 +270,11 @@ def _make_job(
     state: _Planner,
     config: Config,
     is_reprint: bool,
+    edit: CardEdit | None = None,
 ) -> CardJob:
     customer = order.customer_key
+    if edit is not None and edit.personal_line is not None:
+        order = replace(order, personal_line=edit.personal_line)
     # A reprint sees the history as it stood when the card was first issued, so it says
     # exactly the same thing; a new card sees the ledger plus this batch so far.
     histories = state.reprint_histories.get(key, {}) if is_reprint else state.histories
@@ -267,8 +284,10 @@ def _make_job(
     history = History(past.previous_cards, past.previous_orders + in_batch_orders, last)
     avoid = next((v for v in occasion.variants if last in (v, Path(v).stem)), "")
     template = state.reprint_variants.get(key) if is_reprint else None
+    if not template and edit is not None and edit.variant in occasion.variants:
+        template = edit.variant
     template = template or choose_variant(occasion.variants, key, avoid)
-    signer = order.signer or config.signer
+    signer = (edit.signer if edit is not None else None) or order.signer or config.signer
     context = context_for(
         order,
         occasion,
@@ -279,14 +298,23 @@ def _make_job(
         signer=signer,
         greeting_fallback=config.greeting_fallback,
     )
-    message = render_message(
-        env,
-        template,
-        context,
-        personal_line=order.personal_line,
-        sign_off=occasion.sign_off,
-        signer=signer,
-    )
+    if edit is not None and edit.message is not None:
+        message = message_from_text(
+            edit.message,
+            Path(template).stem,
+            personal_line=order.personal_line,
+            sign_off=occasion.sign_off,
+            signer=signer,
+        )
+    else:
+        message = render_message(
+            env,
+            template,
+            context,
+            personal_line=order.personal_line,
+            sign_off=occasion.sign_off,
+            signer=signer,
+        )
     if order.order_id:
         state.orders_seen[customer] = in_batch_orders + 1
     state.last_variant[(customer, occasion.slug)] = template

@@ -135,7 +135,7 @@ class Review:
             return {
                 "summary": self._plan.summary(),
                 "counts": counts,
-                "rejects": len(self._plan.rejects),
+                "rejected": len(self._plan.rejects),
                 "out_dir": str(self.out_dir),
                 "problems": self.batch_problems(),
             }
@@ -343,7 +343,9 @@ class Review:
                 if getattr(edit, name) is not None
             ],
             "warnings": _warnings(job, self._plan.problems),
-            "source": order.source.describe(),
+            "source": order.source.describe().replace(
+                order.source.path, Path(order.source.path).name
+            ),
             "proof_version": str(abs(hash(self._version(job))) % 10**8),
         }
 

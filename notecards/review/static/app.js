@@ -78,7 +78,7 @@ function renderCounts(data) {
     el("b", { text: String(c.held) }), " held · ",
     el("b", { text: String(c.skipped) }), " skipped · ",
     el("b", { text: String(c.pending) }), " to review",
-    data.rejects ? ` · ${data.rejects} rejected row${data.rejects === 1 ? "" : "s"}` : "");
+    data.rejected ? ` · ${data.rejected} rejected row${data.rejected === 1 ? "" : "s"}` : "");
   document.getElementById("print").disabled = c.approved === 0;
 }
 
@@ -168,7 +168,7 @@ function renderDetail() {
     return;
   }
   const signerOptions = card.signers.includes(card.signer) ? card.signers : [card.signer, ...card.signers];
-  const form = el("form", { class: "box edit", id: "edit-form", onsubmit: (e) => { e.preventDefault(); save(); } },
+  const form = el("form", { class: "box edit", id: "edit-form", onsubmit: (e) => { e.preventDefault(); queued(save); } },
     el("h2", { text: "Wording" }),
     el("label", { class: "field", for: "personal-line", text: "Personal line (a line in your own words)" }),
     el("textarea", { id: "personal-line", rows: 2, maxlength: 300, placeholder: "e.g. See you at the spring market!" }),
@@ -182,12 +182,12 @@ function renderDetail() {
         el("select", { id: "variant" }, ...card.variants.map((v) => el("option", { value: v, text: v.replace(/^\d+-/, "") }))))),
     el("div", { class: "actions" },
       el("button", { type: "submit", class: "primary", id: "save", text: "Save wording" }),
-      card.edited ? el("button", { type: "button", id: "revert", onclick: revert, text: "Back to the template" }) : null,
-      el("span", { class: "spacer" }),
-      el("button", { type: "button", class: "approve", id: "approve", onclick: () => setStatus("approved"), text: "Approve (a)" }),
-      el("button", { type: "button", class: "hold", id: "hold", onclick: () => setStatus("held"), text: "Hold (h)" }),
-      el("button", { type: "button", class: "skip", id: "skip", onclick: () => setStatus("skipped"), text: "Skip (s)" })),
-    el("p", { class: "error", id: "edit-error", hidden: true }));
+      card.edited ? el("button", { type: "button", id: "revert", onclick: () => queued(revert), text: "Back to the template" }) : null),
+    el("p", { class: "error", id: "edit-error", hidden: true }),
+    el("div", { class: "decide" },
+      el("button", { type: "button", class: "approve", id: "approve", onclick: () => queued(() => setStatus("approved")), text: "Approve  a" }),
+      el("button", { type: "button", class: "hold", id: "hold", onclick: () => queued(() => setStatus("held")), text: "Hold  h" }),
+      el("button", { type: "button", class: "skip", id: "skip", onclick: () => queued(() => setStatus("skipped")), text: "Skip  s" })));
   const facts = el("section", { class: "box facts" },
     el("h2", { text: "Order" }),
     el("dl", {},
@@ -204,15 +204,34 @@ function renderDetail() {
       el("span", { class: "sub", text: card.occasion_title }),
       statusChip(card.status),
       card.edited ? el("span", { class: "chip edited", text: "edited" }) : null),
-    el("div", { class: "proofs" },
-      proofFigure(card, "inside", "Inside"),
-      proofFigure(card, "outside", "Outside"),
-      proofFigure(card, "envelope", "Envelope")),
-    el("div", { class: "columns" }, facts, form));
+    el("div", { class: "workspace" },
+      el("div", { class: "proofs" },
+        proofFigure(card, "inside", "Inside"),
+        proofFigure(card, "outside", "Outside"),
+        proofFigure(card, "envelope", "Envelope")),
+      el("div", { class: "side" }, form, facts)));
   document.getElementById("personal-line").value = card.personal_line;
   document.getElementById("message").value = card.message;
   document.getElementById("signer").value = card.signer;
   document.getElementById("variant").value = card.variant;
+  prefetchNext();
+}
+
+// Proofs of the next card are fetched ahead, so moving on with j shows them at once.
+function prefetchNext() {
+  const cards = visibleCards();
+  const index = cards.findIndex((c) => c.card_number === state.current);
+  const next = cards[index + 1];
+  if (!next) return;
+  for (const side of ["inside", "outside", "envelope"]) new Image().src = proofUrl(next, side);
+}
+
+// Keys and buttons act one after another: "a" then "h" pressed quickly approve one card
+// and hold the next, never both on the same card.
+let queue = Promise.resolve();
+function queued(action) {
+  queue = queue.then(action).catch((err) => notice(err.message));
+  return queue;
 }
 
 function showError(text) {
@@ -359,7 +378,7 @@ document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") event.target.blur();
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && state.reject === null) {
       event.preventDefault();
-      save();
+      queued(save);
     }
     return;
   }
@@ -369,19 +388,19 @@ document.addEventListener("keydown", (event) => {
     return;
   }
   const actions = {
-    j: () => move(1), ArrowDown: () => move(1), ArrowRight: () => move(1),
-    k: () => move(-1), ArrowUp: () => move(-1), ArrowLeft: () => move(-1),
-    a: () => setStatus("approved"), h: () => setStatus("held"), s: () => setStatus("skipped"),
-    u: () => setStatus("pending"),
-    e: () => document.getElementById("personal-line")?.focus(),
-    m: () => { const box = document.getElementById("message-box"); if (box) { box.open = true; document.getElementById("message").focus(); } },
-    p: () => { if (!document.getElementById("print").disabled) printApproved(); },
+    j: () => queued(() => move(1)), ArrowDown: () => queued(() => move(1)),
+    k: () => queued(() => move(-1)), ArrowUp: () => queued(() => move(-1)),
+    a: () => queued(() => setStatus("approved")), h: () => queued(() => setStatus("held")),
+    s: () => queued(() => setStatus("skipped")), u: () => queued(() => setStatus("pending")),
+    e: () => queued(() => document.getElementById("personal-line")?.focus()),
+    m: () => queued(() => { const box = document.getElementById("message-box"); if (box) { box.open = true; document.getElementById("message").focus(); } }),
+    p: () => queued(() => { if (!document.getElementById("print").disabled) return printApproved(); }),
   };
   const action = actions[event.key];
   if (action) { event.preventDefault(); action(); }
 });
 
-document.getElementById("print").addEventListener("click", printApproved);
+document.getElementById("print").addEventListener("click", () => queued(printApproved));
 document.getElementById("summary-close").addEventListener("click", () => { document.getElementById("summary").hidden = true; });
 for (const id of ["f-occasion", "f-warnings", "f-edited", "f-held"]) {
   document.getElementById(id).addEventListener("change", () => {

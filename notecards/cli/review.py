@@ -21,6 +21,7 @@ from notecards.cli.options import (
     read_config,
     sheet_option,
 )
+from notecards.models import Severity
 from notecards.planning.batch import make_settings
 from notecards.planning.production import make_production
 from notecards.review.desk import Review
@@ -92,7 +93,8 @@ def review(
         format_name=format_name,
     )
     for problem in desk.plan.problems:
-        click.echo(f"warning: {problem}", err=True)
+        label = "rejected" if problem.severity is Severity.ERROR else "warning"
+        click.echo(f"{label}: {problem}", err=True)
     try:
         server = ReviewServer(desk, port)
     except OSError as err:
@@ -107,8 +109,9 @@ def review(
     if not no_browser:
         webbrowser.open(server.url)
     try:
-        server.serve_forever()
+        server.serve_forever()  # werkzeug ends it quietly on Ctrl-C
     except KeyboardInterrupt:
-        click.echo("Stopped. Edits, holds and approvals are in the ledger.", err=True)
+        pass
     finally:
         server.server.server_close()
+    click.echo("Stopped. Edits, holds and approvals are in the ledger.", err=True)

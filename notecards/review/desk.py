@@ -14,6 +14,7 @@ Every change goes to the ledger at once (``review/store.py``); nothing is kept o
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -76,6 +77,7 @@ class Review:
         self.settings, self.today, self.out_dir = settings, today, Path(out_dir)
         self._raw = load_inputs(list(inputs), settings, sheet=sheet, format_name=format_name)
         self._lock = threading.RLock()
+        self._render_lock = threading.Lock()
         self._edits = load_edits(settings.ledger_path)
         self._fixes = load_fixes(settings.ledger_path)
         self._proofs: dict[tuple[str, str, str], bytes] = {}
@@ -210,13 +212,14 @@ class Review:
         """
         if side not in SIDES:
             raise ReviewError(f"no proof side {side!r}: use one of {', '.join(SIDES)}.")
-        with self._lock:
+        with self._lock:  # a snapshot; drawing happens outside, so edits never wait on it
             job = self._job(number)
             version = self._version(job)
+            plan = replace(self._plan, settings=self.settings.for_job(job), jobs=(job,))
+        with self._render_lock:
             cached = self._proofs.get((job.card_key, version, side))
             if cached is not None:
                 return cached
-            plan = replace(self._plan, settings=self.settings.for_job(job), jobs=(job,))
             cards_pdf, envelopes_pdf = render_pdfs(plan)
             images = {
                 "outside": render_page(cards_pdf, 0, dpi=PROOF_DPI),
@@ -346,7 +349,7 @@ class Review:
             "source": order.source.describe().replace(
                 order.source.path, Path(order.source.path).name
             ),
-            "proof_version": str(abs(hash(self._version(job))) % 10**8),
+            "proof_version": hashlib.sha1(self._version(job).encode()).hexdigest()[:10],
         }
 
 

@@ -73,7 +73,7 @@ function renderCounts(data) {
   const c = data.counts;
   const box = document.getElementById("counts");
   box.replaceChildren(
-    el("b", { text: String(state.cards.length) }), " cards · ",
+    el("b", { text: String(state.cards.length) }), state.cards.length === 1 ? " card · " : " cards · ",
     el("b", { text: String(c.approved) }), " approved · ",
     el("b", { text: String(c.held) }), " held · ",
     el("b", { text: String(c.skipped) }), " skipped · ",
@@ -373,7 +373,9 @@ async function printApproved() {
 // ---- keys ------------------------------------------------------------------------------
 
 document.addEventListener("keydown", (event) => {
-  const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(event.target.tagName);
+  const target = event.target;
+  const typing = ["TEXTAREA", "SELECT"].includes(target.tagName) ||
+    (target.tagName === "INPUT" && !["checkbox", "radio", "button"].includes(target.type));
   if (typing) {
     if (event.key === "Escape") event.target.blur();
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && state.reject === null) {

@@ -88,3 +88,7 @@ class LedgerError(NotecardsError):
 class ReviewError(NotecardsError):
     """A review-desk request cannot be done: unknown card, an edit that does not fit, a bad
     status. ``str()`` says what to do instead; the page shows it next to the card."""
+
+
+class ReviewNotFoundError(ReviewError):
+    """The review desk has no such card, rejected row or printed file (the page shows 404)."""

@@ -24,7 +24,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from notecards.errors import ReviewError
+from notecards.errors import ReviewError, ReviewNotFoundError
 from notecards.extras.proofs import render_page
 from notecards.models import Order, Problem, Reject, Severity
 from notecards.output.render import render_batch, render_pdfs
@@ -181,7 +181,7 @@ class Review:
         with self._lock:
             rejects = self._plan.rejects
             if not 1 <= number <= len(rejects):
-                raise ReviewError(
+                raise ReviewNotFoundError(
                     f"rejected row {number}: there is no such row (1 to {len(rejects)}). "
                     "Reload the page to see the current list."
                 )
@@ -241,7 +241,7 @@ class Review:
         Raises:
             ReviewError: no card is approved.
         """
-        with self._lock:
+        with self._lock, self._render_lock:  # one drawing at a time (proofs draw too)
             plan = plan_batch(
                 self._loaded,
                 self.settings,
@@ -270,7 +270,9 @@ class Review:
         with self._lock:
             path = self._files.get(name)
         if path is None:
-            raise ReviewError(f"no printed file named {name!r}: print approved cards first.")
+            raise ReviewNotFoundError(
+                f"no printed file named {name!r}: print approved cards first."
+            )
         return path
 
     # -- helpers ---------------------------------------------------------------------------
@@ -288,7 +290,7 @@ class Review:
         for job in self._plan.jobs:
             if job.card_number == number:
                 return job
-        raise ReviewError(
+        raise ReviewNotFoundError(
             f"card {number}: there is no such card in this review (cards 1 to "
             f"{len(self._plan.jobs)}). Reload the page: a print may have issued it."
         )

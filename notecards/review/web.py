@@ -24,7 +24,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from notecards.errors import NotecardsError, ReviewError
+from notecards.errors import NotecardsError, ReviewError, ReviewNotFoundError
 from notecards.review.desk import Review
 
 TOKEN_HEADER = "X-Notecards-Token"
@@ -77,8 +77,7 @@ def create_app(review: Review, token: str | None = None) -> Flask:
 
     @app.errorhandler(ReviewError)
     def review_error(err: ReviewError) -> Response:
-        missing = "there is no such" in str(err) or "no printed file" in str(err)
-        return _error(404 if missing else 422, str(err))
+        return _error(404 if isinstance(err, ReviewNotFoundError) else 422, str(err))
 
     @app.errorhandler(NotecardsError)
     def notecards_error(err: NotecardsError) -> Response:

@@ -95,13 +95,7 @@ def review(
     for problem in desk.plan.problems:
         label = "rejected" if problem.severity is Severity.ERROR else "warning"
         click.echo(f"{label}: {problem}", err=True)
-    try:
-        server = ReviewServer(desk, port)
-    except OSError as err:
-        raise click.ClickException(
-            f"cannot listen on 127.0.0.1:{port} ({err.strerror}). Choose another --port, "
-            "or leave it out to take a free one."
-        ) from err
+    server = ReviewServer(desk, port)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     click.echo(f"To review: {desk.plan.summary()}")
     click.echo("Review desk open at (Ctrl-C to stop; every change is saved as you make it):")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import socket
 from importlib import resources
 from typing import Any
 
@@ -171,6 +172,23 @@ class ReviewServer:
     until Ctrl-C (every change is already in the ledger, so stopping loses nothing)."""
 
     def __init__(self, review: Review, port: int = 0, token: str | None = None) -> None:
+        """Listen on 127.0.0.1:*port* (0: a free port).
+
+        Raises:
+            ReviewError: the port is taken (werkzeug would exit the process instead).
+        """
+        if port:
+            probe = socket.socket()
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((HOST, port))
+            except OSError as err:
+                raise ReviewError(
+                    f"cannot listen on {HOST}:{port} ({err.strerror}). Choose another "
+                    "--port, or leave it out to take a free one."
+                ) from err
+            finally:
+                probe.close()
         self.app = create_app(review, token)
         self.server: BaseWSGIServer = make_server(HOST, port, self.app, threaded=True)
         self.port = self.server.server_port

@@ -194,3 +194,20 @@ def test_review_command_prints_its_address_and_stops_on_ctrl_c(orders: Path, tmp
     settings = make_settings(ledger_path=tmp_path / "ledger.sqlite")
     desk = Review([orders], settings, today=TODAY, out_dir=tmp_path)
     assert desk.card(1)["status"] == "approved"
+
+
+def test_each_card_shows_the_warnings_of_its_own_rows(write_orders, tmp_path: Path):
+    path = write_orders(
+        [
+            make_order(order_id="3001", first_name="ADA", last_name="WHITFIELD"),
+            make_order(order_id="3002", email="b@example.com", postal_code="5401"),
+            make_order(order_id="3003", email="c@example.com"),
+        ],
+        name="warned.csv",
+    )
+    settings = make_settings(ledger_path=tmp_path / "ledger.sqlite")
+    desk = Review([path], settings, today=TODAY, out_dir=tmp_path)
+    warnings = {c["order_id"]: c["warnings"] for c in desk.cards()}
+    assert len(warnings["3001"]) == 1 and '"ADA" to "Ada"' in warnings["3001"][0]
+    assert len(warnings["3002"]) == 1 and "leading zero" in warnings["3002"][0]
+    assert warnings["3003"] == []

@@ -178,6 +178,15 @@ def test_a_rejected_row_is_fixed_on_the_page(page: Page, served: tuple[ReviewSer
     server, _ = served
     page.goto(server.url)
     expect(page.locator("#cards li")).to_have_count(12)
+    # s skips the card with a reason typed into the prompt; u puts it back to review.
+    page.once("dialog", lambda dialog: dialog.accept("moved away"))
+    page.keyboard.press("s")
+    expect(page.locator("#cards li[data-card='1'] .chip.skipped")).to_be_visible()
+    expect(page.locator("#counts")).to_contain_text("1 skipped")
+    page.locator("#cards li[data-card='1']").click()
+    expect(page.locator(".facts")).to_contain_text("moved away")
+    page.keyboard.press("u")
+    expect(page.locator("#counts")).to_contain_text("0 skipped · 12 to review")
     page.locator("#reject-list li").click()
     expect(page.locator(".card-head h1")).to_contain_text("row 15")
     page.fill("input[data-name='address_line1']", "12 Pike Street")

@@ -54,6 +54,8 @@ class Config:
     calibration_path: str = ""
     results_holdout: float = 0.0
     """Share of just-because customers held out as a comparison group (0: off)."""
+    require_approval: bool = False
+    """``[review] require_approval``: ``batch`` prints only cards approved on the review page."""
     source_path: str = ""
     """The file this came from; empty when defaults apply."""
 
@@ -86,6 +88,7 @@ _KEYS: dict[tuple[str, str], str] = {
     ("cards", "envelope_font"): "envelope_font",
     ("cards", "preflight"): "preflight",
     ("printer", "calibration"): "calibration_path",
+    ("review", "require_approval"): "require_approval",
     ("ledger", "path"): "ledger_path",
     ("templates", "dir"): "templates_dir",
     ("results", "holdout"): "results_holdout",
@@ -147,7 +150,7 @@ def load_config(path: Path | None) -> Config:
         if not isinstance(content, dict):
             raise ConfigError(
                 f'{path}: unexpected top-level key "{table}". Put settings in '
-                "[shop], [cards], [printer], [ledger], [templates], [input] or "
+                "[shop], [cards], [printer], [ledger], [templates], [input], [review] or "
                 "[occasions.*]."
             )
         for key, value in content.items():

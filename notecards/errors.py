@@ -87,3 +87,12 @@ class LedgerError(NotecardsError):
 
 class ScanError(NotecardsError):
     """A filled-in handwriting sheet cannot be read: unreadable file, marks not found."""
+
+
+class ReviewError(NotecardsError):
+    """A review-desk request cannot be done: unknown card, an edit that does not fit, a bad
+    status. ``str()`` says what to do instead; the page shows it next to the card."""
+
+
+class ReviewNotFoundError(ReviewError):
+    """The review desk has no such card, rejected row or printed file (the page shows 404)."""

@@ -27,6 +27,7 @@ from notecards.cli.options import (
     sheet_option,
 )
 from notecards.cli.results import record, results_command
+from notecards.cli.review import review
 from notecards.config import Config
 from notecards.drawing.calibration import write_calibration_sheet
 from notecards.extras.plotter import PLOTTER_FORMATS, write_plotter_svgs
@@ -435,3 +436,4 @@ main.add_command(void)
 main.add_command(record)
 main.add_command(results_command)
 main.add_command(hand)
+main.add_command(review)

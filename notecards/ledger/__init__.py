@@ -56,7 +56,7 @@ class Ledger:
 
     @property
     def connection(self) -> sqlite3.Connection:
-        """Return the open connection (for modules that keep their own tables' SQL)."""
+        """Return the open connection, for packages that keep their own tables' SQL."""
         return self._db
 
     def issued_keys(self) -> set[str]:

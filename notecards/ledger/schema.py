@@ -75,6 +75,25 @@ MIGRATIONS: tuple[str, ...] = (
         decided_on   TEXT NOT NULL
     );
     """,
+    # 3: the review desk (notecards/ledger/reviews.py): per card key, the edits typed in the
+    # browser and the card's review status; per rejected order, the fields fixed there.
+    """
+    CREATE TABLE IF NOT EXISTS card_reviews (
+        card_key      TEXT PRIMARY KEY,
+        personal_line TEXT,
+        message       TEXT,
+        signer        TEXT,
+        variant       TEXT,
+        status        TEXT NOT NULL DEFAULT 'pending',
+        reason        TEXT NOT NULL DEFAULT '',
+        updated_at    TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS row_fixes (
+        fix_key    TEXT PRIMARY KEY,
+        fields     TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

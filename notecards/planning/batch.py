@@ -21,7 +21,7 @@ the same stages a ``--split`` part at a time for batches too large to plan whole
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from os import PathLike
@@ -34,7 +34,9 @@ from notecards.layout.catalogue import (
     parse_length_pt,
 )
 from notecards.ledger.outcomes import OutcomeLog
+from notecards.ledger.reviews import CardEdit, load_fixes
 from notecards.loading import LoadOptions, load_orders
+from notecards.loading.fixes import apply_fixes
 from notecards.models import LoadResult, Problem, Reject
 from notecards.paths import default_templates_dir
 from notecards.planning.jobs import CardJob, Skipped
@@ -242,6 +244,8 @@ def plan_batch(
     limit: int | None = None,
     progress: Callable[[int], None] | None = None,
     keep_layouts: bool = True,
+    gate: str = "batch",
+    edits: Mapping[str, CardEdit] | None = None,
 ) -> BatchPlan:
     """Return the plan for a batch on *today*: cards, skips and rejects. Writes nothing.
 
@@ -254,13 +258,28 @@ def plan_batch(
         InputError: an input file cannot be read.
         TemplateError: a template is broken or names a missing variable.
         ConfigError: a setting is unusable.
+
+    *gate* and *edits* are the review desk's: ``"batch"`` leaves out cards held or skipped
+    in review (and unapproved ones under ``[review] require_approval``), ``"approved"``
+    keeps only approved cards, ``"none"`` plans them all; *edits* replaces the edits stored
+    in the ledger (the desk tries an edit before keeping it).
     """
-    loaded = (
-        inputs
-        if isinstance(inputs, LoadResult)
-        else load_inputs(inputs, settings, sheet=sheet, format_name=format_name)
+    if isinstance(inputs, LoadResult):
+        loaded = inputs
+    else:
+        loaded = load_inputs(inputs, settings, sheet=sheet, format_name=format_name)
+        # Rows fixed on the review page (kept in the ledger, not in the export) plan as fixed.
+        fixes = load_fixes(settings.ledger_path)
+        loaded = apply_fixes(loaded, fixes, load_options(settings, format_name=format_name))
+    planner = OrderPlanner(
+        settings,
+        today,
+        reprint=reprint,
+        limit=limit,
+        keep_layouts=keep_layouts,
+        gate=gate,
+        edits=edits,
     )
-    planner = OrderPlanner(settings, today, reprint=reprint, limit=limit, keep_layouts=keep_layouts)
     jobs: list[CardJob] = []
     skipped: list[Skipped] = []
     rejects = list(loaded.rejects)

@@ -208,6 +208,21 @@ def render_message(
         ) from err
     except jinja2.exceptions.SecurityError as err:
         raise TemplateError(template_name, f"not allowed in a template: {err}.") from err
+    variant = Path(template_name).stem
+    return message_from_text(
+        text, variant, personal_line=personal_line, sign_off=sign_off, signer=signer
+    )
+
+
+def message_from_text(
+    text: str, variant: str, *, personal_line: str, sign_off: str, signer: str
+) -> Message:
+    """Return the Message of plain *text*: paragraphs split at blank lines, then the
+    personal line (unless the text already says it).
+
+    Text typed on the review page comes here without passing through Jinja2: it is data,
+    so ``{{ 7 * 7 }}`` typed into an edit is written on the card as typed.
+    """
     blocks = [
         " ".join(line.strip() for line in block.splitlines() if line.strip())
         for block in _BLANK_LINES.split(text.strip())
@@ -226,7 +241,7 @@ def render_message(
     if personal_line.strip() and personal_line.strip() not in text:
         paragraphs.append(Paragraph(personal_line.strip(), role="personal", space_before=0.35))
     return Message(
-        variant=Path(template_name).stem,
+        variant=variant,
         paragraphs=tuple(paragraphs),
         sign_off=sign_off,
         signer=signer,

@@ -6,7 +6,7 @@ and ``streaming.run_batch_streaming`` (which draws and forgets them chunk by chu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -19,6 +19,7 @@ from notecards.layout.catalogue import CardFormat, EnvelopeFormat
 from notecards.layout.panels import card_geometry
 from notecards.ledger import open_ledger
 from notecards.ledger.outcomes import OutcomeLog, codes_for, holdout_decisions, used_codes
+from notecards.ledger.reviews import CardEdit, gate_reason, read_edits
 from notecards.models import History, Order, Problem, Reject, Severity, customer_key
 from notecards.planning.codes import CodeSource
 from notecards.planning.compose import layout_card
@@ -27,6 +28,7 @@ from notecards.planning.messages import (
     choose_variant,
     context_for,
     make_environment,
+    message_from_text,
     render_message,
 )
 from notecards.planning.occasions import Occasion, choose_occasion, read_occasions
@@ -70,8 +72,13 @@ class OrderPlanner:
         reprint: Sequence[str] = (),
         limit: int | None = None,
         keep_layouts: bool = True,
+        gate: str = "batch",
+        edits: Mapping[str, CardEdit] | None = None,
     ) -> None:
         self.settings, self.today, self.limit = settings, today, limit
+        # The review desk's hook: stored edits change a card's wording; *gate* (see
+        # review.store.gate_reason) decides whether held, skipped or unapproved cards print.
+        self.gate = gate
         self.keep_layouts = keep_layouts
         self.occasions = read_occasions(settings.templates_dir, settings.config.occasions)
         self.env = make_environment(settings.templates_dir)
@@ -82,6 +89,7 @@ class OrderPlanner:
                 set(ledger.suppressions()),
                 frozenset(reprint),
             )
+            self.edits = dict(edits) if edits is not None else read_edits(ledger)
             for order_id in reprint:
                 for card in ledger.cards_for_order(order_id):
                     state.reprint_variants[card.card_key] = card.template
@@ -133,6 +141,11 @@ class OrderPlanner:
             return Skipped(order, "reprint asked, but this card was never issued")
         if not is_reprint and self.holdout.holds(order, decision.occasion, self.today):
             return Skipped(order, "holdout group")
+        edit = self.edits.get(key)
+        require = settings.config.require_approval
+        waiting = "" if is_reprint else gate_reason(edit, self.gate, require)
+        if waiting:
+            return Skipped(order, waiting)
         if self.limit is not None and self.cards >= self.limit:
             return Skipped(order, f"over --limit {self.limit}")
         try:
@@ -148,6 +161,7 @@ class OrderPlanner:
                 settings.config,
                 is_reprint,
                 self.codes,
+                edit,
             )
             occasion = decision.occasion
             job_card, job_envelope = settings.formats_for(occasion.card_format, occasion.envelope)
@@ -237,8 +251,11 @@ def _make_job(
     config: Config,
     is_reprint: bool,
     codes: CodeSource,
+    edit: CardEdit | None = None,
 ) -> CardJob:
     customer = order.customer_key
+    if edit is not None and edit.personal_line is not None:
+        order = replace(order, personal_line=edit.personal_line)
     # A reprint sees the history as it stood when the card was first issued, so it says
     # exactly the same thing; a new card sees the ledger plus this batch so far.
     histories = state.reprint_histories.get(key, {}) if is_reprint else state.histories
@@ -248,8 +265,10 @@ def _make_job(
     history = History(past.previous_cards, past.previous_orders + in_batch_orders, last)
     avoid = next((v for v in occasion.variants if last in (v, Path(v).stem)), "")
     template = state.reprint_variants.get(key) if is_reprint else None
+    if not template and edit is not None and edit.variant in occasion.variants:
+        template = edit.variant
     template = template or choose_variant(occasion.variants, key, avoid)
-    signer = order.signer or config.signer
+    signer = (edit.signer if edit is not None else None) or order.signer or config.signer
     context = context_for(
         order,
         occasion,
@@ -265,14 +284,23 @@ def _make_job(
     else:
         code = codes.code_for(key, occasion.code, _codes_file(occasion, config))
     context["code"] = code
-    message = render_message(
-        env,
-        template,
-        context,
-        personal_line=order.personal_line,
-        sign_off=occasion.sign_off,
-        signer=signer,
-    )
+    if edit is not None and edit.message is not None:
+        message = message_from_text(
+            edit.message,
+            Path(template).stem,
+            personal_line=order.personal_line,
+            sign_off=occasion.sign_off,
+            signer=signer,
+        )
+    else:
+        message = render_message(
+            env,
+            template,
+            context,
+            personal_line=order.personal_line,
+            sign_off=occasion.sign_off,
+            signer=signer,
+        )
     if order.order_id:
         state.orders_seen[customer] = in_batch_orders + 1
     state.last_variant[(customer, occasion.slug)] = template

@@ -23,6 +23,7 @@ from notecards.layout.catalogue import (
 )
 from notecards.layout.labels import LABEL_SHEETS, LabelSheet
 from notecards.models import Problem, Severity
+from notecards.output.pdfx import parse_standard
 from notecards.postal.addresses import machinability_warning
 from notecards.preflight.spec import PreflightSpec, spec_for_card, spec_for_envelope
 
@@ -62,6 +63,10 @@ class Production:
     """The print-production side of BatchSettings (see the module docstring)."""
 
     cmyk: bool = False
+    pdfx: str = ""
+    """"x-1a" or "x-4": finish every print file as that PDF/X standard (implies cmyk)."""
+    ink_limit: float = 3.0
+    """The most ink a CMYK colour may lay down (C + M + Y + K; 3.0 = 300 %)."""
     imposition: PaperSize | None = None
     flip: str = "long-edge"
     split: int = 0
@@ -75,6 +80,7 @@ def make_production(
     config: Config,
     *,
     cmyk: bool | None = None,
+    pdfx: str | None = None,
     imposition: str | None = None,
     flip: str | None = None,
     split: int | None = None,
@@ -120,8 +126,16 @@ def make_production(
             "default) or hand (handwriting style)."
         )
     cal_path = calibration_path or config.calibration_path
+    standard = parse_standard(config.pdfx if pdfx is None else pdfx)
+    if not 100 <= config.ink_limit <= 400:
+        raise ConfigError(
+            f"ink_limit = {config.ink_limit}: give the total ink in percent, 100 to 400 "
+            "(300 is usual for coated paper, 260-280 for uncoated)."
+        )
     return Production(
-        cmyk=config.cmyk if cmyk is None else cmyk,
+        cmyk=bool(standard) or (config.cmyk if cmyk is None else cmyk),
+        pdfx=standard,
+        ink_limit=config.ink_limit / 100,
         imposition=paper,
         flip=flip_name,
         split=size,

@@ -232,6 +232,7 @@ def group_ticket(
         bleed_pt=layout.bleed_pt if layout is not None else settings.bleed_pt,
         crop_marks=settings.crop_marks,
         cmyk=production.cmyk,
+        pdfx=production.pdfx,
         cards=cards,
         envelope=None if card.is_postcard else settings.envelope,
         labels=production.labels,

@@ -18,8 +18,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from notecards import make_settings, plan_batch, render_batch
 from notecards.config import Config
-from notecards.layout.panels import PRINTABLE_MARGIN_PT, card_geometry
 from notecards.layout.catalogue import card_format
+from notecards.layout.panels import PRINTABLE_MARGIN_PT, card_geometry
 from notecards.planning.production import make_production
 from notecards.preflight.content import ContentRules, content_findings
 from notecards.preflight.spec import PreflightSpec, preflight_pdf

@@ -20,7 +20,7 @@ DEFAULT_INK_LIMIT = 3.0
 FOLD_DASH = (2, 2)
 
 
-class PrintCanvas(Canvas):
+class PrintCanvas(Canvas):  # type: ignore[misc]
     """A reportlab Canvas that writes colours the way a print shop's RIP wants them.
 
     In an RGB file, neutral greys and black are written as DeviceGray (``g``/``G``), so a RIP

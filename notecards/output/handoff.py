@@ -23,8 +23,8 @@ from notecards.layout.fonts import chain, measure
 from notecards.layout.imposition import SheetLayout, layout_sheet, position_of, sheet_count
 from notecards.layout.labels import LabelSheet, layout_label
 from notecards.layout.panels import PRINTABLE_MARGIN_PT, card_geometry
-from notecards.output.pdfx import finish_pdf
 from notecards.output.jobticket import combine_tickets, make_ticket, write_ticket
+from notecards.output.pdfx import finish_pdf
 from notecards.preflight.spec import PreflightQueue, PreflightSpec, spec_for_card, spec_for_envelope
 
 if TYPE_CHECKING:

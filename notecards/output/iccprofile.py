@@ -95,6 +95,7 @@ def _lab_to_cmyk_encoded(lab_in: tuple[float, ...]) -> tuple[int, int, int, int]
     lab = (lab_in[0] * 100.0, lab_in[1] * 255.0 - 128.0, lab_in[2] * 255.0 - 128.0)
     red, green, blue = (min(1.0, max(0.0, v)) for v in _lab_to_rgb(lab))
     k = 1 - max(red, green, blue)
+    inks: tuple[float, ...]
     if k >= 1.0:
         inks = (0.0, 0.0, 0.0)
     else:

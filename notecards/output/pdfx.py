@@ -76,8 +76,7 @@ def finish_pdf(path: Path, *, standard: str = "", title: str = "") -> None:
         pdf.save(
             path,
             deterministic_id=True,
-            force_version=version if standard else None,
-            min_version=version,
+            force_version=version,  # 1.4 by default; what the standard names with PDF/X
             compress_streams=True,
             object_stream_mode=pikepdf.ObjectStreamMode.disable,
         )

@@ -66,7 +66,12 @@ def content_findings(page: Any, rules: ContentRules, cache: dict[Any, list[str]]
 
 
 def _walk(
-    node: Any, state: _State, rules: ContentRules, cache: dict[Any, list[str]], out: list[str], depth: int
+    node: Any,
+    state: _State,
+    rules: ContentRules,
+    cache: dict[Any, list[str]],
+    out: list[str],
+    depth: int,
 ) -> None:
     try:
         instructions = pikepdf.parse_content_stream(node)

@@ -454,7 +454,10 @@ def _card_spec(settings: BatchSettings, layout: SheetLayout | None) -> Preflight
         ink_limit=production.ink_limit,
         pdfx=production.pdfx,
         crop_marks=settings.crop_marks if layout is None else has_room_for_marks(layout),
-        fold_marks=settings.crop_marks and layout is None and settings.card.folded,
+        fold_marks=settings.crop_marks
+        and layout is None
+        and settings.card.folded
+        and settings.card.fold == "side",
     )
     if layout is not None or production.calibration is not None:
         return replace(spec, any_size=True, printable_margin_pt=PRINTABLE_MARGIN_PT)

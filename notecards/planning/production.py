@@ -248,19 +248,32 @@ def preflight_spec(
     envelope: str | None = None,
     bleed: str | None = None,
     cmyk: bool = False,
+    pdfx: str = "",
+    crop_marks: bool = False,
 ) -> PreflightSpec:
     """Return what `notecards preflight` checks a file against: a card, or an envelope.
 
+    *crop_marks*: marks are promised (and dashed fold marks, for a folded card).
+
     Raises:
-        ConfigError: an unknown card or envelope format, or a bad bleed.
+        ConfigError: an unknown card or envelope format or PDF/X standard, or a bad bleed.
     """
+    folded = False
     if envelope:
         spec = spec_for_envelope(envelope_format(envelope))
     else:
-        spec = spec_for_card(
-            card_format(card or config.card_format), parse_length_pt(bleed or config.bleed)
-        )
-    return replace(spec, require_cmyk=cmyk)
+        card_spec = card_format(card or config.card_format)
+        folded = card_spec.folded and card_spec.fold == "side"
+        spec = spec_for_card(card_spec, parse_length_pt(bleed or config.bleed))
+    standard = parse_standard(pdfx)
+    return replace(
+        spec,
+        require_cmyk=cmyk or bool(standard),
+        pdfx=standard,
+        ink_limit=config.ink_limit / 100,
+        crop_marks=crop_marks,
+        fold_marks=crop_marks and folded,
+    )
 
 
 def write_calibration_sheet(path: str | Path, paper: str = "letter") -> int:

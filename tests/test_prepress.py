@@ -332,3 +332,70 @@ def test_prepress_pdfx_qr_is_solid_k(batches, tmp_path):
     assert solid.sum() > 200
     for name in ("Cyan", "Magenta", "Yellow"):
         assert plates[name][solid].max() < 0.02, name
+
+
+def test_prepress_pdfx_files_pass_qpdf_check(batches):
+    """Verify qpdf (an independent PDF parser) finds no structural problem in PDF/X files."""
+    qpdf = shutil.which("qpdf")
+    if qpdf is None:
+        pytest.skip("qpdf (apt: qpdf) is needed")
+    for name in ("pdfx", "x4"):
+        for path in sorted(batches[name][1].glob("*.pdf")):
+            run = subprocess.run([qpdf, "--check", str(path)], capture_output=True, text=True)
+            assert run.returncode == 0, (path.name, run.stdout, run.stderr)
+
+
+def test_prepress_rich_black_is_capped_at_the_ink_limit():
+    """Verify a near-black accent converts under the ink limit, and K is kept."""
+    from reportlab.lib.colors import Color
+
+    from notecards.drawing.pages import to_cmyk
+
+    colour = to_cmyk(Color(0.0, 0.0, 0.01), ink_limit=2.6)
+    inks = (colour.cyan, colour.magenta, colour.yellow, colour.black)
+    assert sum(inks) <= 2.6 and colour.black == pytest.approx(0.99)
+    assert sum(inks) == pytest.approx(2.6, abs=0.01)
+
+
+def test_prepress_label_marker_keeps_clear_of_the_cut(tmp_path):
+    """Verify the card number on a label keeps the address padding from the die cut."""
+    from notecards.layout.labels import LABEL_PADDING_PT, LABEL_SHEETS
+
+    result, out = _batch(tmp_path, "labels", "a2-folded", crop_marks=False, labels="avery-5160")
+    assert result.findings == (), result.findings
+    boxes = LABEL_SHEETS["avery-5160"].boxes()
+    with pdfplumber.open(out / "labels.pdf") as pdf:
+        page = pdf.pages[0]
+        markers = [c for c in page.chars if c["size"] < 5 and c["text"].strip()]
+        assert markers
+        for char in markers:
+            x, y = (char["x0"] + char["x1"]) / 2, page.height - (char["top"] + char["bottom"]) / 2
+            box = next(b for b in boxes if b.x_pt <= x <= b.right_pt and b.y_pt <= y <= b.top_pt)
+            assert box.right_pt - char["x1"] >= LABEL_PADDING_PT - 0.1
+            assert box.top_pt - (page.height - char["top"]) >= LABEL_PADDING_PT - 1.5
+
+
+def test_prepress_cli_pdfx_batch_and_preflight(tmp_path, write_orders, monkeypatch):
+    """Verify `batch --pdfx x-1a` writes PDF/X files that `preflight --pdfx x-1a` passes, and
+    that preflight fails a plain file against PDF/X."""
+    from click.testing import CliRunner
+
+    from notecards.cli.main import main
+
+    orders = write_orders([make_order()])
+    plain_orders = write_orders([make_order(order_id="1002")], name="plain.csv")
+    runner = CliRunner()
+    out, plain = tmp_path / "out", tmp_path / "plain"
+    monkeypatch.chdir(tmp_path)  # the ledger is written to the working folder
+    run = runner.invoke(
+        main, ["batch", str(orders), "--out", str(out), "--pdfx", "x-1a", "--date", "2026-11-22"]
+    )
+    assert run.exit_code == 0, run.output
+    args = ["batch", str(plain_orders), "--out", str(plain), "--date", "2026-11-22"]
+    run = runner.invoke(main, args)
+    assert run.exit_code == 0, run.output
+    _pdfx_requirements(out / "cards.pdf", "PDF/X-1a:2003", "1.4")
+    check = runner.invoke(main, ["preflight", str(out / "cards.pdf"), "--pdfx", "x-1a"])
+    assert check.exit_code == 0, check.output
+    check = runner.invoke(main, ["preflight", str(plain / "cards.pdf"), "--pdfx", "x-1a"])
+    assert check.exit_code == 1 and "OutputIntent" in check.output, check.output

@@ -383,7 +383,8 @@ def test_prepress_cli_pdfx_batch_and_preflight(tmp_path, write_orders, monkeypat
     from notecards.cli.main import main
 
     orders = write_orders([make_order()])
-    plain_orders = write_orders([make_order(order_id="1002")], name="plain.csv")
+    other = make_order(order_id="1002", first_name="Rosa", email="rosa@example.com")
+    plain_orders = write_orders([other], name="plain.csv")
     runner = CliRunner()
     out, plain = tmp_path / "out", tmp_path / "plain"
     monkeypatch.chdir(tmp_path)  # the ledger is written to the working folder
@@ -393,7 +394,7 @@ def test_prepress_cli_pdfx_batch_and_preflight(tmp_path, write_orders, monkeypat
     assert run.exit_code == 0, run.output
     args = ["batch", str(plain_orders), "--out", str(plain), "--date", "2026-11-22"]
     run = runner.invoke(main, args)
-    assert run.exit_code == 0, run.output
+    assert run.exit_code == 0 and (plain / "cards.pdf").is_file(), run.output
     _pdfx_requirements(out / "cards.pdf", "PDF/X-1a:2003", "1.4")
     check = runner.invoke(main, ["preflight", str(out / "cards.pdf"), "--pdfx", "x-1a"])
     assert check.exit_code == 0, check.output

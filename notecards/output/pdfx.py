@@ -16,6 +16,7 @@ transparency; preflight checks all of it. pikepdf does the object work.
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 import pikepdf
@@ -56,12 +57,23 @@ def finish_pdf(path: Path, *, standard: str = "", title: str = "") -> None:
     Raises:
         ConfigError: an unknown *standard*.
     """
+    path.write_bytes(finish_bytes(path.read_bytes(), path.name, standard=standard, title=title))
+
+
+def finish_bytes(data: bytes, file_name: str, *, standard: str = "", title: str = "") -> bytes:
+    """Return the print file *data*, to be saved as *file_name*, finished (see finish_pdf).
+
+    Raises:
+        ConfigError: an unknown *standard*.
+    """
     if standard and standard not in STANDARDS:
         raise ConfigError(f'"{standard}" is not a PDF/X standard. Choose x-1a or x-4.')
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        _rename_subsets(pdf, path.name)
+    stem = file_name.rsplit(".", 1)[0]
+    target = io.BytesIO()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        _rename_subsets(pdf, file_name)
         info = pdf.docinfo
-        doc_title = title or str(info.get("/Title", "")) or path.stem
+        doc_title = title or str(info.get("/Title", "")) or stem
         info[Name.Title] = String(doc_title)
         info[Name.CreationDate] = String(str(info.get("/CreationDate", FIXED_DATE)))
         info[Name.ModDate] = String(str(info.get("/ModDate", FIXED_DATE)))
@@ -72,14 +84,15 @@ def finish_pdf(path: Path, *, standard: str = "", title: str = "") -> None:
             version = spec["pdf"]
             info[Name.GTS_PDFXVersion] = String(spec["version"])
             pdf.Root.OutputIntents = pdf.make_indirect(pikepdf.Array([_output_intent(pdf)]))
-            _write_xmp(pdf, doc_title, spec["version"], path.name, info)
+            _write_xmp(pdf, doc_title, spec["version"], file_name, info)
         pdf.save(
-            path,
+            target,
             deterministic_id=True,
             force_version=version,  # 1.4 by default; what the standard names with PDF/X
             compress_streams=True,
             object_stream_mode=pikepdf.ObjectStreamMode.disable,
         )
+    return target.getvalue()
 
 
 def subset_prefix(file_name: str, old_prefix: str, font_name: str) -> str:

@@ -27,6 +27,7 @@ from notecards.layout.panels import card_geometry
 from notecards.ledger import IssuedCard, open_ledger
 from notecards.output.handoff import CardPlace, FormatGroup, format_groups, write_handoff
 from notecards.output.manifest import MANIFEST_COLUMNS, write_rejects, write_rows
+from notecards.output.pdfx import finish_bytes
 from notecards.planning.batch import BatchPlan, CardJob
 
 CARDS_PDF = "cards.pdf"
@@ -174,9 +175,14 @@ def render_pdfs(plan: BatchPlan, progress: Progress | None = None) -> tuple[byte
     """
     register_bundled_fonts()
     cards, envelopes = BytesIO(), BytesIO()
-    if plan.jobs:
-        _draw(plan, cards, envelopes, progress)
-    return cards.getvalue(), envelopes.getvalue()
+    if not plan.jobs:
+        return b"", b""
+    _draw(plan, cards, envelopes, progress)
+    standard = plan.settings.production.pdfx  # finished as a batch finishes its files
+    return (
+        finish_bytes(cards.getvalue(), CARDS_PDF, standard=standard),
+        finish_bytes(envelopes.getvalue(), ENVELOPES_PDF, standard=standard),
+    )
 
 
 def _draw(

@@ -9,6 +9,7 @@ state that matters for colour: fill and stroke colour and the text render mode.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -22,12 +23,13 @@ ARITY: dict[str, int] = {
     **dict.fromkeys(("b", "b*", "n", "W", "W*", "T*", "EMC", "BX", "EX"), 0),
     **dict.fromkeys(("g", "G", "w", "J", "j", "M", "i", "ri", "gs", "cs", "CS", "Do"), 1),
     **dict.fromkeys(("Tc", "Tw", "Tz", "TL", "Tr", "Ts", "Tj", "TJ", "'", "sh", "BMC"), 1),
+    "TsTJ": 1,  # "<rise> Ts [...] TJ", folded (see _operators)
     **dict.fromkeys(("Tf", "Td", "TD", "m", "l", "d", "d0", "BDC", "DP"), 2),
     **dict.fromkeys(("rg", "RG", '"'), 3),
     **dict.fromkeys(("k", "K", "re", "v", "y"), 4),
     **dict.fromkeys(("cm", "Tm", "c", "d1"), 6),
 }
-_SHOW = ("Tj", "TJ", "'", '"')
+_SHOW = ("Tj", "TJ", "'", '"', "TsTJ")
 _STROKED_MODES = (1, 2, 5, 6)
 _FILLED_MODES = (0, 2, 4, 6)
 _SPACE = {"g": "Gray", "G": "Gray", "rg": "RGB", "RG": "RGB", "k": "CMYK", "K": "CMYK"}
@@ -74,13 +76,14 @@ def _walk(
     depth: int,
 ) -> None:
     try:
-        instructions = pikepdf.parse_content_stream(node)
+        operators = _operators(node)
     except pikepdf.PdfError as err:
         out.append(f"The content stream cannot be parsed ({err}); a RIP would reject it.")
         return
     resources = node.get("/Resources")
     xobjects = resources.get("/XObject") if resources is not None else None
-    for operands, name in _operators(instructions):
+    shown: dict[tuple[Colour, Colour, int], list[str]] = {}
+    for operands, name in operators:
         expected = ARITY.get(name)
         if expected is not None and len(operands) != expected:
             out.append(
@@ -101,11 +104,14 @@ def _walk(
                 state.stroke = colour
             out += _colour_findings(colour, rules)
         elif name == "Tr":
-            state.mode = int(operands[0])
+            state.mode = int(float(operands[0]))
         elif name in _SHOW:
-            out += _text_findings(state, rules)
+            key = (state.fill, state.stroke, state.mode)
+            if key not in shown:  # thousands of runs per page share a few states
+                shown[key] = _text_findings(state, rules)
+                out += shown[key]
         elif name == "Do" and xobjects is not None and depth < _MAX_DEPTH:
-            xobject = xobjects.get(str(operands[0]))
+            xobject = xobjects.get(_text(operands[0]))
             if xobject is not None and xobject.get("/Subtype") == "/Form":
                 key = (xobject.objgen, state.fill, state.stroke, state.mode)
                 if key not in cache:
@@ -115,11 +121,61 @@ def _walk(
                 out += cache[key]
 
 
-def _operators(instructions: Any) -> Iterator[tuple[list[Any], str]]:
-    for instruction in instructions:
-        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+#: A string, with escapes and (balanced, one level) parentheses; an array of strings and
+#: numbers (TJ); a hex string; a dictionary (marked content). Each counts as one operand.
+_STRING = rb"\((?:[^\\()]|\\.|\((?:[^\\()]|\\.)*\))*\)"
+_COMPOUND = re.compile(
+    rb"\[(?:" + _STRING + rb"|[^\]\(])*\]|" + _STRING + rb"|<<.*?>>|<[0-9A-Fa-f\s]*>",
+    re.DOTALL,
+)
+_TOKEN = re.compile(rb"/[^\s/\[\]()<>{}%]*|[^\s/\[\]()<>{}%~]+|~")
+#: Handwriting writes "<rise> Ts [...] TJ" at every baseline step: read as one pseudo-operator
+#: "TsTJ" (one operand, shows text), so the walk takes one step for two.
+#: Runs of well-formed rectangles (a QR code is hundreds): read as one.
+_RECTS = re.compile(rb"(?:(?:\s+[-+]?[\d.]+){4}\s+re(?=\s))+")
+_INLINE_IMAGE = re.compile(rb"(?:^|\s)BI(?:\s|/)")
+
+
+def _operators(node: Any) -> Iterator[tuple[list[Any], str]]:
+    """Yield (operands, operator) of *node*'s content (a page or a form).
+
+    Compound operands (strings, arrays, dictionaries) are folded to one token first, so the
+    walk touches only operators and plain operands: parsing every glyph string as an object
+    costs ten times more, and a batch checks tens of thousands of pages. A stream with an
+    inline image (binary data) is parsed by qpdf instead.
+    """
+    contents = node.get("/Contents")
+    if isinstance(node, pikepdf.Stream):
+        data = node.read_bytes()
+    elif isinstance(contents, pikepdf.Array):
+        data = b"\n".join(part.read_bytes() for part in contents)
+    elif contents is not None:
+        data = contents.read_bytes()
+    else:
+        data = b""
+    if b"BI" in data and _INLINE_IMAGE.search(data):
+        for instruction in pikepdf.parse_content_stream(node):
+            if not isinstance(instruction, pikepdf.ContentStreamInlineImage):
+                yield list(instruction.operands), str(instruction.operator)
+        return
+    data = _RECTS.sub(b" 0 0 0 0 re", _COMPOUND.sub(b" ~ ", data).replace(b" Ts ~ TJ", b" TsTJ"))
+    if b"%" in data:  # comments, once strings are gone
+        data = re.sub(rb"%[^\r\n]*", b" ", data)
+    operands: list[Any] = []
+    tokens = data.split()
+    if any(b"/" in token[1:] for token in tokens):  # names written without a space between
+        tokens = _TOKEN.findall(data)
+    for token in tokens:
+        first = token[:1]
+        if first in b"/~" or first in b"+-.0123456789" or token in (b"true", b"false", b"null"):
+            operands.append(token)
             continue
-        yield list(instruction.operands), str(instruction.operator)
+        yield operands, token.decode("latin-1")
+        operands = []
+
+
+def _text(token: Any) -> str:
+    return token.decode("latin-1") if isinstance(token, bytes) else str(token)
 
 
 def _text_findings(state: _State, rules: ContentRules) -> list[str]:

@@ -106,10 +106,10 @@ def _walk(
         elif name == "Tr":
             state.mode = int(float(operands[0]))
         elif name in _SHOW:
-            key = (state.fill, state.stroke, state.mode)
-            if key not in shown:  # thousands of runs per page share a few states
-                shown[key] = _text_findings(state, rules)
-                out += shown[key]
+            look = (state.fill, state.stroke, state.mode)
+            if look not in shown:  # thousands of runs per page share a few states
+                shown[look] = _text_findings(state, rules)
+                out += shown[look]
         elif name == "Do" and xobjects is not None and depth < _MAX_DEPTH:
             xobject = xobjects.get(_text(operands[0]))
             if xobject is not None and xobject.get("/Subtype") == "/Form":

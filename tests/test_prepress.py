@@ -400,3 +400,33 @@ def test_prepress_cli_pdfx_batch_and_preflight(tmp_path, write_orders, monkeypat
     assert check.exit_code == 0, check.output
     check = runner.invoke(main, ["preflight", str(plain / "cards.pdf"), "--pdfx", "x-1a"])
     assert check.exit_code == 1 and "OutputIntent" in check.output, check.output
+
+
+def test_prepress_pdfx_preflight_finds_transparency(tmp_path):
+    """Verify the X-1a check rejects a graphics state with alpha (written by reportlab)."""
+    from notecards.output.pdfx import finish_pdf
+
+    path = tmp_path / "alpha.pdf"
+    canvas = Canvas(str(path), pagesize=(100, 100), invariant=1)
+    canvas.setTrimBox((0, 0, 100, 100))
+    canvas.setBleedBox((0, 0, 100, 100))
+    canvas.setFillColorCMYK(0, 1, 0, 0, alpha=0.5)
+    canvas.rect(10, 10, 50, 50, fill=1, stroke=0)
+    canvas.save()
+    finish_pdf(path, standard="x-1a")
+    spec = PreflightSpec(0, 0, 0, any_size=True, pdfx="x-1a", require_cmyk=True)
+    messages = [f.message for f in preflight_pdf(path, spec)]
+    assert any("transparency" in m for m in messages), messages
+
+
+@pytest.mark.skipif(GS is None, reason="ghostscript (apt: ghostscript) is needed")
+def test_prepress_black_ink_hand_is_k_only(tmp_path):
+    """Verify a hand in black ink prints on the K plate alone, in CMYK and in RGB."""
+    for name, options in (("k", {"cmyk": True}), ("gray", {})):
+        result, out = _batch(tmp_path, name, "a2-flat", crop_marks=False, ink="black", **options)
+        assert result.findings == (), result.findings
+        plates = _plates(out / "cards.pdf", 2, tmp_path)
+        black = plates["Black"] > 0.5
+        assert black.sum() > 500, name
+        for plate in ("Cyan", "Magenta", "Yellow"):
+            assert plates[plate][black].max() < 0.02, (name, plate)

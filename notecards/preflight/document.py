@@ -135,6 +135,9 @@ def _pdfx_findings(pdf: pikepdf.Pdf, info: Any, standard: str) -> list[str]:
 
 
 def _transparency(pdf: pikepdf.Pdf) -> list[str]:
+    """Return a finding when anything is transparent: a transparency group, or a graphics
+    state with alpha below 1 or a soft mask (direct or indirect, on pages and in forms)."""
+    states = []
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Dictionary):
             continue
@@ -142,8 +145,18 @@ def _transparency(pdf: pikepdf.Pdf) -> list[str]:
         if group is not None and group.get("/S") == pikepdf.Name.Transparency:
             return ["PDF/X-1a forbids transparency; a page or form is a transparency group."]
         if obj.get("/Type") == pikepdf.Name.ExtGState:
-            mask = obj.get("/SMask")
-            alphas = [float(obj.get(key, 1)) for key in ("/CA", "/ca")]
-            if (mask is not None and mask != pikepdf.Name.None_) or min(alphas) < 1:
-                return ["PDF/X-1a forbids transparency; a graphics state sets alpha or a mask."]
+            states.append(obj)
+    holders = [page.obj for page in pdf.pages] + [
+        obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream) and "/Resources" in obj
+    ]
+    for holder in holders:
+        resources = holder.get("/Resources")
+        graphics = resources.get("/ExtGState") if resources is not None else None
+        if graphics is not None:
+            states += list(graphics.values())
+    for state in states:
+        mask = state.get("/SMask")
+        alphas = [float(state.get(key, 1)) for key in ("/CA", "/ca")]
+        if (mask is not None and mask != pikepdf.Name.None_) or min(alphas) < 1:
+            return ["PDF/X-1a forbids transparency; a graphics state sets alpha or a mask."]
     return []

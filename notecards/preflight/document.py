@@ -137,7 +137,7 @@ def _pdfx_findings(pdf: pikepdf.Pdf, info: Any, standard: str) -> list[str]:
 def _transparency(pdf: pikepdf.Pdf) -> list[str]:
     """Return a finding when anything is transparent: a transparency group, or a graphics
     state with alpha below 1 or a soft mask (direct or indirect, on pages and in forms)."""
-    states = []
+    states: list[Any] = []
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Dictionary):
             continue

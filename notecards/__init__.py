@@ -27,8 +27,10 @@ from notecards.loading import LoadOptions, load_orders
 from notecards.models import Address, Birthday, LoadResult, Order, Problem, Reject
 from notecards.output.render import BatchResult, PrintFiles, render_batch, render_files, render_pdfs
 from notecards.output.run import run_batch, run_batch_streaming
-from notecards.planning.batch import BatchPlan, BatchSettings, CardJob, make_settings, plan_batch
+from notecards.planning.batch import BatchPlan, make_settings, plan_batch
+from notecards.planning.jobs import CardJob
 from notecards.results import Results, record_orders, results
+from notecards.settings import BatchSettings
 
 __all__ = [
     "Address",

@@ -45,6 +45,8 @@ class Config:
     formats: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     hand_styles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     cmyk: bool = False
+    pdfx: str = ""
+    ink_limit: int = 300
     imposition: str = ""
     duplex_flip: str = "long-edge"
     split: int = 0
@@ -81,6 +83,8 @@ _KEYS: dict[tuple[str, str], str] = {
     ("cards", "qr_url"): "qr_url",
     ("cards", "greeting_fallback"): "greeting_fallback",
     ("cards", "cmyk"): "cmyk",
+    ("cards", "pdfx"): "pdfx",
+    ("cards", "ink_limit"): "ink_limit",
     ("cards", "imposition"): "imposition",
     ("cards", "duplex_flip"): "duplex_flip",
     ("cards", "split"): "split",

@@ -66,6 +66,10 @@ class Production:
     """The print-production side of BatchSettings (see the module docstring)."""
 
     cmyk: bool = False
+    pdfx: str = ""
+    """"x-1a" or "x-4": finish every print file as that PDF/X standard (implies cmyk)."""
+    ink_limit: float = 3.0
+    """The most ink a CMYK colour may lay down (C + M + Y + K; 3.0 = 300 %)."""
     imposition: PaperSize | None = None
     flip: Flip = Flip.LONG_EDGE
     split: int = 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -375,6 +376,10 @@ def formats(config_path: Path | None) -> None:
 @click.option("--bleed", help="Expected bleed, e.g. 0.125in, 3mm or 0 (default: config).")
 @click.option("--cmyk", is_flag=True, help="Also require every colour to be CMYK.")
 @click.option("--any-size", is_flag=True, help="Skip the page-size check (e.g. imposed sheets).")
+@click.option(
+    "--pdfx", metavar="STANDARD", help="Also require PDF/X: x-1a or x-4 (implies --cmyk)."
+)
+@click.option("--crop-marks", is_flag=True, help="Require crop marks (and dashed fold marks).")
 @config_option
 def preflight_command(
     pdf_path: Path,
@@ -383,15 +388,24 @@ def preflight_command(
     bleed: str | None,
     cmyk: bool,
     any_size: bool,
+    pdfx: str | None,
+    crop_marks: bool,
     config_path: Path | None,
 ) -> None:
-    """Check a PDF as a print shop would: size, boxes, fonts, safe zone, images; exit 1 on error."""
+    """Check a PDF as a print shop would: size, boxes, fonts, safe zone, images, colour
+    operators, marks and (with --pdfx) the PDF/X rules; exit 1 on error."""
     config = read_config(config_path)
-    spec = (
-        None
-        if any_size
-        else preflight_spec(config, card=card_format, envelope=envelope, bleed=bleed, cmyk=cmyk)
+    spec = preflight_spec(
+        config,
+        card=card_format,
+        envelope=envelope,
+        bleed=bleed,
+        cmyk=cmyk,
+        pdfx=pdfx or "",
+        crop_marks=crop_marks,
     )
+    if any_size:
+        spec = replace(spec, any_size=True, label="")
     findings = preflight_pdf(pdf_path, spec)
     for finding in findings:
         click.echo(str(finding))

@@ -83,6 +83,11 @@ PRINT_OPTIONS = {
         default=None,
         help="Write every colour as CMYK (for shops that ask for it).",
     ),
+    "pdfx": click.option(
+        "--pdfx",
+        metavar="STANDARD",
+        help="Finish every print file as PDF/X: x-1a (recommended) or x-4; implies --cmyk.",
+    ),
     "imposition": click.option(
         "--imposition",
         metavar="PAPER",

@@ -10,14 +10,20 @@ from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
 from notecards.drawing.artwork import motif_for
-from notecards.drawing.pages import draw_crop_marks, hex_color, make_canvas
+from notecards.drawing.pages import (
+    DEFAULT_INK_LIMIT,
+    draw_crop_marks,
+    hex_color,
+    make_canvas,
+    set_solid_black,
+)
 from notecards.drawing.postcards import draw_address_side
 from notecards.handwriting import draw_block
 from notecards.handwriting.signatures import draw_signature
 from notecards.layout.fonts import measure
 from notecards.layout.geometry import Box
-from notecards.layout.panels import CardGeometry
-from notecards.layout.qrcodes import Matrix, dark_runs
+from notecards.layout.panels import CardGeometry, marker_anchor
+from notecards.layout.qrcodes import CAPTION_PT, Matrix, caption_baseline_pt, dark_runs
 from notecards.planning.jobs import CardContent
 from notecards.planning.occasions import FrontDesign
 
@@ -35,10 +41,11 @@ def draw_cards(
     title: str,
     progress: Callable[[int], None] | None = None,
     cmyk: bool = False,
+    ink_limit: float = DEFAULT_INK_LIMIT,
 ) -> int:
     """Draw every card of *contents* (two pages each) into *target*; return the page count.
 
-    With *cmyk* every colour is written as CMYK (see pages.make_canvas).
+    With *cmyk* every colour is written as CMYK, at most *ink_limit* (see pages.make_canvas).
     """
     canvas = make_canvas(
         target,
@@ -47,6 +54,7 @@ def draw_cards(
         author=shop_name,
         subject="Greeting cards, print-ready",
         cmyk=cmyk,
+        ink_limit=ink_limit,
     )
     forms: set[str] = set()
     pages = 0
@@ -56,7 +64,7 @@ def draw_cards(
         canvas.doForm(_front_form(content.occasion))
         if geometry.back is not None:
             canvas.doForm(_back_form(content.occasion))
-            _draw_label(canvas, geometry.safe(geometry.back), content.label)
+            _draw_label(canvas, geometry.safe(geometry.back), geometry.page.trim, content.label)
         draw_crop_marks(canvas, geometry.page, folds)
         canvas.showPage()
         _ensure_caption_form(canvas, content, forms)
@@ -64,7 +72,9 @@ def draw_cards(
         if content.address is not None:
             draw_address_side(canvas, geometry.page.trim, content.address, content.label)
         elif geometry.back is None:
-            _draw_label(canvas, geometry.safe(geometry.message_panel), content.label)
+            _draw_label(
+                canvas, geometry.safe(geometry.message_panel), geometry.page.trim, content.label
+            )
         draw_crop_marks(canvas, geometry.page, folds)
         canvas.showPage()
         pages += 2
@@ -110,8 +120,9 @@ def _ensure_caption_form(canvas: Canvas, content: CardContent, forms: set[str]) 
     canvas.beginForm(name)
     box = content.qr_box
     canvas.setFillColor(CAPTION_GREY)
-    canvas.setFont("NotoSerif-Italic", 8)
-    canvas.drawCentredString(box.x_pt + box.width_pt / 2, box.y_pt - 13, content.qr_caption)
+    canvas.setFont("NotoSerif-Italic", CAPTION_PT)
+    baseline = caption_baseline_pt(box.y_pt, box.width_pt)
+    canvas.drawCentredString(box.x_pt + box.width_pt / 2, baseline, content.qr_caption)
     canvas.endForm()
     forms.add(name)
 
@@ -185,11 +196,12 @@ def _draw_back(canvas: Canvas, safe: Box, front: FrontDesign, shop_name: str) ->
     canvas.drawText(text_object)
 
 
-def _draw_label(canvas: Canvas, safe: Box, label: str) -> None:
-    """Draw the tiny packing label (card number) in the lower right of a safe area."""
+def _draw_label(canvas: Canvas, safe: Box, trim: Box, label: str) -> None:
+    """Draw the tiny packing label (card number) in the lower right of a safe area, clear of
+    a desktop printer's unprintable margin (see panels.marker_anchor)."""
     canvas.setFillColor(LABEL_GREY)
     canvas.setFont("NotoSans", 5)
-    canvas.drawRightString(safe.right_pt, safe.y_pt + 2, label)  # descenders stay inside
+    canvas.drawRightString(*marker_anchor(safe, trim), label)
 
 
 def _draw_inside(
@@ -219,9 +231,11 @@ def draw_qr(canvas: Canvas, matrix: Matrix, box: Box) -> None:
     """Draw *matrix* as vector rectangles filling *box* (quiet zone lies outside the box)."""
     modules = len(matrix)
     module = box.width_pt / modules
-    canvas.setFillColor(Color(0, 0, 0))
+    canvas.saveState()
+    set_solid_black(canvas)
     path = canvas.beginPath()
     top = box.top_pt
     for row, col, length in dark_runs(matrix):
         path.rect(box.x_pt + col * module, top - (row + 1) * module, length * module, module)
     canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()

@@ -9,13 +9,13 @@ from typing import IO
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
-from notecards.drawing.pages import make_canvas
+from notecards.drawing.pages import DEFAULT_INK_LIMIT, make_canvas, set_solid_black
 from notecards.layout.catalogue import EnvelopeFormat
 from notecards.layout.envelope import EnvelopeLayout
 from notecards.layout.geometry import SetLine
-from notecards.layout.panels import page_geometry
+from notecards.layout.panels import MARKER_INSET_PT, page_geometry
 
-ADDRESS_INK = Color(0.08, 0.08, 0.08)
+ADDRESS_INK = Color(0, 0, 0)  # solid black: gray 0 in RGB, 100 % K overprinting in CMYK
 RETURN_INK = Color(0.25, 0.25, 0.25)
 LABEL_GREY = Color(0.62, 0.62, 0.62)
 
@@ -29,11 +29,18 @@ def draw_envelopes(
     title: str,
     progress: Callable[[int], None] | None = None,
     cmyk: bool = False,
+    ink_limit: float = DEFAULT_INK_LIMIT,
 ) -> int:
     """Draw one page per (layout, label) into *target*; return the page count."""
     page = page_geometry(envelope.width_pt, envelope.height_pt, 0.0, False)
     canvas = make_canvas(
-        target, page, title=title, author=shop_name, subject="Envelopes, in card order", cmyk=cmyk
+        target,
+        page,
+        title=title,
+        author=shop_name,
+        subject="Envelopes, in card order",
+        cmyk=cmyk,
+        ink_limit=ink_limit,
     )
     has_return_form = False
     pages = 0
@@ -50,7 +57,7 @@ def draw_envelopes(
         # barcode clear zone, so the envelope can be matched to its card when packing.
         canvas.setFillColor(LABEL_GREY)
         canvas.setFont("NotoSans", 5)
-        canvas.drawString(12, 12, label)  # 12 pt: clear of a 9 pt safe margin
+        canvas.drawString(MARKER_INSET_PT, MARKER_INSET_PT, label)  # a printer's margin
         canvas.showPage()
         pages += 1
         if progress is not None:
@@ -60,8 +67,12 @@ def draw_envelopes(
 
 
 def _draw_lines(canvas: Canvas, lines: tuple[SetLine, ...], size_pt: float, ink: Color) -> None:
+    canvas.saveState()
+    if ink == ADDRESS_INK:
+        set_solid_black(canvas)
+    else:
+        canvas.setFillColor(ink)
     text = canvas.beginText()
-    text.setFillColor(ink)
     for line in lines:
         x = line.x_pt
         for run in line.runs:
@@ -70,3 +81,4 @@ def _draw_lines(canvas: Canvas, lines: tuple[SetLine, ...], size_pt: float, ink:
             text.textOut(run.text)
             x += run.width_pt
     canvas.drawText(text)
+    canvas.restoreState()

@@ -9,8 +9,8 @@ from typing import IO
 from reportlab.lib.colors import Color
 
 from notecards.drawing.envelopes import ADDRESS_INK, LABEL_GREY, _draw_lines
-from notecards.drawing.pages import make_canvas
-from notecards.layout.labels import LabelLayout, LabelSheet
+from notecards.drawing.pages import DEFAULT_INK_LIMIT, make_canvas
+from notecards.layout.labels import LABEL_PADDING_PT, LabelLayout, LabelSheet
 from notecards.layout.panels import page_geometry
 
 
@@ -22,6 +22,7 @@ def draw_labels(
     shop_name: str,
     title: str,
     cmyk: bool = False,
+    ink_limit: float = DEFAULT_INK_LIMIT,
     guides: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> int:
@@ -37,6 +38,7 @@ def draw_labels(
         author=shop_name,
         subject=f"Address labels, {sheet.title}, in card order",
         cmyk=cmyk,
+        ink_limit=ink_limit,
     )
     pages = 0
     on_page = 0
@@ -48,10 +50,15 @@ def draw_labels(
                 canvas.roundRect(box.x_pt, box.y_pt, box.width_pt, box.height_pt, 6)
         _draw_lines(canvas, layout.lines, layout.size_pt, ADDRESS_INK)
         # The card number, tiny, in the label's top-right corner: above the address, where
-        # USPS allows non-address printing, and it lets the packer match label and card.
+        # USPS allows non-address printing, and it lets the packer match label and card. It
+        # keeps the address's padding from the die cut (labels shift ~1 mm on a desktop).
         canvas.setFillColor(LABEL_GREY)
         canvas.setFont("NotoSans", 4.5)
-        canvas.drawRightString(layout.box.right_pt - 5, layout.box.top_pt - 8, layout.label)
+        canvas.drawRightString(
+            layout.box.right_pt - LABEL_PADDING_PT,
+            layout.box.top_pt - LABEL_PADDING_PT - 4.5 * 0.72,
+            layout.label,
+        )
         on_page += 1
         if progress is not None:
             progress(1)

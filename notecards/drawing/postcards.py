@@ -8,6 +8,7 @@ from reportlab.pdfgen.canvas import Canvas
 from notecards.drawing.envelopes import ADDRESS_INK, LABEL_GREY, RETURN_INK, _draw_lines
 from notecards.layout.envelope import EnvelopeLayout
 from notecards.layout.geometry import Box
+from notecards.layout.panels import MARKER_INSET_PT
 from notecards.layout.postcard import divider_x
 
 RULE_GREY = Color(0.78, 0.78, 0.78)
@@ -37,4 +38,4 @@ def draw_address_side(canvas: Canvas, trim: Box, layout: EnvelopeLayout, label: 
     # The card number in the lower-left corner: left of the clear zone, inside the safe area.
     canvas.setFillColor(LABEL_GREY)
     canvas.setFont("NotoSans", 5)
-    canvas.drawString(trim.x_pt + 9, trim.y_pt + 10.5, label)
+    canvas.drawString(trim.x_pt + MARKER_INSET_PT, trim.y_pt + MARKER_INSET_PT, label)

@@ -36,6 +36,7 @@ from notecards.layout.imposition import (
 #: Crop marks: start this far from the outermost bleed, this long, hairline, registration.
 MARK_GAP_PT = 3.0
 MARK_LENGTH_PT = 12.0
+MIN_MARK_PT = 4.0
 
 
 def impose(
@@ -145,6 +146,12 @@ def _sheet_page(
     page[NameObject("/BleedBox")] = _rect(bleed)
 
 
+def has_room_for_marks(layout: SheetLayout) -> bool:
+    """Return True when the sheet's margins hold crop marks (cards filling the paper leave
+    no slug: the sheet's edges are the cuts)."""
+    return min(layout.margins_pt) - MARK_GAP_PT >= MIN_MARK_PT
+
+
 def _crop_marks(layout: SheetLayout) -> bytes:
     """Return crop marks at every cut line, in the sheet margin, in registration colour."""
     xs, ys = cut_lines(layout)
@@ -154,11 +161,11 @@ def _crop_marks(layout: SheetLayout) -> bytes:
     bottom, top = ys[0] - layout.bleed_pt, ys[-1] + layout.bleed_pt
     left, right = xs[0] - layout.bleed_pt, xs[-1] + layout.bleed_pt
     ops = [b"q 0.25 w 1 1 1 1 K"]
-    if reach_y >= 4:
+    if reach_y >= MIN_MARK_PT:
         for x in xs:
             ops.append(_line(x, bottom - MARK_GAP_PT, x, bottom - MARK_GAP_PT - reach_y))
             ops.append(_line(x, top + MARK_GAP_PT, x, top + MARK_GAP_PT + reach_y))
-    if reach_x >= 4:
+    if reach_x >= MIN_MARK_PT:
         for y in ys:
             ops.append(_line(left - MARK_GAP_PT, y, left - MARK_GAP_PT - reach_x, y))
             ops.append(_line(right + MARK_GAP_PT, y, right + MARK_GAP_PT + reach_x, y))

@@ -39,6 +39,7 @@ from notecards.handwriting.styles import (
     get_style,
     ink_color,
     ink_color_cmyk,
+    ink_for_pdf,
     register_style_fonts,
     style_from_mapping,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "get_style",
     "ink_color",
     "ink_color_cmyk",
+    "ink_for_pdf",
     "max_excursion_pt",
     "place_glyphs",
     "plan_block",

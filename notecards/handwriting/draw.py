@@ -31,7 +31,7 @@ from reportlab.lib.rl_accel import escapePDF
 
 from notecards.errors import ConfigError
 from notecards.handwriting.plan import TABLE, WordShape, plan_block, step_tables
-from notecards.handwriting.styles import HandStyle, ink_color, ink_color_cmyk, registered_ttfont
+from notecards.handwriting.styles import HandStyle, ink_for_pdf, registered_ttfont
 from notecards.layout.geometry import TextBlock
 
 #: Each code byte as it appears inside a PDF string (without the parentheses): as itself
@@ -59,13 +59,16 @@ def draw_block(
     """
     if not getattr(canvas, "bottomup", 1):
         raise ConfigError("draw_block needs a bottom-up canvas (reportlab's default).")
-    ink = ink_color_cmyk(style.ink) if cmyk else ink_color(style.ink)
-    fill = " ".join(f"{v:.3f}" for v in ink)
-    mode = "k K" if cmyk else "rg RG"
-    # Tc, Tw and Tz are text state that outlives BT/ET: reset them so earlier text cannot leak.
-    code = [
-        f"q {fill} {mode[0:2]} {fill} {mode[3:]} {2 if style.pressure else 0} Tr 0 Tc 0 Tw 100 Tz"
-    ]
+    ink = ink_for_pdf(style.ink, cmyk=cmyk)
+    overprint = ink == (0.0, 0.0, 0.0, 1.0)  # solid black text overprints (no knockout)
+    if overprint:
+        canvas.saveState()
+        canvas.setFillOverprint(True)
+        canvas.setStrokeOverprint(True)
+        canvas.setOverprintMask(True)
+    # Fill and stroke are both set, in the same colour space: with pressure the glyphs are
+    # filled and stroked (render mode 2), and an unset stroke colour would print as black.
+    code = [f"q {ink_operators(ink)} {2 if style.pressure else 0} Tr 0 Tc 0 Tw 100 Tz"]
     doc = canvas._doc
     bodies = _bodies.get(doc)
     if bodies is None or len(bodies) > _BODY_CACHE:
@@ -105,7 +108,22 @@ def draw_block(
         code.append("".join(out))
     code.append("Q")
     canvas._code.append(" ".join(code))
+    if overprint:
+        canvas.restoreState()
 
+
+def ink_operators(ink: tuple[float, ...]) -> str:
+    """Return the operators setting fill and stroke to *ink*: 1 value gray, 3 RGB, 4 CMYK.
+
+    >>> ink_operators((0.88, 0.72, 0.2, 0.5))
+    '0.880 0.720 0.200 0.500 k 0.880 0.720 0.200 0.500 K'
+    """
+    fill = " ".join(f"{v:.3f}" for v in ink)
+    fill_op, stroke_op = _INK_OPERATORS[len(ink)]
+    return f"{fill} {fill_op} {fill} {stroke_op}"
+
+
+_INK_OPERATORS = {1: ("g", "G"), 3: ("rg", "RG"), 4: ("k", "K")}
 
 #: Word bodies already written per PDF document: its subset codes are the document's own.
 _bodies: WeakKeyDictionary[Any, dict[WordShape, tuple[str, str, str]]] = WeakKeyDictionary()

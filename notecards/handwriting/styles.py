@@ -95,8 +95,10 @@ INKS_RGB: Mapping[str, tuple[float, float, float]] = {
 INKS_CMYK: Mapping[str, tuple[float, float, float, float]] = {
     "blue-black": (0.88, 0.72, 0.2, 0.5),
     "blue": (0.92, 0.66, 0.0, 0.12),
-    "black": (0.3, 0.3, 0.3, 0.92),
+    "black": (0.0, 0.0, 0.0, 1.0),  # text is 100 % K, never a four-colour build
 }
+#: Inks written as DeviceGray in an RGB file, so a RIP prints them with black ink only.
+INKS_GRAY: Mapping[str, float] = {"black": 0.0}
 
 
 def get_style(name: str, custom: Mapping[str, Mapping[str, object]] | None = None) -> HandStyle:
@@ -169,6 +171,19 @@ def ink_color_cmyk(name: str) -> tuple[float, float, float, float]:
     """Return the CMYK fill colour (0–1) of ink *name*. Raises ConfigError when unknown."""
     ink_color(name)
     return INKS_CMYK[name]
+
+
+def ink_for_pdf(name: str, *, cmyk: bool) -> tuple[float, ...]:
+    """Return ink *name* as written into a PDF: CMYK (4 values), gray (1) or RGB (3).
+
+    Black is gray 0 in an RGB file and 100 % K in a CMYK one, so no RIP builds it from four
+    inks. Raises ConfigError when the ink is unknown.
+    """
+    if cmyk:
+        return ink_color_cmyk(name)
+    if name in INKS_GRAY:
+        return (INKS_GRAY[name],)
+    return ink_color(name)
 
 
 def font_file(style: HandStyle, fonts_dir: Path = FONTS_DIR) -> Path:

@@ -18,6 +18,12 @@ from notecards.layout.postcard import message_panel as postcard_message_panel
 SAFE_PT = 0.125 * inch
 #: Room for crop marks outside the bleed when they are on.
 SLUG_PT = 0.25 * inch
+#: Desktop printers leave about 1/4 in unprinted at the paper's edge; a card printed 2-up on
+#: Letter has its trim there. Card-number markers keep at least this far from the trim.
+PRINTABLE_MARGIN_PT = 0.25 * inch
+#: The card-number marker's baseline and right end sit this far inside the trim (its 5 pt
+#: letters then stay clear of the printable margin, descenders included).
+MARKER_INSET_PT = PRINTABLE_MARGIN_PT + 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +119,15 @@ def message_areas(panel: Box, *, excursion_pt: float = 0.0) -> MessageAreas:
         inner.height_pt - signature_height,
     )
     return MessageAreas(writing, signature)
+
+
+def marker_anchor(safe: Box, trim: Box) -> tuple[float, float]:
+    """Return (right end, baseline) of a card-number marker in the lower right of *safe*.
+
+    It keeps inside *safe* and at least MARKER_INSET_PT from every edge of the page's *trim*.
+    """
+    right = min(safe.right_pt, trim.right_pt - MARKER_INSET_PT)
+    return right, max(safe.y_pt + 2, trim.y_pt + MARKER_INSET_PT)
 
 
 def qr_box(panel: Box, size_pt: float = 0.8 * inch) -> Box:

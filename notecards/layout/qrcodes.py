@@ -19,6 +19,30 @@ Matrix = tuple[tuple[bool, ...], ...]
 #: The mask every code uses unless the caller asks for the full search.
 FIXED_MASK = 0
 
+#: ISO/IEC 18004 asks for a light margin ("quiet zone") of 4 modules on every side.
+QUIET_MODULES = 4
+#: The fewest modules a code has (version 1): its modules are the largest a box can hold.
+MIN_MODULES = 21
+#: The caption under a code: its size, and the top of its tallest glyphs above the baseline.
+CAPTION_PT = 8.0
+CAPTION_RISE_EM = 0.8
+
+
+def quiet_zone_pt(size_pt: float, modules: int = MIN_MODULES) -> float:
+    """Return the quiet zone of a code of *modules* modules drawn *size_pt* wide.
+
+    With the default, it is wide enough for any code drawn at that size.
+    """
+    return QUIET_MODULES * size_pt / modules
+
+
+def caption_baseline_pt(bottom_pt: float, size_pt: float) -> float:
+    """Return the caption's baseline under a code whose bottom edge is at *bottom_pt*.
+
+    The caption's tallest glyphs stay a whole quiet zone below the code, whatever its version.
+    """
+    return bottom_pt - quiet_zone_pt(size_pt) - CAPTION_RISE_EM * CAPTION_PT - 0.5
+
 
 def qr_matrix(payload: str, *, search_mask: bool = False) -> Matrix:
     """Return the QR matrix of *payload* without a quiet zone (drawing adds it as geometry).

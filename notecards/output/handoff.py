@@ -17,12 +17,13 @@ from typing import Any
 from notecards.drawing.cards import draw_cards
 from notecards.drawing.envelopes import draw_envelopes
 from notecards.drawing.labels import draw_labels
-from notecards.drawing.sheets import calibrate, impose
+from notecards.drawing.sheets import calibrate, has_room_for_marks, impose
 from notecards.layout.fonts import chain, measure
 from notecards.layout.imposition import SheetLayout, layout_sheet, position_of, sheet_count
-from notecards.layout.labels import layout_label
-from notecards.layout.panels import card_geometry
+from notecards.layout.labels import LabelSheet, layout_label
+from notecards.layout.panels import PRINTABLE_MARGIN_PT, card_geometry
 from notecards.output.jobticket import combine_tickets, make_ticket, write_ticket
+from notecards.output.pdfx import finish_pdf
 from notecards.planning.batch import BatchPlan
 from notecards.planning.compose import layout_card, layout_envelope_for, recipient_lines
 from notecards.planning.jobs import CardJob
@@ -237,6 +238,7 @@ def group_ticket(
         bleed_pt=layout.bleed_pt if layout is not None else settings.bleed_pt,
         crop_marks=settings.crop_marks,
         cmyk=production.cmyk,
+        pdfx=production.pdfx,
         cards=cards,
         envelope=None if card.is_postcard else settings.envelope,
         labels=production.labels,
@@ -267,6 +269,7 @@ def write_part(
     mailing = "" if not mail_name else ("labels" if production.labels else "envelopes")
     files: list[dict[str, Any]] = []
     pages = _write_cards(settings, batch_id, chunk, folder / cards_name, layout, progress)
+    finish_pdf(folder / cards_name, standard=production.pdfx)
     if checks is not None:
         checks.submit(folder / cards_name, _card_spec(settings, layout), cards_name)
     files.append(
@@ -279,13 +282,18 @@ def write_part(
             ((layout_envelope_for(job, settings), f"№ {job.card_number}") for job in chunk),
             shop_name=config.shop_name,
             cmyk=production.cmyk,
+            ink_limit=production.ink_limit,
             progress=progress,
             title=f"{config.shop_name} envelopes {batch_id}",
         )
+        finish_pdf(folder / mail_name, standard=production.pdfx)
         if checks is not None:
-            checks.submit(folder / mail_name, spec_for_envelope(settings.envelope), mail_name)
+            checks.submit(folder / mail_name, _mail_spec(settings, None), mail_name)
     elif mailing == "labels":
         count = _write_labels(settings, batch_id, chunk, folder / mail_name, progress)
+        finish_pdf(folder / mail_name, standard=production.pdfx)
+        if checks is not None:
+            checks.submit(folder / mail_name, _mail_spec(settings, production.labels), mail_name)
     else:
         count = 0
     if mailing:
@@ -329,6 +337,7 @@ def _write_cards(
             title=title,
             progress=progress,
             cmyk=production.cmyk,
+            ink_limit=production.ink_limit,
         )
     buffer = BytesIO()
     pages = draw_cards(
@@ -339,6 +348,7 @@ def _write_cards(
         title=title,
         progress=progress,
         cmyk=production.cmyk,
+        ink_limit=production.ink_limit,
     )
     if layout is None and fixes is not None:
         calibrate(buffer.getvalue(), path, fixes)
@@ -349,7 +359,7 @@ def _write_cards(
         layout,
         path,
         pages_per_card=settings.card.pages_per_card,
-        crop_marks=settings.crop_marks,
+        crop_marks=True,  # a sheet of several cards is always cut: mark where
         calibration=fixes,
         title=title,
     )
@@ -394,6 +404,7 @@ def _write_labels(
         shop_name=settings.config.shop_name,
         title=f"{settings.config.shop_name} labels {batch_id}",
         cmyk=settings.production.cmyk,
+        ink_limit=settings.production.ink_limit,
         progress=progress,
     )
 
@@ -438,10 +449,38 @@ def _places(
     return places
 
 
-def _card_spec(settings: BatchSettings, layout: SheetLayout | None) -> PreflightSpec | None:
-    """Return what the cards files are checked against (None: imposed or calibrated sheets,
-    whose page size is the paper's, not the card's)."""
-    if layout is not None or settings.production.calibration is not None:
-        return None
-    spec = spec_for_card(settings.card, settings.bleed_pt)
-    return replace(spec, require_cmyk=settings.production.cmyk)
+def _card_spec(settings: BatchSettings, layout: SheetLayout | None) -> PreflightSpec:
+    """Return what the cards files are checked against. Imposed or calibrated sheets are the
+    paper's size, not the card's: their size is not compared, but their marks and margins
+    are (they go through a desktop printer or a guillotine)."""
+    production = settings.production
+    spec = replace(
+        spec_for_card(settings.card, settings.bleed_pt),
+        require_cmyk=production.cmyk,
+        ink_limit=production.ink_limit,
+        pdfx=production.pdfx,
+        crop_marks=settings.crop_marks if layout is None else has_room_for_marks(layout),
+        fold_marks=settings.crop_marks
+        and layout is None
+        and settings.card.folded
+        and settings.card.fold == "side",
+    )
+    if layout is not None or production.calibration is not None:
+        return replace(spec, any_size=True, printable_margin_pt=PRINTABLE_MARGIN_PT)
+    return spec
+
+
+def _mail_spec(settings: BatchSettings, labels: LabelSheet | None) -> PreflightSpec:
+    """Return what envelopes (or label sheets) are checked against: printed on a desktop, so
+    text keeps out of the unprintable margin."""
+    production = settings.production
+    spec = spec_for_envelope(settings.envelope)
+    if labels is not None:
+        spec = replace(spec, any_size=True)
+    return replace(
+        spec,
+        require_cmyk=production.cmyk,
+        ink_limit=production.ink_limit,
+        pdfx=production.pdfx,
+        printable_margin_pt=PRINTABLE_MARGIN_PT if labels is None else 0.0,
+    )

@@ -64,6 +64,7 @@ def make_ticket(
     bleed_pt: float,
     crop_marks: bool,
     cmyk: bool,
+    pdfx: str = "",
     cards: int,
     envelope: EnvelopeFormat | None,
     labels: LabelSheet | None,
@@ -110,7 +111,7 @@ def make_ticket(
             "bleed_in": round(bleed_pt / inch, 4),
             "bleed_mm": round(bleed_pt / mm, 2),
             "crop_marks": crop_marks,
-            "colour": "CMYK (device, no ICC profile)" if cmyk else "RGB",
+            "colour": _colour(cmyk, pdfx),
             "imposition": layout.description
             if layout is not None
             else "none: one card per page pair, trim and bleed boxes on every page",
@@ -236,3 +237,16 @@ def write_ticket(folder: Path, ticket: Mapping[str, Any]) -> tuple[Path, Path]:
     json_path.write_text(json.dumps(ticket, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     text_path.write_text(ticket_text(ticket), encoding="utf-8")
     return json_path, text_path
+
+
+def _colour(cmyk: bool, pdfx: str) -> str:
+    """Return the colour line of a ticket: mode, and the PDF/X standard and profile if any."""
+    if pdfx:
+        from notecards.output.iccprofile import CONDITION
+        from notecards.output.pdfx import STANDARDS
+
+        return (
+            f"CMYK, {STANDARDS[pdfx]['version']}, output intent {CONDITION} (embedded); "
+            "black text and codes 100 % K"
+        )
+    return "CMYK (device, no ICC profile)" if cmyk else "RGB (greys and black as gray)"

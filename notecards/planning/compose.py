@@ -18,10 +18,16 @@ from notecards.layout.catalogue import EnvelopeFormat
 from notecards.layout.envelope import EnvelopeLayout, layout_envelope
 from notecards.layout.fonts import FALLBACK_FONT, FontChain, chain, measure
 from notecards.layout.geometry import Box, Paragraph, fit_paragraphs
-from notecards.layout.panels import CardGeometry, card_geometry, message_areas, qr_box
+from notecards.layout.panels import (
+    CardGeometry,
+    card_geometry,
+    marker_anchor,
+    message_areas,
+    qr_box,
+)
 from notecards.layout.postcard import layout_postcard_address
 from notecards.layout.postcard import message_panel as postcard_message_panel
-from notecards.layout.qrcodes import qr_matrix
+from notecards.layout.qrcodes import CAPTION_PT, caption_baseline_pt, qr_matrix, quiet_zone_pt
 from notecards.planning.jobs import CardContent, CardJob
 from notecards.postal.addresses import AddressStyle, format_address
 from notecards.settings import BatchSettings
@@ -72,7 +78,7 @@ def layout_card(
     if job.qr_url and not settings.card.folded and not settings.card.is_postcard:
         # A flat card has one message side: the code takes the lower-right corner and the
         # writing keeps left of it, so neither the code nor its caption touch the message.
-        qr_area = _flat_qr_box(geometry.safe(panel), job.occasion.qr_caption)
+        qr_area = _flat_qr_box(geometry.safe(panel), geometry.page.trim, job.occasion.qr_caption)
         panel = Box(panel.x_pt, panel.y_pt, qr_area.x_pt - panel.x_pt - 6, panel.height_pt)
     max_size = round(panel.width_pt * 0.062, 1)
     excursion = max_excursion_pt(hand, max_size, extra_fonts=(FALLBACK_FONT,))
@@ -188,11 +194,21 @@ def layout_envelope_for(
     )
 
 
-def _flat_qr_box(safe: Box, caption: str, size_pt: float = 0.7 * 72) -> Box:
-    """Return the QR box in the lower-right of a flat card's safe area, caption included."""
-    caption_pt = measure(caption, "NotoSerif-Italic", 8) if caption else 0.0
+def _flat_qr_box(safe: Box, trim: Box, caption: str, size_pt: float = 0.7 * 72) -> Box:
+    """Return the QR box in the lower-right of a flat card's safe area, caption included.
+
+    Under it, from the bottom: the card-number marker, then the caption, then the code's
+    quiet zone (4 modules), so none of them touches another.
+    """
+    caption_pt = measure(caption, "NotoSerif-Italic", CAPTION_PT) if caption else 0.0
     overhang = max(0.0, (caption_pt - size_pt) / 2)
-    bottom = safe.y_pt + (16 if caption else 0) + 8  # clear of the card-number label
+    floor = marker_anchor(safe, trim)[1] + 4.5  # top of the marker's 5 pt digits
+    if caption:
+        # the caption's descenders (0.25 em) and 2 pt of air above the marker
+        baseline = floor + 2 + 0.25 * CAPTION_PT
+        bottom = baseline - caption_baseline_pt(0.0, size_pt)
+    else:
+        bottom = floor + quiet_zone_pt(size_pt)
     return Box(safe.right_pt - size_pt - overhang - 1.5, bottom, size_pt, size_pt)
 
 

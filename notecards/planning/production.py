@@ -23,6 +23,7 @@ from notecards.layout.catalogue import (
 )
 from notecards.layout.labels import LABEL_SHEETS
 from notecards.models import Problem, Severity
+from notecards.output.pdfx import parse_standard
 from notecards.postal.addresses import machinability_warning
 from notecards.preflight.spec import PreflightSpec, spec_for_card, spec_for_envelope
 from notecards.settings import Calibration, Flip, Production
@@ -34,6 +35,7 @@ def make_production(
     config: Config,
     *,
     cmyk: bool | None = None,
+    pdfx: str | None = None,
     imposition: str | None = None,
     flip: str | None = None,
     split: int | None = None,
@@ -79,8 +81,16 @@ def make_production(
             "default) or hand (handwriting style)."
         )
     cal_path = calibration_path or config.calibration_path
+    standard = parse_standard(config.pdfx if pdfx is None else pdfx)
+    if not 100 <= config.ink_limit <= 400:
+        raise ConfigError(
+            f"ink_limit = {config.ink_limit}: give the total ink in percent, 100 to 400 "
+            "(300 is usual for coated paper, 260-280 for uncoated)."
+        )
     return Production(
-        cmyk=config.cmyk if cmyk is None else cmyk,
+        cmyk=bool(standard) or (config.cmyk if cmyk is None else cmyk),
+        pdfx=standard,
+        ink_limit=config.ink_limit / 100,
         imposition=paper,
         flip=Flip(flip_name),
         split=size,
@@ -193,16 +203,29 @@ def preflight_spec(
     envelope: str | None = None,
     bleed: str | None = None,
     cmyk: bool = False,
+    pdfx: str = "",
+    crop_marks: bool = False,
 ) -> PreflightSpec:
     """Return what `notecards preflight` checks a file against: a card, or an envelope.
 
+    *crop_marks*: marks are promised (and dashed fold marks, for a folded card).
+
     Raises:
-        ConfigError: an unknown card or envelope format, or a bad bleed.
+        ConfigError: an unknown card or envelope format or PDF/X standard, or a bad bleed.
     """
+    folded = False
     if envelope:
         spec = spec_for_envelope(envelope_format(envelope))
     else:
-        spec = spec_for_card(
-            card_format(card or config.card_format), parse_length_pt(bleed or config.bleed)
-        )
-    return replace(spec, require_cmyk=cmyk)
+        card_spec = card_format(card or config.card_format)
+        folded = card_spec.folded and card_spec.fold == "side"
+        spec = spec_for_card(card_spec, parse_length_pt(bleed or config.bleed))
+    standard = parse_standard(pdfx)
+    return replace(
+        spec,
+        require_cmyk=cmyk or bool(standard),
+        pdfx=standard,
+        ink_limit=config.ink_limit / 100,
+        crop_marks=crop_marks,
+        fold_marks=crop_marks and folded,
+    )

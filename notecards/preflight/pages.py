@@ -14,9 +14,12 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+import pikepdf
 import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
+from notecards.preflight.content import content_findings, rules_for
 
 if TYPE_CHECKING:
     from notecards.preflight.spec import PreflightSpec
@@ -66,6 +69,7 @@ def check_pages(
                 (index, severity, message) for severity, message in pages.check(index, sized)
             )
     finally:
+        pages.close()
         document.close()
     return findings
 
@@ -80,6 +84,10 @@ class _Pages:
         self.source = source
         self.rules = rules
         self._reader: pypdf.PdfReader | None = None
+        self.index = 0
+        self._pike: pikepdf.Pdf | None = None
+        self._content_cache: dict[Any, list[str]] = {}
+        self._content_rules = rules_for(rules.require_cmyk, rules.ink_limit)
         self._rgb_forms: dict[int, bool] = {}
         self._floats = [ctypes.c_float() for _ in range(4)]
         self._refs = [ctypes.byref(value) for value in self._floats]
@@ -90,6 +98,7 @@ class _Pages:
         if not page:  # a damaged page: say so, check the rest
             return [("error", "The page cannot be read (pdfium could not load it).")]
         try:
+            self.index = index
             found = list(_box_checks(self, page, sized))
             if pdfium_c.FPDFPage_GetAnnotCount(page) > 0 and self._has_js_annotation(index):
                 found.append(("error", JS_MESSAGE))
@@ -97,7 +106,28 @@ class _Pages:
             pdfium_c.FPDF_ClosePage(page)
         if self.rules.require_cmyk and _uses_rgb(self.reader.pages[index], self._rgb_forms):
             found.append(("error", RGB_MESSAGE))
+        found += (
+            ("error", message)
+            for message in content_findings(
+                self.pike.pages[index], self._content_rules, self._content_cache
+            )
+        )
         return found
+
+    @property
+    def pike(self) -> pikepdf.Pdf:
+        """Return the document opened with pikepdf (its content streams are read with it)."""
+        if self._pike is None:
+            import io
+
+            source = self.source
+            self._pike = pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
+        return self._pike
+
+    def close(self) -> None:
+        """Close what was opened for the content checks."""
+        if self._pike is not None:
+            self._pike.close()
 
     @property
     def reader(self) -> pypdf.PdfReader:
@@ -152,11 +182,11 @@ def _box_checks(pages: _Pages, page: Any, sized: bool) -> Iterator[tuple[str, st
     if trim is None:  # already reported; guess the cut from the bleed so marks are not noise
         b = rules.bleed_pt
         guess = (bleed[0] + b, bleed[1] + b, bleed[2] - b, bleed[3] - b) if bleed else media
-        yield from _object_checks(pages, page, guess)
+        yield from _object_checks(pages, page, guess, media, sized)
         return
     if sized:
         yield from _size_checks(trim, bleed, rules)
-    yield from _object_checks(pages, page, trim)
+    yield from _object_checks(pages, page, trim, media, sized)
 
 
 def _size_checks(trim: Box, bleed: Box | None, rules: PreflightSpec) -> Iterator[tuple[str, str]]:
@@ -199,8 +229,12 @@ def _objects(
         yield obj, kind, ctm, in_form
 
 
-def _object_checks(pages: _Pages, page: Any, trim: Box) -> Iterator[tuple[str, str]]:
+def _object_checks(
+    pages: _Pages, page: Any, trim: Box, media: Box, sized: bool
+) -> Iterator[tuple[str, str]]:
     rules = pages.rules
+    marks: list[tuple[Box, bool]] = []  # stroked lines in the slug: (bounds, dashed)
+    margin = rules.printable_margin_pt
     safe = (
         trim[0] + rules.safe_pt,
         trim[1] + rules.safe_pt,
@@ -224,8 +258,17 @@ def _object_checks(pages: _Pages, page: Any, trim: Box) -> Iterator[tuple[str, s
             if bounds is None:
                 continue
             box = transform(bounds, ctm) if nested else bounds
+            if kind == _PATH and (rules.crop_marks or sized) and _stroked(obj):
+                marks += _slug_lines(obj, ctm, trim)
             if _outside(box, trim):
                 continue  # slug-area marks and notes are cut away by design
+            if kind == _TEXT and margin and _overshoot(box, _inset(media, margin)) > 0.01:
+                textpage = textpage or pdfium_c.FPDFText_LoadPage(page)
+                yield (
+                    "error",
+                    f'Text "{_text_of(obj, textpage)}" is within {margin / 72:.2f} in of the '
+                    "paper's edge, where a desktop printer does not print. Move it inward.",
+                )
             if kind == _IMAGE:
                 yield from _image_checks(obj, ctm, rules)
             if kind != _TEXT and _reaches_edge(box, trim):
@@ -249,12 +292,84 @@ def _object_checks(pages: _Pages, page: Any, trim: Box) -> Iterator[tuple[str, s
     finally:
         if textpage:
             pdfium_c.FPDFText_ClosePage(textpage)
+    # Imposed sheets are cut from the front: marks are promised on fronts (odd pages).
+    if sized or pages.index % 2 == 0:
+        yield from _mark_checks(marks, trim, rules, sized)
     if unsafe > _MAX_SAFE_FINDINGS_PER_PAGE:
         yield (
             "warning",
             f"{unsafe - _MAX_SAFE_FINDINGS_PER_PAGE} more objects on this page "
             "are outside the safe area.",
         )
+
+
+def _mark_checks(
+    marks: list[tuple[Box, bool]], trim: Box, rules: PreflightSpec, sized: bool
+) -> Iterator[tuple[str, str]]:
+    """Check the slug's marks: crop marks present when promised, fold marks told apart."""
+    solid = [box for box, dashed in marks if not dashed]
+    dashed = [box for box, dashed in marks if dashed]
+    if not rules.crop_marks and not rules.fold_marks and not marks:
+        return
+    if rules.crop_marks and not solid:
+        yield (
+            "error",
+            "The page has no crop marks, though crop marks were asked for; the shop cannot "
+            "tell where to cut.",
+        )
+    if rules.fold_marks and not dashed:
+        yield ("error", "The page has no fold marks (dashed), though the card is folded.")
+    if not sized:
+        return  # imposed sheets: cut lines run between cards, not only at the trim's edges
+    for box in solid:
+        vertical = box[2] - box[0] < box[3] - box[1]
+        at = (box[0] + box[2]) / 2 if vertical else (box[1] + box[3]) / 2
+        edges = (trim[0], trim[2]) if vertical else (trim[1], trim[3])
+        if min(abs(at - edge) for edge in edges) > _TOLERANCE_PT:
+            yield (
+                "error",
+                f"A solid mark in the slug at {'x' if vertical else 'y'} = {at:.1f} pt is not "
+                "at a trim edge, so it reads as a crop mark. Draw fold marks dashed.",
+            )
+            return
+
+
+def _slug_lines(obj: Any, ctm: Matrix, trim: Box) -> list[tuple[Box, bool]]:
+    """Return the straight strokes of a path object that lie wholly outside *trim*."""
+    matrix = compose(object_matrix(obj), ctm)
+    dashed = pdfium_c.FPDFPageObj_GetDashCount(obj) > 0
+    x, y = ctypes.c_float(), ctypes.c_float()
+    lines = []
+    last: tuple[float, float] | None = None
+    for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        point = (
+            x.value * matrix[0] + y.value * matrix[2] + matrix[4],
+            x.value * matrix[1] + y.value * matrix[3] + matrix[5],
+        )
+        if pdfium_c.FPDFPathSegment_GetType(segment) == pdfium_c.FPDF_SEGMENT_LINETO and last:
+            box = (
+                min(last[0], point[0]),
+                min(last[1], point[1]),
+                max(last[0], point[0]),
+                max(last[1], point[1]),
+            )
+            if _outside(box, trim):
+                lines.append((box, dashed))
+        last = point
+    return lines
+
+
+def _stroked(obj: Any) -> bool:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke):
+        return False
+    return bool(stroke.value)
+
+
+def _inset(box: Box, by: float) -> Box:
+    return (box[0] + by, box[1] + by, box[2] - by, box[3] - by)
 
 
 def _font_name(font: Any) -> str:

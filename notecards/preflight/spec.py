@@ -24,6 +24,7 @@ import pypdfium2.raw as pdfium_c
 
 from notecards.errors import InputError
 from notecards.layout.catalogue import CardFormat, EnvelopeFormat
+from notecards.preflight.document import document_findings, subset_names
 from notecards.preflight.pages import JS_MESSAGE, PageFinding, check_pages, is_js
 
 #: Files with fewer pages are checked at once, in the calling process (a worker's start-up
@@ -57,6 +58,18 @@ class PreflightSpec:
     min_image_ppi: float = 300.0
     label: str = ""
     require_cmyk: bool = False
+    ink_limit: float = 3.0
+    """The most ink a CMYK colour may lay down (C + M + Y + K; 3.0 = 300 %)."""
+    any_size: bool = False
+    """Do not compare the page size with the trim (imposed sheets are the paper's size)."""
+    crop_marks: bool = False
+    """Crop marks are promised: solid marks must stand in the slug at the cut lines."""
+    fold_marks: bool = False
+    """Fold marks are promised too: dashed, in the slug, never solid like a crop mark."""
+    printable_margin_pt: float = 0.0
+    """Text must keep this far from the paper's edge (a desktop printer's margin); 0: any."""
+    pdfx: str = ""
+    """"x-1a" or "x-4": the file must meet that PDF/X standard's document rules."""
 
 
 def spec_for_card(card: CardFormat, bleed_pt: float, safe_pt: float = 9.0) -> PreflightSpec:
@@ -90,7 +103,7 @@ def preflight_pdf(path_or_bytes: str | Path | bytes, spec: PreflightSpec | None)
     findings, pages = _document_checks(data, rules)
     if pages is None:
         return findings
-    return _merge(findings, check_pages(data, rules, spec is not None, 0, pages))
+    return _merge(findings, check_pages(data, rules, _sized(spec), 0, pages))
 
 
 class PreflightQueue:
@@ -113,6 +126,7 @@ class PreflightQueue:
         self.workers = min(2, os.cpu_count() or 1) if workers is None else workers
         self._executor: ProcessPoolExecutor | None = None
         self._files: list[tuple[str, list[Finding], list[Any]]] = []
+        self._subsets: dict[str, str] = {}  # subset name → the first file that holds it
 
     def submit(self, path: Path, spec: PreflightSpec | None, label: str) -> None:
         """Start checking the PDF at *path*; its findings will be prefixed with *label*.
@@ -122,8 +136,10 @@ class PreflightQueue:
         """
         rules = spec or PreflightSpec(0.0, 0.0, 0.0)
         findings, pages = _document_checks(path, rules)
+        if pages is not None:
+            findings += self._shared_subsets(path, label)
         tasks: list[Any] = []
-        args: tuple[str, PreflightSpec, bool] = (str(path), rules, spec is not None)
+        args: tuple[str, PreflightSpec, bool] = (str(path), rules, _sized(spec))
         if pages is not None and (self.workers < 1 or pages < BACKGROUND_MIN_PAGES):
             tasks.append(check_pages(*args, 0, pages))
         elif pages is not None:
@@ -132,6 +148,25 @@ class PreflightQueue:
                 stop = min(pages, start + PAGES_PER_TASK)
                 tasks.append((executor.submit(check_pages, *args, start, stop), args, start, stop))
         self._files.append((label, findings, tasks))
+
+    def _shared_subsets(self, path: Path, label: str) -> list[Finding]:
+        """Return a finding when *path* reuses a subset name of an earlier file of the batch
+        (merged, or cached by a RIP, the two would be taken for one font)."""
+        shared = []
+        for name in sorted(subset_names(path)):
+            first = self._subsets.setdefault(name, label)
+            if first != label:
+                shared.append(f"{name} (also in {first})")
+        if not shared:
+            return []
+        return [
+            Finding(
+                "error",
+                None,
+                f"Font subset names are reused from another file of this batch: "
+                f"{', '.join(shared[:3])}; each file needs its own subset prefixes.",
+            )
+        ]
 
     def results(self) -> list[str]:
         """Wait for every submitted file; return its findings as "label: finding" lines."""
@@ -162,6 +197,10 @@ class PreflightQueue:
     ) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=kind is not None)
+
+
+def _sized(spec: PreflightSpec | None) -> bool:
+    return spec is not None and not spec.any_size
 
 
 def _result(
@@ -206,6 +245,7 @@ def _document_checks(
         )
     pages = len(document)
     document.close()
+    findings += [Finding(sev, None, message) for sev, message in document_findings(source, rules)]
     try:
         reader = pypdf.PdfReader(io.BytesIO(source) if isinstance(source, bytes) else source)
         if reader.is_encrypted:

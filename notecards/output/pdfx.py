@@ -1,0 +1,163 @@
+"""Finish a written print file for a prepress desk: identity, dates, trapping, subset names, and
+(optionally) PDF/X-1a:2003 or PDF/X-4.
+
+Every print file gets a document /ID, fixed creation and modification dates, ``/Trapped
+/False`` (nothing is trapped; the shop's RIP may trap) and its own font subset prefixes. The
+prefixes are derived from the file name, so two parts of a split batch never both hold an
+``AAAAAA+Caveat`` with different glyphs (a RIP that caches fonts by name would mix them up),
+and the same batch still gives the same bytes.
+
+PDF/X adds what ISO 15930 asks of the document: an OutputIntent with the embedded CMYK output
+profile (``iccprofile``), ``GTS_PDFXVersion``, a title, XMP metadata, and the PDF version of
+the standard. The pages must already be CMYK with TrimBox and BleedBox, fonts embedded and no
+transparency; preflight checks all of it. pikepdf does the object work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Dictionary, Name, String
+
+from notecards.errors import ConfigError
+from notecards.output.iccprofile import CONDITION, DESCRIPTION, cmyk_profile
+
+#: The standards --pdfx accepts, and what each writes.
+STANDARDS = {
+    "x-1a": {"version": "PDF/X-1a:2003", "pdf": "1.4"},
+    "x-4": {"version": "PDF/X-4", "pdf": "1.6"},
+}
+#: The one date every file carries (reportlab's invariant date), so output is reproducible.
+FIXED_DATE = "D:20000101000000+00'00'"
+_XMP_DATE = "2000-01-01T00:00:00+00:00"
+
+
+def parse_standard(value: str) -> str:
+    """Return the PDF/X standard named by *value* ("" for none).
+
+    Raises:
+        ConfigError: not x-1a, x-4 or empty.
+    """
+    name = value.strip().lower().replace("pdf/", "").replace("pdfx-", "x-")
+    if name in ("", "none", "off", "no"):
+        return ""
+    if name in ("x-1a", "x1a", "x-1a:2003"):
+        return "x-1a"
+    if name in ("x-4", "x4"):
+        return "x-4"
+    raise ConfigError(f'"{value}" is not a PDF/X standard. Choose x-1a (recommended) or x-4.')
+
+
+def finish_pdf(path: Path, *, standard: str = "", title: str = "") -> None:
+    """Rewrite the print file at *path* in place as described in the module docstring.
+
+    Raises:
+        ConfigError: an unknown *standard*.
+    """
+    path.write_bytes(finish_bytes(path.read_bytes(), path.name, standard=standard, title=title))
+
+
+def finish_bytes(data: bytes, file_name: str, *, standard: str = "", title: str = "") -> bytes:
+    """Return the print file *data*, to be saved as *file_name*, finished (see finish_pdf).
+
+    Raises:
+        ConfigError: an unknown *standard*.
+    """
+    if standard and standard not in STANDARDS:
+        raise ConfigError(f'"{standard}" is not a PDF/X standard. Choose x-1a or x-4.')
+    stem = file_name.rsplit(".", 1)[0]
+    target = io.BytesIO()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        _rename_subsets(pdf, file_name)
+        info = pdf.docinfo
+        doc_title = title or str(info.get("/Title", "")) or stem
+        info[Name.Title] = String(doc_title)
+        info[Name.CreationDate] = String(str(info.get("/CreationDate", FIXED_DATE)))
+        info[Name.ModDate] = String(str(info.get("/ModDate", FIXED_DATE)))
+        info[Name.Trapped] = Name.False_
+        version = "1.4"
+        if standard:
+            spec = STANDARDS[standard]
+            version = spec["pdf"]
+            info[Name.GTS_PDFXVersion] = String(spec["version"])
+            pdf.Root.OutputIntents = pdf.make_indirect(pikepdf.Array([_output_intent(pdf)]))
+            _write_xmp(pdf, doc_title, spec["version"], file_name, info)
+        pdf.save(
+            target,
+            deterministic_id=True,
+            force_version=version,  # 1.4 by default; what the standard names with PDF/X
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.disable,
+        )
+    return target.getvalue()
+
+
+def subset_prefix(file_name: str, old_prefix: str, font_name: str) -> str:
+    """Return six capital letters for a subset: deterministic, and different per file.
+
+    >>> subset_prefix("cards-001.pdf", "AAAAAA", "Caveat-Regular") != subset_prefix(
+    ...     "cards-002.pdf", "AAAAAA", "Caveat-Regular")
+    True
+    """
+    digest = hashlib.sha256(f"{file_name}\0{old_prefix}\0{font_name}".encode()).digest()
+    return "".join(chr(ord("A") + b % 26) for b in digest[:6])
+
+
+def _rename_subsets(pdf: pikepdf.Pdf, file_name: str) -> None:
+    seen: set[tuple[int, int]] = set()
+    for obj in pdf.objects:
+        if not isinstance(obj, Dictionary) or obj.get("/Type") != Name.Font:
+            continue
+        if obj.objgen in seen or obj.objgen == (0, 0):
+            continue
+        seen.add(obj.objgen)
+        base = str(obj.get("/BaseFont", ""))[1:]
+        prefix, plus, rest = base.partition("+")
+        if not plus or len(prefix) != 6 or not prefix.isupper():
+            continue
+        new = f"{subset_prefix(file_name, prefix, rest)}+{rest}"
+        obj.BaseFont = Name("/" + new)
+        descriptor = obj.get("/FontDescriptor")
+        if descriptor is not None:
+            descriptor.FontName = Name("/" + new)
+
+
+def _output_intent(pdf: pikepdf.Pdf) -> pikepdf.Object:
+    profile = pikepdf.Stream(pdf, cmyk_profile())
+    profile.N = 4
+    return pdf.make_indirect(
+        Dictionary(
+            Type=Name.OutputIntent,
+            S=Name.GTS_PDFX,
+            OutputConditionIdentifier=String(CONDITION),
+            OutputCondition=String(DESCRIPTION),
+            Info=String(DESCRIPTION),
+            RegistryName=String(""),
+            DestOutputProfile=pdf.make_indirect(profile),
+        )
+    )
+
+
+def _write_xmp(
+    pdf: pikepdf.Pdf, title: str, version: str, file_name: str, info: pikepdf.Object
+) -> None:
+    uid = hashlib.sha256(f"{file_name}\0{title}".encode()).hexdigest()
+    document_id = f"uuid:{uid[:8]}-{uid[8:12]}-{uid[12:16]}-{uid[16:20]}-{uid[20:32]}"
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        meta.register_xml_namespace("http://www.npes.org/pdfx/ns/id/", "pdfxid")
+        meta["dc:title"] = title
+        meta["dc:format"] = "application/pdf"
+        meta["xmp:CreateDate"] = _XMP_DATE
+        meta["xmp:ModifyDate"] = _XMP_DATE
+        meta["xmp:MetadataDate"] = _XMP_DATE
+        meta["xmp:CreatorTool"] = "notecards"
+        meta["pdf:Producer"] = str(info.get("/Producer", "notecards"))
+        meta["pdf:Trapped"] = "False"
+        meta["pdfxid:GTS_PDFXVersion"] = version
+        meta["xmpMM:DocumentID"] = document_id
+        meta["xmpMM:InstanceID"] = document_id
+        meta["xmpMM:VersionID"] = "1"
+        meta["xmpMM:RenditionClass"] = "default"

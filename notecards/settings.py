@@ -13,6 +13,7 @@ from enum import Enum
 from pathlib import Path
 
 from notecards.config import Config
+from notecards.errors import ConfigError
 from notecards.layout.catalogue import (
     CardFormat,
     EnvelopeFormat,
@@ -31,6 +32,22 @@ class Flip(str, Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+def parse_standard(value: str) -> str:
+    """Return the PDF/X standard named by *value* ("" for none).
+
+    Raises:
+        ConfigError: not x-1a, x-4 or empty.
+    """
+    name = value.strip().lower().replace("pdf/", "").replace("pdfx-", "x-")
+    if name in ("", "none", "off", "no"):
+        return ""
+    if name in ("x-1a", "x1a", "x-1a:2003"):
+        return "x-1a"
+    if name in ("x-4", "x4"):
+        return "x-4"
+    raise ConfigError(f'"{value}" is not a PDF/X standard. Choose x-1a (recommended) or x-4.')
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,22 +35,6 @@ FIXED_DATE = "D:20000101000000+00'00'"
 _XMP_DATE = "2000-01-01T00:00:00+00:00"
 
 
-def parse_standard(value: str) -> str:
-    """Return the PDF/X standard named by *value* ("" for none).
-
-    Raises:
-        ConfigError: not x-1a, x-4 or empty.
-    """
-    name = value.strip().lower().replace("pdf/", "").replace("pdfx-", "x-")
-    if name in ("", "none", "off", "no"):
-        return ""
-    if name in ("x-1a", "x1a", "x-1a:2003"):
-        return "x-1a"
-    if name in ("x-4", "x4"):
-        return "x-4"
-    raise ConfigError(f'"{value}" is not a PDF/X standard. Choose x-1a (recommended) or x-4.')
-
-
 def finish_pdf(path: Path, *, standard: str = "", title: str = "") -> None:
     """Rewrite the print file at *path* in place as described in the module docstring.
 

@@ -23,10 +23,9 @@ from notecards.layout.catalogue import (
 )
 from notecards.layout.labels import LABEL_SHEETS
 from notecards.models import Problem, Severity
-from notecards.output.pdfx import parse_standard
 from notecards.postal.addresses import machinability_warning
 from notecards.preflight.spec import PreflightSpec, spec_for_card, spec_for_envelope
-from notecards.settings import Calibration, Flip, Production
+from notecards.settings import Calibration, Flip, Production, parse_standard
 
 FLIPS = tuple(flip.value for flip in Flip)
 

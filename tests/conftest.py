@@ -11,6 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 TODAY = date(2026, 11, 22)
+#: The tests folder (data files live in tests/data) and the repository's root.
+TESTS_DIR = Path(__file__).resolve().parent
+ROOT = TESTS_DIR.parent
 
 CANONICAL = [
     "order_id",

@@ -19,10 +19,10 @@ from notecards.errors import ConfigError
 from notecards.ledger import open_ledger
 from notecards.loading import LoadOptions, load_orders
 from notecards.planning.codes import ALPHABET, CodeSource, read_codes_file
-from tests.conftest import dedent, make_order
+from tests.conftest import TESTS_DIR, dedent, make_order
 
 SHOPIFY_HEADER = (
-    (Path(__file__).parent / "data" / "loading" / "headers" / "shopify-orders.csv")
+    (TESTS_DIR / "data" / "loading" / "headers" / "shopify-orders.csv")
     .read_text(encoding="utf-8")
     .splitlines()[0]
     .split(",")

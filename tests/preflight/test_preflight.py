@@ -26,8 +26,9 @@ from notecards.preflight.spec import (
     spec_for_card,
     spec_for_envelope,
 )
+from tests.conftest import ROOT
 
-FONT_PATH = Path(__file__).parent.parent / "fonts" / "NotoSans-Regular.ttf"
+FONT_PATH = ROOT / "fonts" / "NotoSans-Regular.ttf"
 TRIM_W, TRIM_H, BLEED, SLUG = 360.0, 252.0, 9.0, 36.0  # 5 × 3.5 in, 1/8 in bleed
 SPEC = PreflightSpec(TRIM_W, TRIM_H, BLEED, label="test card", require_cmyk=True)
 Draw = Callable[[Canvas, float, float], None]  # canvas, trim left, trim bottom

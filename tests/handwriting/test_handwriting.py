@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import replace
-from pathlib import Path
 
 import pdfplumber
 import pypdf
@@ -29,8 +28,9 @@ from notecards.handwriting import (
     style_from_mapping,
 )
 from notecards.layout.geometry import Box, Paragraph, TextBlock, fit_paragraphs
+from tests.conftest import ROOT
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
+FONTS = ROOT / "fonts"
 FALLBACK = "HW-NotoSans"
 CARD = Box(0, 0, 419.53, 297.64)
 OUTER = CARD.inset(28)

@@ -23,13 +23,11 @@ from notecards import workspace
 from notecards.planning.batch import make_settings
 from notecards.review import Review
 from notecards.review.web import ReviewServer
-from tests.conftest import TODAY
+from tests.conftest import ROOT, TODAY
 from tests.pdfcheck import page_texts
 
 CHROMIUM = os.environ.get("NOTECARDS_CHROMIUM", "/usr/bin/chromium")
-ARTEFACTS = Path(
-    os.environ.get("NOTECARDS_ARTEFACTS", Path(__file__).resolve().parent.parent / "tmp")
-)
+ARTEFACTS = Path(os.environ.get("NOTECARDS_ARTEFACTS", ROOT / "tmp"))
 EDITED = "Written on the desk for you, Ada."
 
 

@@ -12,8 +12,9 @@ from notecards.loading import LoadOptions, load_orders
 from notecards.loading.columns import FIELDS
 from notecards.loading.formats import BUILT_IN
 from notecards.models import Address, Birthday, LoadResult
+from tests.conftest import TESTS_DIR
 
-HEADERS = Path(__file__).parent / "data" / "loading" / "headers"
+HEADERS = TESTS_DIR / "data" / "loading" / "headers"
 
 
 def header(name: str) -> list[str]:

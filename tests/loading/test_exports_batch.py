@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 
 from notecards.cli.main import main
-from tests.test_loading_formats import SHOPIFY_ROWS, export
+from tests.loading.test_loading_formats import SHOPIFY_ROWS, export
 
 
 def test_shopify_export_batch_end_to_end(runner, tmp_path):

@@ -25,7 +25,9 @@ from notecards.cli.options import (
     progress_counter,
     read_config,
     sheet_option,
+    wait_option,
 )
+from notecards.cli.safety import batch_session, settle
 from notecards.config import Config
 from notecards.extras.plotter import PLOTTER_FORMATS, write_plotter_svgs
 from notecards.extras.proofs import write_batch_proofs, write_proofs
@@ -34,7 +36,13 @@ from notecards.loading import list_formats
 from notecards.models import Problem, Severity, summarise_problems
 from notecards.output.render import BatchResult, Extra, render_batch
 from notecards.output.streaming import run_batch_streaming
-from notecards.planning.batch import BatchPlan, load_inputs, make_settings, plan_batch
+from notecards.planning.batch import (
+    BatchPlan,
+    BatchSettings,
+    load_inputs,
+    make_settings,
+    plan_batch,
+)
 from notecards.planning.production import make_production, preflight_spec, write_calibration_sheet
 from notecards.preflight.spec import preflight_pdf
 
@@ -115,6 +123,7 @@ def _echo_result(result: BatchResult, summary: str, *, quiet: bool, config: Conf
     help="Also write plotter/card-0001.svg …: the message as single-stroke pen paths.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar and no file list.")
+@wait_option
 @print_options
 def batch(
     inputs: tuple[Path, ...],
@@ -135,9 +144,13 @@ def batch(
     proofs: bool,
     plotter_format: str | None,
     quiet: bool,
+    wait: float,
     print_options: dict[str, Any],
 ) -> None:
-    """Make today's cards: cards.pdf, envelopes.pdf, manifest.csv and job.txt in --out."""
+    """Make today's cards: cards.pdf, envelopes.pdf, manifest.csv and job.txt in --out.
+
+    One batch runs at a time per ledger: a second one waits (--wait) for the first.
+    """
     config = read_config(config_path)
     settings = make_settings(
         config,
@@ -149,6 +162,40 @@ def batch(
         ledger_path=ledger_path,
         production=make_production(config, **print_options),
     )
+    with batch_session(settings.ledger_path, wait=wait, dry_run=dry_run):
+        _batch(
+            inputs,
+            settings,
+            out_dir,
+            sheet=sheet,
+            format_name=format_name,
+            batch_date=batch_date,
+            dry_run=dry_run,
+            reprint=reprint,
+            limit=limit,
+            proofs=proofs,
+            plotter_format=plotter_format,
+            quiet=quiet,
+            config=config,
+        )
+
+
+def _batch(
+    inputs: tuple[Path, ...],
+    settings: BatchSettings,
+    out_dir: Path,
+    *,
+    sheet: str | None,
+    format_name: str | None,
+    batch_date: str | None,
+    dry_run: bool,
+    reprint: tuple[str, ...],
+    limit: int | None,
+    proofs: bool,
+    plotter_format: str | None,
+    quiet: bool,
+    config: Config,
+) -> None:
     extras: list[Extra] = [write_batch_proofs] if proofs else []
     if plotter_format == "svg":
         extras.append(write_plotter_svgs)
@@ -233,6 +280,7 @@ def preview(
         templates_dir=templates_dir,
         ledger_path=ledger_path,
     )
+    settle(settings.ledger_path)
     plan = plan_batch(
         list(inputs), settings, today=parse_date(batch_date), sheet=sheet, format_name=format_name
     )
@@ -316,6 +364,7 @@ def check(
     """
     config = read_config(config_path)
     settings = make_settings(config, ledger_path=ledger_path)
+    settle(settings.ledger_path)
     loaded = load_inputs(list(inputs), settings, sheet=sheet, format_name=format_name)
     for path, name in zip(inputs, loaded.formats, strict=True):
         click.echo(f"{path}: recognised as {name}")

@@ -41,6 +41,7 @@ from notecards.layout.fonts import register_bundled_fonts
 from notecards.ledger import IssuedCard
 from notecards.loading.stream import OrderStream, Repeat
 from notecards.models import Problem, Reject
+from notecards.output.commit import check_ledger_writable, commit_batch
 from notecards.output.handoff import Part, group_ticket, part_names, sheet_layout, write_part
 from notecards.output.jobticket import combine_tickets, write_ticket
 from notecards.output.manifest import MANIFEST_COLUMNS, write_rows
@@ -53,8 +54,6 @@ from notecards.output.render import (
     Progress,
     issued_card,
     manifest_row,
-    move_into_place,
-    record_batch,
     render_batch,
 )
 from notecards.planning.batch import (
@@ -139,7 +138,8 @@ def run_batch_streaming(
     Raises:
         InputError: an input file cannot be read.
         TemplateError: a template is broken or names a missing variable.
-        LedgerError: the ledger cannot be written; the files are in place, rerun to record.
+        LedgerError: the ledger cannot be written (found before drawing), or another batch
+            issued some of these cards meanwhile (nothing moved).
     """
     planner = OrderPlanner(settings, today, reprint=reprint, limit=limit, keep_layouts=False)
     formats = {settings.formats_for(o) for o in planner.occasions.values()}
@@ -169,6 +169,8 @@ def run_batch_streaming(
             False,
         )
     out = Path(out_dir)
+    if record:
+        check_ledger_writable(settings.ledger_path)  # before anything is drawn
     out.mkdir(parents=True, exist_ok=True)
     staging = out / STAGING
     if staging.exists():  # left by a crashed run
@@ -183,19 +185,18 @@ def run_batch_streaming(
             OrderStream(paths, load_options(settings, sheet=sheet, format_name=format_name)),
             planner,
         )
-        files = move_into_place(staging, out, skip=(journal,))
-        recorded = False
-        if record and (run.cards or planner.suppress):
-            record_batch(
-                settings.ledger_path,
-                planner.suppress,
-                run.batch_id,
-                today,
-                out,
-                _read_issued(journal) if run.cards else None,
-                now,
-            )
-            recorded = True
+        recorded = record and bool(run.cards or planner.suppress)
+        files = commit_batch(
+            settings.ledger_path if recorded else None,
+            staging,
+            out,
+            batch_id=run.batch_id,
+            batch_date=today,
+            cards=_read_issued(journal) if run.cards else None,
+            suppress=planner.suppress,
+            skip=(journal,),
+            now=now,
+        )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     result = BatchResult(

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from notecards.errors import TemplateError
 from notecards.layout.geometry import Paragraph
 from notecards.models import History, Order
+from notecards.planning.budget import BudgetEnvironment, render_within_budget
 from notecards.planning.occasions import Occasion
 
 
@@ -95,9 +95,10 @@ def first_word(value: str) -> str:
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     """Return the sandboxed Jinja2 environment that renders every message.
 
-    StrictUndefined turns a misspelt variable into a TemplateError instead of empty text.
+    StrictUndefined turns a misspelt variable into a TemplateError instead of empty text;
+    each card renders within a time and size budget (planning.budget).
     """
-    env = ImmutableSandboxedEnvironment(
+    env = BudgetEnvironment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -187,9 +188,10 @@ def render_message(
 
     Raises:
         TemplateError: syntax error, or a variable the template names does not exist.
+        TemplateBudgetError: too slow, too big, or an error on this card's data only.
     """
     try:
-        text = env.get_template(template_name).render(context)
+        text = render_within_budget(env.get_template(template_name), context)
     except jinja2.UndefinedError as err:
         variable = _undefined_name(str(err.message or ""))
         available = ", ".join(sorted(k for k in context if k.isidentifier()))

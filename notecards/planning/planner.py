@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from notecards.config import Config
-from notecards.errors import FontError, LayoutError
+from notecards.errors import FontError, LayoutError, TemplateBudgetError
 from notecards.layout.card import CardContent, layout_card
 from notecards.layout.catalogue import CardFormat, EnvelopeFormat
 from notecards.layout.panels import card_geometry
@@ -186,6 +186,8 @@ class OrderPlanner:
                 job = replace(job, content=content)
         except (LayoutError, FontError) as err:
             return _rejects(order, "personal_line" if order.personal_line else "", str(err))
+        except TemplateBudgetError as err:  # this card's message only (planning.budget)
+            return _rejects(order, "", str(err))
         state.in_batch_keys[key] = job.card_number
         self.cards += 1
         self.used[(job_card, job_envelope)] = None

@@ -43,6 +43,7 @@ from notecards.planning.batch import (
     make_settings,
     plan_batch,
 )
+from notecards.planning.check import check_inputs
 from notecards.planning.production import make_production, preflight_spec, write_calibration_sheet
 from notecards.preflight.spec import preflight_pdf
 
@@ -365,23 +366,24 @@ def check(
     config = read_config(config_path)
     settings = make_settings(config, ledger_path=ledger_path)
     settle(settings.ledger_path)
-    loaded = load_inputs(list(inputs), settings, sheet=sheet, format_name=format_name)
-    for path, name in zip(inputs, loaded.formats, strict=True):
+    # Streamed: memory stays flat however long the file is (planning.check).
+    report = check_inputs(
+        list(inputs), settings, today=parse_date(batch_date), sheet=sheet, format_name=format_name
+    )
+    for path, name in zip(inputs, report.formats, strict=True):
         click.echo(f"{path}: recognised as {name}")
-    plan = plan_batch(loaded, settings, today=parse_date(batch_date))
-    for line in summarise_problems(plan.problems):
+    for line in summarise_problems(report.problems):
         click.echo(line)
     # Rows the loader rejected are among the problems above; these came from the rules.
-    for reject in plan.rejects[len(loaded.rejects) :]:
+    for reject in report.rule_rejects:
         where = f"{reject.source}:{reject.sheet + ':' if reject.sheet else ''}row {reject.row}"
         click.echo(f"{where}: {reject.reason} [error]")
-    orders = len(loaded.orders)
-    warnings = sum(1 for p in plan.problems if p.severity is Severity.WARNING)
+    orders, warnings = report.orders, report.warnings
     click.echo(
         f"{orders} order{'s' if orders != 1 else ''}/contacts found; "
-        f"{plan.summary()}; {warnings} warning{'s' if warnings != 1 else ''}"
+        f"{report.summary}; {warnings} warning{'s' if warnings != 1 else ''}"
     )
-    if plan.rejects or (strict and warnings):
+    if report.rejected or (strict and warnings):
         sys.exit(1)
 
 

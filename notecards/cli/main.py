@@ -27,6 +27,7 @@ from notecards.cli.options import (
     sheet_option,
     wait_option,
 )
+from notecards.cli.reporting import echo_rule_rejects, hint_lost_folders
 from notecards.cli.safety import batch_session, settle
 from notecards.config import Config
 from notecards.extras.plotter import PLOTTER_FORMATS, write_plotter_svgs
@@ -76,7 +77,10 @@ def _run_batch(
         return
     with progress_bar(2 * len(plan.jobs), quiet, "Drawing cards and envelopes") as progress:
         result = render_batch(plan, out_dir, progress=progress, extras=extras)
+    echo_rule_rejects(result, plan.problems)
     _echo_result(result, plan.summary(), quiet=quiet, config=config)
+    if not plan.jobs and plan.already_issued:
+        hint_lost_folders(plan.settings.ledger_path)
 
 
 def _echo_result(result: BatchResult, summary: str, *, quiet: bool, config: Config) -> None:
@@ -216,7 +220,10 @@ def _batch(
                 progress=progress,
             )
         _echo_problems(done.problems)
+        echo_rule_rejects(done.result, done.problems)
         _echo_result(done.result, done.summary(), quiet=quiet, config=config)
+        if not done.result.cards and done.already_issued:
+            hint_lost_folders(settings.ledger_path)
         return
     loaded = load_inputs(list(inputs), settings, sheet=sheet, format_name=format_name)
     with progress_bar(len(loaded.orders), quiet, "Planning cards   ") as progress:

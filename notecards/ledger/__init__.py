@@ -220,6 +220,15 @@ class Ledger:
                 (when, batch_id),
             )
         if cursor.rowcount == 0:
+            voided = self._query(
+                "SELECT voided_at FROM batches WHERE batch_id = ? AND voided_at IS NOT NULL",
+                (batch_id,),
+            )
+            if voided:
+                raise LedgerError(
+                    f'{self.path}: batch "{batch_id}" was already voided on {voided[0][0]}; '
+                    "its cards are issued again by the next batch. Nothing to do."
+                )
             known = ", ".join(b.batch_id for b in self.batches()[-5:]) or "none yet"
             raise LedgerError(
                 f'{self.path}: no batch "{batch_id}" to void (recent: {known}). '

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -327,7 +328,8 @@ def _extract(
 
 
 def _cell_value(fmt: ExportFormat, cell: str) -> str:
-    value = cell.strip()
+    # NFC: "Zoe" + combining diaeresis is drawn as one "ë", not an e with a floating mark.
+    value = unicodedata.normalize("NFC", cell.strip())
     if fmt.unescape_html and "&" in value:
         value = html.unescape(value)  # Etsy writes "d&#39;Arco"
     if " ::: " in value:

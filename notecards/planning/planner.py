@@ -21,6 +21,7 @@ from notecards.layout.catalogue import CardFormat, EnvelopeFormat
 from notecards.layout.panels import card_geometry
 from notecards.ledger import open_ledger
 from notecards.models import History, Order, Problem, Reject, Severity, customer_key
+from notecards.planning.blame import blame
 from notecards.planning.messages import (
     Message,
     choose_variant,
@@ -157,6 +158,7 @@ class OrderPlanner:
             return Skipped(order, "reprint asked, but this card was never issued")
         if self.limit is not None and self.cards >= self.limit:
             return Skipped(order, f"over --limit {self.limit}")
+        message_text = ""
         try:
             job = _make_job(
                 order,
@@ -170,6 +172,7 @@ class OrderPlanner:
                 settings.config,
                 is_reprint,
             )
+            message_text = job.message.text
             job_card, job_envelope = settings.formats_for(decision.occasion)
             if job_card != settings.card or job_envelope != settings.envelope:
                 job = replace(job, card=job_card, envelope=job_envelope)
@@ -185,7 +188,7 @@ class OrderPlanner:
             if self.keep_layouts:
                 job = replace(job, content=content)
         except (LayoutError, FontError) as err:
-            return _rejects(order, "personal_line" if order.personal_line else "", str(err))
+            return _rejects(order, blame(order, err, message_text), str(err))
         except TemplateBudgetError as err:  # this card's message only (planning.budget)
             return _rejects(order, "", str(err))
         state.in_batch_keys[key] = job.card_number

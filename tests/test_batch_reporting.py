@@ -144,7 +144,7 @@ def _check_peak_mb(tmp_path: Path, rows: int) -> float:
 
 
 def test_check_memory_stays_flat_as_the_file_grows(tmp_path: Path) -> None:
-    """1,500 more rows cost check ~20 MB when it held every order and layout; now ~nothing."""
-    small = _check_peak_mb(tmp_path, 200)
-    large = _check_peak_mb(tmp_path, 1700)
+    """1,200 more rows cost check ~17 MB when it held every order and layout; now ~nothing."""
+    small = _check_peak_mb(tmp_path, 100)
+    large = _check_peak_mb(tmp_path, 1300)
     assert large - small < 8, (small, large)

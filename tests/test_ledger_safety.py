@@ -86,7 +86,7 @@ def test_two_batches_racing_on_one_ledger_never_print_an_order_twice_nor_lose_on
     """Two real processes, overlapping inputs, random start offsets, several times."""
     rng = random.Random(10)
     a_ids, b_ids = range(0, 8), range(4, 12)
-    for race in range(5):
+    for race in range(4):
         base = tmp_path / f"race{race}"
         base.mkdir()
         ledger = base / "ledger.sqlite"
@@ -388,13 +388,35 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+SMALL_POOL = """
+import time
+import notecards.preflight.pages as pages
+import notecards.preflight.spec as spec
+
+if __name__ == "__mp_main__":  # in a spawned preflight worker: a check that takes a minute
+    real = pages.check_pages
+    def slow(*args):
+        time.sleep(60)
+        return real(*args)
+    pages.check_pages = slow
+if __name__ == "__main__":
+    spec.BACKGROUND_MIN_PAGES = 1  # every part goes to the workers, as a big batch's do
+    spec.PAGES_PER_TASK = 4
+    from notecards.cli.main import main
+    main()
+"""
+
+
 def _start_big_batch(tmp_path: Path) -> tuple[subprocess.Popen[str], Path]:
-    """A batch big enough to start preflight workers (BACKGROUND_MIN_PAGES)."""
-    orders = write_orders(tmp_path / "big.csv", range(0, 700))
+    """A batch whose parts are preflighted by worker processes while it draws the next."""
+    orders = write_orders(tmp_path / "big.csv", range(0, 120))
     out = tmp_path / "out"
+    script = tmp_path / "pool.py"
+    script.write_text(SMALL_POOL, encoding="utf-8")
     process = subprocess.Popen(
-        notecards("batch", orders, "--out", out, "--ledger", tmp_path / "ledger.sqlite",
-                  "--date", "2026-11-22", "--quiet", "--split", "600"),
+        [sys.executable, str(script), "batch", str(orders), "--out", str(out),
+         "--ledger", str(tmp_path / "ledger.sqlite"), "--date", "2026-11-22", "--quiet",
+         "--split", "10"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     return process, out
@@ -424,8 +446,9 @@ def test_a_stopped_batch_leaves_no_process_and_no_partial_folder(
         assert err.strip().splitlines()[-1].startswith("notecards: stopped by SIGTERM")
         assert "Traceback" not in err
         assert not list(out.glob(".notecards-partial-*"))
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 5  # the workers were busy for another minute
     while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not [pid for pid in children if _alive(pid)]
     assert not (out / "cards-001.pdf").exists()
+    assert not (out / "manifest.csv").exists()

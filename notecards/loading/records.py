@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -328,8 +327,7 @@ def _extract(
 
 
 def _cell_value(fmt: ExportFormat, cell: str) -> str:
-    # NFC: "Zoe" + combining diaeresis is drawn as one "ë", not an e with a floating mark.
-    value = unicodedata.normalize("NFC", cell.strip())
+    value = cell.strip()
     if fmt.unescape_html and "&" in value:
         value = html.unescape(value)  # Etsy writes "d&#39;Arco"
     if " ::: " in value:

@@ -62,11 +62,14 @@ def commit_batch(
     cards: Iterable[IssuedCard] | None,
     suppress: Sequence[tuple[str, str]] = (),
     skip: Sequence[Path] = (),
+    reprint_only: bool = False,
     now: datetime | None = None,
 ) -> list[Path]:
     """Move *staging*'s files into *out* and record the batch around the move (see module).
 
-    With *ledger_path* None nothing is recorded (``record=False``). Returns the files moved.
+    With *ledger_path* None nothing is recorded (``record=False``). A batch of reprints only
+    (*reprint_only*: ``--reprint``, asked for by name) may replace another batch's files in
+    the same folder, as it always could. Returns the files moved.
 
     Raises:
         AlreadyIssuedError: another batch issued some of these cards meanwhile; nothing was
@@ -80,7 +83,8 @@ def commit_batch(
         with open_ledger(ledger_path) as ledger:
             if cards is not None:
                 staged = staged_files(staging, tuple(skip))
-                _refuse_replacing(ledger, out, batch_id, batch_date, staged.files)
+                if not reprint_only:
+                    _refuse_replacing(ledger, out, batch_id, batch_date, staged.files)
                 ledger.record_batch(
                     batch_id,
                     batch_date.isoformat(),

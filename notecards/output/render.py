@@ -118,6 +118,7 @@ def render_batch(
             batch_date=plan.batch_date,
             cards=(issued_card(job) for job in plan.jobs) if plan.jobs else None,
             suppress=plan.suppress,
+            reprint_only=bool(plan.jobs) and all(job.is_reprint for job in plan.jobs),
             now=now,
         )
     finally:

@@ -195,6 +195,7 @@ def run_batch_streaming(
             cards=_read_issued(journal) if run.cards else None,
             suppress=planner.suppress,
             skip=(journal,),
+            reprint_only=bool(run.cards) and run.reprints == run.cards,
             now=now,
         )
     finally:

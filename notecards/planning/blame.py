@@ -7,6 +7,8 @@ first column that holds it.
 
 from __future__ import annotations
 
+import unicodedata
+
 from notecards.errors import FontError, LayoutError
 from notecards.models import Order
 
@@ -38,7 +40,11 @@ def blame(order: Order, error: LayoutError | FontError, message: str = "") -> st
         if error.char:
             return next((column for column, text in texts if error.char in text), "")
         return ""
-    on_card = [(column, text) for column, text in texts if text.strip() in message]
+    on_card = [
+        (column, text)
+        for column, text in texts
+        if unicodedata.normalize("NFC", text.strip()) in message
+    ]
     if not on_card:
         return ""
     column, _ = max(on_card, key=lambda pair: len(pair[1]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -210,6 +211,9 @@ def render_message(
         ) from err
     except jinja2.exceptions.SecurityError as err:
         raise TemplateError(template_name, f"not allowed in a template: {err}.") from err
+    # NFC before drawing: decomposed accents ("e" + U+0301) would be drawn as a loose mark.
+    text = unicodedata.normalize("NFC", text)
+    personal_line = unicodedata.normalize("NFC", personal_line)
     blocks = [
         " ".join(line.strip() for line in block.splitlines() if line.strip())
         for block in _BLANK_LINES.split(text.strip())

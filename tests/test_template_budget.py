@@ -40,8 +40,13 @@ def render_text(tmp_path: Path, text: str) -> str:
             r"t\.j2: line 1: still rendering after 2 s",
         ),
         ("{{ n / 0 }}", r"t\.j2: line 1: ZeroDivisionError: division by zero"),
+        (
+            "{% set ns = namespace(s='x') %}{% for i in range(40) %}\n"
+            "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}",
+            r"t\.j2: line 2: namespace value 's' grew past 50,000 characters",
+        ),
     ],
-    ids=["pow", "pow-print", "range", "repeat", "output", "time", "zero"],
+    ids=["pow", "pow-print", "range", "repeat", "output", "time", "zero", "doubling"],
 )
 def test_a_template_past_its_budget_is_a_located_error_within_seconds(
     tmp_path: Path, source: str, expected: str
@@ -55,8 +60,12 @@ def test_a_template_past_its_budget_is_a_located_error_within_seconds(
 
 
 def test_ordinary_arithmetic_and_repetition_still_work(tmp_path: Path) -> None:
-    text = render_text(tmp_path, "{{ 2**10 }} {{ n * 4 }} {{ '-' * 5 }} {{ 10**30 }}")
-    assert text.startswith("1024 12 ----- 1" + "0" * 30)
+    text = render_text(
+        tmp_path,
+        "{% set ns = namespace(s='a') %}{% for i in range(3) %}{% set ns.s = ns.s ~ 'b' %}"
+        "{% endfor %}{{ 2**10 }} {{ n * 4 }} {{ '-' * 5 }} {{ 10**30 }} {{ ns.s }}",
+    )
+    assert text.startswith("1024 12 ----- 1" + "0" * 30 + " abbb")
 
 
 def test_a_card_whose_data_breaks_the_template_is_rejected_and_the_batch_goes_on(

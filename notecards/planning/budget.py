@@ -6,7 +6,8 @@ never ends. Here:
 
 * ``**`` and ``*`` are intercepted (``SandboxedEnvironment.intercepted_binops``): a result
   past MAX_INT_BITS bits or MAX_MESSAGE_CHARS characters is refused before it is computed;
-* the output is produced chunk by chunk and cut at MAX_MESSAGE_CHARS;
+* the output is produced chunk by chunk and cut at MAX_MESSAGE_CHARS, and so is every value
+  kept in a ``namespace()`` (``ns.s = ns.s ~ ns.s`` in a loop cannot double past it);
 * a timer (SIGALRM, main thread, POSIX) stops a card still rendering after
   MESSAGE_SECONDS.
 
@@ -26,6 +27,7 @@ from typing import Any
 import jinja2
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import Namespace
 
 from notecards.errors import TemplateBudgetError
 
@@ -41,6 +43,10 @@ class BudgetEnvironment(ImmutableSandboxedEnvironment):
     """The immutable sandbox, with ``**`` and ``*`` checked before they run."""
 
     intercepted_binops = frozenset({"**", "*"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.globals["namespace"] = BoundedNamespace
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         """Refuse a power or product whose result would be past the budget."""
@@ -59,6 +65,18 @@ class BudgetEnvironment(ImmutableSandboxedEnvironment):
                 if abs(left).bit_length() + abs(right).bit_length() > MAX_INT_BITS:
                     raise _Breach(f"the product is too large a number (over {MAX_INT_BITS} bits)")
         return super().call_binop(context, operator, left, right)
+
+
+class BoundedNamespace(Namespace):
+    """``namespace()`` whose values stay within the message budget: the one way a template
+    keeps a value across loop turns, so the one way ``~`` could double a string to a GB."""
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        if isinstance(value, (str, list, tuple)) and len(value) > MAX_MESSAGE_CHARS:
+            raise _Breach(
+                f"namespace value {name!r} grew past {MAX_MESSAGE_CHARS:,} characters or items"
+            )
+        super().__setitem__(name, value)
 
 
 class _Breach(Exception):

@@ -165,3 +165,30 @@ def test_a_nul_byte_in_row_3_rejects_that_row_only(tmp_path: Path) -> None:
     assert f"{path}:row 3:city: this row contains a NUL byte" in output
     assert "binary" not in output
     assert "3 new cards" in output
+
+
+def test_a_workbook_whose_sheet_does_not_unpack_is_called_damaged(tmp_path: Path) -> None:
+    plain = io.BytesIO()
+    orders_workbook().save(plain)
+    path = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"Whitfield", b"Whitfielt")
+                target.writestr(info, data)
+                continue
+            target.writestr(info, data)
+    # Keep the old CRC of the sheet in both headers: what a broken copy leaves.
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(plain) as source:
+        crc = source.getinfo("xl/worksheets/sheet1.xml").CRC.to_bytes(4, "little")
+    with zipfile.ZipFile(path) as damaged:
+        new = damaged.getinfo("xl/worksheets/sheet1.xml").CRC.to_bytes(4, "little")
+    assert raw.count(new) == 2
+    path.write_bytes(bytes(raw).replace(new, crc))
+    status, output, seconds, _ = check(tmp_path, path)
+    assert status == 1
+    assert f"Error: {path}: the workbook is damaged (Bad CRC-32" in output
+    assert "Traceback" not in output
+    assert seconds < MAX_SECONDS

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Sequence
 
 from notecards.errors import InputError
@@ -66,13 +67,23 @@ def check_workbook(source: str, data: bytes) -> None:
                 f"({_size(len(data))} packed).",
                 "It is damaged or not an export: export the orders again, or as CSV.",
             )
-        for info in archive.infolist():
-            if re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
-                _check_sheet(source, archive, info)
+        # The directory's sizes can lie: every part is also measured as it unpacks.
+        try:
+            for info in archive.infolist():
+                sheet = re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename)
+                _check_part(source, archive, info, sheet)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as err:
+            raise InputError(
+                source,
+                f"the workbook is damaged ({err}).",
+                "Open it in Excel and save it again as .xlsx, or export as CSV.",
+            ) from err
 
 
-def _check_sheet(source: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Find the last cell with a value by streaming the sheet's XML (the directory can lie)."""
+def _check_part(
+    source: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo, is_sheet: object
+) -> None:
+    """Measure one part as it unpacks; in a sheet, find the last cell with a value."""
     last_column = last_row = 0
     where = ""
     read = 0
@@ -83,10 +94,12 @@ def _check_sheet(source: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -
             if read > MAX_UNCOMPRESSED_BYTES:
                 raise InputError(
                     source,
-                    f"the sheet {info.filename} unpacks to more than "
+                    f"the part {info.filename} unpacks to more than "
                     f"{_size(MAX_UNCOMPRESSED_BYTES)}.",
                     "It is damaged or not an export: export the orders again, or as CSV.",
                 )
+            if not is_sheet:
+                continue
             text = tail + chunk
             for match in _CELL_REF.finditer(text):
                 column = _column_number(match.group(1).decode())

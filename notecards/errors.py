@@ -68,6 +68,11 @@ class TemplateError(NotecardsError):
         super().__init__(f"{template}: {problem}")
 
 
+class TemplateBudgetError(TemplateError):
+    """A template ran too long, grew too big or failed on one card's data: that card is
+    rejected, the batch goes on (see planning.budget)."""
+
+
 class LayoutError(NotecardsError):
     """Text cannot fit its box even at the smallest allowed size."""
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from notecards.cli.options import NotecardsGroup, config_option, ledger_option, read_config
+from notecards.cli.safety import settle
 from notecards.ledger import open_ledger
 from notecards.models import customer_key
 from notecards.planning.batch import make_settings
@@ -37,6 +38,7 @@ def suppress_add(
     if not email and not (name and postal_code):
         raise click.UsageError("Give --email, or --name with --postal-code.")
     settings = make_settings(read_config(config_path), ledger_path=ledger_path)
+    settle(settings.ledger_path)
     key = customer_key(email, name, postal_code)
     with open_ledger(settings.ledger_path) as ledger:
         ledger.suppress(
@@ -56,6 +58,7 @@ def suppress_remove(
 ) -> None:
     """Take a person off the suppression list."""
     settings = make_settings(read_config(config_path), ledger_path=ledger_path)
+    settle(settings.ledger_path)
     key = customer_key(email, name, postal_code)
     with open_ledger(settings.ledger_path) as ledger:
         removed = ledger.unsuppress(key)
@@ -68,6 +71,7 @@ def suppress_remove(
 def suppress_list(config_path: Path | None, ledger_path: Path | None) -> None:
     """List everyone on the suppression list."""
     settings = make_settings(read_config(config_path), ledger_path=ledger_path)
+    settle(settings.ledger_path)
     with open_ledger(settings.ledger_path) as ledger:
         entries = ledger.suppressions()
     for key, (label, reason, added) in entries.items():
@@ -81,9 +85,12 @@ def suppress_list(config_path: Path | None, ledger_path: Path | None) -> None:
 def batches(config_path: Path | None, ledger_path: Path | None) -> None:
     """List the batches in the ledger."""
     settings = make_settings(read_config(config_path), ledger_path=ledger_path)
+    settle(settings.ledger_path)
     with open_ledger(settings.ledger_path) as ledger:
         for record in ledger.batches():
             state = f"voided {record.voided_at}" if record.voided_at else "issued"
+            if record.pending:
+                state = "pending (a batch is running, or the next command resolves it)"
             click.echo(f"{record.batch_id}\t{record.cards} cards\t{state}\t{record.out_dir}")
 
 
@@ -94,6 +101,7 @@ def batches(config_path: Path | None, ledger_path: Path | None) -> None:
 def void(batch_id: str, config_path: Path | None, ledger_path: Path | None) -> None:
     """Void a batch so its cards are issued again by the next run."""
     settings = make_settings(read_config(config_path), ledger_path=ledger_path)
+    settle(settings.ledger_path)
     with open_ledger(settings.ledger_path) as ledger:
         count = ledger.void_batch(
             batch_id, datetime.now(timezone.utc).isoformat(timespec="seconds")

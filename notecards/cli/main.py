@@ -26,9 +26,12 @@ from notecards.cli.options import (
     progress_counter,
     read_config,
     sheet_option,
+    wait_option,
 )
+from notecards.cli.reporting import echo_rule_rejects, hint_lost_folders
 from notecards.cli.results import record, results_command
 from notecards.cli.review import review
+from notecards.cli.safety import batch_session, settle
 from notecards.config import Config
 from notecards.drawing.calibration import write_calibration_sheet
 from notecards.extras.plotter import PLOTTER_FORMATS, write_plotter_svgs
@@ -38,9 +41,11 @@ from notecards.loading import list_formats
 from notecards.models import Problem, Severity, summarise_problems
 from notecards.output.render import BatchResult, Extra
 from notecards.output.run import run_batch
-from notecards.planning.batch import load_inputs, make_settings, plan_batch
+from notecards.planning.batch import make_settings, plan_batch
+from notecards.planning.check import check_inputs
 from notecards.planning.production import make_production, preflight_spec
 from notecards.preflight.spec import preflight_pdf
+from notecards.settings import BatchSettings
 
 
 @click.group(cls=NotecardsGroup)
@@ -101,6 +106,7 @@ def _echo_result(result: BatchResult, *, quiet: bool, config: Config) -> None:
     help="Also write plotter/card-0001.svg …: the message as single-stroke pen paths.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar and no file list.")
+@wait_option
 @print_options
 def batch(
     inputs: tuple[Path, ...],
@@ -121,9 +127,13 @@ def batch(
     proofs: bool,
     plotter_format: str | None,
     quiet: bool,
+    wait: float,
     print_options: dict[str, Any],
 ) -> None:
-    """Make today's cards: cards.pdf, envelopes.pdf, manifest.csv and job.txt in --out."""
+    """Make today's cards: cards.pdf, envelopes.pdf, manifest.csv and job.txt in --out.
+
+    One batch runs at a time per ledger: a second one waits (--wait) for the first.
+    """
     config = read_config(config_path)
     settings = make_settings(
         config,
@@ -135,6 +145,40 @@ def batch(
         ledger_path=ledger_path,
         production=make_production(config, **print_options),
     )
+    with batch_session(settings.ledger_path, wait=wait, dry_run=dry_run):
+        _batch(
+            inputs,
+            settings,
+            out_dir,
+            sheet=sheet,
+            format_name=format_name,
+            batch_date=batch_date,
+            dry_run=dry_run,
+            reprint=reprint,
+            limit=limit,
+            proofs=proofs,
+            plotter_format=plotter_format,
+            quiet=quiet,
+            config=config,
+        )
+
+
+def _batch(
+    inputs: tuple[Path, ...],
+    settings: BatchSettings,
+    out_dir: Path,
+    *,
+    sheet: str | None,
+    format_name: str | None,
+    batch_date: str | None,
+    dry_run: bool,
+    reprint: tuple[str, ...],
+    limit: int | None,
+    proofs: bool,
+    plotter_format: str | None,
+    quiet: bool,
+    config: Config,
+) -> None:
     extras: list[Extra] = [write_batch_proofs] if proofs else []
     if plotter_format == "svg":
         extras.append(write_plotter_svgs)
@@ -171,7 +215,10 @@ def batch(
             planning=planning,
         )
     _echo_problems(result.problems)
+    echo_rule_rejects(result, result.problems)
     _echo_result(result, quiet=quiet, config=config)
+    if not result.cards and result.counts.already_issued:
+        hint_lost_folders(settings.ledger_path)
 
 
 @main.command()
@@ -230,6 +277,7 @@ def preview(
         ledger_path=ledger_path,
         production=make_production(config, **print_options),
     )
+    settle(settings.ledger_path)
     plan = plan_batch(
         list(inputs), settings, today=parse_date(batch_date), sheet=sheet, format_name=format_name
     )
@@ -321,23 +369,25 @@ def check(
     """
     config = read_config(config_path)
     settings = make_settings(config, ledger_path=ledger_path)
-    loaded = load_inputs(list(inputs), settings, sheet=sheet, format_name=format_name)
-    for path, name in zip(inputs, loaded.formats, strict=True):
+    settle(settings.ledger_path)
+    # Streamed: memory stays flat however long the file is (planning.check).
+    report = check_inputs(
+        list(inputs), settings, today=parse_date(batch_date), sheet=sheet, format_name=format_name
+    )
+    for path, name in zip(inputs, report.formats, strict=True):
         click.echo(f"{path}: recognised as {name}")
-    plan = plan_batch(loaded, settings, today=parse_date(batch_date))
-    for line in summarise_problems(plan.problems):
+    for line in summarise_problems(report.problems):
         click.echo(line)
     # Rows the loader rejected are among the problems above; these came from the rules.
-    for reject in plan.rejects[len(loaded.rejects) :]:
+    for reject in report.rule_rejects:
         where = f"{reject.source}:{reject.sheet + ':' if reject.sheet else ''}row {reject.row}"
         click.echo(f"{where}: {reject.reason} [error]")
-    orders = len(loaded.orders)
-    warnings = sum(1 for p in plan.problems if p.severity is Severity.WARNING)
+    orders, warnings = report.orders, report.warnings
     click.echo(
         f"{orders} order{'s' if orders != 1 else ''}/contacts found; "
-        f"{plan.summary()}; {warnings} warning{'s' if warnings != 1 else ''}"
+        f"{report.summary}; {warnings} warning{'s' if warnings != 1 else ''}"
     )
-    if plan.rejects or (strict and warnings):
+    if report.rejected or (strict and warnings):
         sys.exit(1)
 
 

@@ -11,6 +11,12 @@ from typing import Any
 
 import click
 
+from notecards.cli.safety import (
+    SIGTERM_EXIT,
+    Terminated,
+    sigterm_as_interrupt,
+    terminated_message,
+)
 from notecards.config import Config, find_config, load_config
 from notecards.errors import NotecardsError
 
@@ -19,11 +25,16 @@ class NotecardsGroup(click.Group):
     """A click group that turns NotecardsError into a one-line error and exit status 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; a NotecardsError becomes ``Error: <sentence>``."""
+        """Run the command; a NotecardsError becomes ``Error: <sentence>``, SIGTERM one line
+        and exit status 143 (see cli.safety)."""
         try:
-            return super().invoke(ctx)
+            with sigterm_as_interrupt():
+                return super().invoke(ctx)
         except NotecardsError as err:
             raise click.ClickException(str(err)) from err
+        except Terminated:
+            click.echo(terminated_message(), err=True)
+            ctx.exit(SIGTERM_EXIT)
 
 
 def read_config(config_path: Path | None) -> Config:
@@ -57,6 +68,14 @@ ledger_option = click.option(
 )
 inputs_argument = click.argument(
     "inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+wait_option = click.option(
+    "--wait",
+    default=600.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="When another batch runs on the same ledger, wait this long for it (0: fail at once).",
 )
 sheet_option = click.option("--sheet", help="Sheet of an .xlsx file (default: the first).")
 format_option = click.option(

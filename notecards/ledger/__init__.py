@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from notecards.errors import LedgerError
-from notecards.ledger.schema import migrate
+from notecards.ledger.schema import COLUMNS, migrate
 from notecards.models import History
 
 
@@ -45,6 +45,11 @@ class BatchRecord:
     out_dir: str
     cards: int
     voided_at: str | None
+    pending: bool = False
+
+
+class AlreadyIssuedError(LedgerError):
+    """Another batch recorded some of this batch's cards while it ran; nothing was recorded."""
 
 
 class Ledger:
@@ -102,11 +107,22 @@ class Ledger:
         created_at: str,
         out_dir: str,
         cards: Iterable[IssuedCard],
+        *,
+        pending: str | None = None,
     ) -> None:
         """Record a batch and its cards in one transaction (replacing a voided twin).
 
         *cards* may be a generator: it is read once, so a streamed batch of 100,000 cards
-        is never held in memory.
+        is never held in memory. With *pending* (see ``ledger.commit``) the batch is recorded
+        as pending: its cards count as issued, and the next command completes or rolls it back.
+
+        The transaction takes the write lock first (BEGIN IMMEDIATE) and checks, before it
+        commits, that no card of this batch was issued by another batch meanwhile.
+
+        Raises:
+            AlreadyIssuedError: another batch issued some of these cards first; nothing is
+                recorded.
+            LedgerError: the ledger cannot be written.
         """
         count = 0
 
@@ -128,24 +144,70 @@ class Ledger:
                 )
 
         try:
-            with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
                 self._db.execute("DELETE FROM cards WHERE batch_id = ?", (batch_id,))
                 self._db.execute("DELETE FROM batches WHERE batch_id = ?", (batch_id,))
                 self._db.execute(
-                    "INSERT INTO batches VALUES (?, ?, ?, ?, ?, NULL)",
-                    (batch_id, batch_date, created_at, out_dir, 0),
+                    "INSERT INTO batches (batch_id, batch_date, created_at, out_dir, cards, "
+                    "voided_at, pending) VALUES (?, ?, ?, ?, 0, NULL, ?)",
+                    (batch_id, batch_date, created_at, out_dir, pending),
                 )
                 self._db.executemany(
-                    "INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows()
+                    f"INSERT INTO cards ({', '.join(COLUMNS['cards'])}) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows(),
                 )
                 self._db.execute(
                     "UPDATE batches SET cards = ? WHERE batch_id = ?", (count, batch_id)
                 )
+                _refuse_twice(self._db, self.path, batch_id)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
         except sqlite3.Error as err:
             raise LedgerError(
-                f"{self.path}: could not record batch {batch_id}: {err}. The "
-                "output files are written; run the same command again to record "
-                "them."
+                f"{self.path}: could not record batch {batch_id}: {err}. Check that the "
+                "ledger and its folder are writable; nothing was recorded."
+            ) from err
+
+    def check_writable(self) -> None:
+        """Check that a batch could be recorded, writing nothing: call it before drawing.
+
+        Raises:
+            LedgerError: the file or its folder is read-only, or a table has a column this
+                notecards does not fill (added by another program) and that cannot be empty.
+        """
+        for table, columns in COLUMNS.items():
+            found = {row[1] for row in self._query(f"PRAGMA table_info({table})")}
+            missing = [c for c in columns if c not in found]
+            if missing:
+                raise LedgerError(
+                    f"{self.path}: table {table} has no column {', '.join(missing)}; the "
+                    "ledger was changed by another program. Restore it from a backup or "
+                    "point --ledger at another file; nothing was drawn or recorded."
+                )
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                # Real writes (rolled back): a read-only file or folder, or an extra column
+                # that cannot be left empty, fails here rather than after the PDFs are drawn.
+                self._db.execute(
+                    "INSERT INTO batches (batch_id, batch_date, created_at, out_dir, cards) "
+                    "VALUES ('~probe', '', '', '', 0)"
+                )
+                self._db.execute(
+                    f"INSERT INTO cards ({', '.join(COLUMNS['cards'])}) "
+                    "VALUES ('~probe', '', '', '', '', '', '', '~probe', 0, 0)"
+                )
+            finally:
+                self._db.execute("ROLLBACK")
+        except sqlite3.Error as err:
+            raise LedgerError(
+                f"{self.path}: the ledger cannot be written ({err}). Make the file and its "
+                "folder writable (or remove a column another program added), or point "
+                "--ledger at another file; nothing was drawn or recorded."
             ) from err
 
     def void_batch(self, batch_id: str, when: str) -> int:
@@ -160,6 +222,15 @@ class Ledger:
                 (when, batch_id),
             )
         if cursor.rowcount == 0:
+            voided = self._query(
+                "SELECT voided_at FROM batches WHERE batch_id = ? AND voided_at IS NOT NULL",
+                (batch_id,),
+            )
+            if voided:
+                raise LedgerError(
+                    f'{self.path}: batch "{batch_id}" was already voided on {voided[0][0]}; '
+                    "its cards are issued again by the next batch. Nothing to do."
+                )
             known = ", ".join(b.batch_id for b in self.batches()[-5:]) or "none yet"
             raise LedgerError(
                 f'{self.path}: no batch "{batch_id}" to void (recent: {known}). '
@@ -171,10 +242,10 @@ class Ledger:
     def batches(self) -> list[BatchRecord]:
         """Return every batch, oldest first."""
         return [
-            BatchRecord(*row)
+            BatchRecord(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]))
             for row in self._query(
-                "SELECT batch_id, batch_date, created_at, out_dir, cards, voided_at FROM batches "
-                "ORDER BY created_at, batch_id"
+                "SELECT batch_id, batch_date, created_at, out_dir, cards, voided_at, "
+                "pending IS NOT NULL FROM batches ORDER BY created_at, batch_id"
             )
         ]
 
@@ -231,6 +302,27 @@ class Ledger:
                 f"{self.path}: cannot read the ledger ({err}). Restore it from a "
                 "backup or point --ledger at another file."
             ) from err
+
+
+def _refuse_twice(db: sqlite3.Connection, path: Path, batch_id: str) -> None:
+    """Raise AlreadyIssuedError when a card of *batch_id* is also in another live batch."""
+    clash = list(
+        db.execute(
+            "SELECT c.order_id, c.batch_id FROM cards c JOIN batches b USING (batch_id) "
+            "WHERE b.voided_at IS NULL AND c.is_reprint = 0 AND c.batch_id != ? AND c.card_key "
+            "IN (SELECT card_key FROM cards WHERE batch_id = ? AND is_reprint = 0)",
+            (batch_id, batch_id),
+        )
+    )
+    if clash:
+        orders = ", ".join(sorted({order for order, _ in clash})[:5])
+        others = ", ".join(sorted({other for _, other in clash}))
+        raise AlreadyIssuedError(
+            f"{path}: {len(clash)} card(s) of batch {batch_id} were issued meanwhile by batch "
+            f"{others} (orders {orders}{' …' if len(clash) > 5 else ''}); nothing was recorded "
+            "or moved into place. Run the same command again: it prints only the cards not "
+            "issued yet."
+        )
 
 
 @contextmanager

@@ -94,7 +94,30 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at TEXT NOT NULL
     );
     """,
+    # 4: a batch is recorded as pending (which files, staged where) before its files are moved
+    # into place, and completed after; the next command resolves one a crash left pending.
+    """
+    ALTER TABLE batches ADD COLUMN pending TEXT
+    """,
 )
+
+#: The columns this notecards writes, per table: a ledger missing one is refused up front.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "batches": ("batch_id", "batch_date", "created_at", "out_dir", "cards", "voided_at", "pending"),
+    "cards": (
+        "card_key",
+        "order_id",
+        "customer_key",
+        "occasion",
+        "template",
+        "variant",
+        "recipient",
+        "batch_id",
+        "card_number",
+        "is_reprint",
+    ),
+    "suppressions": ("key", "label", "reason", "added_on"),
+}
 
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from notecards.errors import InputError
 from notecards.loading.encoding import decode_bytes, has_mojibake, repair_mojibake
+from notecards.loading.limits import CSV_FIELD_LIMIT, check_workbook
 from notecards.models import Problem, Severity
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -80,6 +81,7 @@ def scan_table(
     is_zip = data[:4] == b"PK\x03\x04"
     is_ole = data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     if source.lower().endswith(SPREADSHEET_SUFFIXES) or is_zip or is_ole:
+        check_workbook(source, data)  # before the reader allocates anything
         grid, sheet_name = _read_spreadsheet(source, data, sheet)
         return _make_table(source, sheet_name, lambda: iter(grid), looks_like_header, "", "")
     # A sheet name means nothing for a CSV; it is ignored so CSV and .xlsx inputs can be mixed.
@@ -102,9 +104,10 @@ def scan_table(
 
 
 def _looks_binary(text: str) -> bool:
+    # A stray NUL in a text export rejects its row (limits.damaged_row), not the file.
     sample = text[:4000]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
-    return "\x00" in sample or controls > len(sample) * 0.05 or sample.count("\ufffd") > 20
+    return controls > len(sample) * 0.05 or sample.count("\ufffd") > 20
 
 
 def _delimited_rows(
@@ -121,7 +124,17 @@ def _delimited_rows(
             if skip_first:
                 next(lines, "")
                 lines = itertools.chain(["\n"], lines)  # the sep= line still counts as row 1
-            yield from csv.reader(lines, delimiter=delimiter, strict=False)
+            csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+            reader = csv.reader(lines, delimiter=delimiter, strict=False)
+            try:
+                yield from reader
+            except csv.Error as err:  # a field past CSV_FIELD_LIMIT: an unclosed quote
+                raise InputError(
+                    f"{source}:row {reader.line_num}",
+                    f"a cell starting near here is larger than {CSV_FIELD_LIMIT:,} "
+                    f"characters ({err}).",
+                    'A quote (") that is never closed is the usual cause: fix that row.',
+                ) from err
 
     return rows
 

@@ -19,6 +19,7 @@ from notecards.loading.dates import (
     parse_date,
 )
 from notecards.loading.formats import CANONICAL, ExportFormat, detect
+from notecards.loading.limits import damaged_row
 from notecards.loading.options import LoadOptions
 from notecards.models import Birthday, Problem, Reject, Severity
 
@@ -238,6 +239,15 @@ class RecordStream:
         }
         ambiguous: dict[str, list[int]] = {}  # field → [first row, count]
         for number, cells in self.rows():
+            damage = damaged_row(table.source, table.sheet, number, table.headers, cells)
+            if damage is not None:  # a NUL byte or a giant cell: this row only
+                yield damage
+                kept = tuple(
+                    (header, cell.replace("\x00", "")[:200])
+                    for header, cell in zip(table.headers, cells, strict=False)
+                )
+                yield Reject(table.source, number, _reason(damage), kept, table.sheet)
+                continue
             record = _extract(table, fmt, plan, number, cells)
             row_problems: list[Problem] = []
             parsed, errors = _parse_dates(record, orders, ambiguous, row_problems)

@@ -1,9 +1,9 @@
-"""Render a planned batch: write every file to a temporary folder, move them into place,
-then record the batch in the ledger in one transaction.
+"""Render a planned batch: check the ledger can be written, write every file to a temporary
+folder, then record the batch pending, move the files into place and complete it
+(``output.commit``).
 
-A crash before the move leaves nothing behind; a crash between the move and the ledger leaves
-the files but no ledger rows, and running the same command again completes the batch (the
-same plan gives the same bytes and the same batch id).
+A crash before the move leaves nothing behind; a crash between the move and the ledger
+leaves a pending batch that the next command completes (see ``ledger.pending``).
 """
 
 from __future__ import annotations
@@ -11,18 +11,19 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
 from notecards.handwriting.styles import register_bundled_fonts
-from notecards.ledger import IssuedCard, open_ledger
-from notecards.ledger.outcomes import OutcomeLog, record_outcomes
+from notecards.ledger import IssuedCard
 from notecards.models import Problem
+from notecards.output.commit import check_ledger_writable, commit_batch
+from notecards.output.commit import move_into_place as move_into_place  # re-exported
 from notecards.output.handoff import CardPlace, write_handoff
 from notecards.output.manifest import MANIFEST_COLUMNS, write_rejects, write_rows
 from notecards.planning.batch import BatchCounts, BatchPlan
@@ -82,15 +83,18 @@ def render_batch(
 
     Raises:
         LayoutError, FontError: a card cannot be drawn (checked while planning, so rare).
-        LedgerError: the ledger cannot be written; the files are in place, rerun to record.
+        LedgerError: the ledger cannot be written (found before drawing), or another batch
+            issued some of these cards meanwhile (AlreadyIssuedError: nothing moved).
     """
     out = Path(out_dir)
+    settings = plan.settings
+    if record and (plan.jobs or plan.suppress or plan.log):
+        check_ledger_writable(settings.ledger_path)  # before anything is drawn
     out.mkdir(parents=True, exist_ok=True)
     staging = out / f".notecards-partial-{plan.batch_id}"
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir()
-    settings = plan.settings
     try:
         register_bundled_fonts()
         card_pages = envelope_pages = 0
@@ -113,22 +117,21 @@ def render_batch(
                     for s in plan.skipped
                 ),
             )
-        files = move_into_place(staging, out)
+        recorded = record and bool(plan.jobs or plan.suppress)  # orders read alone: no batch
+        files = commit_batch(
+            settings.ledger_path if record else None,
+            staging,
+            out,
+            batch_id=plan.batch_id,
+            batch_date=plan.batch_date,
+            cards=(issued_card(job) for job in plan.jobs) if plan.jobs else None,
+            suppress=plan.suppress,
+            reprint_only=bool(plan.jobs) and all(job.is_reprint for job in plan.jobs),
+            now=now,
+            log=plan.log,
+        )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    recorded = False
-    if record and (plan.jobs or plan.suppress or plan.log):
-        record_batch(
-            settings.ledger_path,
-            plan.suppress,
-            plan.batch_id,
-            plan.batch_date,
-            out,
-            (issued_card(job) for job in plan.jobs) if plan.jobs else None,
-            now,
-            plan.log,
-        )
-        recorded = bool(plan.jobs or plan.suppress)  # the orders read alone are not a batch
     return BatchResult(
         plan.batch_id,
         out,
@@ -141,56 +144,6 @@ def render_batch(
         plan.problems,
         findings,
     )
-
-
-def move_into_place(staging: Path, out: Path, skip: Sequence[Path] = ()) -> list[Path]:
-    """Move every file and folder of *staging* into *out* (replacing same-named ones)."""
-    files = []
-    for item in sorted(staging.iterdir()):
-        if item in skip:
-            continue
-        target = out / item.name
-        if item.is_dir() and target.is_dir():  # e.g. plotter/ of an earlier run
-            shutil.rmtree(target)
-        os.replace(item, target)
-        files.append(target)
-    return files
-
-
-def record_batch(
-    ledger_path: Path,
-    suppress: Sequence[tuple[str, str]],
-    batch_id: str,
-    batch_date: date,
-    out: Path,
-    cards: Iterable[IssuedCard] | None,
-    now: datetime | None = None,
-    log: OutcomeLog | None = None,
-) -> None:
-    """Record a written batch in the ledger: new suppressions, its cards (if any), then the
-    orders it read, its cards' codes and its holdout decisions (*log*, see ledger/outcomes.py).
-
-    Raises:
-        LedgerError: the ledger cannot be written; the files are in place, rerun to record.
-    """
-    stamp = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
-    with open_ledger(ledger_path) as ledger:
-        for key, label in suppress:
-            ledger.suppress(key, label, "do_not_contact in input", stamp)
-        codes: dict[str, str] = {}
-
-        def noting_codes(issued: Iterable[IssuedCard]) -> Iterator[IssuedCard]:
-            for card in issued:
-                if card.code:
-                    codes[card.card_key] = card.code
-                yield card
-
-        if cards is not None:
-            ledger.record_batch(
-                batch_id, batch_date.isoformat(), stamp, str(out.resolve()), noting_codes(cards)
-            )
-        if log or codes:
-            record_outcomes(ledger, log or OutcomeLog(), codes, stamp)
 
 
 @dataclass(frozen=True, slots=True)

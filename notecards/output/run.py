@@ -37,6 +37,7 @@ from notecards.handwriting.styles import register_bundled_fonts
 from notecards.ledger import IssuedCard
 from notecards.loading.stream import OrderStream
 from notecards.models import Problem, Reject
+from notecards.output.commit import check_ledger_writable, commit_batch
 from notecards.output.handoff import Part, group_ticket, part_names, sheet_layout, write_part
 from notecards.output.jobticket import combine_tickets, write_ticket
 from notecards.output.manifest import MANIFEST_COLUMNS, write_rows
@@ -49,8 +50,6 @@ from notecards.output.render import (
     Progress,
     issued_card,
     manifest_row,
-    move_into_place,
-    record_batch,
     render_batch,
 )
 from notecards.planning.batch import (
@@ -111,7 +110,8 @@ def run_batch(
     Raises:
         InputError: an input file cannot be read.
         TemplateError: a template is broken or names a missing variable.
-        LedgerError: the ledger cannot be written; the files are in place, rerun to record.
+        LedgerError: the ledger cannot be written (found before drawing), or another batch
+            issued some of these cards meanwhile (nothing moved).
     """
     planner = OrderPlanner(settings, today, reprint=reprint, limit=limit, keep_layouts=False)
     formats = {settings.formats_for(o.card_format, o.envelope) for o in planner.occasions.values()}
@@ -129,6 +129,8 @@ def run_batch(
         )
         return render_batch(plan, out_dir, progress=progress, record=record, now=now, extras=extras)
     out = Path(out_dir)
+    if record:
+        check_ledger_writable(settings.ledger_path)  # before anything is drawn
     out.mkdir(parents=True, exist_ok=True)
     staging = out / STAGING
     if staging.exists():  # left by a crashed run
@@ -143,20 +145,20 @@ def run_batch(
             OrderStream(paths, load_options(settings, sheet=sheet, format_name=format_name)),
             planner,
         )
-        files = move_into_place(staging, out, skip=(journal,))
-        recorded = False
-        if record and (run.cards or planner.suppress or planner.log):
-            record_batch(
-                settings.ledger_path,
-                planner.suppress,
-                run.batch_id,
-                today,
-                out,
-                _read_issued(journal) if run.cards else None,
-                now,
-                planner.log,
-            )
-            recorded = bool(run.cards or planner.suppress)  # orders read alone are no batch
+        recorded = record and bool(run.cards or planner.suppress)  # orders alone: no batch
+        files = commit_batch(
+            settings.ledger_path if record else None,
+            staging,
+            out,
+            batch_id=run.batch_id,
+            batch_date=today,
+            cards=_read_issued(journal) if run.cards else None,
+            suppress=planner.suppress,
+            skip=(journal,),
+            reprint_only=bool(run.cards) and run.reprints == run.cards,
+            now=now,
+            log=planner.log,
+        )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     counts = BatchCounts(

@@ -14,7 +14,7 @@
     rendering.render_batch(plan, out_dir)       → cards.pdf, envelopes.pdf, manifest.csv,
                                                   rejects.csv, then one ledger transaction
 
-The per-order decisions live in planner.OrderPlanner; streaming.run_batch_streaming runs
+The per-order decisions live in planner.OrderPlanner; output.run.run_batch runs
 the same stages a ``--split`` part at a time for batches too large to plan whole.
 """
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 
 from notecards.handwriting import (
@@ -171,13 +172,15 @@ def recipient_lines(job: CardJob, settings: BatchSettings) -> tuple[str, ...]:
         style = AddressStyle(config.address_style)
     except ValueError:
         style = AddressStyle.STANDARD
-    return format_address(
+    lines = format_address(
         order.display_name,
         order.company if order.name else "",
         order.address,
         home_country=config.home_country,
         style=style,
     )
+    # NFC: "Zoe" + a combining diaeresis is drawn as one "ë", not an e with a floating mark.
+    return tuple(unicodedata.normalize("NFC", line) for line in lines)
 
 
 def layout_envelope_for(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -11,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from notecards.errors import TemplateError
 from notecards.layout.geometry import Paragraph
 from notecards.models import History, Order
+from notecards.planning.budget import BudgetEnvironment, render_within_budget
 from notecards.planning.occasions import Occasion
 
 
@@ -95,9 +96,10 @@ def first_word(value: str) -> str:
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     """Return the sandboxed Jinja2 environment that renders every message.
 
-    StrictUndefined turns a misspelt variable into a TemplateError instead of empty text.
+    StrictUndefined turns a misspelt variable into a TemplateError instead of empty text;
+    each card renders within a time and size budget (planning.budget).
     """
-    env = ImmutableSandboxedEnvironment(
+    env = BudgetEnvironment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -187,9 +189,10 @@ def render_message(
 
     Raises:
         TemplateError: syntax error, or a variable the template names does not exist.
+        TemplateBudgetError: too slow, too big, or an error on this card's data only.
     """
     try:
-        text = env.get_template(template_name).render(context)
+        text = render_within_budget(env.get_template(template_name), context)
     except jinja2.UndefinedError as err:
         variable = _undefined_name(str(err.message or ""))
         available = ", ".join(sorted(k for k in context if k.isidentifier()))
@@ -223,6 +226,9 @@ def message_from_text(
     Text typed on the review page comes here without passing through Jinja2: it is data,
     so ``{{ 7 * 7 }}`` typed into an edit is written on the card as typed.
     """
+    # NFC before drawing: decomposed accents ("e" + U+0301) would be drawn as a loose mark.
+    text = unicodedata.normalize("NFC", text)
+    personal_line = unicodedata.normalize("NFC", personal_line)
     blocks = [
         " ".join(line.strip() for line in block.splitlines() if line.strip())
         for block in _BLANK_LINES.split(text.strip())

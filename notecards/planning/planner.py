@@ -1,7 +1,7 @@
 """Decide, order by order, what a batch does with each order: a card, a skip, or rejects.
 
 The per-order half of planning, shared by ``pipeline.plan_batch`` (which keeps every job)
-and ``streaming.run_batch_streaming`` (which draws and forgets them chunk by chunk).
+and ``output.run.run_batch`` (which, streaming, draws and forgets them chunk by chunk).
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from pathlib import Path
 import jinja2
 
 from notecards.config import Config
-from notecards.errors import FontError, LayoutError
+from notecards.errors import FontError, LayoutError, TemplateBudgetError
 from notecards.layout.catalogue import CardFormat, EnvelopeFormat
 from notecards.layout.panels import card_geometry
 from notecards.ledger import open_ledger
 from notecards.ledger.outcomes import OutcomeLog, codes_for, holdout_decisions, used_codes
 from notecards.ledger.reviews import CardEdit, gate_reason, read_edits
 from notecards.models import History, Order, Problem, Reject, Severity, customer_key
+from notecards.planning.blame import blame
 from notecards.planning.codes import CodeSource
 from notecards.planning.compose import layout_card
 from notecards.planning.jobs import CardJob, Skipped
@@ -148,6 +149,7 @@ class OrderPlanner:
             return Skipped(order, waiting)
         if self.limit is not None and self.cards >= self.limit:
             return Skipped(order, f"over --limit {self.limit}")
+        message_text = ""
         try:
             job = _make_job(
                 order,
@@ -163,6 +165,7 @@ class OrderPlanner:
                 self.codes,
                 edit,
             )
+            message_text = job.message.text
             occasion = decision.occasion
             job_card, job_envelope = settings.formats_for(occasion.card_format, occasion.envelope)
             if job_card != settings.card or job_envelope != settings.envelope:
@@ -179,7 +182,9 @@ class OrderPlanner:
             if self.keep_layouts:
                 job = replace(job, content=content)
         except (LayoutError, FontError) as err:
-            return _rejects(order, "personal_line" if order.personal_line else "", str(err))
+            return _rejects(order, blame(order, err, message_text), str(err))
+        except TemplateBudgetError as err:  # this card's message only (planning.budget)
+            return _rejects(order, "", str(err))
         state.in_batch_keys[key] = job.card_number
         self.cards += 1
         self.used[(job_card, job_envelope)] = None

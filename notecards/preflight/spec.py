@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -182,7 +184,10 @@ class PreflightQueue:
         if self._executor is None:
             # spawn, not fork: the batch process holds fonts, canvases and maybe threads.
             self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn")
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=watch_parent,
+                initargs=(os.getpid(),),
             )
         return self._executor
 
@@ -195,8 +200,37 @@ class PreflightQueue:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=kind is not None)
+        if self._executor is None:
+            return
+        if kind is None:
+            self._executor.shutdown(wait=True)
+            return
+        # Stopped (error, Ctrl-C, SIGTERM): stop the workers now rather than let them finish.
+        processes = list((self._executor._processes or {}).values())
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(5)
+
+
+#: How often a preflight worker checks that the batch process that started it is alive.
+PARENT_POLL_SECONDS = 0.5
+
+
+def watch_parent(parent: int) -> None:
+    """Make this worker exit when *parent* is gone (even after ``kill -9``; runs in the worker).
+
+    A daemon thread polls the parent pid: once the worker is re-parented, it exits at once,
+    so no worker (and then no resource tracker) outlives its batch.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="notecards-parent-watch", daemon=True).start()
 
 
 def _sized(spec: PreflightSpec | None) -> bool:

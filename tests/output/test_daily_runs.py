@@ -93,8 +93,12 @@ def test_crash_mid_batch_leaves_no_trace(tmp_path, write_orders, monkeypatch):
     assert ledger_rows(settings) == 3
 
 
-def test_crash_before_ledger_is_completed_by_rerun(tmp_path, write_orders, monkeypatch):
-    """Verify files without ledger rows are redone identically and recorded by the rerun."""
+def test_a_batch_the_ledger_cannot_record_moves_nothing_and_a_rerun_completes_it(
+    tmp_path, write_orders, monkeypatch
+):
+    """Verify a batch is recorded (pending) before its files move: when recording fails,
+    nothing is in place and nothing recorded; the rerun prints and records the same batch.
+    (A crash after the move is resolved by the next command: test_ledger_safety.)"""
     path, settings = orders(write_orders), settings_for(tmp_path)
     plan = plan_batch([path], settings, today=TODAY)
 
@@ -104,11 +108,12 @@ def test_crash_before_ledger_is_completed_by_rerun(tmp_path, write_orders, monke
     monkeypatch.setattr("notecards.ledger.Ledger.record_batch", fail)
     with pytest.raises(sqlite3.OperationalError):
         render_batch(plan, tmp_path / "out")
-    first_bytes = (tmp_path / "out" / "cards.pdf").read_bytes()
+    assert list((tmp_path / "out").iterdir()) == []
+    assert ledger_rows(settings) == 0
     monkeypatch.undo()
     again, _ = run(path, settings, tmp_path / "out")
     assert again.batch_id == plan.batch_id
-    assert (tmp_path / "out" / "cards.pdf").read_bytes() == first_bytes
+    assert len(page_texts(tmp_path / "out" / "cards.pdf")) == 3 * settings.card.pages_per_card
     assert ledger_rows(settings) == 3
 
 

@@ -19,7 +19,7 @@ from notecards.drawing.envelopes import draw_envelopes
 from notecards.drawing.labels import draw_labels
 from notecards.drawing.sheets import calibrate, impose
 from notecards.layout.card import layout_card, layout_envelope_for, recipient_lines
-from notecards.layout.fonts import chain, measure
+from notecards.layout.fonts import CLEAN_FALLBACKS, chain, measure
 from notecards.layout.imposition import SheetLayout, layout_sheet, position_of, sheet_count
 from notecards.layout.labels import layout_label
 from notecards.layout.panels import card_geometry
@@ -370,14 +370,14 @@ def _write_labels(
     sheet = settings.production.labels
     assert sheet is not None
     boxes = sheet.boxes()
-    fonts = chain("NotoSans")
+    fonts = chain("NotoSans", CLEAN_FALLBACKS)
     labels = (
         layout_label(
             boxes[i % sheet.per_sheet],
             recipient_lines(job, settings),
             f"№ {job.card_number}",
             measure=measure,
-            font_for=fonts.font_for,
+            font_for=fonts,
         )
         for i, job in enumerate(chunk)
     )

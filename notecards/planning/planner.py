@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from notecards.config import Config
-from notecards.errors import FontError, LayoutError
-from notecards.layout.card import CardContent, layout_card
+from notecards.errors import ConfigError, FontError, LayoutError, NotecardsError, TemplateError
+from notecards.layout.card import CardContent, check_envelope, dropped_emoji, layout_card
 from notecards.layout.catalogue import CardFormat, EnvelopeFormat
 from notecards.layout.panels import card_geometry
 from notecards.ledger import open_ledger
 from notecards.models import History, Order, Problem, Reject, Severity, customer_key
 from notecards.planning.messages import (
     Message,
+    check_templates,
     choose_variant,
     context_for,
     make_environment,
@@ -108,6 +109,8 @@ class OrderPlanner:
         self.keep_layouts = keep_layouts
         self.occasions = read_occasions(settings.templates_dir, settings.config.occasions)
         self.env = make_environment(settings.templates_dir)
+        # A broken template file concerns every card: stop before anything is drawn.
+        check_templates(self.env, [v for o in self.occasions.values() for v in o.variants])
         with open_ledger(settings.ledger_path, create=False) as ledger:
             state = _Planner(
                 ledger.issued_keys(),
@@ -129,9 +132,37 @@ class OrderPlanner:
         self.suppress: list[tuple[str, str]] = []
         self.used: dict[tuple[CardFormat, EnvelopeFormat], None] = {}
         self.reprinted: set[str] = set()
+        self.row_problems: list[Problem] = []
 
     def plan_order(self, order: Order) -> CardJob | Skipped | list[Reject]:
-        """Return what becomes of *order*: its card (numbered in turn), a skip, or rejects."""
+        """Return what becomes of *order*: its card (numbered in turn), a skip, or rejects.
+
+        Whatever goes wrong with one order rejects that order only (its rows go to
+        rejects.csv with the reason); only problems of every card stop the batch.
+
+        Raises:
+            ConfigError: a setting is unusable (every card would fail).
+            TemplateError: a template is broken for every card (not just this row's data).
+        """
+        try:
+            return self._plan_order(order)
+        except ConfigError:
+            raise
+        except TemplateError as err:
+            if err.whole_batch:
+                raise
+            return _rejects(order, "", str(err))
+        except NotecardsError as err:
+            return _rejects(order, _column_of(err, order), str(err))
+        except Exception as err:  # a fault no check foresaw must still cost one order only
+            return _rejects(
+                order,
+                "",
+                f"could not be planned ({type(err).__name__}: {err}) — check this row's "
+                "values; if they look right, report it with this row",
+            )
+
+    def _plan_order(self, order: Order) -> CardJob | Skipped | list[Reject]:
         state, settings, reprint = self.state, self.settings, self.reprint
         if reprint and order.order_id not in state.reprint:
             return Skipped(order, "not asked to reprint")
@@ -184,8 +215,25 @@ class OrderPlanner:
             content = layout_card(job, settings, self.geometries[job_card.name])
             if self.keep_layouts:
                 job = replace(job, content=content)
+            # The envelope is laid out now too, so drawing meets no surprise.
+            check_envelope(job, settings)
+            dropped = dropped_emoji(job, settings)
         except (LayoutError, FontError) as err:
-            return _rejects(order, "personal_line" if order.personal_line else "", str(err))
+            return _rejects(order, _column_of(err, order), str(err))
+        if dropped:
+            path, row = order.source.locations()[0]
+            self.row_problems.append(
+                Problem(
+                    Severity.WARNING,
+                    path,
+                    row,
+                    "",
+                    f"order {order.order_id or order.display_name}: emoji "
+                    f"{' '.join(dropped)} left off the card (no bundled font draws emoji)",
+                    "nothing to do; take them out of the row to silence this",
+                    order.source.sheet,
+                )
+            )
         state.in_batch_keys[key] = job.card_number
         self.cards += 1
         self.used[(job_card, job_envelope)] = None
@@ -197,7 +245,7 @@ class OrderPlanner:
         """Return the batch-wide findings, once every order is planned."""
         settings = self.settings
         used = self.used or {(settings.card, settings.envelope): None}
-        problems: list[Problem] = []
+        problems: list[Problem] = list(self.row_problems)
         for used_card, used_envelope in used:  # warn once about each envelope actually used
             problems += (
                 p
@@ -219,6 +267,14 @@ class OrderPlanner:
                     )
                 )
         return problems
+
+
+def _column_of(err: NotecardsError, order: Order) -> str:
+    """Return the column *err* points at: the personal line when the fault is there."""
+    char = getattr(err, "char", "")
+    if char:
+        return "personal_line" if char in order.personal_line else ""
+    return "personal_line" if isinstance(err, LayoutError) and order.personal_line else ""
 
 
 def _person_keys(order: Order) -> tuple[str, ...]:

@@ -108,9 +108,9 @@ def test_check_reports_rows_and_exits_1(runner, tmp_path, write_orders):
     )
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0] == f"{path}: recognised as canonical"
+    assert lines[0] == f"{path}: read as a hand-made sheet (your own column names)"
     assert any(line.startswith(f"{path}:row 3:") and line.endswith("[error]") for line in lines)
-    assert lines[-1].startswith("1 order/contacts found; 1 new card")
+    assert lines[-1].startswith("1 order/contact found; 1 new card")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.csv"]
 
 
@@ -188,7 +188,7 @@ def test_suppress_commands(runner, tmp_path, write_orders):
         runner, "batch", str(path), "--out", str(tmp_path / "o"), "--ledger", ledger, "--quiet"
     )
     assert result.output.startswith(
-        "0 new cards, 0 already issued — 1 rows read: 0 carded, 1 skipped"
+        "0 new cards, 0 already issued — 1 row read: 0 carded, 1 skipped"
     )
     removed = invoke(runner, "suppress", "remove", "--email", "ada@example.com", "--ledger", ledger)
     assert removed.output == "removed email:ada@example.com\n"
@@ -233,7 +233,10 @@ def test_formats_lists_the_shops_own_mappings(runner, tmp_path):
     checked = invoke(
         runner, "check", "crm.csv", "--ledger", str(tmp_path / "l.sqlite"), cwd=tmp_path
     )
-    assert checked.output.splitlines()[0] == "crm.csv: recognised as mycrm"
+    assert (
+        checked.output.splitlines()[0]
+        == 'crm.csv: read as your format "mycrm" (from notecards.toml)'
+    )
     assert "1 new card" in checked.output
 
 

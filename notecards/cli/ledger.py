@@ -11,6 +11,7 @@ from notecards.cli.options import NotecardsGroup, config_option, ledger_option, 
 from notecards.ledger import open_ledger
 from notecards.models import customer_key
 from notecards.planning.batch import make_settings
+from notecards.wording import plural
 
 
 @click.group(cls=NotecardsGroup)
@@ -84,7 +85,9 @@ def batches(config_path: Path | None, ledger_path: Path | None) -> None:
     with open_ledger(settings.ledger_path) as ledger:
         for record in ledger.batches():
             state = f"voided {record.voided_at}" if record.voided_at else "issued"
-            click.echo(f"{record.batch_id}\t{record.cards} cards\t{state}\t{record.out_dir}")
+            click.echo(
+                f"{record.batch_id}\t{plural(record.cards, 'card')}\t{state}\t{record.out_dir}"
+            )
 
 
 @click.command()
@@ -98,4 +101,4 @@ def void(batch_id: str, config_path: Path | None, ledger_path: Path | None) -> N
         count = ledger.void_batch(
             batch_id, datetime.now(timezone.utc).isoformat(timespec="seconds")
         )
-    click.echo(f"voided {batch_id}: its {count} cards will be issued again")
+    click.echo(f"voided {batch_id}: its {plural(count, 'card')} will be issued again")

@@ -31,12 +31,16 @@ from notecards.extras.plotter import PLOTTER_FORMATS, write_plotter_svgs
 from notecards.extras.proofs import write_batch_proofs, write_proofs
 from notecards.extras.share import share_image
 from notecards.loading import list_formats
-from notecards.models import Problem, Severity, summarise_problems
-from notecards.output.render import BatchResult, Extra, render_batch
+from notecards.loading.formats import describe_format
+from notecards.models import Problem, Reject, Severity, summarise_problems
+from notecards.output.folders import check_out_dir
+from notecards.output.isolation import render_isolated
+from notecards.output.render import BatchResult, Extra
 from notecards.output.streaming import run_batch_streaming
 from notecards.planning.batch import BatchPlan, load_inputs, make_settings, plan_batch
 from notecards.planning.production import make_production, preflight_spec, write_calibration_sheet
 from notecards.preflight.spec import preflight_pdf
+from notecards.wording import plural
 
 
 @click.group(cls=NotecardsGroup)
@@ -52,6 +56,16 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
         click.echo(f"{label}: {problem}", err=True)
 
 
+def _echo_rejects(rejects: Sequence[Reject], problems: Sequence[Problem]) -> None:
+    """Print every reject's place and reason (once: the loader's are among the problems)."""
+    told = {(p.source, p.row) for p in problems if p.severity is Severity.ERROR}
+    for reject in rejects:
+        if (reject.source, reject.row) in told:
+            continue
+        where = f"{reject.source}:{reject.sheet + ':' if reject.sheet else ''}row {reject.row}"
+        click.echo(f"rejected: {where}: {reject.reason}", err=True)
+
+
 def _run_batch(
     plan: BatchPlan,
     out_dir: Path,
@@ -63,10 +77,12 @@ def _run_batch(
 ) -> None:
     _echo_problems(plan.problems)
     if dry_run:
+        _echo_rejects(plan.rejects, plan.problems)
         click.echo(f"Dry run, nothing written: {plan.summary()}")
         return
     with progress_bar(2 * len(plan.jobs), quiet, "Drawing cards and envelopes") as progress:
-        result = render_batch(plan, out_dir, progress=progress, extras=extras)
+        result, plan = render_isolated(plan, out_dir, progress=progress, extras=extras)
+    _echo_rejects(plan.rejects, plan.problems)
     _echo_result(result, plan.summary(), quiet=quiet, config=config)
 
 
@@ -149,6 +165,8 @@ def batch(
         ledger_path=ledger_path,
         production=make_production(config, **print_options),
     )
+    if not dry_run:  # an unusable --out stops the batch before anything is planned or drawn
+        check_out_dir(out_dir)
     extras: list[Extra] = [write_batch_proofs] if proofs else []
     if plotter_format == "svg":
         extras.append(write_plotter_svgs)
@@ -318,7 +336,7 @@ def check(
     settings = make_settings(config, ledger_path=ledger_path)
     loaded = load_inputs(list(inputs), settings, sheet=sheet, format_name=format_name)
     for path, name in zip(inputs, loaded.formats, strict=True):
-        click.echo(f"{path}: recognised as {name}")
+        click.echo(f"{path}: read as {describe_format(name)}")
     plan = plan_batch(loaded, settings, today=parse_date(batch_date))
     for line in summarise_problems(plan.problems):
         click.echo(line)
@@ -329,8 +347,8 @@ def check(
     orders = len(loaded.orders)
     warnings = sum(1 for p in plan.problems if p.severity is Severity.WARNING)
     click.echo(
-        f"{orders} order{'s' if orders != 1 else ''}/contacts found; "
-        f"{plan.summary()}; {warnings} warning{'s' if warnings != 1 else ''}"
+        f"{plural(orders, 'order/contact', 'orders/contacts')} found; "
+        f"{plan.summary()}; {plural(warnings, 'warning')}"
     )
     if plan.rejects or (strict and warnings):
         sys.exit(1)

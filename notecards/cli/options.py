@@ -24,6 +24,12 @@ class NotecardsGroup(click.Group):
             return super().invoke(ctx)
         except NotecardsError as err:
             raise click.ClickException(str(err)) from err
+        except OSError as err:  # a folder or file the system refused: say which, and why
+            where = err.filename or "a file"
+            raise click.ClickException(
+                f"{where}: {err.strerror or err} — check that the folder exists and that you "
+                "may write there, or choose another path"
+            ) from err
 
 
 def read_config(config_path: Path | None) -> Config:

@@ -19,8 +19,8 @@ from notecards.errors import InputError
 from notecards.loading.columns import normalise_header
 from notecards.loading.formats import BUILT_IN, ExportFormat, FormatInfo, known_headers, user_format
 from notecards.loading.grouping import group_rows
+from notecards.loading.guarded import build_order_guarded as build_order
 from notecards.loading.options import LoadOptions
-from notecards.loading.orders import build_order
 from notecards.loading.readers import read_table
 from notecards.loading.records import RowRecord, choose_format, read_records
 from notecards.models import LoadResult, Order, Problem, Reject

@@ -25,6 +25,7 @@ from notecards.layout.labels import layout_label
 from notecards.layout.panels import card_geometry
 from notecards.output.jobticket import combine_tickets, make_ticket, write_ticket
 from notecards.preflight.spec import PreflightQueue, PreflightSpec, spec_for_card, spec_for_envelope
+from notecards.wording import plural
 
 if TYPE_CHECKING:
     from notecards.planning.batch import BatchPlan, BatchSettings, CardJob
@@ -292,8 +293,8 @@ def write_part(
 
 def _cards_content(layout: SheetLayout | None, cards: int) -> str:
     if layout is None:
-        return f"{cards} cards, one per page pair"
-    return f"{cards} cards, {layout.per_sheet}-up, front/back per sheet"
+        return f"{plural(cards, 'card')}, one per page pair"
+    return f"{plural(cards, 'card')}, {layout.per_sheet}-up, front/back per sheet"
 
 
 def _write_cards(

@@ -376,18 +376,17 @@ class _Run:
             )
             write_ticket(staging, ticket)
             _copy_rows(journal / "manifest.csv", staging / MANIFEST_CSV, MANIFEST_COLUMNS)
-        if self.rows_skipped:
-            _copy_rows(
-                journal / "skipped.csv",
-                staging / SKIPPED_CSV,
-                ("order_id", "recipient", "reason", "source"),
-            )
-        if self.rows_rejected:
-            write_rows(
-                staging / REJECTS_CSV,
-                ("source", "sheet", "row", "reason", *self.reject_columns),
-                _read_rejects(journal / "rejects.jsonl", self.reject_columns),
-            )
+        # Always written (a header alone when empty): scripts read them after every run.
+        _copy_rows(
+            journal / "skipped.csv",
+            staging / SKIPPED_CSV,
+            ("order_id", "recipient", "reason", "source"),
+        )
+        write_rows(
+            staging / REJECTS_CSV,
+            ("source", "sheet", "row", "reason", *self.reject_columns),
+            _read_rejects(journal / "rejects.jsonl", self.reject_columns),
+        )
 
 
 class _Writer:

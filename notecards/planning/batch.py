@@ -41,6 +41,7 @@ from notecards.paths import default_templates_dir
 from notecards.planning.occasions import Occasion
 from notecards.planning.planner import CardJob, OrderPlanner, Skipped
 from notecards.planning.production import Production, make_production
+from notecards.wording import plural
 
 __all__ = [
     "BatchPlan",
@@ -193,7 +194,8 @@ def summary_line(
     return (
         f"{new} new card{'s' if new != 1 else ''}, {already} already issued"
         f"{f', {reprints} reprinted' if reprints else ''}"
-        f" — {rows_read} rows read: {carded} carded, {skipped} skipped, {rejected} rejected"
+        f" — {plural(rows_read, 'row')} read: "
+        f"{carded} carded, {skipped} skipped, {rejected} rejected"
     )
 
 

@@ -52,7 +52,7 @@ _PAIR = re.compile(r"(.)\1")
 #: Shaped scripts and the private codes of shaped glyphs (see layout/shaping.py).
 _JOINED = re.compile(
     "[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff"
-    "\ufb1d-\ufdff\ufe70-\ufefc\U000f0000-\U000fffff\u0300-\u036f]"
+    "\ufb1d-\ufdff\ufe70-\ufefc\ue000-\uf8ff\U000f0000-\U000fffff\u0300-\u036f]"
 )
 
 

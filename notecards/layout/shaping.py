@@ -11,7 +11,7 @@ visual runs whose codes are the shaped glyphs:
   from the right;
 * HarfBuzz (``uharfbuzz``) shapes every run of a complex script with its own font; a glyph
   the font has no character for (a joined Arabic form, a Devanagari conjunct) is given a
-  private code ``0xF0000 + glyph id`` in that font, so measuring, subsetting and the
+  private code ``0xE000 + glyph id`` in that font, so measuring, subsetting and the
   ``ToUnicode`` map keep working as for any other character.
 
 Everything here is deterministic: the same text gives the same codes in every process.
@@ -33,8 +33,17 @@ _COMPLEX = re.compile(
     "[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\ufb1d-\ufdff\ufe70-\ufefc]"
 )
 _RTL = frozenset({"R", "AL"})
-#: First private code of shaped glyphs that have no character of their own.
-GLYPH_BASE = 0xF0000
+#: First private code of shaped glyphs that have no character of their own: the Basic
+#: Multilingual Plane's private use area, so the PDF's ToUnicode map stays valid UTF-16.
+GLYPH_BASE = 0xE000
+#: Where glyph codes go when the BMP area is taken (the font's own private characters).
+GLYPH_FALLBACK_BASE = 0xF0000
+
+
+def glyph_code(gid: int) -> int:
+    """Return the private code of glyph *gid* (the same in every process and PDF)."""
+    return GLYPH_BASE + gid if gid <= 0xF8FF - GLYPH_BASE else GLYPH_FALLBACK_BASE + gid
+
 
 Runs = list[tuple[str, str]]
 
@@ -42,11 +51,6 @@ Runs = list[tuple[str, str]]
 def needs_shaping(text: str) -> bool:
     """Return True when *text* has a character of a right-to-left or complex script."""
     return _COMPLEX.search(text) is not None
-
-
-def is_shaped_code(char: str) -> bool:
-    """Return True for a code this module made for a glyph without a character."""
-    return ord(char) >= GLYPH_BASE
 
 
 def visual_runs(runs: Sequence[tuple[str, str]]) -> Runs:
@@ -157,7 +161,9 @@ def _shape(text: str, font_name: str, rtl: bool) -> str:
         gid = info.codepoint
         code = to_char.get(gid)
         if code is None:
-            code = GLYPH_BASE + gid
+            code = glyph_code(gid)
+            if face.charToGlyph.get(code, gid) != gid:  # the font's own private character
+                code = GLYPH_FALLBACK_BASE + gid
             if code not in face.charToGlyph:
                 face.charToGlyph[code] = gid
                 face.charWidths[code] = ttf.pdfScale(font.get_glyph_h_advance(gid))

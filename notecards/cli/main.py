@@ -240,7 +240,10 @@ def preview(
     templates_dir: Path | None,
     batch_date: str | None,
 ) -> None:
-    """Write PNG proofs of the first cards, their envelopes and a contact sheet; no ledger."""
+    """Write PNG proofs of the first cards, their envelopes and a contact sheet.
+
+    Cards are proofed as they would print, already issued or not; nothing is recorded.
+    """
     config = read_config(config_path)
     settings = make_settings(
         config,
@@ -251,14 +254,28 @@ def preview(
         templates_dir=templates_dir,
         ledger_path=ledger_path,
     )
+    # Proofs show the cards as they would print, issued or not: the ledger is only read
+    # (for each person's wording history), never written.
     plan = plan_batch(
-        list(inputs), settings, today=parse_date(batch_date), sheet=sheet, format_name=format_name
+        list(inputs),
+        settings,
+        today=parse_date(batch_date),
+        sheet=sheet,
+        format_name=format_name,
+        proof=True,
     )
     _echo_problems(plan.problems)
+    _echo_rejects(plan.rejects, plan.problems)
     files = write_proofs(plan, out_dir, limit=limit)
     for path in files.all:
         click.echo(f"wrote {path}")
-    click.echo(f"Preview, nothing printed or recorded: {plan.summary()}")
+    summary = plan.summary()
+    if plan.already_issued:  # proofs of issued cards too: say so, the counts differ
+        summary = (
+            f"{plural(len(plan.jobs), 'card')} as they would print, {plan.already_issued} of "
+            "them already issued (`batch` skips those)"
+        )
+    click.echo(f"Preview, nothing printed or recorded: {summary}")
 
 
 @main.command()

@@ -152,12 +152,23 @@ class BatchPlan:
     suppress: tuple[tuple[str, str], ...] = ()
     """(key, label) of people who asked in this input not to be contacted."""
     already_issued: int = 0
+    voided_ids: frozenset[str] = frozenset()
+    """Batches voided in the ledger: a batch never takes the id of a voided one."""
 
     @property
     def batch_id(self) -> str:
-        """Return the batch's id: its date and a hash of its cards (the same plan, same id)."""
+        """Return the batch's id: its date and a hash of its cards (the same plan, same id).
+
+        When a batch of that id was voided, the next free ``-2``, ``-3`` … follows, so the
+        voided batch keeps its record and the new one gets its own.
+        """
         digest = hashlib.sha1("\n".join(j.card_key for j in self.jobs).encode()).hexdigest()
-        return f"{self.batch_date.isoformat()}-{digest[:8]}"
+        base = f"{self.batch_date.isoformat()}-{digest[:8]}"
+        candidate, n = base, 1
+        while candidate in self.voided_ids:
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
 
     @property
     def rows_carded(self) -> int:
@@ -242,8 +253,12 @@ def plan_batch(
     limit: int | None = None,
     progress: Callable[[int], None] | None = None,
     keep_layouts: bool = True,
+    proof: bool = False,
 ) -> BatchPlan:
     """Return the plan for a batch on *today*: cards, skips and rejects. Writes nothing.
+
+    With *proof*, cards already issued are planned too, exactly as they would print (for
+    proofs); ``already_issued`` then counts how many of the jobs were issued before.
 
     >>> settings = make_settings()
     >>> plan = plan_batch(["orders.csv"], settings, today=date(2026, 11, 22))  # doctest: +SKIP
@@ -260,7 +275,9 @@ def plan_batch(
         if isinstance(inputs, LoadResult)
         else load_inputs(inputs, settings, sheet=sheet, format_name=format_name)
     )
-    planner = OrderPlanner(settings, today, reprint=reprint, limit=limit, keep_layouts=keep_layouts)
+    planner = OrderPlanner(
+        settings, today, reprint=reprint, limit=limit, keep_layouts=keep_layouts, proof=proof
+    )
     jobs: list[CardJob] = []
     skipped: list[Skipped] = []
     rejects = list(loaded.rejects)
@@ -287,4 +304,5 @@ def plan_batch(
         loaded.formats,
         tuple(planner.suppress),
         planner.already,
+        planner.voided,
     )

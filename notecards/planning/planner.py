@@ -32,6 +32,7 @@ from notecards.planning.messages import (
 from notecards.planning.occasions import Occasion, choose_occasion, read_occasions
 from notecards.planning.production import production_problems
 from notecards.planning.qrlinks import qr_link
+from notecards.planning.warnings import batch_warnings
 
 if TYPE_CHECKING:
     from notecards.planning.batch import BatchSettings
@@ -104,8 +105,11 @@ class OrderPlanner:
         reprint: Sequence[str] = (),
         limit: int | None = None,
         keep_layouts: bool = True,
+        proof: bool = False,
     ) -> None:
         self.settings, self.today, self.limit = settings, today, limit
+        self.proof = proof
+        """Proofs: plan cards already issued too, as they would print (preview)."""
         self.keep_layouts = keep_layouts
         self.occasions = read_occasions(settings.templates_dir, settings.config.occasions)
         self.env = make_environment(settings.templates_dir)
@@ -118,6 +122,7 @@ class OrderPlanner:
                 set(ledger.suppressions()),
                 frozenset(reprint),
             )
+            self.voided = frozenset(b.batch_id for b in ledger.batches() if b.voided_at)
             for order_id in reprint:
                 for card in ledger.cards_for_order(order_id):
                     state.reprint_variants[card.card_key] = card.template
@@ -133,6 +138,7 @@ class OrderPlanner:
         self.used: dict[tuple[CardFormat, EnvelopeFormat], None] = {}
         self.reprinted: set[str] = set()
         self.row_problems: list[Problem] = []
+        self.occasions_used: dict[str, Occasion] = {}
 
     def plan_order(self, order: Order) -> CardJob | Skipped | list[Reject]:
         """Return what becomes of *order*: its card (numbered in turn), a skip, or rejects.
@@ -183,7 +189,8 @@ class OrderPlanner:
             return Skipped(order, f"same card as card {state.in_batch_keys[key]} in this batch")
         if key in state.issued and not is_reprint:
             self.already += 1
-            return Skipped(order, "already issued")
+            if not self.proof:
+                return Skipped(order, "already issued")
         if is_reprint and key not in state.reprint_variants:
             return Skipped(order, "reprint asked, but this card was never issued")
         if self.limit is not None and self.cards >= self.limit:
@@ -237,6 +244,7 @@ class OrderPlanner:
         state.in_batch_keys[key] = job.card_number
         self.cards += 1
         self.used[(job_card, job_envelope)] = None
+        self.occasions_used.setdefault(decision.occasion.slug, decision.occasion)
         if is_reprint:
             self.reprinted.add(order.order_id)
         return job
@@ -254,6 +262,13 @@ class OrderPlanner:
                 )
                 if p not in problems
             )
+        problems += (
+            p
+            for p in batch_warnings(
+                self.used, self.occasions_used, settings.config, settings.templates_dir, self.cards
+            )
+            if p not in problems
+        )
         for order_id in self.reprint:
             if order_id not in self.reprinted:
                 problems.append(

@@ -47,10 +47,11 @@ def test_batch_then_rerun_says_already_issued(runner, tmp_path, write_orders):
     args = ["batch", str(path), "--ledger", str(ledger), "--date", "2026-11-22", "--quiet"]
     first = invoke(runner, *args, "--out", str(tmp_path / "a"), cwd=tmp_path)
     assert first.exit_code == 0
-    assert first.output == (
+    assert first.stdout == (
         "2 new cards, 0 already issued — 2 rows read: 2 carded, 0 skipped, "
         "0 rejected (no notecards.toml found: defaults used)\n"
     )
+    assert "example address" in first.stderr  # the shipped qr_url: a first-day warning
     again = invoke(runner, *args, "--out", str(tmp_path / "b"), cwd=tmp_path)
     assert again.output.startswith(
         "0 new cards, 2 already issued — 2 rows read: 0 carded, 2 skipped, 0 rejected"
@@ -61,7 +62,7 @@ def test_batch_then_rerun_says_already_issued(runner, tmp_path, write_orders):
     voided = invoke(runner, "void", batch_id, "--ledger", str(ledger), cwd=tmp_path)
     assert voided.output == f"voided {batch_id}: its 2 cards will be issued again\n"
     third = invoke(runner, *args, "--out", str(tmp_path / "c"), cwd=tmp_path)
-    assert third.output.startswith("2 new cards")
+    assert third.stdout.startswith("2 new cards")
 
 
 def test_batch_dry_run_writes_nothing(runner, tmp_path, write_orders):
@@ -79,7 +80,7 @@ def test_batch_dry_run_writes_nothing(runner, tmp_path, write_orders):
         "2026-11-22",
     )
     assert result.exit_code == 0
-    assert result.output.startswith("Dry run, nothing written: 1 new card,")
+    assert result.stdout.startswith("Dry run, nothing written: 1 new card,")
     assert not (tmp_path / "out").exists() and not (tmp_path / "l.sqlite").exists()
 
 

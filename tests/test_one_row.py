@@ -29,10 +29,10 @@ ROWS = 240
 #: order id → (stage, what the reject's reason must say)
 POISON = {
     "5100": ("loading", "could not be read"),
-    "5150": ("occasion", "unknown occasion"),
-    "5200": ("message", "gift_from"),
-    "5250": ("layout", "does not fit"),
-    "5290": ("envelope", "U+13000"),
+    "5130": ("occasion", "unknown occasion"),
+    "5160": ("message", "gift_from"),
+    "5190": ("layout", "does not fit"),
+    "5220": ("envelope", "U+13000"),
 }
 
 
@@ -48,10 +48,10 @@ def _rows() -> list[dict[str, str]]:
         )
         rows.append(row)
     by_id = {row["order_id"]: row for row in rows}
-    by_id["5150"]["occasion"] = "graduaton"  # a typo'd occasion
-    by_id["5200"]["gift_from"] = ""  # the template splits it: nothing to split on this row
-    by_id["5250"]["personal_line"] = "So many heartfelt words for you. " * 120
-    by_id["5290"]["city"] = "Burlington \U00013000"  # a character no font has
+    by_id["5130"]["occasion"] = "graduaton"  # a typo'd occasion
+    by_id["5160"]["gift_from"] = ""  # the template splits it: nothing to split on this row
+    by_id["5190"]["personal_line"] = "So many heartfelt words for you. " * 120
+    by_id["5220"]["city"] = "Burlington \U00013000"  # a character no font has
     return rows
 
 
@@ -149,7 +149,7 @@ def test_no_card_is_lost_around_the_poison(day):
     assert [m["order_id"] for m in manifest] == expected
     texts = page_texts(tmp / "out" / "cards.pdf")
     assert len(texts) == 2 * len(expected)
-    assert "A gift from Maya." in texts[2 * 150 + 1]  # the template's row value, drawn
+    assert "A gift from Maya." in texts[2 * 120 + 1]  # the template's row value, drawn
 
 
 def test_a_broken_template_file_stops_before_anything_is_drawn(tmp_path, write_orders):

@@ -19,7 +19,7 @@ from notecards import make_settings, plan_batch, render_batch
 from notecards.config import Config
 from notecards.layout.shaping import GLYPH_BASE
 from notecards.paths import default_fonts_dir
-from tests.conftest import TODAY
+from tests.conftest import TODAY, make_order
 from tests.pdfcheck import render
 from tests.worldorders import NO_FONT, WORLD, world_export
 
@@ -147,3 +147,20 @@ def test_every_script_is_inked_on_its_envelope(world):
         image = render(path, page, scale=1.0).convert("L")
         dark = image.point(lambda v: 255 if v < 128 else 0).histogram()[255]
         assert dark > 400, script
+
+
+def test_a_signer_in_any_script_signs_in_a_hand_that_has_the_letters(tmp_path, write_orders):
+    """Verify a Cyrillic and Japanese signer: Caveat (a hand with Cyrillic), then Klee One."""
+    from notecards import render_pdfs
+
+    path = write_orders([make_order()])
+    settings = make_settings(
+        Config(signer="Мария 美咲", return_address=("x",), ledger_path=str(tmp_path / "l"))
+    )
+    plan = plan_batch([path], settings, today=TODAY)
+    assert len(plan.jobs) == 1 and not plan.rejects
+    cards, _ = render_pdfs(plan)
+    (tmp_path / "cards.pdf").write_bytes(cards)
+    with pdfplumber.open(str(tmp_path / "cards.pdf")) as pdf:
+        drawn = {c["text"]: c["fontname"].split("+")[-1] for c in pdf.pages[1].chars}
+    assert drawn["М"] == "Caveat-Regular" and drawn["美"] == "KleeOne-Regular"

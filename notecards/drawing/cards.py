@@ -15,7 +15,7 @@ from notecards.drawing.postcards import draw_address_side
 from notecards.handwriting import draw_block
 from notecards.handwriting.signatures import draw_signature
 from notecards.layout.card import CardContent
-from notecards.layout.fonts import chain, measure
+from notecards.layout.fonts import SIGNATURE_FALLBACKS, chain, measure
 from notecards.layout.geometry import Box
 from notecards.layout.panels import CardGeometry
 from notecards.layout.qrcodes import Matrix, dark_runs
@@ -193,7 +193,7 @@ def _draw_label(canvas: Canvas, safe: Box, label: str) -> None:
 
 def _signature_runs(font_name: str) -> Callable[[str], list[tuple[str, str]]]:
     """Return how a signature in *font_name* is split: its face, then the world's fallbacks."""
-    return chain(font_name).runs
+    return chain(font_name, SIGNATURE_FALLBACKS).runs
 
 
 def _draw_inside(

@@ -19,6 +19,7 @@ from notecards.layout.envelope import EnvelopeLayout, layout_envelope
 from notecards.layout.fonts import (
     CLEAN_FALLBACKS,
     FALLBACK_FONT,
+    SIGNATURE_FALLBACKS,
     FontChain,
     chain,
     measure,
@@ -173,7 +174,8 @@ def check_signer(name: str, settings: BatchSettings) -> None:
         return
     style = get_style(spec.style)
     register_style_fonts([style])
-    fonts = chain(style.font_name)
+    register_bundled_fonts()  # the signature's fallbacks include the handwriting faces
+    fonts = chain(style.font_name, SIGNATURE_FALLBACKS)
     missing = fonts.check(spec.name)
     if missing:
         fonts.font_for(missing[0])

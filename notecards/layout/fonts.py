@@ -51,6 +51,9 @@ HAND_FALLBACKS: tuple[str, ...] = (
     "NanumGothic",
     "DroidSansFallback",
 )
+#: After a signature face (Sacramento has Latin only): a handwriting face with Cyrillic
+#: (Caveat, registered with the handwriting styles) before the printed fallbacks.
+SIGNATURE_FALLBACKS: tuple[str, ...] = ("Caveat-Regular", *HAND_FALLBACKS)
 #: After the envelope's clean sans: the same scripts, printed CJK first (a postal clerk's
 #: reading beats a pen's look).
 CLEAN_FALLBACKS: tuple[str, ...] = (*_SCRIPTS, "NanumGothic", "DroidSansFallback", "KleeOne")

@@ -185,3 +185,19 @@ def test_check_speaks_plainly(runner, tmp_path, write_orders):
     result = run(runner, tmp_path, "check", str(orders), "--ledger", str(tmp_path / "l"), *DATE)
     assert "canonical" not in result.output
     assert "hand-made sheet" in result.output
+
+
+def test_void_keeps_history_in_a_streamed_batch_too(runner, tmp_path, write_orders):
+    """Verify --split (the streamed batch) also takes a new id after a void."""
+    orders = write_orders([make_order(), make_order(order_id="2", email="b@example.com")])
+    ledger = str(tmp_path / "l.sqlite")
+    batch(runner, tmp_path, orders, "a", "--split", "1")
+    first_id = run(runner, tmp_path, "batches", "--ledger", ledger).output.split("\t")[0]
+    run(runner, tmp_path, "void", first_id, "--ledger", ledger)
+    again = batch(runner, tmp_path, orders, "b", "--split", "1")
+    assert "2 new cards" in again.stdout
+    ids = [
+        line.split("\t")[0]
+        for line in run(runner, tmp_path, "batches", "--ledger", ledger).output.splitlines()
+    ]
+    assert sorted(ids) == sorted([first_id, f"{first_id}-2"])

@@ -64,6 +64,7 @@ from notecards.planning.batch import (
     Skipped,
     load_options,
     plan_batch,
+    unvoided_id,
 )
 from notecards.planning.batch import summary_line as _summary_line
 from notecards.preflight.spec import PreflightQueue
@@ -251,14 +252,17 @@ class _Run:
         self.reject_columns: list[str] = []
         self.problems: list[Problem] = []
         self.findings: list[str] = []
+        self.voided: frozenset[str] = frozenset()
 
     @property
     def batch_id(self) -> str:
         """Return the batch id: date and hash of the card keys, exactly as BatchPlan's."""
-        return f"{self.today.isoformat()}-{self.digest.hexdigest()[:8]}"
+        base = f"{self.today.isoformat()}-{self.digest.hexdigest()[:8]}"
+        return unvoided_id(base, self.voided)
 
     def plan_and_draw(self, stream: OrderStream, planner: OrderPlanner) -> None:
         """Plan every order of *stream* and draw each full chunk; then write the lists."""
+        self.voided = planner.voided  # a voided batch keeps its id; this one takes the next
         preflight = self.settings.production.preflight
         with (
             PreflightQueue(workers=None if preflight else 0) as checks,

@@ -163,12 +163,7 @@ class BatchPlan:
         voided batch keeps its record and the new one gets its own.
         """
         digest = hashlib.sha1("\n".join(j.card_key for j in self.jobs).encode()).hexdigest()
-        base = f"{self.batch_date.isoformat()}-{digest[:8]}"
-        candidate, n = base, 1
-        while candidate in self.voided_ids:
-            n += 1
-            candidate = f"{base}-{n}"
-        return candidate
+        return unvoided_id(f"{self.batch_date.isoformat()}-{digest[:8]}", self.voided_ids)
 
     @property
     def rows_carded(self) -> int:
@@ -192,6 +187,19 @@ class BatchPlan:
             self.rows_skipped,
             len(self.rejects),
         )
+
+
+def unvoided_id(base: str, voided: frozenset[str]) -> str:
+    """Return *base*, or the first of ``base-2``, ``base-3`` … that no voided batch has.
+
+    >>> unvoided_id("2026-11-22-abcd1234", frozenset({"2026-11-22-abcd1234"}))
+    '2026-11-22-abcd1234-2'
+    """
+    candidate, n = base, 1
+    while candidate in voided:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
 
 
 def summary_line(

@@ -164,3 +164,18 @@ def test_a_signer_in_any_script_signs_in_a_hand_that_has_the_letters(tmp_path, w
     with pdfplumber.open(str(tmp_path / "cards.pdf")) as pdf:
         drawn = {c["text"]: c["fontname"].split("+")[-1] for c in pdf.pages[1].chars}
     assert drawn["М"] == "Caveat-Regular" and drawn["美"] == "KleeOne-Regular"
+
+
+def test_combining_marks_are_composed_on_the_card(world):
+    """Verify "Zoe" + combining acute is written as one "é" (no mark drifting off its letter)."""
+    (path, page), *_ = [p for p in _pages(world, "combining") if p[0].name == "cards.pdf"][1:]
+    text = "".join(c["text"] for c in chars(path, page))
+    assert "Zoé" in text and "\u0301" not in text
+
+
+def test_a_dropped_emoji_leaves_no_double_space():
+    from notecards.layout.fonts import CLEAN_FALLBACKS, chain, register_bundled_fonts
+
+    register_bundled_fonts()
+    assert chain("NotoSans", CLEAN_FALLBACKS).runs("Lily 🌸 Park") == [("Lily Park", "NotoSans")]
+    assert chain("NotoSans", CLEAN_FALLBACKS).dropped("Lily 🌸 Park") == ["🌸"]

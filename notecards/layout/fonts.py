@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -148,10 +149,11 @@ class FontChain:
             FontError: a character (not an emoji) that no font of the chain has.
         """
         text = unicodedata.normalize("NFC", text)
+        kept = "".join(c for c in text if not (is_emoji(c) and not self._drawn(c)))
+        if kept != text:  # "Lily 🌸 Park" reads "Lily Park", not "Lily  Park"
+            kept = _SPACES.sub(" ", kept).strip()
         runs: list[tuple[str, str]] = []
-        for char in text:
-            if is_emoji(char) and not self._drawn(char):
-                continue
+        for char in kept:
             font = self.font_for(char)
             if runs and runs[-1][1] == font:
                 runs[-1] = (runs[-1][0] + char, font)
@@ -191,8 +193,11 @@ class FontChain:
         """Return what layout needs to set *text*: the face's name alone when it draws every
         character (the fast path), else the per-character ``font_for``."""
         primary = self.fonts[0]
-        if not needs_shaping(text) and all(
-            covers(primary, char) for char in set(text) if char not in " \n\t"
+        composed = unicodedata.normalize("NFC", text) == text  # else runs() composes it
+        if (
+            composed
+            and not needs_shaping(text)
+            and all(covers(primary, char) for char in set(text) if char not in " \n\t")
         ):
             return primary
         return self
@@ -206,6 +211,9 @@ class FontChain:
             if not self._drawn(char):
                 missing.append(char)
         return sorted(missing)
+
+
+_SPACES = re.compile(r" {2,}")
 
 
 def is_emoji(char: str) -> bool:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -160,8 +161,12 @@ def load_config(path: Path | None) -> Config:
         for key, value in content.items():
             name = _KEYS.get((table, key))
             if name is None:
-                known = ", ".join(f"{t}.{k}" for t, k in _KEYS)
-                raise ConfigError(f'{path}: unknown setting "{table}.{key}". Known: {known}.')
+                known = [f"{t}.{k}" for t, k in _KEYS]
+                close = difflib.get_close_matches(f"{table}.{key}", known, n=1, cutoff=0.6)
+                raise ConfigError(
+                    f'{path}: unknown setting "{table}.{key}". Known: {", ".join(known)}'
+                    + (f' — did you mean "{close[0]}"?' if close else ".")
+                )
             values[name] = _coerce(path, f"{table}.{key}", name, value)
     config = Config(**values)
     return _resolve_paths(config, path.parent)
@@ -191,7 +196,28 @@ def _coerce(path: Path, key: str, name: str, value: Any) -> Any:
         return value
     if not isinstance(value, str):
         raise ConfigError(f'{path}: {key} must be text in quotes, e.g. {key.split(".")[1]} = "…".')
-    return value
+    allowed = CLOSED_SETS.get(name)
+    if allowed is not None and value.strip().lower() not in allowed:
+        hint = did_you_mean(value, allowed)
+        raise ConfigError(f'{path}: {key} = "{value}" is not known — {hint}')
+    return value.strip().lower() if allowed is not None else value
+
+
+#: Settings whose value must be one of a few words (a typo must not silently change a card).
+CLOSED_SETS: dict[str, tuple[str, ...]] = {
+    "address_style": ("standard", "usps", "royal-mail"),
+}
+
+
+def did_you_mean(value: str, known: Sequence[str]) -> str:
+    """Return 'did you mean "x"?' for the closest of *known*, else the list of them.
+
+    >>> did_you_mean("royal_mail", ("standard", "usps", "royal-mail"))
+    'did you mean "royal-mail"? (one of: standard, usps, royal-mail)'
+    """
+    close = difflib.get_close_matches(value.strip().lower(), list(known), n=1, cutoff=0.5)
+    listing = f"one of: {', '.join(known)}"
+    return f'did you mean "{close[0]}"? ({listing})' if close else f"use {listing}"
 
 
 def _resolve_paths(config: Config, base: Path) -> Config:

@@ -61,10 +61,14 @@ class ConfigError(NotecardsError):
 class TemplateError(NotecardsError):
     """An occasion template has a syntax error or names a variable that does not exist."""
 
-    def __init__(self, template: str, problem: str, variable: str = "") -> None:
+    def __init__(
+        self, template: str, problem: str, variable: str = "", *, whole_batch: bool = False
+    ) -> None:
         self.template = template
         self.problem = problem
         self.variable = variable
+        self.whole_batch = whole_batch
+        """True when every card using the template would fail (the batch stops)."""
         super().__init__(f"{template}: {problem}")
 
 

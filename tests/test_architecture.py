@@ -15,6 +15,7 @@ STAGES: dict[str, int] = {
     "models": 0,
     "paths": 0,
     "config": 0,
+    "wording": 0,
     "ledger": 1,
     "postal": 1,
     "workspace": 1,

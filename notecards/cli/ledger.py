@@ -12,6 +12,7 @@ from notecards.cli.safety import settle
 from notecards.ledger import open_ledger
 from notecards.models import customer_key
 from notecards.planning.batch import make_settings
+from notecards.wording import plural
 
 
 @click.group(cls=NotecardsGroup)
@@ -91,7 +92,9 @@ def batches(config_path: Path | None, ledger_path: Path | None) -> None:
             state = f"voided {record.voided_at}" if record.voided_at else "issued"
             if record.pending:
                 state = "pending (a batch is running, or the next command resolves it)"
-            click.echo(f"{record.batch_id}\t{record.cards} cards\t{state}\t{record.out_dir}")
+            click.echo(
+                f"{record.batch_id}\t{plural(record.cards, 'card')}\t{state}\t{record.out_dir}"
+            )
 
 
 @click.command()
@@ -106,4 +109,4 @@ def void(batch_id: str, config_path: Path | None, ledger_path: Path | None) -> N
         count = ledger.void_batch(
             batch_id, datetime.now(timezone.utc).isoformat(timespec="seconds")
         )
-    click.echo(f"voided {batch_id}: its {count} cards will be issued again")
+    click.echo(f"voided {batch_id}: its {plural(count, 'card')} will be issued again")

@@ -38,7 +38,9 @@ from notecards.extras.plotter import PLOTTER_FORMATS, write_plotter_svgs
 from notecards.extras.proofs import write_batch_proofs, write_proofs
 from notecards.extras.share import share_image
 from notecards.loading import list_formats
-from notecards.models import Problem, Severity, summarise_problems
+from notecards.loading.formats import describe_format
+from notecards.models import Problem, Reject, Severity, summarise_problems
+from notecards.output.folders import check_out_dir
 from notecards.output.render import BatchResult, Extra
 from notecards.output.run import run_batch
 from notecards.planning.batch import make_settings, plan_batch
@@ -46,6 +48,7 @@ from notecards.planning.check import check_inputs
 from notecards.planning.production import make_production, preflight_spec
 from notecards.preflight.spec import preflight_pdf
 from notecards.settings import BatchSettings
+from notecards.wording import plural
 
 
 @click.group(cls=NotecardsGroup)
@@ -59,6 +62,16 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
         label = "rejected" if problem.severity is Severity.ERROR else "warning"
         click.echo(f"{label}: {problem}", err=True)
+
+
+def _echo_rejects(rejects: Sequence[Reject], problems: Sequence[Problem]) -> None:
+    """Print every reject's place and reason (once: the loader's are among the problems)."""
+    told = {(p.source, p.row) for p in problems if p.severity is Severity.ERROR}
+    for reject in rejects:
+        if (reject.source, reject.row) in told:
+            continue
+        where = f"{reject.source}:{reject.sheet + ':' if reject.sheet else ''}row {reject.row}"
+        click.echo(f"rejected: {where}: {reject.reason}", err=True)
 
 
 def _echo_result(result: BatchResult, *, quiet: bool, config: Config) -> None:
@@ -145,6 +158,8 @@ def batch(
         ledger_path=ledger_path,
         production=make_production(config, **print_options),
     )
+    if not dry_run:  # an unusable --out stops the batch before the ledger is touched
+        check_out_dir(out_dir, create=False)
     with batch_session(settings.ledger_path, wait=wait, dry_run=dry_run):
         _batch(
             inputs,
@@ -179,6 +194,8 @@ def _batch(
     quiet: bool,
     config: Config,
 ) -> None:
+    if not dry_run:  # an unusable --out stops the batch before anything is planned or drawn
+        check_out_dir(out_dir)
     extras: list[Extra] = [write_batch_proofs] if proofs else []
     if plotter_format == "svg":
         extras.append(write_plotter_svgs)
@@ -195,6 +212,7 @@ def _batch(
             keep_layouts=False,
         )
         _echo_problems(plan.problems)
+        _echo_rejects(plan.rejects, plan.problems)
         click.echo(f"Dry run, nothing written: {plan.summary()}")
         return
     with (
@@ -261,10 +279,9 @@ def preview(
     batch_date: str | None,
     print_options: dict[str, Any],
 ) -> None:
-    """Write PNG proofs of the first cards, their envelopes and a contact sheet; no ledger.
+    """Write PNG proofs of the first cards, their envelopes and a contact sheet.
 
-    The proofs are pages of the files `batch` would print with the same options (--cmyk,
-    --imposition, --labels, --split …): an imposed card is shown on its sheet.
+    Cards are proofed as they would print, already issued or not; nothing is recorded.
     """
     config = read_config(config_path)
     settings = make_settings(
@@ -278,14 +295,28 @@ def preview(
         production=make_production(config, **print_options),
     )
     settle(settings.ledger_path)
+    # Proofs show the cards as they would print, issued or not: the ledger is only read
+    # (for each person's wording history), never written.
     plan = plan_batch(
-        list(inputs), settings, today=parse_date(batch_date), sheet=sheet, format_name=format_name
+        list(inputs),
+        settings,
+        today=parse_date(batch_date),
+        sheet=sheet,
+        format_name=format_name,
+        proof=True,
     )
     _echo_problems(plan.problems)
+    _echo_rejects(plan.rejects, plan.problems)
     files = write_proofs(plan, out_dir, limit=limit)
     for path in files.all:
         click.echo(f"wrote {path}")
-    click.echo(f"Preview, nothing printed or recorded: {plan.summary()}")
+    summary = plan.summary()
+    if plan.already_issued:  # proofs of issued cards too: say so, the counts differ
+        summary = (
+            f"{plural(len(plan.jobs), 'card')} as they would print, {plan.already_issued} of "
+            "them already issued (`batch` skips those)"
+        )
+    click.echo(f"Preview, nothing printed or recorded: {summary}")
 
 
 @main.command()
@@ -375,7 +406,7 @@ def check(
         list(inputs), settings, today=parse_date(batch_date), sheet=sheet, format_name=format_name
     )
     for path, name in zip(inputs, report.formats, strict=True):
-        click.echo(f"{path}: recognised as {name}")
+        click.echo(f"{path}: read as {describe_format(name)}")
     for line in summarise_problems(report.problems):
         click.echo(line)
     # Rows the loader rejected are among the problems above; these came from the rules.
@@ -384,8 +415,8 @@ def check(
         click.echo(f"{where}: {reject.reason} [error]")
     orders, warnings = report.orders, report.warnings
     click.echo(
-        f"{orders} order{'s' if orders != 1 else ''}/contacts found; "
-        f"{report.summary}; {warnings} warning{'s' if warnings != 1 else ''}"
+        f"{plural(orders, 'order/contact', 'orders/contacts')} found; "
+        f"{report.summary}; {plural(warnings, 'warning')}"
     )
     if report.rejected or (strict and warnings):
         sys.exit(1)

@@ -35,6 +35,12 @@ class NotecardsGroup(click.Group):
         except Terminated:
             click.echo(terminated_message(), err=True)
             ctx.exit(SIGTERM_EXIT)
+        except OSError as err:  # a folder or file the system refused: say which, and why
+            where = err.filename or "a file"
+            raise click.ClickException(
+                f"{where}: {err.strerror or err} — check that the folder exists and that you "
+                "may write there, or choose another path"
+            ) from err
 
 
 def read_config(config_path: Path | None) -> Config:

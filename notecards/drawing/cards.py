@@ -20,7 +20,7 @@ from notecards.drawing.pages import (
 from notecards.drawing.postcards import draw_address_side
 from notecards.handwriting import draw_block
 from notecards.handwriting.signatures import draw_signature
-from notecards.layout.fonts import measure
+from notecards.layout.fonts import SIGNATURE_FALLBACKS, chain, measure
 from notecards.layout.geometry import Box
 from notecards.layout.panels import CardGeometry, marker_anchor
 from notecards.layout.qrcodes import CAPTION_PT, Matrix, caption_baseline_pt, dark_runs
@@ -204,13 +204,24 @@ def _draw_label(canvas: Canvas, safe: Box, trim: Box, label: str) -> None:
     canvas.drawRightString(*marker_anchor(safe, trim), label)
 
 
+def _signature_runs(font_name: str) -> Callable[[str], list[tuple[str, str]]]:
+    """Return how a signature in *font_name* is split: its face, then the world's fallbacks."""
+    return chain(font_name, SIGNATURE_FALLBACKS).runs
+
+
 def _draw_inside(
     canvas: Canvas, geometry: CardGeometry, content: CardContent, *, cmyk: bool = False
 ) -> None:
     # The hand writes its own colour operators (not through the canvas), so it is told.
     draw_block(canvas, content.message, content.hand, content.seed, cmyk=cmyk)
     draw_signature(
-        canvas, content.signer, content.signature_box, content.seed, ink=content.hand.ink, cmyk=cmyk
+        canvas,
+        content.signer,
+        content.signature_box,
+        content.seed,
+        ink=content.hand.ink,
+        cmyk=cmyk,
+        runs_of=_signature_runs,
     )
     if content.qr is not None and content.qr_box is not None:
         draw_qr(canvas, content.qr, content.qr_box)

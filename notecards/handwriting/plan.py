@@ -50,6 +50,11 @@ _SCALE_STEP = 0.005
 _WORDS = re.compile(r"\s*\S+\s*|\s+")  # a word with the spaces after it (and before the first)
 _DOUBLE = re.compile(r"(\S)(?=\1)")  # the first of two identical neighbours
 _PAIR = re.compile(r"(.)\1")
+#: Shaped scripts and the private codes of shaped glyphs (see layout/shaping.py).
+_JOINED = re.compile(
+    "[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff"
+    "\ufb1d-\ufdff\ufe70-\ufefc\ue000-\uf8ff\U000f0000-\U000fffff\u0300-\u036f]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,8 +347,13 @@ def _plan_word(pieces: tuple[tuple[str, str], ...], style: HandStyle, variant: i
     core = text.rstrip()
     lead = len(core) - len(core.lstrip())
     c = style.cluster_glyphs
-    steps = {0, *range(lead + 1 + int(rand() * c), len(core), c)}
-    steps.update(m.end() for m in _DOUBLE.finditer(core))  # "ll": never alike
+    if _JOINED.search(core):
+        # Joined and stacked scripts (Arabic, Devanagari, Thai …) are shaped glyph runs: a
+        # step inside the word would break the joins and lift marks off their letters.
+        steps = {0}
+    else:
+        steps = {0, *range(lead + 1 + int(rand() * c), len(core), c)}
+        steps.update(m.end() for m in _DOUBLE.finditer(core))  # "ll": never alike
     return WordShape(tuple(planned), tuple(sorted(steps)), int(rand() * TABLE), width)
 
 

@@ -7,6 +7,7 @@ signatures become one form XObject per PDF, whatever the number of cards they si
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,10 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 VECTOR_SUFFIXES = (".svg", ".pdf")
 
 
+#: Given the signature face's name, return how a name is split into (codes, font) runs.
+RunsOf = Callable[[str], Callable[[str], list[tuple[str, str]]]]
+
+
 @dataclass(frozen=True, slots=True)
 class SignerSpec:
     """Who signs: a name written in ``style``, or ``image`` (PNG/JPEG, SVG or PDF file)."""
@@ -32,7 +37,14 @@ class SignerSpec:
 
 
 def draw_signature(
-    canvas: Any, signer: SignerSpec, box: Box, seed: str, *, cmyk: bool = False, ink: str = ""
+    canvas: Any,
+    signer: SignerSpec,
+    box: Box,
+    seed: str,
+    *,
+    cmyk: bool = False,
+    ink: str = "",
+    runs_of: RunsOf | None = None,
 ) -> None:
     """Draw *signer*'s signature inside *box* (lower-left anchored, aspect kept).
 
@@ -54,20 +66,36 @@ def draw_signature(
         style = replace(style, ink=ink)
     register_style_fonts([style])
     block = signature_block(
-        signer.name, style.font_name, box, lambda size: max_excursion_pt(style, size)
+        signer.name,
+        style.font_name,
+        box,
+        lambda size: max_excursion_pt(style, size),
+        runs_of(style.font_name) if runs_of else None,
     )
     draw_block(canvas, block, style, f"{seed}:signature:{signer.name}", cmyk=cmyk)
 
 
-def signature_block(name: str, font_name: str, box: Box, excursion: Any) -> TextBlock:
-    """Return *name* set on one line, as large as fits *box* once inset by the excursion."""
+def signature_block(
+    name: str,
+    font_name: str,
+    box: Box,
+    excursion: Any,
+    runs: Callable[[str], list[tuple[str, str]]] | None = None,
+) -> TextBlock:
+    """Return *name* set on one line, as large as fits *box* once inset by the excursion.
+
+    *runs* splits the name into (codes, font) runs with fallback fonts and shaping (the
+    signature face alone when None).
+    """
+    parts = runs(name) if runs else [(name, font_name)]
     size = box.height_pt / 1.3
     while size > 4:
         inner = box.inset(excursion(size))
-        width = pdfmetrics.stringWidth(name, font_name, size)
+        set_runs = tuple(Run(t, f, pdfmetrics.stringWidth(t, f, size)) for t, f in parts)
+        width = sum(r.width_pt for r in set_runs)
         if width <= inner.width_pt and size * 1.05 <= inner.height_pt:
             baseline = inner.y_pt + size * 0.25
-            line = SetLine((Run(name, font_name, width),), inner.x_pt, baseline, width, "signature")
+            line = SetLine(set_runs, inner.x_pt, baseline, width, "signature")
             return TextBlock((line,), inner, size, size * 1.25)
         size *= 0.95
     raise ConfigError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,6 +14,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from notecards.errors import FontError
 from notecards.layout.geometry import FontFor
+from notecards.layout.shaping import needs_shaping, visual_runs
 from notecards.paths import default_fonts_dir
 
 #: Font name → file in fonts/: the clean and fallback faces. The handwriting faces are
@@ -25,6 +28,36 @@ BUNDLED_FONTS: dict[str, str] = {
 
 #: Covers accented Latin, Greek and Cyrillic; used for any character a face cannot draw.
 FALLBACK_FONT = "NotoSans"
+
+#: The world's scripts, registered the first time a character needs one (name → file).
+SCRIPT_FONTS: dict[str, str] = {
+    "NotoNaskhArabic": "NotoNaskhArabic-Regular.ttf",
+    "NotoSansHebrew": "NotoSansHebrew-Regular.ttf",
+    "NotoSansThai": "NotoSansThai-Regular.ttf",
+    "NotoSansDevanagari": "NotoSansDevanagari-Regular.ttf",
+    "KleeOne": "KleeOne-Regular.ttf",
+    "NanumGothic": "NanumGothic-KS.ttf",
+    "DroidSansFallback": "DroidSansFallback-CJK.ttf",
+}
+
+_SCRIPTS = ("NotoNaskhArabic", "NotoSansHebrew", "NotoSansThai", "NotoSansDevanagari")
+#: After a handwriting face: Noto for Latin/Greek/Cyrillic, then each script, and for
+#: Japanese (and the kanji Chinese shares) the pen-written Klee One, then Nanum Gothic for
+#: Korean and the printed Droid Sans Fallback for the rest of Chinese. (Nanum Pen, the
+#: Korean hand, draws at half the size of the other faces: it looked like a mistake.)
+HAND_FALLBACKS: tuple[str, ...] = (
+    FALLBACK_FONT,
+    *_SCRIPTS,
+    "KleeOne",
+    "NanumGothic",
+    "DroidSansFallback",
+)
+#: After a signature face (Sacramento has Latin only): a handwriting face with Cyrillic
+#: (Caveat, registered with the handwriting styles) before the printed fallbacks.
+SIGNATURE_FALLBACKS: tuple[str, ...] = ("Caveat-Regular", *HAND_FALLBACKS)
+#: After the envelope's clean sans: the same scripts, printed CJK first (a postal clerk's
+#: reading beats a pen's look).
+CLEAN_FALLBACKS: tuple[str, ...] = (*_SCRIPTS, "NanumGothic", "DroidSansFallback", "KleeOne")
 
 
 def register_font(name: str, path: str | Path) -> str:
@@ -71,8 +104,16 @@ def covers(font_name: str, char: str) -> bool:
     return ord(char) in _cmap(font_name)
 
 
+def ensure_registered(font_name: str, fonts_dir: Path | None = None) -> str:
+    """Register a bundled script font on first use (they are large; most days need none)."""
+    if font_name in SCRIPT_FONTS and font_name not in pdfmetrics.getRegisteredFontNames():
+        register_font(font_name, (fonts_dir or default_fonts_dir()) / SCRIPT_FONTS[font_name])
+    return font_name
+
+
 @lru_cache(maxsize=64)
 def _cmap(font_name: str) -> frozenset[int]:
+    ensure_registered(font_name)
     font = pdfmetrics.getFont(font_name)
     face = getattr(font, "face", None)
     if face is None:
@@ -95,6 +136,39 @@ class FontChain:
 
     fonts: tuple[str, ...]
 
+    def __call__(self, char: str) -> str:
+        """Return the font that draws *char* (a chain is a ``FontFor``)."""
+        return self.font_for(char)
+
+    def runs(self, text: str) -> list[tuple[str, str]]:
+        """Return *text* as (codes, font) runs, ready to measure and draw left to right.
+
+        Characters are composed (NFC) first; emoji no font draws are dropped (the planner
+        warns about them); right-to-left and complex scripts are reordered and shaped.
+
+        Raises:
+            FontError: a character (not an emoji) that no font of the chain has.
+        """
+        text = unicodedata.normalize("NFC", text)
+        kept = "".join(c for c in text if not (is_emoji(c) and not self._drawn(c)))
+        if kept != text:  # "Lily 🌸 Park" reads "Lily Park", not "Lily  Park"
+            kept = _SPACES.sub(" ", kept).strip()
+        runs: list[tuple[str, str]] = []
+        for char in kept:
+            font = self.font_for(char)
+            if runs and runs[-1][1] == font:
+                runs[-1] = (runs[-1][0] + char, font)
+            else:
+                runs.append((char, font))
+        return visual_runs(runs)
+
+    def _drawn(self, char: str) -> bool:
+        return any(covers(name, char) for name in self.fonts)
+
+    def dropped(self, text: str) -> list[str]:
+        """Return the emoji of *text* that no font of the chain draws (they are left out)."""
+        return sorted({c for c in text if is_emoji(c) and not self._drawn(c)})
+
     def font_for(self, char: str) -> str:
         """Return the first font of the chain that draws *char*.
 
@@ -103,13 +177,15 @@ class FontChain:
         """
         if char in " \n\t":
             return self.fonts[0]
+        if unicodedata.combining(char) and covers(self.fonts[0], char):
+            return self.fonts[0]
         for name in self.fonts:
             if covers(name, char):
                 return name
         raise FontError(
-            f'Character "{char}" (U+{ord(char):04X}) is not in font "{self.fonts[0]}" nor in '
-            f"the fallback {', '.join(self.fonts[1:]) or '(none)'}. Remove the character, or "
-            "add a font that covers it to fonts/ and to the handwriting style.",
+            f'character "{char}" (U+{ord(char):04X}, {_char_name(char)}) is in no bundled '
+            f"font ({', '.join(self.fonts)}) — replace it in the row, or add a font that has "
+            "it to fonts/ (see fonts/README.md)",
             char=char,
             font_name=self.fonts[0],
         )
@@ -118,22 +194,45 @@ class FontChain:
         """Return what layout needs to set *text*: the face's name alone when it draws every
         character (the fast path), else the per-character ``font_for``."""
         primary = self.fonts[0]
-        if all(covers(primary, char) for char in set(text) if char not in " \n\t"):
+        composed = unicodedata.normalize("NFC", text) == text  # else runs() composes it
+        if (
+            composed
+            and not needs_shaping(text)
+            and all(covers(primary, char) for char in set(text) if char not in " \n\t")
+        ):
             return primary
-        return self.font_for
+        return self
 
     def check(self, text: str) -> list[str]:
         """Return the characters of *text* no font of the chain can draw (empty when all can)."""
         missing: list[str] = []
-        for char in set(text):
-            if char in " \n\t":
+        for char in set(unicodedata.normalize("NFC", text)):
+            if char in " \n\t" or is_emoji(char):
                 continue
-            if not any(covers(name, char) for name in self.fonts):
+            if not self._drawn(char):
                 missing.append(char)
         return sorted(missing)
 
 
-def chain(primary: str, fallbacks: Sequence[str] = (FALLBACK_FONT,)) -> FontChain:
+_SPACES = re.compile(r" {2,}")
+
+
+def is_emoji(char: str) -> bool:
+    """Return True for an emoji or a character that only joins or varies emoji."""
+    code = ord(char)
+    return (
+        0x1F000 <= code <= 0x1FAFF
+        or 0x2600 <= code <= 0x27BF
+        or code in (0x200D, 0xFE0F, 0xFE0E, 0x20E3, 0x2B50, 0x2B55, 0x2B1B, 0x2B1C)
+        or 0xE0020 <= code <= 0xE007F
+    )
+
+
+def _char_name(char: str) -> str:
+    return unicodedata.name(char, "unnamed character").lower()
+
+
+def chain(primary: str, fallbacks: Sequence[str] = HAND_FALLBACKS) -> FontChain:
     """Return the FontChain of *primary* followed by *fallbacks* (no duplicates)."""
     names = [primary] + [name for name in fallbacks if name != primary]
     return FontChain(tuple(names))

@@ -111,9 +111,15 @@ class Paragraph:
 
 
 def split_runs(text: str, font_for: FontFor) -> list[tuple[str, str]]:
-    """Split *text* into (text, font) runs where consecutive characters share a font."""
+    """Split *text* into (text, font) runs where consecutive characters share a font.
+
+    A font chain (anything with a ``runs`` method) splits, orders and shapes text itself.
+    """
     if isinstance(font_for, str):
         return [(text, font_for)] if text else []
+    runs_of = getattr(font_for, "runs", None)
+    if runs_of is not None:
+        return list(runs_of(text))
     runs: list[tuple[str, str]] = []
     for char in text:
         font = font_for(char)

@@ -616,3 +616,19 @@ def known_headers(formats: Sequence[ExportFormat]) -> frozenset[str]:
         found.update(fmt.columns)
         found.update(fmt.markers)
     return frozenset(found)
+
+
+def describe_format(name: str) -> str:
+    """Return how ``check`` names a format to a shop owner (its title, never "canonical").
+
+    >>> describe_format("canonical")
+    'a hand-made sheet (your own column names)'
+    >>> describe_format("shopify-orders")
+    'Shopify orders export (shopify-orders)'
+    """
+    if name == CANONICAL.info.name:
+        return "a hand-made sheet (your own column names)"
+    for fmt in BUILT_IN:
+        if fmt.info.name == name:
+            return f"{fmt.info.title} ({name})"
+    return f'your format "{name}" (from notecards.toml)'

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from notecards.errors import InputError
 from notecards.loading.encoding import decode_bytes, has_mojibake, repair_mojibake
@@ -17,6 +18,8 @@ from notecards.loading.limits import CSV_FIELD_LIMIT, check_workbook
 from notecards.models import Problem, Severity
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+#: Documents that look like zip spreadsheets but are not: named, so the error can say so.
+FOREIGN_SUFFIXES = {"numbers": "Apple Numbers", "pages": "Apple Pages"}
 _HEADER_SEARCH_ROWS = 10
 
 
@@ -78,6 +81,15 @@ def scan_table(
         ) from err
     if not data.strip():
         raise InputError(source, "the file is empty.", "Export the orders again.")
+    suffix = Path(source).suffix.lower().lstrip(".")
+    if suffix in FOREIGN_SUFFIXES:
+        app = FOREIGN_SUFFIXES[suffix]
+        raise InputError(
+            source,
+            f"this is an {app} document, which notecards cannot read",
+            f"— in {app.removeprefix('Apple ')}, choose File > Export To > CSV… (or Excel) "
+            "and give notecards that file.",
+        )
     is_zip = data[:4] == b"PK\x03\x04"
     is_ole = data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     if source.lower().endswith(SPREADSHEET_SUFFIXES) or is_zip or is_ole:

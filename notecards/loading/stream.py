@@ -30,8 +30,8 @@ from notecards.errors import InputError
 from notecards.loading.columns import normalise_header
 from notecards.loading.formats import BUILT_IN, ExportFormat, known_headers, user_format
 from notecards.loading.grouping import merge
+from notecards.loading.guarded import build_order_guarded as build_order
 from notecards.loading.options import LoadOptions
-from notecards.loading.orders import build_order
 from notecards.loading.readers import TableScan, scan_table
 from notecards.loading.records import RecordStream, RowRecord, choose_format
 from notecards.models import Order, Problem, Reject

@@ -18,7 +18,7 @@ from notecards.drawing.cards import draw_cards
 from notecards.drawing.envelopes import draw_envelopes
 from notecards.drawing.labels import draw_labels
 from notecards.drawing.sheets import calibrate, has_room_for_marks, impose
-from notecards.layout.fonts import chain, measure
+from notecards.layout.fonts import CLEAN_FALLBACKS, chain, measure
 from notecards.layout.imposition import SheetLayout, layout_sheet, position_of, sheet_count
 from notecards.layout.labels import LabelSheet, layout_label
 from notecards.layout.panels import PRINTABLE_MARGIN_PT, card_geometry
@@ -29,6 +29,7 @@ from notecards.planning.compose import layout_card, layout_envelope_for, recipie
 from notecards.planning.jobs import CardJob
 from notecards.preflight.spec import PreflightQueue, PreflightSpec, spec_for_card, spec_for_envelope
 from notecards.settings import BatchSettings
+from notecards.wording import plural
 
 Progress = Callable[[int], None]
 
@@ -306,8 +307,8 @@ def write_part(
 
 def _cards_content(layout: SheetLayout | None, cards: int) -> str:
     if layout is None:
-        return f"{cards} cards, one per page pair"
-    return f"{cards} cards, {layout.per_sheet}-up, front/back per sheet"
+        return f"{plural(cards, 'card')}, one per page pair"
+    return f"{plural(cards, 'card')}, {layout.per_sheet}-up, front/back per sheet"
 
 
 def _write_cards(
@@ -386,14 +387,14 @@ def _write_labels(
     sheet = settings.production.labels
     assert sheet is not None
     boxes = sheet.boxes()
-    fonts = chain("NotoSans")
+    fonts = chain("NotoSans", CLEAN_FALLBACKS)
     labels = (
         layout_label(
             boxes[i % sheet.per_sheet],
             recipient_lines(job, settings),
             f"№ {job.card_number}",
             measure=measure,
-            font_for=fonts.font_for,
+            font_for=fonts,
         )
         for i, job in enumerate(chunk)
     )

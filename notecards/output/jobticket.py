@@ -15,6 +15,7 @@ from reportlab.lib.units import inch, mm
 from notecards.layout.catalogue import CardFormat, EnvelopeFormat
 from notecards.layout.imposition import SheetLayout
 from notecards.layout.labels import LabelSheet
+from notecards.wording import plural
 
 JOB_JSON = "job.json"
 JOB_TXT = "job.txt"
@@ -174,7 +175,7 @@ def ticket_text(ticket: Mapping[str, Any]) -> str:
         qty = ticket["quantity"]
         lines += [
             "",
-            f"{len(formats)} card formats, {qty['cards']} cards in all: print each "
+            f"{len(formats)} card formats, {plural(qty['cards'], 'card')} in all: print each "
             "format's files on its own stock.",
         ]
     for number, entry in enumerate(formats, start=1):
@@ -204,7 +205,8 @@ def _format_lines(ticket: Mapping[str, Any]) -> list[str]:
         f"({trim['width_mm']} × {trim['height_mm']} mm)"
         + (f", score and fold {card['score_and_fold']}" if card["folded"] else ""),
         f"Stock:         {card['stock']}",
-        f"Quantity:      {qty['cards']} cards, {card['pages_per_card']} pages each "
+        f"Quantity:      {plural(qty['cards'], 'card')}, "
+        f"{plural(card['pages_per_card'], 'page')} each "
         f"({card['page_order']})",
         f"Duplex:        yes, flip on the {prn['flip'].replace('-', ' ')}",
         f"Bleed:         {prn['bleed_in']} in ({prn['bleed_mm']} mm)"
@@ -227,7 +229,8 @@ def _format_lines(ticket: Mapping[str, Any]) -> list[str]:
         lines.append(f"Labels:        {qty['labels']} on {lab['title']}")
     lines += ["", "Files:"]
     for entry in ticket["files"]:
-        lines.append(f"  {entry['file']:<28} {entry['pages']:>6} pages  {entry['content']}")
+        unit = "page " if entry["pages"] == 1 else "pages"
+        lines.append(f"  {entry['file']:<28} {entry['pages']:>6} {unit}  {entry['content']}")
     return lines
 
 

@@ -106,17 +106,16 @@ def render_batch(
             _write_manifest(plan, staging / MANIFEST_CSV, handoff.places)
             for extra in extras:
                 extra(plan, staging)
-        if plan.rejects:
-            write_rejects(staging / REJECTS_CSV, plan.rejects)
-        if plan.skipped:
-            write_rows(
-                staging / SKIPPED_CSV,
-                ("order_id", "recipient", "reason", "source"),
-                (
-                    [s.order.order_id, s.order.display_name, s.reason, s.order.source.describe()]
-                    for s in plan.skipped
-                ),
-            )
+        # Always written (a header alone when empty): scripts read them after every run.
+        write_rejects(staging / REJECTS_CSV, plan.rejects)
+        write_rows(
+            staging / SKIPPED_CSV,
+            ("order_id", "recipient", "reason", "source"),
+            (
+                [s.order.order_id, s.order.display_name, s.reason, s.order.source.describe()]
+                for s in plan.skipped
+            ),
+        )
         recorded = record and bool(plan.jobs or plan.suppress)  # orders read alone: no batch
         files = commit_batch(
             settings.ledger_path if record else None,

@@ -39,6 +39,7 @@ from notecards.loading.stream import OrderStream
 from notecards.models import Problem, Reject
 from notecards.output.commit import check_ledger_writable, commit_batch
 from notecards.output.handoff import Part, group_ticket, part_names, sheet_layout, write_part
+from notecards.output.isolation import render_isolated
 from notecards.output.jobticket import combine_tickets, write_ticket
 from notecards.output.manifest import MANIFEST_COLUMNS, write_rows
 from notecards.output.render import (
@@ -50,7 +51,6 @@ from notecards.output.render import (
     Progress,
     issued_card,
     manifest_row,
-    render_batch,
 )
 from notecards.planning.batch import (
     BatchCounts,
@@ -61,6 +61,7 @@ from notecards.planning.batch import (
     Skipped,
     load_options,
     plan_batch,
+    unvoided_id,
 )
 from notecards.preflight.spec import PreflightQueue
 
@@ -127,7 +128,11 @@ def run_batch(
             progress=planning,
             keep_layouts=False,
         )
-        return render_batch(plan, out_dir, progress=progress, record=record, now=now, extras=extras)
+        # A card that fails while drawing (rare: planning checks every card) is rejected alone.
+        result, _ = render_isolated(
+            plan, out_dir, progress=progress, record=record, now=now, extras=extras
+        )
+        return result
     out = Path(out_dir)
     if record:
         check_ledger_writable(settings.ledger_path)  # before anything is drawn
@@ -216,14 +221,16 @@ class _Run:
         self.reject_columns: list[str] = []
         self.problems: list[Problem] = []
         self.findings: list[str] = []
+        self.voided: frozenset[str] = frozenset()
 
     @property
     def batch_id(self) -> str:
-        """Return the batch id (the same BatchIdentity as a BatchPlan's)."""
-        return self.identity.value
+        """Return the batch id (the same BatchIdentity as a BatchPlan's, never a voided one's)."""
+        return unvoided_id(self.identity.value, self.voided)
 
     def plan_and_draw(self, stream: OrderStream, planner: OrderPlanner) -> None:
         """Plan every order of *stream* and draw each full chunk; then write the lists."""
+        self.voided = planner.voided  # a voided batch keeps its id; this one takes the next
         preflight = self.settings.production.preflight
         with (
             PreflightQueue(workers=None if preflight else 0) as checks,
@@ -332,18 +339,17 @@ class _Run:
             )
             write_ticket(staging, ticket)
             _copy_rows(journal / "manifest.csv", staging / MANIFEST_CSV, MANIFEST_COLUMNS)
-        if self.rows_skipped:
-            _copy_rows(
-                journal / "skipped.csv",
-                staging / SKIPPED_CSV,
-                ("order_id", "recipient", "reason", "source"),
-            )
-        if self.rows_rejected:
-            write_rows(
-                staging / REJECTS_CSV,
-                ("source", "sheet", "row", "reason", *self.reject_columns),
-                _read_rejects(journal / "rejects.jsonl", self.reject_columns),
-            )
+        # Always written (a header alone when empty): scripts read them after every run.
+        _copy_rows(
+            journal / "skipped.csv",
+            staging / SKIPPED_CSV,
+            ("order_id", "recipient", "reason", "source"),
+        )
+        write_rows(
+            staging / REJECTS_CSV,
+            ("source", "sheet", "row", "reason", *self.reject_columns),
+            _read_rejects(journal / "rejects.jsonl", self.reject_columns),
+        )
 
 
 class _Writer:

@@ -43,6 +43,7 @@ from notecards.planning.jobs import CardJob, Skipped
 from notecards.planning.planner import OrderPlanner
 from notecards.planning.production import make_production
 from notecards.settings import BatchSettings, Production
+from notecards.wording import plural
 
 __all__ = [
     "BatchCounts",
@@ -110,13 +111,20 @@ class BatchPlan:
     log: OutcomeLog | None = None
     """The orders read and holdout decisions, recorded with the batch (ledger/outcomes.py)."""
 
+    voided_ids: frozenset[str] = frozenset()
+    """Batches voided in the ledger: a batch never takes the id of a voided one."""
+
     @property
     def batch_id(self) -> str:
-        """Return the batch's id: its date and a hash of its cards (the same plan, same id)."""
+        """Return the batch's id: its date and a hash of its cards (the same plan, same id).
+
+        When a batch of that id was voided, the next free ``-2``, ``-3`` … follows, so the
+        voided batch keeps its record and the new one gets its own.
+        """
         identity = BatchIdentity(self.batch_date)
         for job in self.jobs:
             identity.add(job.card_key)
-        return identity.value
+        return unvoided_id(identity.value, self.voided_ids)
 
     @property
     def counts(self) -> BatchCounts:
@@ -145,6 +153,19 @@ class BatchPlan:
     def summary(self) -> str:
         """Return the one-line summary; its three row counts add up to the rows read."""
         return self.counts.summary()
+
+
+def unvoided_id(base: str, voided: frozenset[str]) -> str:
+    """Return *base*, or the first of ``base-2``, ``base-3`` … that no voided batch has.
+
+    >>> unvoided_id("2026-11-22-abcd1234", frozenset({"2026-11-22-abcd1234"}))
+    '2026-11-22-abcd1234-2'
+    """
+    candidate, n = base, 1
+    while candidate in voided:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
 
 
 class BatchIdentity:
@@ -196,7 +217,7 @@ class BatchCounts:
             f"{self.new} new card{'s' if self.new != 1 else ''}, "
             f"{self.already_issued} already issued"
             f"{f', {self.reprints} reprinted' if self.reprints else ''}"
-            f" — {self.rows_read} rows read: {self.rows_carded} carded, "
+            f" — {plural(self.rows_read, 'row')} read: {self.rows_carded} carded, "
             f"{self.rows_skipped} skipped, {self.rows_rejected} rejected"
         )
 
@@ -246,8 +267,12 @@ def plan_batch(
     keep_layouts: bool = True,
     gate: str = "batch",
     edits: Mapping[str, CardEdit] | None = None,
+    proof: bool = False,
 ) -> BatchPlan:
     """Return the plan for a batch on *today*: cards, skips and rejects. Writes nothing.
+
+    With *proof*, cards already issued are planned too, exactly as they would print (for
+    proofs); ``already_issued`` then counts how many of the jobs were issued before.
 
     >>> settings = make_settings()
     >>> plan = plan_batch(["orders.csv"], settings, today=date(2026, 11, 22))  # doctest: +SKIP
@@ -279,6 +304,7 @@ def plan_batch(
         keep_layouts=keep_layouts,
         gate=gate,
         edits=edits,
+        proof=proof,
     )
     jobs: list[CardJob] = []
     skipped: list[Skipped] = []
@@ -307,4 +333,5 @@ def plan_batch(
         tuple(planner.suppress),
         planner.already,
         planner.log,
+        planner.voided,
     )

@@ -17,7 +17,14 @@ from notecards.handwriting.signatures import SignerSpec
 from notecards.handwriting.styles import register_bundled_fonts
 from notecards.layout.catalogue import EnvelopeFormat
 from notecards.layout.envelope import EnvelopeLayout, layout_envelope
-from notecards.layout.fonts import FALLBACK_FONT, FontChain, chain, measure
+from notecards.layout.fonts import (
+    CLEAN_FALLBACKS,
+    FALLBACK_FONT,
+    SIGNATURE_FALLBACKS,
+    FontChain,
+    chain,
+    measure,
+)
 from notecards.layout.geometry import Box, Paragraph, fit_paragraphs
 from notecards.layout.panels import (
     CardGeometry,
@@ -58,11 +65,12 @@ def layout_card(
         geometry = card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
     hand = hand_for(job, settings)
     register_style_fonts([hand])
-    fonts = chain(hand.font_name, (FALLBACK_FONT,))
+    fonts = chain(hand.font_name)
     message = job.message
     missing = fonts.check(message.text)
     if missing:
         fonts.font_for(missing[0])  # raises FontError naming the character
+    check_signer(message.signer, settings)
     panel = geometry.message_panel
     address = None
     if settings.card.is_postcard:
@@ -73,7 +81,7 @@ def layout_card(
             return_lines,
             recipient_lines(job, settings),
             measure=measure,
-            font_for=_address_fonts(job, settings).font_for,
+            font_for=_address_fonts(job, settings),
         )
     qr_area = None
     if job.qr_url and not settings.card.folded and not settings.card.is_postcard:
@@ -82,7 +90,12 @@ def layout_card(
         qr_area = _flat_qr_box(geometry.safe(panel), geometry.page.trim, job.occasion.qr_caption)
         panel = Box(panel.x_pt, panel.y_pt, qr_area.x_pt - panel.x_pt - 6, panel.height_pt)
     max_size = round(panel.width_pt * 0.062, 1)
-    excursion = max_excursion_pt(hand, max_size, extra_fonts=(FALLBACK_FONT,))
+    set_with = fonts.font_for_text(message.text)
+    used: tuple[str, ...] = (FALLBACK_FONT,)
+    if not isinstance(set_with, str):  # fallbacks in play: reserve room for their heights
+        texts = (*(p.text for p in message.paragraphs), message.sign_off)
+        used = tuple(dict.fromkeys(f for t in texts for _, f in fonts.runs(t)))
+    excursion = max_excursion_pt(hand, max_size, extra_fonts=used)
     areas = message_areas(panel, excursion_pt=excursion)
     paragraphs = (
         *message.paragraphs,
@@ -92,7 +105,7 @@ def layout_card(
         paragraphs,
         areas.writing,
         measure,
-        fonts.font_for_text(message.text),
+        set_with,
         max_size_pt=max_size,
         min_size_pt=9.0,
         leading=1.28,
@@ -154,6 +167,46 @@ def code_text(job: CardJob) -> str:
     return f"{label} {job.code}" if label else job.code
 
 
+def check_signer(name: str, settings: BatchSettings) -> None:
+    """Check that the signature's name can be written by its face or a fallback.
+
+    Raises:
+        FontError: a character of the name is in no bundled font.
+    """
+    spec = signer_spec(name, settings)
+    if spec.image:
+        return
+    style = get_style(spec.style)
+    register_style_fonts([style])
+    register_bundled_fonts()  # the signature's fallbacks include the handwriting faces
+    fonts = chain(style.font_name, SIGNATURE_FALLBACKS)
+    missing = fonts.check(spec.name)
+    if missing:
+        fonts.font_for(missing[0])
+
+
+def check_envelope(job: CardJob, settings: BatchSettings) -> None:
+    """Lay out *job*'s envelope now, so a character no font has rejects the order in planning.
+
+    Raises:
+        FontError: a character of the address is in no bundled font.
+        LayoutError: the address does not fit the envelope.
+    """
+    if not settings.card.is_postcard:
+        layout_envelope_for(job, settings)
+    if settings.production.labels is not None:
+        fonts = chain("NotoSans", CLEAN_FALLBACKS)
+        for line in recipient_lines(job, settings):
+            fonts.runs(line)
+
+
+def dropped_emoji(job: CardJob, settings: BatchSettings) -> list[str]:
+    """Return the emoji of *job*'s message, signer and address that no bundled font draws."""
+    texts = (job.message.text, *recipient_lines(job, settings))
+    fonts = chain(hand_for(job, settings).font_name)
+    return sorted({char for text in texts for char in fonts.dropped(text)})
+
+
 def signer_spec(name: str, settings: BatchSettings) -> SignerSpec:
     """Return how *name* signs: ``[signers.NAME]`` in config may give a style or an image."""
     entry = settings.config.signers.get(name, {})
@@ -193,7 +246,7 @@ def layout_envelope_for(
         _return_lines(settings),
         recipient_lines(job, settings),
         measure=measure,
-        font_for=_address_fonts(job, settings).font_for,
+        font_for=_address_fonts(job, settings),
     )
 
 
@@ -225,5 +278,5 @@ def _address_fonts(job: CardJob, settings: BatchSettings) -> FontChain:
     if settings.production.envelope_hand:
         hand = hand_for(job, settings)
         register_style_fonts([hand])
-        return chain(hand.font_name, (FALLBACK_FONT,))
-    return chain("NotoSans")
+        return chain(hand.font_name)
+    return chain("NotoSans", CLEAN_FALLBACKS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import unicodedata
@@ -194,23 +195,22 @@ def render_message(
     try:
         text = render_within_budget(env.get_template(template_name), context)
     except jinja2.UndefinedError as err:
-        variable = _undefined_name(str(err.message or ""))
-        available = ", ".join(sorted(k for k in context if k.isidentifier()))
-        raise TemplateError(
-            template_name,
-            f'"{variable}" is undefined. Available variables: {available}.',
-            variable=variable,
-        ) from err
+        raise undefined_error(env, template_name, str(err.message or ""), context) from err
     except jinja2.TemplateSyntaxError as err:
-        raise TemplateError(
-            template_name, f"syntax error on line {err.lineno}: {err.message}. Fix the template."
-        ) from err
+        raise syntax_error(env, template_name, err) from err
     except jinja2.TemplateNotFound as err:
         raise TemplateError(
-            template_name, "template not found. Check the templates folder."
+            template_name, "template not found — check the templates folder.", whole_batch=True
         ) from err
     except jinja2.exceptions.SecurityError as err:
         raise TemplateError(template_name, f"not allowed in a template: {err}.") from err
+    except (TypeError, ValueError, ArithmeticError, LookupError) as err:
+        # A filter or expression failed on this row's values (e.g. a date that is text).
+        raise TemplateError(
+            template_name,
+            f"could not be rendered with this row's values ({type(err).__name__}: {err}) "
+            "— fix the row, or make the template handle such values",
+        ) from err
     variant = Path(template_name).stem
     return message_from_text(
         text, variant, personal_line=personal_line, sign_off=sign_off, signer=signer
@@ -252,6 +252,84 @@ def message_from_text(
         sign_off=sign_off,
         signer=signer,
     )
+
+
+def check_templates(env: jinja2.Environment, names: Sequence[str]) -> None:
+    """Compile every template in *names*, so a broken file stops the batch before drawing.
+
+    Raises:
+        TemplateError: a template has a syntax error, an unknown filter, or is missing.
+    """
+    for name in names:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as err:
+            raise syntax_error(env, name, err) from err
+        except jinja2.TemplateNotFound as err:
+            raise TemplateError(
+                name, "template not found — check the templates folder.", whole_batch=True
+            ) from err
+
+
+def syntax_error(
+    env: jinja2.Environment, template_name: str, err: jinja2.TemplateSyntaxError
+) -> TemplateError:
+    """Return the TemplateError of a syntax error: file, line, and the closest known name."""
+    problem = (err.message or "syntax error").rstrip(".")
+    hint = "fix the template"
+    unknown = re.search(r"No (filter|test) named '([^']+)'", problem)
+    if unknown:
+        known = env.filters if unknown.group(1) == "filter" else env.tests
+        close = difflib.get_close_matches(unknown.group(2), list(known), n=1)
+        hint = f'did you mean "{close[0]}"?' if close else f"known: {', '.join(sorted(known))}"
+    return TemplateError(
+        _where(env, template_name, err.lineno), f"{problem} — {hint}", whole_batch=True
+    )
+
+
+def undefined_error(
+    env: jinja2.Environment, template_name: str, message: str, context: Mapping[str, Any]
+) -> TemplateError:
+    """Return the TemplateError of an undefined name: file, line and the closest known name.
+
+    A top-level name that does not exist is the template's fault (every card would fail:
+    the batch stops); a missing attribute of a row's value is that row's (it is rejected).
+    """
+    variable = _undefined_name(message)
+    top_level = re.search(r"'([^']+)' is undefined", message) is not None
+    names = sorted(k for k in context if k.isidentifier())
+    close = difflib.get_close_matches(variable, names, n=1)
+    hint = f'did you mean "{close[0]}"?' if close else f"available: {', '.join(names)}"
+    return TemplateError(
+        _where(env, template_name, _line_of(env, template_name, variable)),
+        f'"{variable}" is undefined — {hint}',
+        variable=variable,
+        whole_batch=top_level,
+    )
+
+
+def _where(env: jinja2.Environment, template_name: str, line: int | None) -> str:
+    """Return ``templates/x/messages/y.j2:line N`` (the file a user opens)."""
+    loader = env.loader
+    folder = loader.searchpath[0] if isinstance(loader, jinja2.FileSystemLoader) else ""
+    path = str(Path(folder) / template_name) if folder else template_name
+    return f"{path}:line {line}" if line else path
+
+
+def _line_of(env: jinja2.Environment, template_name: str, name: str) -> int | None:
+    """Return the first line of *template_name* that mentions *name* (None if unknown)."""
+    loader = env.loader
+    if loader is None or not name:
+        return None
+    try:
+        source = loader.get_source(env, template_name)[0]
+    except jinja2.TemplateNotFound:
+        return None
+    pattern = re.compile(rf"\b{re.escape(name)}\b")
+    for number, line in enumerate(source.splitlines(), start=1):
+        if pattern.search(line):
+            return number
+    return None
 
 
 def _undefined_name(message: str) -> str:

@@ -14,7 +14,14 @@ from pathlib import Path
 import jinja2
 
 from notecards.config import Config
-from notecards.errors import FontError, LayoutError, TemplateBudgetError
+from notecards.errors import (
+    ConfigError,
+    FontError,
+    LayoutError,
+    NotecardsError,
+    TemplateBudgetError,
+    TemplateError,
+)
 from notecards.layout.catalogue import CardFormat, EnvelopeFormat
 from notecards.layout.panels import card_geometry
 from notecards.ledger import open_ledger
@@ -23,9 +30,10 @@ from notecards.ledger.reviews import CardEdit, gate_reason, read_edits
 from notecards.models import History, Order, Problem, Reject, Severity, customer_key
 from notecards.planning.blame import blame
 from notecards.planning.codes import CodeSource
-from notecards.planning.compose import layout_card
+from notecards.planning.compose import check_envelope, dropped_emoji, layout_card
 from notecards.planning.jobs import CardJob, Skipped
 from notecards.planning.messages import (
+    check_templates,
     choose_variant,
     context_for,
     make_environment,
@@ -36,6 +44,7 @@ from notecards.planning.occasions import Occasion, choose_occasion, read_occasio
 from notecards.planning.outcomes import Holdout, seen_order
 from notecards.planning.production import production_problems
 from notecards.planning.qrlinks import qr_link
+from notecards.planning.warnings import batch_warnings
 from notecards.settings import BatchSettings
 
 
@@ -75,14 +84,19 @@ class OrderPlanner:
         keep_layouts: bool = True,
         gate: str = "batch",
         edits: Mapping[str, CardEdit] | None = None,
+        proof: bool = False,
     ) -> None:
         self.settings, self.today, self.limit = settings, today, limit
         # The review desk's hook: stored edits change a card's wording; *gate* (see
         # review.store.gate_reason) decides whether held, skipped or unapproved cards print.
         self.gate = gate
+        self.proof = proof
+        """Proofs: plan cards already issued too, as they would print (preview)."""
         self.keep_layouts = keep_layouts
         self.occasions = read_occasions(settings.templates_dir, settings.config.occasions)
         self.env = make_environment(settings.templates_dir)
+        # A broken template file concerns every card: stop before anything is drawn.
+        check_templates(self.env, [v for o in self.occasions.values() for v in o.variants])
         with open_ledger(settings.ledger_path, create=False) as ledger:
             state = _Planner(
                 ledger.issued_keys(),
@@ -91,6 +105,7 @@ class OrderPlanner:
                 frozenset(reprint),
             )
             self.edits = dict(edits) if edits is not None else read_edits(ledger)
+            self.voided = frozenset(b.batch_id for b in ledger.batches() if b.voided_at)
             for order_id in reprint:
                 for card in ledger.cards_for_order(order_id):
                     state.reprint_variants[card.card_key] = card.template
@@ -111,9 +126,38 @@ class OrderPlanner:
         self.suppress: list[tuple[str, str]] = []
         self.used: dict[tuple[CardFormat, EnvelopeFormat], None] = {}
         self.reprinted: set[str] = set()
+        self.row_problems: list[Problem] = []
+        self.occasions_used: dict[str, Occasion] = {}
 
     def plan_order(self, order: Order) -> CardJob | Skipped | list[Reject]:
-        """Return what becomes of *order*: its card (numbered in turn), a skip, or rejects."""
+        """Return what becomes of *order*: its card (numbered in turn), a skip, or rejects.
+
+        Whatever goes wrong with one order rejects that order only (its rows go to
+        rejects.csv with the reason); only problems of every card stop the batch.
+
+        Raises:
+            ConfigError: a setting is unusable (every card would fail).
+            TemplateError: a template is broken for every card (not just this row's data).
+        """
+        try:
+            return self._plan_order(order)
+        except ConfigError:
+            raise
+        except TemplateError as err:
+            if err.whole_batch:
+                raise
+            return _rejects(order, "", str(err))
+        except NotecardsError as err:
+            return _rejects(order, _column_of(err, order), str(err))
+        except Exception as err:  # a fault no check foresaw must still cost one order only
+            return _rejects(
+                order,
+                "",
+                f"could not be planned ({type(err).__name__}: {err}) — check this row's "
+                "values; if they look right, report it with this row",
+            )
+
+    def _plan_order(self, order: Order) -> CardJob | Skipped | list[Reject]:
         state, settings, reprint = self.state, self.settings, self.reprint
         seen = seen_order(order)
         if seen is not None:
@@ -137,7 +181,8 @@ class OrderPlanner:
             return Skipped(order, f"same card as card {state.in_batch_keys[key]} in this batch")
         if key in state.issued and not is_reprint:
             self.already += 1
-            return Skipped(order, "already issued")
+            if not self.proof:
+                return Skipped(order, "already issued")
         if is_reprint and key not in state.reprint_variants:
             return Skipped(order, "reprint asked, but this card was never issued")
         if not is_reprint and self.holdout.holds(order, decision.occasion, self.today):
@@ -181,13 +226,31 @@ class OrderPlanner:
             content = layout_card(job, settings, self.geometries[job_card.name])
             if self.keep_layouts:
                 job = replace(job, content=content)
+            # The envelope is laid out now too, so drawing meets no surprise.
+            check_envelope(job, settings)
+            dropped = dropped_emoji(job, settings)
         except (LayoutError, FontError) as err:
             return _rejects(order, blame(order, err, message_text), str(err))
         except TemplateBudgetError as err:  # this card's message only (planning.budget)
             return _rejects(order, "", str(err))
+        if dropped:
+            path, row = order.source.locations()[0]
+            self.row_problems.append(
+                Problem(
+                    Severity.WARNING,
+                    path,
+                    row,
+                    "",
+                    f"order {order.order_id or order.display_name}: emoji "
+                    f"{' '.join(dropped)} left off the card (no bundled font draws emoji)",
+                    "nothing to do; take them out of the row to silence this",
+                    order.source.sheet,
+                )
+            )
         state.in_batch_keys[key] = job.card_number
         self.cards += 1
         self.used[(job_card, job_envelope)] = None
+        self.occasions_used.setdefault(decision.occasion.slug, decision.occasion)
         if is_reprint:
             self.reprinted.add(order.order_id)
         return job
@@ -196,7 +259,7 @@ class OrderPlanner:
         """Return the batch-wide findings, once every order is planned."""
         settings = self.settings
         used = self.used or {(settings.card, settings.envelope): None}
-        problems: list[Problem] = []
+        problems: list[Problem] = list(self.row_problems)
         for used_card, used_envelope in used:  # warn once about each envelope actually used
             problems += (
                 p
@@ -205,6 +268,13 @@ class OrderPlanner:
                 )
                 if p not in problems
             )
+        problems += (
+            p
+            for p in batch_warnings(
+                self.used, self.occasions_used, settings.config, settings.templates_dir, self.cards
+            )
+            if p not in problems
+        )
         for order_id in self.reprint:
             if order_id not in self.reprinted:
                 problems.append(
@@ -218,6 +288,14 @@ class OrderPlanner:
                     )
                 )
         return problems
+
+
+def _column_of(err: NotecardsError, order: Order) -> str:
+    """Return the column *err* points at: the personal line when the fault is there."""
+    char = getattr(err, "char", "")
+    if char:
+        return "personal_line" if char in order.personal_line else ""
+    return "personal_line" if isinstance(err, LayoutError) and order.personal_line else ""
 
 
 def _person_keys(order: Order) -> tuple[str, ...]:

@@ -47,10 +47,11 @@ def test_batch_then_rerun_says_already_issued(runner, tmp_path, write_orders):
     args = ["batch", str(path), "--ledger", str(ledger), "--date", "2026-11-22", "--quiet"]
     first = invoke(runner, *args, "--out", str(tmp_path / "a"), cwd=tmp_path)
     assert first.exit_code == 0
-    assert first.output == (
+    assert first.stdout == (
         "2 new cards, 0 already issued — 2 rows read: 2 carded, 0 skipped, "
         "0 rejected (no notecards.toml found: defaults used)\n"
     )
+    assert "example address" in first.stderr  # the shipped qr_url: a first-day warning
     again = invoke(runner, *args, "--out", str(tmp_path / "b"), cwd=tmp_path)
     assert again.output.startswith(
         "0 new cards, 2 already issued — 2 rows read: 0 carded, 2 skipped, 0 rejected"
@@ -61,7 +62,7 @@ def test_batch_then_rerun_says_already_issued(runner, tmp_path, write_orders):
     voided = invoke(runner, "void", batch_id, "--ledger", str(ledger), cwd=tmp_path)
     assert voided.output == f"voided {batch_id}: its 2 cards will be issued again\n"
     third = invoke(runner, *args, "--out", str(tmp_path / "c"), cwd=tmp_path)
-    assert third.output.startswith("2 new cards")
+    assert third.stdout.startswith("2 new cards")
 
 
 def test_batch_dry_run_writes_nothing(runner, tmp_path, write_orders):
@@ -79,7 +80,7 @@ def test_batch_dry_run_writes_nothing(runner, tmp_path, write_orders):
         "2026-11-22",
     )
     assert result.exit_code == 0
-    assert result.output.startswith("Dry run, nothing written: 1 new card,")
+    assert result.stdout.startswith("Dry run, nothing written: 1 new card,")
     assert not (tmp_path / "out").exists() and not (tmp_path / "l.sqlite").exists()
 
 
@@ -108,9 +109,9 @@ def test_check_reports_rows_and_exits_1(runner, tmp_path, write_orders):
     )
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0] == f"{path}: recognised as canonical"
+    assert lines[0] == f"{path}: read as a hand-made sheet (your own column names)"
     assert any(line.startswith(f"{path}:row 3:") and line.endswith("[error]") for line in lines)
-    assert lines[-1].startswith("1 order/contacts found; 1 new card")
+    assert lines[-1].startswith("1 order/contact found; 1 new card")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.csv"]
 
 
@@ -188,7 +189,7 @@ def test_suppress_commands(runner, tmp_path, write_orders):
         runner, "batch", str(path), "--out", str(tmp_path / "o"), "--ledger", ledger, "--quiet"
     )
     assert result.output.startswith(
-        "0 new cards, 0 already issued — 1 rows read: 0 carded, 1 skipped"
+        "0 new cards, 0 already issued — 1 row read: 0 carded, 1 skipped"
     )
     removed = invoke(runner, "suppress", "remove", "--email", "ada@example.com", "--ledger", ledger)
     assert removed.output == "removed email:ada@example.com\n"
@@ -233,7 +234,10 @@ def test_formats_lists_the_shops_own_mappings(runner, tmp_path):
     checked = invoke(
         runner, "check", "crm.csv", "--ledger", str(tmp_path / "l.sqlite"), cwd=tmp_path
     )
-    assert checked.output.splitlines()[0] == "crm.csv: recognised as mycrm"
+    assert (
+        checked.output.splitlines()[0]
+        == 'crm.csv: read as your format "mycrm" (from notecards.toml)'
+    )
     assert "1 new card" in checked.output
 
 

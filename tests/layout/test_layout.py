@@ -109,16 +109,31 @@ def test_undrawable_character_rejects_the_row(tmp_path, write_orders):
         tmp_path,
         write_orders,
         [
-            make_order(first_name="Ada", personal_line="Enjoy 🎉"),
+            make_order(first_name="Ada", personal_line="Enjoy \U00013000"),  # a hieroglyph
             make_order(order_id="2", email="b@example.com"),
         ],
     )
     assert len(plan.jobs) == 1
     assert plan.rejects[0].row == 2
-    assert "U+1F389" in plan.rejects[0].reason
+    assert "U+13000" in plan.rejects[0].reason
     with (tmp_path / "out" / "rejects.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
-    assert rows[0]["row"] == "2" and "U+1F389" in rows[0]["reason"]
+    assert rows[0]["row"] == "2" and "U+13000" in rows[0]["reason"]
+    assert "personal_line" in rows[0]["reason"]
+
+
+def test_emoji_no_font_draws_are_dropped_with_a_warning(tmp_path, write_orders):
+    """Verify an emoji costs no card: it is left off the card and the batch warns."""
+    plan, _ = run(
+        tmp_path,
+        write_orders,
+        [make_order(first_name="Ada", personal_line="Enjoy \U0001f389\u2764\ufe0f")],
+    )
+    assert len(plan.jobs) == 1 and not plan.rejects
+    warnings = [p for p in plan.problems if "emoji" in p.message]
+    assert len(warnings) == 1 and warnings[0].row == 2
+    text = page_texts(tmp_path / "out" / "cards.pdf")[1]
+    assert "Enjoy" in text and "\U0001f389" not in text
 
 
 def test_long_personal_line_shrinks_then_rejects(tmp_path, write_orders):

@@ -44,7 +44,9 @@ def test_shopify_export_batch_end_to_end(runner, tmp_path):
 def test_check_names_the_format_and_unknown_files_get_help(runner, tmp_path):
     path = export(tmp_path, "shopify-orders", SHOPIFY_ROWS)
     result = runner.invoke(main, ["check", str(path), "--ledger", str(tmp_path / "l.sqlite")])
-    assert result.output.splitlines()[0] == f"{path}: recognised as shopify-orders"
+    assert (
+        result.output.splitlines()[0] == f"{path}: read as Shopify orders export (shopify-orders)"
+    )
     odd = tmp_path / "odd.csv"
     odd.write_text("Colour,Size\nred,L\n", encoding="utf-8")
     result = runner.invoke(main, ["check", str(odd)])

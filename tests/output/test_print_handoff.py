@@ -136,6 +136,8 @@ def test_print_default_ticket_flip_for_single_cards(tmp_path, write_orders):
         "job.json",
         "job.txt",
         "manifest.csv",
+        "rejects.csv",  # always written, a header alone when empty
+        "skipped.csv",
     ]
 
 

@@ -89,12 +89,41 @@ def test_undefined_variable_names_template_and_variable(tmp_path):
     with pytest.raises(TemplateError) as err:
         render_message(env, "t.j2", {"first_name": "Ada"}, personal_line="", sign_off="", signer="")
     assert err.value.variable == "frist_name"
-    assert str(err.value) == ('t.j2: "frist_name" is undefined. Available variables: first_name.')
+    assert err.value.whole_batch  # every card would fail: the batch stops
+    assert str(err.value) == (
+        f'{tmp_path / "t.j2"}:line 1: "frist_name" is undefined — did you mean "first_name"?'
+    )
+
+
+def test_undefined_variable_far_down_names_its_line(tmp_path):
+    """Verify the error points at the line that names the variable, not the first line."""
+    env = env_with(tmp_path, "Dear {{ first_name }},\n\nThanks for {{ itmes | human_list }}.")
+    with pytest.raises(TemplateError) as err:
+        render_message(
+            env,
+            "t.j2",
+            {"first_name": "Ada", "items": ["a"]},
+            personal_line="",
+            sign_off="",
+            signer="",
+        )
+    assert str(err.value).startswith(f"{tmp_path / 't.j2'}:line 3: ")
+    assert 'did you mean "items"?' in str(err.value)
+
+
+def test_unknown_filter_suggests_the_closest_and_ends_once(tmp_path):
+    """Verify "No filter named 'titel'" names the line, suggests "title", one full stop."""
+    env = env_with(tmp_path, "Hi\n{{ first_name | titel }}")
+    with pytest.raises(TemplateError) as err:
+        render_message(env, "t.j2", {"first_name": "a"}, personal_line="", sign_off="", signer="")
+    text = str(err.value)
+    assert text.startswith(f"{tmp_path / 't.j2'}:line 2: No filter named 'titel' — ")
+    assert 'did you mean "title"?' in text and ".." not in text
 
 
 def test_syntax_error_names_line(tmp_path):
     env = env_with(tmp_path, "Hello\n{% if %}")
-    with pytest.raises(TemplateError, match=r"t\.j2: syntax error on line 2"):
+    with pytest.raises(TemplateError, match=r"t\.j2:line 2: .* — fix the template"):
         render_message(env, "t.j2", {}, personal_line="", sign_off="", signer="")
 
 
@@ -214,7 +243,7 @@ def test_template_with_missing_column_stops_the_batch(tmp_path, write_orders):
     settings = make_settings(
         Config(ledger_path=str(tmp_path / "l.sqlite")), templates_dir=tmp_path / "templates"
     )
-    with pytest.raises(TemplateError, match=r'thank-you/messages/01\.j2: "pet_name" is'):
+    with pytest.raises(TemplateError, match=r'thank-you/messages/01\.j2:line 1: "pet_name" is'):
         plan_batch([write_orders([make_order()])], settings, today=TODAY)
     # With the column present, it is a template variable.
     path = write_orders([make_order(pet_name="Rex")], name="pets.csv")

@@ -340,9 +340,9 @@ async function fix(reject) {
   }
   try {
     const result = await api("PATCH", `/api/rejects/${reject.number}`, { fields });
-    notice(`Fix kept. ${result.summary}`, true);
     state.reject = null;
-    await load();
+    await load(); // shows the batch's own warnings; the fix's confirmation comes last
+    notice(`Fix kept. ${result.summary}`, true);
   } catch (err) {
     showError(err.message);
   }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -16,6 +17,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 CONFIG_NAME = "notecards.toml"
+#: The tones a shop can write in (``[shop] tone``): they choose greetings and wording.
+TONES = ("warm", "formal", "playful")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +29,7 @@ class Config:
     return_address: tuple[str, ...] = ()
     home_country: str = "US"
     signer: str = "The team"
+    tone: str = "warm"
     signers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     card_format: str = "a2-folded"
     envelope: str = ""
@@ -67,6 +71,7 @@ _KEYS: dict[tuple[str, str], str] = {
     ("shop", "return_address"): "return_address",
     ("shop", "home_country"): "home_country",
     ("shop", "signer"): "signer",
+    ("shop", "tone"): "tone",
     ("cards", "format"): "card_format",
     ("cards", "envelope"): "envelope",
     ("cards", "bleed"): "bleed",
@@ -175,7 +180,23 @@ def _coerce(path: Path, key: str, name: str, value: Any) -> Any:
         return value
     if not isinstance(value, str):
         raise ConfigError(f'{path}: {key} must be text in quotes, e.g. {key.split(".")[1]} = "…".')
+    if name == "tone":
+        return check_tone(value, f"{path}: {key}")
     return value
+
+
+def check_tone(value: str, where: str = "tone") -> str:
+    """Return *value* as a known tone (case and spaces ignored).
+
+    Raises:
+        ConfigError: not one of TONES; says which one was probably meant.
+    """
+    tone = value.strip().lower()
+    if tone in TONES:
+        return tone
+    close = difflib.get_close_matches(tone, TONES, n=1, cutoff=0.5)
+    hint = f'Did you mean "{close[0]}"? ' if close else ""
+    raise ConfigError(f'{where}: unknown tone "{value}". {hint}Use one of: {", ".join(TONES)}.')
 
 
 def _resolve_paths(config: Config, base: Path) -> Config:

@@ -13,7 +13,7 @@ from notecards.drawing.artwork import motif_for
 from notecards.drawing.pages import draw_crop_marks, hex_color, make_canvas
 from notecards.drawing.postcards import draw_address_side
 from notecards.handwriting import draw_block
-from notecards.handwriting.signatures import draw_signature
+from notecards.handwriting.signatures import draw_signature, line_weight_pt
 from notecards.layout.card import CardContent
 from notecards.layout.fonts import measure
 from notecards.layout.geometry import Box
@@ -197,7 +197,13 @@ def _draw_inside(
     # The hand writes its own colour operators (not through the canvas), so it is told.
     draw_block(canvas, content.message, content.hand, content.seed, cmyk=cmyk)
     draw_signature(
-        canvas, content.signer, content.signature_box, content.seed, ink=content.hand.ink, cmyk=cmyk
+        canvas,
+        content.signer,
+        content.signature_box,
+        content.seed,
+        ink=content.hand.ink,
+        cmyk=cmyk,
+        weight_pt=line_weight_pt(content.hand, content.message.size_pt),
     )
     if content.qr is not None and content.qr_box is not None:
         draw_qr(canvas, content.qr, content.qr_box)

@@ -41,6 +41,8 @@ class HandStyle:
     cluster_glyphs: int = 3  # at most this many glyphs of a word share one baseline step
     alternates: bool = True  # cycle OpenType alternate forms when the font has them
     outline_forms: int = 2  # varied outlines added per letter (outlines.py); 0: the font's own
+    baseline_curve: float = 0.035  # ± bow of a line's baseline at its middle
+    ink_variation: float = 0.14  # the most a line's ink is lighter than the full ink (0–1)
 
 
 _NUMBERS = (
@@ -53,6 +55,8 @@ _NUMBERS = (
     "margin_wander",
     "pressure",
     "slope_rise",
+    "baseline_curve",
+    "ink_variation",
 )
 
 

@@ -28,6 +28,9 @@ from notecards.postal.addresses import AddressStyle, format_address
 if TYPE_CHECKING:
     from notecards.planning.batch import BatchSettings, CardJob
 
+#: A hand stops short of the right edge: each line may break up to this much of the width early.
+RAGGED_RIGHT = 0.1
+
 
 @dataclass(frozen=True, slots=True)
 class CardContent:
@@ -113,6 +116,8 @@ def layout_card(
         ascent=LAYOUT_ASCENT,
         descent=LAYOUT_DESCENT,
         valign="upper",
+        ragged=RAGGED_RIGHT,
+        seed=job.card_key,
     )
     last_baseline = block.lines[-1].baseline_pt if block.lines else areas.writing.top_pt
     # The signature sits just under the sign-off, as a person would sign; the reserve at the

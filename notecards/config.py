@@ -53,7 +53,7 @@ class Config:
     duplex_flip: str = "long-edge"
     split: int = 0
     labels: str = ""
-    envelope_font: str = "sans"
+    envelope_font: str = "hand"
     preflight: bool = True
     calibration_path: str = ""
     source_path: str = ""

@@ -16,8 +16,14 @@ from notecards.handwriting import (
 from notecards.handwriting.signatures import SignerSpec
 from notecards.layout.catalogue import EnvelopeFormat
 from notecards.layout.envelope import EnvelopeLayout, layout_envelope
-from notecards.layout.fonts import FALLBACK_FONT, FontChain, chain, measure, register_bundled_fonts
-from notecards.layout.geometry import Box, Paragraph, TextBlock, fit_paragraphs
+from notecards.layout.fonts import (
+    ADDRESS_DIGITS_FONT,
+    FALLBACK_FONT,
+    chain,
+    measure,
+    register_bundled_fonts,
+)
+from notecards.layout.geometry import Box, FontFor, Paragraph, TextBlock, fit_paragraphs
 from notecards.layout.panels import CardGeometry, card_geometry, message_areas, qr_box
 from notecards.layout.postcard import layout_postcard_address
 from notecards.layout.postcard import message_panel as postcard_message_panel
@@ -28,6 +34,11 @@ from notecards.postal.addresses import AddressStyle, format_address
 if TYPE_CHECKING:
     from notecards.planning.batch import BatchSettings, CardJob
 
+#: The hand that addresses envelopes (``--envelope-font hand``, the default): legible for
+#: postal OCR (tests/test_envelope_hand.py reads rendered envelopes back with tesseract).
+ENVELOPE_HAND = "neat"
+#: What the envelope hand writes carefully: figures, and the capital I ("WI", "IL", "ID").
+ADDRESS_CAREFUL = frozenset("0123456789I")
 #: A hand stops short of the right edge: each line may break up to this much of the width early.
 RAGGED_RIGHT = 0.1
 
@@ -90,7 +101,7 @@ def layout_card(
             return_lines,
             recipient_lines(job, settings),
             measure=measure,
-            font_for=_address_fonts(job, settings).font_for,
+            font_for=_address_font_for(job, settings),
         )
     qr_area = None
     if job.qr_url and not settings.card.folded and not settings.card.is_postcard:
@@ -186,13 +197,26 @@ def layout_envelope_for(
 ) -> EnvelopeLayout:
     """Return the envelope layout of *job*."""
     register_bundled_fonts()
+    hand = _envelope_hand() if settings.production.envelope_hand else None
+    sizes = {"max_size_pt": 15.0, "min_size_pt": 11.0} if hand is not None else {}
     return layout_envelope(
         envelope or settings.for_job(job).envelope,
         _return_lines(settings),
         recipient_lines(job, settings),
         measure=measure,
-        font_for=_address_fonts(job, settings).font_for,
+        font_for=_address_font_for(job, settings),
+        hand=hand,
+        seed=f"{job.card_key}:envelope",
+        **sizes,
     )
+
+
+def _envelope_hand() -> HandStyle:
+    """Return the hand that addresses envelopes: the legible ``neat`` hand, a steady pen."""
+    style = get_style(ENVELOPE_HAND)
+    register_style_fonts([style])
+    # A little steadier than on the card: lines kept level for the sorting machines.
+    return replace(style, name="envelope", line_slope_deg=0.3, rotation_deg=0.4, slope_rise=0.03)
 
 
 def _flat_qr_box(safe: Box, caption: str, size_pt: float = 0.7 * 72) -> Box:
@@ -208,10 +232,17 @@ def _return_lines(settings: BatchSettings) -> tuple[str, ...]:
     return (config.shop_name, *config.return_address) if config.return_address else ()
 
 
-def _address_fonts(job: CardJob, settings: BatchSettings) -> FontChain:
-    """Return the address fonts: legible sans by default, the card's hand when asked."""
-    if settings.production.envelope_hand:
-        hand = hand_for(job, settings)
-        register_style_fonts([hand])
-        return chain(hand.font_name, (FALLBACK_FONT,))
-    return chain("NotoSans")
+def _address_font_for(job: CardJob, settings: BatchSettings) -> FontFor:
+    """Return the address fonts: the legible envelope hand by default, or printed sans.
+
+    The hand writes the figures of house numbers and ZIP codes, and the capital I of state
+    codes, carefully (``ADDRESS_DIGITS_FONT``): postal OCR misreads the hand's own.
+    """
+    if not settings.production.envelope_hand:
+        return chain("NotoSans").font_for
+    fonts = chain(_envelope_hand().font_name, (FALLBACK_FONT,))
+
+    def font_for(char: str) -> str:
+        return ADDRESS_DIGITS_FONT if char in ADDRESS_CAREFUL else fonts.font_for(char)
+
+    return font_for

@@ -21,10 +21,14 @@ BUNDLED_FONTS: dict[str, str] = {
     "NotoSans-Bold": "NotoSans-Bold.ttf",
     "NotoSerif": "NotoSerif-Regular.ttf",
     "NotoSerif-Italic": "NotoSerif-Italic.ttf",
+    "Delius": "Delius-Regular.ttf",
 }
 
 #: Covers accented Latin, Greek and Cyrillic; used for any character a face cannot draw.
 FALLBACK_FONT = "NotoSans"
+#: Writes the digits of hand-addressed envelopes: careful, rounded handwritten figures that
+#: postal OCR reads (the hands' own "1" and "8" are read as "]" and "3").
+ADDRESS_DIGITS_FONT = "Delius"
 
 
 def register_font(name: str, path: str | Path) -> str:

@@ -22,9 +22,6 @@ from notecards import make_settings, plan_batch, render_pdfs
 from notecards.config import Config
 from notecards.layout.envelope import read_area
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("tesseract") is None, reason="needs tesseract (apt tesseract-ocr; .ci/run)"
-)
 DPI = 300
 #: Test addresses: US, one per line of the delivery address as a person would write them.
 ADDRESSES = (
@@ -94,6 +91,7 @@ def envelopes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 
 
 def _ocr(image: Image.Image, *args: str) -> str:
+    assert shutil.which("tesseract"), "install tesseract: apt-get install tesseract-ocr (.ci/run)"
     buffer = BytesIO()
     image.save(buffer, format="PNG")
     result = subprocess.run(

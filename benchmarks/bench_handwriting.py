@@ -1,4 +1,8 @@
-"""Benchmark issue 5's budget: handwriting at most 1.5 times as slow as whole-string drawing.
+"""Benchmark the realism budget: handwriting at most 1.5 times as slow as whole-string drawing.
+
+Issue 5 set the budget; issue 13 added varied letter outlines, pressure and ink along a line,
+bowed baselines, a weighted signature and hand-addressed envelopes, reported here as the
+realism cost per card (not a timed test: run it by hand).
 
 Run ``python benchmarks/bench_handwriting.py [cards]`` (default 2,000; 10000 for the issue's
 size). Every run starts with no planned word shapes, as a fresh process does.
@@ -28,7 +32,14 @@ from reportlab.pdfgen.canvas import Canvas
 from notecards import make_settings, plan_batch
 from notecards.config import Config
 from notecards.drawing import cards as card_drawing
-from notecards.handwriting import STYLES, draw_block, ink_color, register_style_fonts, signatures
+from notecards.handwriting import (
+    STYLES,
+    draw_block,
+    font_file,
+    ink_color,
+    register_style_fonts,
+    signatures,
+)
 from notecards.handwriting import plan as handplan
 from notecards.handwriting.styles import register_bundled_fonts
 from notecards.layout.geometry import Box, Paragraph, fit_paragraphs
@@ -137,6 +148,41 @@ def realistic(cards: int) -> tuple[float, float, int, int]:
     return best["plain"], best["hand"], len(lines), len(set(lines))
 
 
+def envelopes(cards: int) -> tuple[float, float]:
+    """Return (sans s, hand s) drawing a realistic batch's envelopes.pdf both ways."""
+    from notecards import render_pdfs
+
+    times = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        orders = folder / "orders.csv"
+        write_orders(orders, cards)
+        for font in ("sans", "hand"):
+            config = Config(
+                shop_name="Bench Shop",
+                return_address=("1 Main St", "Portland, ME 04101"),
+                ledger_path=str(folder / f"{font}.sqlite"),
+                envelope_font=font,
+            )
+            plan = plan_batch([orders], make_settings(config), today=date(2026, 11, 22))
+            render_pdfs(plan)  # warm fonts once
+            start = time.process_time()
+            render_pdfs(plan)
+            times[font] = time.process_time() - start
+    return times["sans"], times["hand"]
+
+
+def font_variation_cost() -> float:
+    """Return the one-off CPU seconds of giving every letter of the hands its varied outlines."""
+    from notecards.handwriting.outlines import varied_font
+
+    varied_font.cache_clear()
+    start = time.process_time()
+    for style in {s.font_path: s for s in STYLES.values()}.values():
+        varied_font(str(font_file(style)), style.outline_forms)
+    return time.process_time() - start
+
+
 def _verdict(ratio: float) -> str:
     return f"{ratio:.2f}  (target <= {TARGET}: {'met' if ratio <= TARGET else 'MISSED'})"
 
@@ -162,6 +208,15 @@ def main(cards: int = 2000) -> None:
         f"\nrealistic batch: cards.pdf end to end ({lines} message lines, {distinct} "
         f"distinct)\n  whole strings: {plain_s:.3f} s\n  handwriting:   {hand_s:.3f} s\n"
         f"  ratio:         {_verdict(real)}\n"
+        f"  realism cost per card: {1000 * (hand_s - plain_s) / cards:.2f} ms "
+        f"({1000 * plain_s / cards:.2f} ms whole strings, {1000 * hand_s / cards:.2f} ms written: "
+        "varied outlines, pressure, ink, bowed baselines, signature weight)\n"
+        f"  once per process: varied outlines of the bundled hands {font_variation_cost():.2f} s\n"
+    )
+    sans_s, hand_env_s = envelopes(min(cards, 500))
+    out.write(
+        f"\nenvelopes ({min(cards, 500)}, cards and envelopes drawn, render_pdfs): "
+        f"printed sans {sans_s:.3f} s, hand-addressed {hand_env_s:.3f} s\n"
     )
     ratios = {}
     for kind in ("template", "unique"):

@@ -17,6 +17,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 CONFIG_NAME = "notecards.toml"
+#: The tones a shop can write in (``[shop] tone``): they choose greetings and wording.
+TONES = ("warm", "formal", "playful")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,7 @@ class Config:
     return_address: tuple[str, ...] = ()
     home_country: str = "US"
     signer: str = "The team"
+    tone: str = "warm"
     signers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     card_format: str = "a2-folded"
     envelope: str = ""
@@ -52,7 +55,7 @@ class Config:
     duplex_flip: str = "long-edge"
     split: int = 0
     labels: str = ""
-    envelope_font: str = "sans"
+    envelope_font: str = "hand"
     preflight: bool = True
     calibration_path: str = ""
     results_holdout: float = 0.0
@@ -74,6 +77,7 @@ _KEYS: dict[tuple[str, str], str] = {
     ("shop", "return_address"): "return_address",
     ("shop", "home_country"): "home_country",
     ("shop", "signer"): "signer",
+    ("shop", "tone"): "tone",
     ("cards", "format"): "card_format",
     ("cards", "envelope"): "envelope",
     ("cards", "bleed"): "bleed",
@@ -200,6 +204,8 @@ def _coerce(path: Path, key: str, name: str, value: Any) -> Any:
     if allowed is not None and value.strip().lower() not in allowed:
         hint = did_you_mean(value, allowed)
         raise ConfigError(f'{path}: {key} = "{value}" is not known — {hint}')
+    if name == "tone":
+        return check_tone(value, f"{path}: {key}")
     return value.strip().lower() if allowed is not None else value
 
 
@@ -218,6 +224,20 @@ def did_you_mean(value: str, known: Sequence[str]) -> str:
     close = difflib.get_close_matches(value.strip().lower(), list(known), n=1, cutoff=0.5)
     listing = f"one of: {', '.join(known)}"
     return f'did you mean "{close[0]}"? ({listing})' if close else f"use {listing}"
+
+
+def check_tone(value: str, where: str = "tone") -> str:
+    """Return *value* as a known tone (case and spaces ignored).
+
+    Raises:
+        ConfigError: not one of TONES; says which one was probably meant.
+    """
+    tone = value.strip().lower()
+    if tone in TONES:
+        return tone
+    close = difflib.get_close_matches(tone, TONES, n=1, cutoff=0.5)
+    hint = f'Did you mean "{close[0]}"? ' if close else ""
+    raise ConfigError(f'{where}: unknown tone "{value}". {hint}Use one of: {", ".join(TONES)}.')
 
 
 def _resolve_paths(config: Config, base: Path) -> Config:

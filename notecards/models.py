@@ -233,3 +233,5 @@ class History:
     previous_cards: int = 0
     previous_orders: int = 0
     last_variant: str = ""
+    recent_variants: tuple[str, ...] = ()
+    """The wordings (variant names) of this person's last cards of the occasion, oldest first."""

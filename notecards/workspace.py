@@ -20,6 +20,7 @@ name = "Juniper & Pine"
 return_address = ["12 Mill Street", "Portland, ME 04101"]
 home_country = "US"           # decides what is domestic mail (no country line)
 signer = "Maya"               # signs every card unless a row's signer column says otherwise
+tone = "warm"                 # warm | formal | playful: how greetings and wording sound
 
 # How each signer signs: a handwriting style (signature, casual, neat, script) or an image.
 [signers.Maya]
@@ -33,6 +34,7 @@ bleed = "0.125in"
 crop_marks = false
 # hand = "casual"             # handwriting style for every occasion (default: the occasion's)
 # ink = "blue-black"
+# envelope_font = "sans"      # print addresses; default "hand": written in a legible hand
 address_style = "standard"    # standard | usps | royal-mail
 qr_url = "https://example.com/review?order={order_id}"
 greeting_fallback = "friend"  # "Dear friend," when a row has no first name

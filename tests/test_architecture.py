@@ -21,7 +21,9 @@ STAGES: dict[str, int] = {
     "workspace": 1,
     "loading": 2,
     "layout": 3,
-    "handwriting": 4,
+    # Handwriting is text layout too: an envelope written by hand is laid out with the hand's
+    # reach (layout/envelope.py), and the hand places glyphs in layout's boxes.
+    "handwriting": 3,
     "settings": 5,
     "preflight": 5,
     "planning": 6,

@@ -144,7 +144,7 @@ PRINT_OPTIONS = {
     "envelope_font": click.option(
         "--envelope-font",
         type=click.Choice(["sans", "hand"]),
-        help="Address font: sans (legible, default) or hand.",
+        help="Address: hand (written in a legible hand, the default) or sans (printed).",
     ),
     "preflight": click.option(
         "--preflight/--no-preflight",

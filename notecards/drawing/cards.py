@@ -19,7 +19,7 @@ from notecards.drawing.pages import (
 )
 from notecards.drawing.postcards import draw_address_side
 from notecards.handwriting import draw_block
-from notecards.handwriting.signatures import draw_signature
+from notecards.handwriting.signatures import draw_signature, line_weight_pt
 from notecards.layout.fonts import SIGNATURE_FALLBACKS, chain, measure
 from notecards.layout.geometry import Box
 from notecards.layout.panels import CardGeometry, marker_anchor
@@ -222,6 +222,7 @@ def _draw_inside(
         ink=content.hand.ink,
         cmyk=cmyk,
         runs_of=_signature_runs,
+        weight_pt=line_weight_pt(content.hand, content.message.size_pt),
     )
     if content.qr is not None and content.qr_box is not None:
         draw_qr(canvas, content.qr, content.qr_box)

@@ -10,9 +10,10 @@ from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
 from notecards.drawing.pages import DEFAULT_INK_LIMIT, make_canvas, set_solid_black
+from notecards.handwriting import draw_block
 from notecards.layout.catalogue import EnvelopeFormat
 from notecards.layout.envelope import EnvelopeLayout
-from notecards.layout.geometry import SetLine
+from notecards.layout.geometry import SetLine, TextBlock
 from notecards.layout.panels import MARKER_INSET_PT, page_geometry
 
 ADDRESS_INK = Color(0, 0, 0)  # solid black: gray 0 in RGB, 100 % K overprinting in CMYK
@@ -52,7 +53,16 @@ def draw_envelopes(
             has_return_form = True
         if layout.return_lines:
             canvas.doForm("return-address")
-        _draw_lines(canvas, layout.recipient_lines, layout.recipient_size_pt, ADDRESS_INK)
+        if layout.hand is not None:  # hand-addressed: written, not printed
+            block = TextBlock(
+                layout.recipient_lines,
+                layout.read_area,
+                layout.recipient_size_pt,
+                layout.recipient_size_pt * 1.22,
+            )
+            draw_block(canvas, block, layout.hand, layout.seed, cmyk=cmyk)
+        else:
+            _draw_lines(canvas, layout.recipient_lines, layout.recipient_size_pt, ADDRESS_INK)
         # The card number, tiny, in the lower-left corner: outside the read area and the
         # barcode clear zone, so the envelope can be matched to its card when packing.
         canvas.setFillColor(LABEL_GREY)

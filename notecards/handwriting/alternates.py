@@ -12,15 +12,17 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
+from io import BytesIO
 from typing import Any
 
 from fontTools.ttLib import TTFont as FTFont
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, makeToUnicodeCMap
 
 from notecards.errors import FontError
+from notecards.handwriting.outlines import varied_font
 
 #: GSUB features that give alternate shapes of the same letter. Not `aalt`: it also lists
-#: small caps and old-style figures (Patrick Hand), which are not handwriting variants.
+#: small caps and old-style figures (in some faces), which are not handwriting variants.
 ALTERNATE_FEATURES = ("salt", *(f"ss{n:02d}" for n in range(1, 21)))
 #: First Private-Use code point we assign; reportlab's own shaping starts at U+E000.
 _PUA_START = 0xF000
@@ -100,13 +102,20 @@ class AlternatesTTFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
     3
     """
 
-    def __init__(self, name: str, path: str) -> None:
-        super().__init__(name, path)
+    def __init__(self, name: str, path: str, outline_forms: int = 0) -> None:
+        alternates: dict[int, tuple[int, ...]] = dict(read_alternates(path))
+        if outline_forms > 0:  # the face plus varied outlines of its letters (outlines.py)
+            data, varied = varied_font(path, outline_forms)
+            super().__init__(name, BytesIO(data))
+            for code, gids in varied.items():
+                alternates[code] = (*alternates.get(code, ()), *gids)
+        else:
+            super().__init__(name, path)
         face = self.face
         self.real_char: dict[int, int] = {}
         forms: dict[int, tuple[int, ...]] = {}
         pua = _PUA_START
-        for code, gids in read_alternates(path).items():
+        for code, gids in sorted(alternates.items()):
             codes = [code]
             for gid in gids:
                 while pua in face.charToGlyph:

@@ -81,7 +81,8 @@ def draw_block(
             continue
         out = [
             f"q {_rotation(round(plan.angle_deg * 10))} {_coord(round(plan.x_pt * 100))} "
-            f"{_coord(round(plan.y_pt * 100))} cm BT {plan.stroke_pt:.2f} w "
+            f"{_coord(round(plan.y_pt * 100))} cm {_tint(ink, plan.tint, cmyk)}BT "
+            f"{plan.stroke_pt:.2f} w "
         ]
         add = out.append
         get = bodies.get
@@ -101,6 +102,8 @@ def draw_block(
                 if first != font:  # at size 1: the Tm scales it
                     add(f"{first} 1 Tf ")
                 if not n:
+                    if seg.stroke_pt:  # the pen presses harder or lighter here
+                        add(f"{_fmt(seg.stroke_pt, 2)} w ")
                     add(tm)
                 add(body)
                 font = last
@@ -128,6 +131,23 @@ _INK_OPERATORS = {1: ("g", "G"), 3: ("rg", "RG"), 4: ("k", "K")}
 #: Word bodies already written per PDF document: its subset codes are the document's own.
 _bodies: WeakKeyDictionary[Any, dict[WordShape, tuple[str, str, str]]] = WeakKeyDictionary()
 _BODY_CACHE = 50_000
+
+
+@lru_cache(maxsize=1024)
+def _tint(ink: tuple[float, ...], tint: float, cmyk: bool) -> str:
+    """Return the fill and stroke colour of a line written *tint* lighter than *ink*.
+
+    The operators follow the ink's own colour space (gray, RGB or CMYK), so a lighter line
+    never leaves stray operands (preflight checks every content stream for them).
+    """
+    if not tint:
+        return ""
+    if len(ink) == 4:  # CMYK: less of every ink
+        values = " ".join(_fmt(v * (1 - tint), 3) for v in ink)
+    else:  # gray or RGB: towards white
+        values = " ".join(_fmt(v + (1 - v) * tint, 3) for v in ink)
+    fill_op, stroke_op = _INK_OPERATORS[len(ink)]
+    return f"{values} {fill_op} {values} {stroke_op} "
 
 
 def _number(n: int) -> str:  # a TJ number moves the next glyph back by n/1000 em

@@ -88,6 +88,7 @@ class SegmentPlan:
     y_pt: float
     tilt_deg: float  # turn against the line, in 0.1° steps
     scale: float  # letter height factor (advances are unchanged)
+    stroke_pt: float = 0.0  # the pen's stroke here: pressure varies along the line
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,7 @@ class LinePlan:
     angle_deg: float
     stroke_pt: float
     shape: LineShape
+    tint: float = 0.0  # how much lighter than full ink the line is written (ink density)
 
     @property
     def runs(self) -> tuple[RunPlan, ...]:
@@ -191,7 +193,13 @@ def _budget_em(style: HandStyle) -> tuple[float, float]:
     """Return the most any glyph point may move (x, y) from layout's place, in em."""
     shared = style.slope_rise + _tilt_budget_em(style) + stroke_em(style) * 1.3 / 2
     x = style.margin_wander + style.tracking_jitter + shared
-    y = style.baseline_jitter + style.line_drift + style.size_jitter * 1.1 + shared
+    y = (
+        style.baseline_jitter
+        + style.line_drift
+        + style.size_jitter * 1.1
+        + style.baseline_curve
+        + shared
+    )
     return x, y
 
 
@@ -245,12 +253,15 @@ def plan_block(block: TextBlock, style: HandStyle, seed: str) -> tuple[LinePlan,
         x = line.x_pt + style.margin_wander * size * (2 * rand() - 1)
         y = line.baseline_pt + style.line_drift * size * (2 * rand() - 1)
         stroke = size * stroke_em(style) * (0.7 + 0.6 * rand())
+        bow = style.baseline_curve * size * (2 * rand() - 1)  # the baseline curves a little
+        tint = round(style.ink_variation * rand(), 2)
         # One seeded variant per line for its words: words are looked up in bulk.
         v = int(rand() * WORD_VARIANTS)
         shapes = _line_words(line, style, words, v)
         ends = list(accumulate(map(_WIDTH, shapes), initial=0.0))
         segments: list[SegmentPlan] = []
         k, scale_at = 0, int(rand() * TABLE)
+        span = max(ends[-1], 1e-9)
         while k < len(shapes):
             start = k
             k = min(k + 2 + int(rand() * 3), len(shapes))  # two to four words per pen movement
@@ -265,16 +276,22 @@ def plan_block(block: TextBlock, style: HandStyle, seed: str) -> tuple[LinePlan,
                 turn += 1 if turn < 0 else -1  # matrix would be upright but for rounding noise
             tilt = turn / 10
             t = math.radians(tilt)
+            u = (ends[start] + ends[k]) / 2 / span  # where the segment sits along the line
+            # Pressure: each pen movement presses a little harder or lighter (0.01 pt steps).
+            pressed = round(stroke * (0.6 + 0.8 * rand()), 2) if stroke else 0.0
             segments.append(
                 SegmentPlan(
                     start,
                     ends[start] * size + half - half * math.cos(t),
-                    -half * math.sin(t),
+                    round(-half * math.sin(t) + bow * 4 * u * (1 - u), 2),
                     tilt,
                     scales[(scale_at + len(segments)) % TABLE],
+                    pressed,
                 )
             )
-        plans.append(LinePlan(x, y, tenth / 10, stroke, LineShape(tuple(shapes), tuple(segments))))
+        plans.append(
+            LinePlan(x, y, tenth / 10, stroke, LineShape(tuple(shapes), tuple(segments)), tint)
+        )
     return tuple(plans)
 
 

@@ -9,13 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from fontTools.pens.areaPen import AreaPen
+from fontTools.pens.perimeterPen import PerimeterPen
+from fontTools.ttLib import TTFont as FTFont
 from reportlab.pdfbase import pdfmetrics
 
 from notecards.errors import ConfigError
-from notecards.handwriting import draw_block, get_style, max_excursion_pt, register_style_fonts
+from notecards.handwriting import (
+    HandStyle,
+    draw_block,
+    font_file,
+    get_style,
+    max_excursion_pt,
+    register_style_fonts,
+)
+from notecards.handwriting.plan import stroke_em
 from notecards.handwriting.signature_forms import draw_vector_signature
 from notecards.layout.geometry import Box, Run, SetLine, TextBlock
 
@@ -45,12 +57,14 @@ def draw_signature(
     cmyk: bool = False,
     ink: str = "",
     runs_of: RunsOf | None = None,
+    weight_pt: float = 0.0,
 ) -> None:
     """Draw *signer*'s signature inside *box* (lower-left anchored, aspect kept).
 
     Images are embedded once per PDF however many cards they sign (reportlab reuses the
     XObject of identical image data; an SVG or PDF becomes one form XObject, scaled to the
-    box). A name is written as large as fits the box.
+    box). A name is written as large as fits the box; with *weight_pt* (the body's
+    :func:`line_weight_pt`) its pen is set so its strokes are as heavy as the body's.
 
     >>> draw_signature(canvas, SignerSpec("Maria"), Box(250, 30, 140, 40), "10042")
     ... # doctest: +SKIP
@@ -65,14 +79,56 @@ def draw_signature(
     if ink:  # sign in the same ink as the message
         style = replace(style, ink=ink)
     register_style_fonts([style])
+    base = style
+
+    def weighted(size: float) -> HandStyle:
+        return _with_weight(base, size, weight_pt) if weight_pt > 0 else base
+
     block = signature_block(
         signer.name,
         style.font_name,
         box,
-        lambda size: max_excursion_pt(style, size),
+        lambda size: max_excursion_pt(weighted(size), size),
         runs_of(style.font_name) if runs_of else None,
     )
+    style = weighted(block.size_pt)
     draw_block(canvas, block, style, f"{seed}:signature:{signer.name}", cmyk=cmyk)
+
+
+def line_weight_pt(style: HandStyle, size_pt: float) -> float:
+    """Return how thick *style*'s strokes are at *size_pt*: the face's own plus the pen's."""
+    return size_pt * (stem_em(font_file(style)) + stroke_em(style))
+
+
+def _with_weight(style: HandStyle, size_pt: float, weight_pt: float) -> HandStyle:
+    """Return *style* with the pen pressure that makes its strokes *weight_pt* thick."""
+    own = size_pt * stem_em(font_file(style))
+    pressure = max(0.0, weight_pt - own) / (size_pt * stroke_em(replace(style, pressure=1.0)))
+    return replace(style, pressure=round(pressure, 3))
+
+
+@lru_cache(maxsize=32)
+def stem_em(path: Path) -> float:
+    """Return the mean stroke thickness of a face's lower-case letters, in em.
+
+    A stroke of thickness t and length L has area about t·L and outline about 2·L, so
+    t ≈ 2·area / perimeter, measured on the outlines of "aceilmnorsu".
+    """
+    font = FTFont(str(path), lazy=True)
+    with font:
+        glyphs, cmap = font.getGlyphSet(), font.getBestCmap()
+        upm = font["head"].unitsPerEm
+        values = []
+        for char in "aceilmnorsu":
+            name = cmap.get(ord(char))
+            if name is None:
+                continue
+            area, perimeter = AreaPen(glyphs), PerimeterPen(glyphs)
+            glyphs[name].draw(area)
+            glyphs[name].draw(perimeter)
+            if perimeter.value:
+                values.append(2 * abs(area.value) / perimeter.value / upm)
+    return sum(values) / len(values) if values else 0.05
 
 
 def signature_block(

@@ -42,6 +42,9 @@ class HandStyle:
     slope_rise: float = 0.06  # the most a sloping line's far end may rise or fall
     cluster_glyphs: int = 3  # at most this many glyphs of a word share one baseline step
     alternates: bool = True  # cycle OpenType alternate forms when the font has them
+    outline_forms: int = 2  # varied outlines added per letter (outlines.py); 0: the font's own
+    baseline_curve: float = 0.035  # ± bow of a line's baseline at its middle
+    ink_variation: float = 0.14  # the most a line's ink is lighter than the full ink (0–1)
 
 
 _NUMBERS = (
@@ -54,6 +57,8 @@ _NUMBERS = (
     "margin_wander",
     "pressure",
     "slope_rise",
+    "baseline_curve",
+    "ink_variation",
 )
 
 
@@ -65,9 +70,7 @@ STYLES: Mapping[str, HandStyle] = {
     s.name: s
     for s in (
         _style("casual", "Caveat-Regular", 0.035, 1.2, 0.03, 0.015, 0.04, 0.5, 0.08),
-        _style(
-            "neat", "PatrickHand-Regular", 0.02, 0.6, 0.02, 0.01, 0.025, 0.3, 0.05, pressure=0.3
-        ),
+        _style("neat", "Kalam-Light", 0.02, 0.6, 0.02, 0.01, 0.025, 0.3, 0.05, pressure=0.3),
         _style("loose", "IndieFlower-Regular", 0.045, 1.6, 0.04, 0.02, 0.05, 0.7, 0.1, ink="blue"),
         _style("script", "IndieFlower-Regular", 0.045, 1.6, 0.04, 0.02, 0.05, 0.7, 0.1, ink="blue"),
         _style(
@@ -144,10 +147,10 @@ def style_from_mapping(name: str, values: Mapping[str, object]) -> HandStyle:
         )
     changes: dict[str, Any] = {"name": name}
     for key, value in values.items():
-        if key in _NUMBERS or key == "cluster_glyphs":
+        if key in _NUMBERS or key in ("cluster_glyphs", "outline_forms"):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ConfigError(f'Style "{name}": {key} must be a number ≥ 0, not {value!r}.')
-            changes[key] = int(value) if key == "cluster_glyphs" else float(value)
+            changes[key] = float(value) if key in _NUMBERS else int(value)
         elif key != "base":
             changes[key] = value if key == "alternates" else str(value)
     if "font_path" in changes and "font_name" not in changes:
@@ -211,7 +214,7 @@ def register_style_fonts(styles: Iterable[HandStyle], fonts_dir: Path = FONTS_DI
                 font_name=style.font_name,
             )
         font = (
-            AlternatesTTFont(style.font_name, str(path))
+            AlternatesTTFont(style.font_name, str(path), style.outline_forms)
             if style.alternates
             else TTFont(style.font_name, str(path))
         )

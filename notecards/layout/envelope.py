@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.units import inch
 
+from notecards.handwriting import HandStyle, max_excursion_pt
 from notecards.layout.catalogue import EnvelopeFormat
 from notecards.layout.geometry import Box, FontFor, Measure, Run, SetLine, measure_runs, split_runs
 
@@ -38,6 +39,10 @@ class EnvelopeLayout:
     read_area: Box
     clear_zone: Box
     postage_area: Box
+    hand: HandStyle | None = None
+    """The hand that writes the delivery address (None: printed in the layout's fonts)."""
+    seed: str = ""
+    """What varies the hand from envelope to envelope (the card's identity)."""
 
 
 def read_area(env: EnvelopeFormat) -> Box:
@@ -67,13 +72,20 @@ def layout_envelope(
     max_size_pt: float = 11.5,
     min_size_pt: float = 8.5,
     return_size_pt: float = 8.0,
+    hand: HandStyle | None = None,
+    seed: str = "",
 ) -> EnvelopeLayout:
     """Return the layout of one envelope.
 
     The recipient block starts a little left of the centre (where people expect it) and moves
-    left, then shrinks, until its longest line fits inside the read area.
+    left, then shrinks, until its longest line fits inside the read area. With *hand* the
+    address is written in it: the area is inset by how far the hand's glyphs may wander
+    (``max_excursion_pt``), so every glyph stays inside the read area.
     """
-    area = read_area(env)
+    real_area = read_area(env)
+    area = real_area
+    if hand is not None:
+        area = real_area.inset(max_excursion_pt(hand, max_size_pt, extra_fonts=_fallbacks(hand)))
     zone = clear_zone(env)
     postage = Box(
         env.width_pt - RETURN_MARGIN_PT - POSTAGE_BOX_PT,
@@ -118,10 +130,19 @@ def layout_envelope(
         return_size_pt,
         recipient,
         size,
-        area,
+        real_area,
         zone,
         postage,
+        hand,
+        seed,
     )
+
+
+def _fallbacks(hand: HandStyle) -> tuple[str, ...]:
+    """Return the registered fallback font the hand's address lines may use."""
+    from reportlab.pdfbase import pdfmetrics
+
+    return tuple(n for n in ("NotoSans", "Delius") if n in pdfmetrics.getRegisteredFontNames())
 
 
 def _set_line(

@@ -24,10 +24,14 @@ BUNDLED_FONTS: dict[str, str] = {
     "NotoSans-Bold": "NotoSans-Bold.ttf",
     "NotoSerif": "NotoSerif-Regular.ttf",
     "NotoSerif-Italic": "NotoSerif-Italic.ttf",
+    "Delius": "Delius-Regular.ttf",
 }
 
 #: Covers accented Latin, Greek and Cyrillic; used for any character a face cannot draw.
 FALLBACK_FONT = "NotoSans"
+#: Writes the digits of hand-addressed envelopes: careful, rounded handwritten figures that
+#: postal OCR reads (the hands' own "1" and "8" are read as "]" and "3").
+ADDRESS_DIGITS_FONT = "Delius"
 
 #: The world's scripts, registered the first time a character needs one (name → file).
 SCRIPT_FONTS: dict[str, str] = {
@@ -236,3 +240,17 @@ def chain(primary: str, fallbacks: Sequence[str] = HAND_FALLBACKS) -> FontChain:
     """Return the FontChain of *primary* followed by *fallbacks* (no duplicates)."""
     names = [primary] + [name for name in fallbacks if name != primary]
     return FontChain(tuple(names))
+
+
+@dataclass(frozen=True, slots=True)
+class CarefulChain(FontChain):
+    """A FontChain that writes a few characters in one careful face (an envelope's figures)."""
+
+    careful: frozenset[str] = frozenset()
+    careful_font: str = ""
+
+    def font_for(self, char: str) -> str:
+        """Return the careful face for the careful characters, else the chain's choice."""
+        if char in self.careful and self.careful_font:
+            return self.careful_font
+        return FontChain.font_for(self, char)

@@ -6,8 +6,10 @@ tested without fonts, and so the handwriting fallback font is chosen per charact
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from notecards.errors import LayoutError
 
@@ -136,9 +138,18 @@ def measure_runs(text: str, size_pt: float, measure: Measure, font_for: FontFor)
 
 
 def wrap_text(
-    text: str, width_pt: float, size_pt: float, measure: Measure, font_for: FontFor
+    text: str,
+    width_pt: float,
+    size_pt: float,
+    measure: Measure,
+    font_for: FontFor,
+    shorter: Callable[[int], float] | None = None,
 ) -> list[str] | None:
-    """Wrap *text* into lines no wider than *width_pt*; None when one word alone is too wide."""
+    """Wrap *text* into lines no wider than *width_pt*; None when one word alone is too wide.
+
+    *shorter(k)* (a fraction) makes line *k* break that much before the width, the way a
+    hand stops short of the edge: a ragged right margin.
+    """
     # Widths add up (reportlab applies no kerning), so a line's width is the sum of its
     # words and spaces: each word is measured once.
     space = measure_runs(" ", size_pt, measure, font_for)
@@ -154,7 +165,8 @@ def wrap_text(
             width = measure_runs(word, size_pt, measure, font_for)
             if width > width_pt:
                 return None
-            if current and current_width + space + width <= width_pt + 1e-9:
+            limit = width_pt * (1 - shorter(len(lines))) if shorter else width_pt
+            if current and current_width + space + width <= limit + 1e-9:
                 current.append(word)
                 current_width += space + width
             elif current:
@@ -179,15 +191,31 @@ def fit_paragraphs(
     ascent: float = 0.8,
     descent: float = 0.25,
     valign: str = "top",
+    ragged: float = 0.0,
+    seed: str = "",
 ) -> TextBlock:
     """Set *paragraphs* in *box* at the largest size from max to min that fits.
+
+    With *ragged*, each line may break up to that fraction of the width early (seeded by
+    *seed*), so the right margin is ragged the way a hand's is.
 
     Every line is at most the box width, the first line's ascenders and the last line's
     descenders stay inside the box. Raises LayoutError when even *min_size_pt* does not fit.
     """
     size = max_size_pt
     while size >= min_size_pt - 1e-9:
-        block = _try_set(paragraphs, box, measure, font_for, size, leading, ascent, descent, valign)
+        block = _try_set(
+            paragraphs,
+            box,
+            measure,
+            font_for,
+            size,
+            leading,
+            ascent,
+            descent,
+            valign,
+            _ragged(ragged, seed) if ragged else None,
+        )
         if block is not None:
             return block
         size = round(size - step_pt, 3)
@@ -196,6 +224,16 @@ def fit_paragraphs(
         f"even at {min_size_pt:g} pt. Shorten the message or the personal line, or choose a "
         "larger card format."
     )
+
+
+def _ragged(amount: float, seed: str) -> Callable[[int, int], float]:
+    """Return how much earlier line *k* of paragraph *p* breaks: seeded, 0 to *amount*."""
+
+    def shorter(paragraph: int, line: int) -> float:
+        digest = hashlib.sha256(f"ragged:{seed}:{paragraph}:{line}".encode()).digest()
+        return amount * digest[0] / 255
+
+    return shorter
 
 
 def _try_set(
@@ -208,11 +246,19 @@ def _try_set(
     ascent: float,
     descent: float,
     valign: str,
+    shorter: Callable[[int, int], float] | None = None,
 ) -> TextBlock | None:
     leading_pt = size * leading
     wrapped: list[tuple[str, Paragraph, bool]] = []  # (line, paragraph, first line of it)
-    for para in paragraphs:
-        lines = wrap_text(para.text, box.width_pt, size, measure, font_for)
+    for number, para in enumerate(paragraphs):
+        lines = wrap_text(
+            para.text,
+            box.width_pt,
+            size,
+            measure,
+            font_for,
+            partial(shorter, number) if shorter else None,
+        )
         if lines is None:
             return None
         for index, line in enumerate(lines):

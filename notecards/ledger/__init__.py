@@ -17,6 +17,9 @@ from notecards.errors import LedgerError
 from notecards.ledger.schema import COLUMNS, migrate
 from notecards.models import History
 
+#: How many of a person's latest wordings per occasion a History carries.
+RECENT_VARIANTS = 5
+
 
 @dataclass(frozen=True, slots=True)
 class IssuedCard:
@@ -91,10 +94,14 @@ class Ledger:
             if order_id:
                 orders.setdefault(customer, set()).add(order_id)
             previous = result.get((customer, occasion), History())
-            result[(customer, occasion)] = History(previous.previous_cards + 1, 0, variant)
+            recent = (*previous.recent_variants, variant)[-RECENT_VARIANTS:]
+            result[(customer, occasion)] = History(previous.previous_cards + 1, 0, variant, recent)
         for (customer, occasion), history in list(result.items()):
             result[(customer, occasion)] = History(
-                history.previous_cards, len(orders.get(customer, ())), history.last_variant
+                history.previous_cards,
+                len(orders.get(customer, ())),
+                history.last_variant,
+                history.recent_variants,
             )
         for customer, ids in orders.items():
             result.setdefault((customer, ""), History(0, len(ids), ""))

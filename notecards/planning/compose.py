@@ -18,9 +18,11 @@ from notecards.handwriting.styles import register_bundled_fonts
 from notecards.layout.catalogue import EnvelopeFormat
 from notecards.layout.envelope import EnvelopeLayout, layout_envelope
 from notecards.layout.fonts import (
+    ADDRESS_DIGITS_FONT,
     CLEAN_FALLBACKS,
     FALLBACK_FONT,
     SIGNATURE_FALLBACKS,
+    CarefulChain,
     FontChain,
     chain,
     measure,
@@ -39,6 +41,14 @@ from notecards.layout.qrcodes import CAPTION_PT, caption_baseline_pt, qr_matrix,
 from notecards.planning.jobs import CardContent, CardJob
 from notecards.postal.addresses import AddressStyle, format_address
 from notecards.settings import BatchSettings
+
+#: The hand that addresses envelopes (``--envelope-font hand``, the default): legible for
+#: postal OCR (tests/test_envelope_hand.py reads rendered envelopes back with tesseract).
+ENVELOPE_HAND = "neat"
+#: What the envelope hand writes carefully: figures, and the capital I ("WI", "IL", "ID").
+ADDRESS_CAREFUL = frozenset("0123456789I")
+#: A hand stops short of the right edge: each line may break up to this much of the width early.
+RAGGED_RIGHT = 0.1
 
 
 def hand_for(job: CardJob, settings: BatchSettings) -> HandStyle:
@@ -112,6 +122,8 @@ def layout_card(
         ascent=LAYOUT_ASCENT,
         descent=LAYOUT_DESCENT,
         valign="upper",
+        ragged=RAGGED_RIGHT,
+        seed=job.card_key,
     )
     last_baseline = block.lines[-1].baseline_pt if block.lines else areas.writing.top_pt
     # The signature sits just under the sign-off, as a person would sign; the reserve at the
@@ -241,12 +253,33 @@ def layout_envelope_for(
 ) -> EnvelopeLayout:
     """Return the envelope layout of *job*."""
     register_bundled_fonts()
+    hand = _envelope_hand() if settings.production.envelope_hand else None
+    sizes = {"max_size_pt": 15.0, "min_size_pt": 11.0} if hand is not None else {}
     return layout_envelope(
         envelope or settings.for_formats(job.card, job.envelope).envelope,
         _return_lines(settings),
         recipient_lines(job, settings),
         measure=measure,
         font_for=_address_fonts(job, settings),
+        hand=hand,
+        seed=f"{job.card_key}:envelope",
+        **sizes,
+    )
+
+
+def _envelope_hand() -> HandStyle:
+    """Return the hand that addresses envelopes: the legible ``neat`` hand, a steady pen."""
+    style = get_style(ENVELOPE_HAND)
+    register_style_fonts([style])
+    # A little steadier than on the card: lines kept level for the sorting machines; black
+    # ink, which the black policy prints on the black plate alone (legible, as USPS asks).
+    return replace(
+        style,
+        name="envelope",
+        ink="black",
+        line_slope_deg=0.3,
+        rotation_deg=0.4,
+        slope_rise=0.03,
     )
 
 
@@ -274,9 +307,13 @@ def _return_lines(settings: BatchSettings) -> tuple[str, ...]:
 
 
 def _address_fonts(job: CardJob, settings: BatchSettings) -> FontChain:
-    """Return the address fonts: legible sans by default, the card's hand when asked."""
-    if settings.production.envelope_hand:
-        hand = hand_for(job, settings)
-        register_style_fonts([hand])
-        return chain(hand.font_name)
-    return chain("NotoSans", CLEAN_FALLBACKS)
+    """Return the address fonts: the legible envelope hand by default, or printed sans.
+
+    The hand writes the figures of house numbers and ZIP codes, and the capital I of state
+    codes, carefully (``ADDRESS_DIGITS_FONT``): postal OCR misreads the hand's own. Names and
+    addresses in other scripts fall back to the clean faces either way.
+    """
+    if not settings.production.envelope_hand:
+        return chain("NotoSans", CLEAN_FALLBACKS)
+    fonts = chain(_envelope_hand().font_name, (FALLBACK_FONT, *CLEAN_FALLBACKS))
+    return CarefulChain(fonts.fonts, ADDRESS_CAREFUL, ADDRESS_DIGITS_FONT)

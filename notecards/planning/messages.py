@@ -19,6 +19,10 @@ from notecards.layout.geometry import Paragraph
 from notecards.models import History, Order
 from notecards.planning.budget import BudgetEnvironment, render_within_budget
 from notecards.planning.occasions import Occasion
+from notecards.planning.wording import labels_phrase, wording_context
+
+#: A person's last this-many cards of an occasion never share a wording.
+RECENT_CARDS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,12 @@ def first_word(value: str) -> str:
     return parts[0] if parts else ""
 
 
+def sentence_start(value: str) -> str:
+    """Return *value* with its first letter capitalised and the rest as it was."""
+    text = str(value)
+    return text[:1].upper() + text[1:]
+
+
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     """Return the sandboxed Jinja2 environment that renders every message.
 
@@ -114,6 +124,8 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         human_list=human_list,
         date=format_date,
         first_name=first_word,
+        items_phrase=labels_phrase,
+        sentence=sentence_start,
     )
     return env
 
@@ -128,6 +140,8 @@ def context_for(
     shop_name: str,
     signer: str,
     greeting_fallback: str,
+    tone: str = "warm",
+    seed: str = "",
 ) -> dict[str, Any]:
     """Return the variables a message template may use (documented in the README).
 
@@ -164,12 +178,32 @@ def context_for(
         signer=signer,
         today=today,
     )
+    context.update(
+        wording_context(
+            order.items,
+            order.personal_line,
+            tone,
+            name=order.first_name or greeting_fallback,
+            seed=seed or order.order_id,
+        )
+    )
     return context
 
 
-def choose_variant(variants: Sequence[str], seed: str, avoid: str) -> str:
-    """Return a variant for *seed*, never *avoid* (the one this person got last) when possible."""
-    pool = [v for v in variants if v != avoid] or list(variants)
+def choose_variant(variants: Sequence[str], seed: str, avoid: str | Sequence[str]) -> str:
+    """Return a variant for *seed*, never one in *avoid* when possible.
+
+    *avoid* is the variant this person got last, or their recent ones oldest first (names or
+    stems). With too few variants to avoid them all, only the most recent are avoided.
+    """
+    recent = [avoid] if isinstance(avoid, str) else list(avoid)
+    pool: list[str] = []
+    for start in range(len(recent) + 1):
+        shunned = set(recent[start:])
+        pool = [v for v in variants if v not in shunned and Path(v).stem not in shunned]
+        if pool:
+            break
+    pool = pool or list(variants)
     digest = hashlib.sha256(seed.encode("utf-8")).digest()
     return pool[int.from_bytes(digest[:4], "big") % len(pool)]
 

@@ -33,6 +33,7 @@ from notecards.planning.codes import CodeSource
 from notecards.planning.compose import check_envelope, dropped_emoji, layout_card
 from notecards.planning.jobs import CardJob, Skipped
 from notecards.planning.messages import (
+    RECENT_CARDS,
     check_templates,
     choose_variant,
     context_for,
@@ -60,7 +61,7 @@ class _Planner:
     reprint_histories: dict[str, dict[tuple[str, str], History]] = field(default_factory=dict)
     in_batch_keys: dict[str, int] = field(default_factory=dict)
     orders_seen: dict[str, int] = field(default_factory=dict)
-    last_variant: dict[tuple[str, str], str] = field(default_factory=dict)
+    recent_variants: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 class OrderPlanner:
@@ -344,13 +345,19 @@ def _make_job(
     histories = state.reprint_histories.get(key, {}) if is_reprint else state.histories
     past = histories.get((customer, occasion.slug)) or histories.get((customer, ""), History())
     in_batch_orders = 0 if is_reprint else state.orders_seen.get(customer, 0)
-    last = state.last_variant.get((customer, occasion.slug)) or past.last_variant
-    history = History(past.previous_cards, past.previous_orders + in_batch_orders, last)
-    avoid = next((v for v in occasion.variants if last in (v, Path(v).stem)), "")
+    recent = state.recent_variants.get((customer, occasion.slug))
+    if recent is None or is_reprint:
+        recent = past.recent_variants or ((past.last_variant,) if past.last_variant else ())
+    history = History(
+        past.previous_cards,
+        past.previous_orders + in_batch_orders,
+        recent[-1] if recent else "",
+        recent,
+    )
     template = state.reprint_variants.get(key) if is_reprint else None
     if not template and edit is not None and edit.variant in occasion.variants:
         template = edit.variant
-    template = template or choose_variant(occasion.variants, key, avoid)
+    template = template or choose_variant(occasion.variants, key, recent[-RECENT_CARDS:])
     signer = (edit.signer if edit is not None else None) or order.signer or config.signer
     context = context_for(
         order,
@@ -361,6 +368,8 @@ def _make_job(
         shop_name=config.shop_name,
         signer=signer,
         greeting_fallback=config.greeting_fallback,
+        tone=config.tone,
+        seed=key,
     )
     if is_reprint:
         code = codes.reprints.get(key, "")
@@ -386,7 +395,10 @@ def _make_job(
         )
     if order.order_id:
         state.orders_seen[customer] = in_batch_orders + 1
-    state.last_variant[(customer, occasion.slug)] = template
+    if not is_reprint:
+        state.recent_variants[(customer, occasion.slug)] = (*recent, Path(template).stem)[
+            -RECENT_CARDS:
+        ]
     url_template = occasion.qr_url if occasion.qr else ""
     if occasion.qr and config.qr_url:
         url_template = config.qr_url

@@ -76,8 +76,8 @@ def make_production(
     font = (envelope_font or config.envelope_font).strip().lower()
     if font not in ("sans", "hand"):
         raise ConfigError(
-            f'"{font}" is not an envelope font. Choose sans (legible, the '
-            "default) or hand (handwriting style)."
+            f'"{font}" is not an envelope font. Choose hand (a legible hand, the '
+            "default) or sans (printed)."
         )
     cal_path = calibration_path or config.calibration_path
     standard = parse_standard(config.pdfx if pdfx is None else pdfx)
@@ -180,18 +180,6 @@ def production_problems(
                     "Choose another envelope with --envelope if that matters.",
                 )
             )
-    if production.envelope_hand:
-        problems.append(
-            Problem(
-                Severity.WARNING,
-                "envelope",
-                None,
-                "",
-                "handwriting-style addresses are harder for postal OCR to "
-                "read and may be delivered later",
-                "Use the default legible font unless the look matters more.",
-            )
-        )
     return problems
 
 

@@ -54,6 +54,7 @@ def _zero(style: HandStyle) -> HandStyle:
         line_slope_deg=0,
         margin_wander=0,
         pressure=0,
+        baseline_curve=0,
     )
 
 

@@ -178,4 +178,4 @@ def test_custom_hand_style_from_config(tmp_path, write_orders):
     render_batch(plan, tmp_path / "out")
     fonts = {c["fontname"].split("+")[-1] for c in chars(tmp_path / "out" / "cards.pdf", 1)}
     assert "IndieFlower" in fonts  # the message
-    assert not fonts & {"Caveat-Regular", "PatrickHand-Regular"}  # no built-in hand used
+    assert not fonts & {"Caveat-Regular", "Kalam-Regular"}  # no built-in hand used

@@ -19,6 +19,7 @@ from notecards import make_settings, plan_batch, render_batch
 from notecards.config import Config
 from notecards.layout.shaping import GLYPH_BASE
 from notecards.paths import default_fonts_dir
+from notecards.planning.production import make_production
 from tests.conftest import TODAY, make_order
 from tests.pdfcheck import render
 from tests.worldorders import NO_FONT, WORLD, world_export
@@ -28,13 +29,14 @@ from tests.worldorders import NO_FONT, WORLD, world_export
 def world(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("world")
     path, ids = world_export(tmp / "EtsySoldOrders2026-11.csv")
-    settings = make_settings(
-        Config(
-            shop_name="Juniper & Pine",
-            return_address=("12 Mill Street", "Portland, ME 04101"),
-            ledger_path=str(tmp / "l.sqlite"),
-        )
+    config = Config(
+        shop_name="Juniper & Pine",
+        return_address=("12 Mill Street", "Portland, ME 04101"),
+        ledger_path=str(tmp / "l.sqlite"),
     )
+    # Envelopes printed in the clean faces, so the fallback chain's shaping is what is checked
+    # (the default hand, Kalam, writes Devanagari itself).
+    settings = make_settings(config, production=make_production(config, envelope_font="sans"))
     plan = plan_batch([path], settings, today=TODAY)
     render_batch(plan, tmp / "out")
     with (tmp / "out" / "manifest.csv").open(encoding="utf-8-sig", newline="") as handle:

@@ -196,7 +196,7 @@ def test_learned_letters_match_the_writers_letters_not_a_bundled_hand(
         name: {c: _similarity(_shape(SOURCE_FONT, c), _shape(path, c)) for c in letters}
         for name, path in (
             (name, default_fonts_dir() / f"{name}.ttf")
-            for name in ("Caveat-Regular", "IndieFlower-Regular", "PatrickHand-Regular")
+            for name in ("Caveat-Regular", "IndieFlower-Regular", "Kalam-Light")
         )
     }
     mean = float(np.mean(list(ours.values())))
@@ -242,7 +242,7 @@ def test_cards_embed_the_learned_hand_and_keep_their_words(cards: Path) -> None:
     fonts = {str(f.get_object()["/BaseFont"]) for f in inside["/Resources"]["/Font"].values()}
     assert any("maya" in name for name in fonts), fonts
     text = inside.extract_text()
-    assert "Ada" in text and "Lavender" in text and "gratitude" in text
+    assert "Ada" in text and "lavender" in text.lower() and "gratitude" in text
 
 
 def test_cards_are_signed_with_the_learned_signature(cards: Path) -> None:

@@ -249,3 +249,15 @@ def test_template_with_missing_column_stops_the_batch(tmp_path, write_orders):
     path = write_orders([make_order(pet_name="Rex")], name="pets.csv")
     plan = plan_batch([path], settings, today=TODAY)
     assert "Hi Rex!" in plan.jobs[0].message.text
+
+
+def test_choose_variant_avoids_the_last_five_when_it_can():
+    """Verify a history of five wordings leaves only the others; too short a list avoids the
+    most recent ones it can."""
+    variants = [f"{n:02d}-w.j2" for n in range(1, 9)]
+    recent = ["01-w", "02-w", "03-w", "04-w", "05-w"]
+    for seed in range(60):
+        assert choose_variant(variants, str(seed), recent) in variants[5:]
+    few = ["a.j2", "b.j2", "c.j2"]
+    for seed in range(30):
+        assert choose_variant(few, str(seed), ["a", "b", "c"]) == "a.j2"  # the oldest

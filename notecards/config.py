@@ -51,6 +51,8 @@ class Config:
     labels: str = ""
     envelope_font: str = "sans"
     preflight: bool = True
+    workers: int = 0
+    """Processes that draw a batch (0: one per core; see output.parallel)."""
     calibration_path: str = ""
     source_path: str = ""
     """The file this came from; empty when defaults apply."""
@@ -83,6 +85,7 @@ _KEYS: dict[tuple[str, str], str] = {
     ("cards", "labels"): "labels",
     ("cards", "envelope_font"): "envelope_font",
     ("cards", "preflight"): "preflight",
+    ("cards", "workers"): "workers",
     ("printer", "calibration"): "calibration_path",
     ("ledger", "path"): "ledger_path",
     ("templates", "dir"): "templates_dir",

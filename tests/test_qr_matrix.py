@@ -66,7 +66,7 @@ def _decode(matrix: tuple[tuple[bool, ...], ...]) -> str:
     cells = np.array(matrix, dtype=bool)
     image = np.where(np.pad(cells, 4), 0, 255).astype(np.uint8)
     image = np.kron(image, np.ones((4, 4), dtype=np.uint8))
-    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(image)
     assert len(found) == 1
     return found[0].text
 

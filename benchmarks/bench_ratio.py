@@ -137,6 +137,8 @@ def main() -> None:
                         "notecards_wall_s": round(ours[0], 2),
                         "notecards_cpu_s": round(ours[1], 2),
                         "ratio": round(ratio, 3),
+                        # the largest child so far: notecards' own process, in practice
+                        "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
                         "preflight": not args.no_preflight,
                         "workers": args.workers,
                     }

@@ -57,6 +57,8 @@ class Config:
     labels: str = ""
     envelope_font: str = "hand"
     preflight: bool = True
+    workers: int = 0
+    """Processes that draw a batch (0: one per core; see output.parallel)."""
     calibration_path: str = ""
     results_holdout: float = 0.0
     """Share of just-because customers held out as a comparison group (0: off)."""
@@ -96,6 +98,7 @@ _KEYS: dict[tuple[str, str], str] = {
     ("cards", "labels"): "labels",
     ("cards", "envelope_font"): "envelope_font",
     ("cards", "preflight"): "preflight",
+    ("cards", "workers"): "workers",
     ("printer", "calibration"): "calibration_path",
     ("review", "require_approval"): "require_approval",
     ("ledger", "path"): "ledger_path",

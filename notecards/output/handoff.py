@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from notecards.drawing.cards import draw_cards
-from notecards.drawing.envelopes import draw_envelopes
 from notecards.drawing.labels import draw_labels
 from notecards.drawing.sheets import calibrate, has_room_for_marks, impose
 from notecards.layout.fonts import CLEAN_FALLBACKS, chain, measure
@@ -23,9 +22,10 @@ from notecards.layout.imposition import SheetLayout, layout_sheet, position_of, 
 from notecards.layout.labels import LabelSheet, layout_label
 from notecards.layout.panels import PRINTABLE_MARGIN_PT, card_geometry
 from notecards.output.jobticket import combine_tickets, make_ticket, write_ticket
+from notecards.output.parallel import DrawPool, worker_count
 from notecards.output.pdfx import finish_pdf
 from notecards.planning.batch import BatchPlan
-from notecards.planning.compose import layout_card, layout_envelope_for, recipient_lines
+from notecards.planning.compose import layout_card, recipient_lines
 from notecards.planning.jobs import CardJob
 from notecards.preflight.spec import PreflightQueue, PreflightSpec, spec_for_card, spec_for_envelope
 from notecards.settings import BatchSettings
@@ -153,9 +153,14 @@ def write_handoff(
     card_pages = envelope_pages = 0
     check = production.preflight if preflight is None else preflight
     # Each finished file is preflighted in worker processes while the next one is drawn.
-    with PreflightQueue(workers=None if check else 0) as checks:
+    with (
+        PreflightQueue(workers=None if check else 0) as checks,
+        DrawPool(worker_count(settings)) as pool,
+    ):
         for group in format_groups(plan):
-            part = _write_group(plan.batch_id, group, folder, progress, checks if check else None)
+            part = _write_group(
+                plan.batch_id, group, folder, progress, checks if check else None, pool
+            )
             files += part.files
             places += part.places
             card_pages += part.card_pages
@@ -192,6 +197,7 @@ def _write_group(
     folder: Path,
     progress: Progress | None,
     checks: PreflightQueue | None,
+    pool: DrawPool,
 ) -> Part:
     settings = group.settings
     jobs = group.jobs
@@ -213,6 +219,7 @@ def _write_group(
             layout,
             progress,
             checks,
+            pool,
         )
         files += part.files
         places += part.places
@@ -259,16 +266,27 @@ def write_part(
     layout: SheetLayout | None,
     progress: Progress | None,
     checks: PreflightQueue | None,
+    pool: DrawPool | None = None,
 ) -> Part:
     """Write one part: *chunk*'s cards into *cards_name*, their envelopes or labels into
     *mail_name* ("" for postcards); submit both to *checks* when given.
 
-    *batch_id* goes into the PDFs' titles. The returned part has no ticket.
+    *batch_id* goes into the PDFs' titles. The returned part has no ticket. With *pool*,
+    the envelopes are drawn in a worker process while this one draws the cards.
     """
     production = settings.production
     config = settings.config
     mailing = "" if not mail_name else ("labels" if production.labels else "envelopes")
     files: list[dict[str, Any]] = []
+    envelopes = None
+    if mailing == "envelopes":  # drawn alongside the cards when a worker is free
+        envelopes = (pool or DrawPool(1)).start(
+            folder / mail_name,
+            settings,
+            chunk,
+            f"{config.shop_name} envelopes {batch_id}",
+            progress,
+        )
     pages = _write_cards(settings, batch_id, chunk, folder / cards_name, layout, progress)
     finish_pdf(folder / cards_name, standard=production.pdfx)
     if checks is not None:
@@ -276,18 +294,8 @@ def write_part(
     files.append(
         {"file": cards_name, "pages": pages, "content": _cards_content(layout, len(chunk))}
     )
-    if mailing == "envelopes":
-        count = draw_envelopes(
-            folder / mail_name,
-            settings.envelope,
-            ((layout_envelope_for(job, settings), f"№ {job.card_number}") for job in chunk),
-            shop_name=config.shop_name,
-            cmyk=production.cmyk,
-            ink_limit=production.ink_limit,
-            progress=progress,
-            title=f"{config.shop_name} envelopes {batch_id}",
-        )
-        finish_pdf(folder / mail_name, standard=production.pdfx)
+    if envelopes is not None:
+        count = envelopes()
         if checks is not None:
             checks.submit(folder / mail_name, _mail_spec(settings, None), mail_name)
     elif mailing == "labels":

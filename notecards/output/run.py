@@ -42,6 +42,7 @@ from notecards.output.handoff import Part, group_ticket, part_names, sheet_layou
 from notecards.output.isolation import render_isolated
 from notecards.output.jobticket import combine_tickets, write_ticket
 from notecards.output.manifest import MANIFEST_COLUMNS, write_rows
+from notecards.output.parallel import DrawPool, worker_count
 from notecards.output.render import (
     MANIFEST_CSV,
     REJECTS_CSV,
@@ -114,7 +115,7 @@ def run_batch(
         LedgerError: the ledger cannot be written (found before drawing), or another batch
             issued some of these cards meanwhile (nothing moved).
     """
-    planner = OrderPlanner(settings, today, reprint=reprint, limit=limit, keep_layouts=False)
+    planner = OrderPlanner(settings, today, reprint=reprint, limit=limit, keep_layouts=True)
     formats = {settings.formats_for(o.card_format, o.envelope) for o in planner.occasions.values()}
     if not settings.production.split or extras or formats - {(settings.card, settings.envelope)}:
         plan = plan_batch(
@@ -126,7 +127,7 @@ def run_batch(
             reprint=reprint,
             limit=limit,
             progress=planning,
-            keep_layouts=False,
+            keep_layouts=True,
         )
         # A card that fails while drawing (rare: planning checks every card) is rejected alone.
         result, _ = render_isolated(
@@ -234,6 +235,7 @@ class _Run:
         preflight = self.settings.production.preflight
         with (
             PreflightQueue(workers=None if preflight else 0) as checks,
+            DrawPool(worker_count(self.settings)) as pool,
             _Writer(self.journal / "manifest.csv") as manifest,
             _Writer(self.journal / "skipped.csv") as skipped,
             _Writer(self.journal / "rejects.jsonl") as rejects,
@@ -260,10 +262,10 @@ class _Run:
                     self._reject(outcome, rejects)
                 else:
                     if len(self.chunk) == self.size:
-                        self._flush(manifest, checks if preflight else None, last=False)
+                        self._flush(manifest, checks if preflight else None, pool, last=False)
                     self._add(outcome, issued)
             if self.chunk:
-                self._flush(manifest, checks if preflight else None, last=True)
+                self._flush(manifest, checks if preflight else None, pool, last=True)
             self.findings = checks.results()
         self.rows_read = stream.rows_read
         self.problems = list(stream.problems)
@@ -305,7 +307,9 @@ class _Run:
                 )
             )
 
-    def _flush(self, manifest: _Writer, checks: PreflightQueue | None, *, last: bool) -> None:
+    def _flush(
+        self, manifest: _Writer, checks: PreflightQueue | None, pool: DrawPool, *, last: bool
+    ) -> None:
         # A part is drawn only when the next card exists or the input ends, so a batch
         # that fits in one part is named cards.pdf, as without streaming.
         parts = 1 if last and not self.parts else self.parts + 2
@@ -321,6 +325,7 @@ class _Run:
             self.layout,
             self.progress,
             checks,
+            pool,
         )
         self.parts += 1
         self.files += part.files

@@ -82,7 +82,8 @@ def test_crash_mid_batch_leaves_no_trace(tmp_path, write_orders, monkeypatch):
     def explode(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("notecards.output.handoff.draw_envelopes", explode)  # batch files: handoff
+    # batch files: handoff; envelopes are drawn through output.parallel (in process when small)
+    monkeypatch.setattr("notecards.output.parallel.draw_envelopes", explode)
     with pytest.raises(OSError):
         render_batch(plan, tmp_path / "out")
     assert list((tmp_path / "out").iterdir()) == []

@@ -1,0 +1,122 @@
+"""Draw a part's envelopes (or labels) in a second process while this one draws its cards.
+
+A batch is drawn one part at a time: the cards file, then the envelopes file. The two are
+independent (each card's envelope needs only its order and the batch settings), so with two
+cores the envelopes file is drawn by a worker process, by the very same function, while this
+process draws the cards; the files are the same bytes either way (reportlab's invariant mode,
+the same fonts). The bare reportlab loop the batch is measured against runs on one core.
+
+How many processes draw: ``NOTECARDS_WORKERS`` in the environment, else ``[cards] workers``
+in notecards.toml, else the number of cores; 1 draws everything in this process. Small parts
+(under :data:`PARALLEL_MIN_CARDS` cards) are drawn here too: starting a worker costs more
+than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from types import TracebackType
+
+from notecards.drawing.envelopes import draw_envelopes
+from notecards.handwriting.styles import register_bundled_fonts
+from notecards.output.pdfx import finish_pdf
+from notecards.planning.compose import layout_envelope_for
+from notecards.planning.jobs import CardJob
+from notecards.settings import BatchSettings
+
+#: Parts with fewer cards are drawn in this process (a spawned worker takes ~1 s to start).
+PARALLEL_MIN_CARDS = 300
+
+Progress = Callable[[int], None]
+
+
+def worker_count(settings: BatchSettings) -> int:
+    """Return how many processes may draw: env NOTECARDS_WORKERS, [cards] workers, cores."""
+    value = os.environ.get("NOTECARDS_WORKERS", "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    if settings.config.workers > 0:
+        return settings.config.workers
+    return os.cpu_count() or 1
+
+
+def write_envelopes(
+    path: Path,
+    settings: BatchSettings,
+    chunk: Sequence[CardJob],
+    title: str,
+    progress: Progress | None = None,
+) -> int:
+    """Lay out and draw *chunk*'s envelopes into *path*; return the page count."""
+    register_bundled_fonts()
+    production = settings.production
+    pages = draw_envelopes(
+        path,
+        settings.envelope,
+        ((layout_envelope_for(job, settings), f"№ {job.card_number}") for job in chunk),
+        shop_name=settings.config.shop_name,
+        cmyk=production.cmyk,
+        ink_limit=production.ink_limit,
+        progress=progress,
+        title=title,
+    )
+    finish_pdf(path, standard=production.pdfx)  # as every print file is finished
+    return pages
+
+
+class DrawPool:
+    """At most one background drawing at a time, in one spawned worker process.
+
+    ``start`` hands a part's envelopes to the worker (or draws them at once, when the pool
+    is serial or the part small) and returns a handle whose ``result()`` is the page count.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._executor: ProcessPoolExecutor | None = None
+
+    def start(
+        self,
+        path: Path,
+        settings: BatchSettings,
+        chunk: Sequence[CardJob],
+        title: str,
+        progress: Progress | None,
+    ) -> Callable[[], int]:
+        """Start drawing *chunk*'s envelopes into *path*; return what waits for the count."""
+        if self.workers < 2 or len(chunk) < PARALLEL_MIN_CARDS:
+            count = write_envelopes(path, settings, chunk, title, progress)
+            return lambda: count
+        lean = [replace(job, content=None) for job in chunk]  # the card layout stays here
+        future: Future[int] = self._pool().submit(write_envelopes, path, settings, lean, title)
+
+        def wait() -> int:
+            pages = future.result()
+            if progress is not None:
+                progress(len(chunk))
+            return pages
+
+        return wait
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            # spawn, not fork: this process holds fonts, canvases and maybe threads.
+            self._executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        return self._executor
+
+    def __enter__(self) -> DrawPool:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=kind is not None)

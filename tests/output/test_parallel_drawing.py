@@ -1,0 +1,144 @@
+"""Each card laid out once, envelopes drawn in a second process: the same bytes as the slow,
+obvious way (every card laid out again at drawing time, everything drawn in one process)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import replace
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from notecards import make_settings, plan_batch, render_files
+from notecards.config import Config
+from notecards.drawing.cards import draw_cards
+from notecards.drawing.envelopes import draw_envelopes
+from notecards.layout.panels import card_geometry
+from notecards.output import parallel
+from notecards.output.parallel import DrawPool, worker_count, write_envelopes
+from notecards.output.pdfx import finish_bytes
+from notecards.planning.batch import BatchPlan
+from notecards.planning.compose import layout_card, layout_envelope_for
+from tests.conftest import CANONICAL, TODAY, make_order
+from tests.pdfcheck import decode_qr, render
+
+NAMES = ["Ada", "Ben", "Cleo", "Dev", "Eve", "Finn", "Gus", "Hana"]
+
+
+@pytest.fixture(scope="module")
+def plans(tmp_path_factory: pytest.TempPathFactory) -> tuple[BatchPlan, BatchPlan]:
+    folder = tmp_path_factory.mktemp("parallel")
+    rows = [
+        make_order(
+            order_id=str(7001 + i),
+            first_name=name,
+            last_name=f"Lark{chr(65 + i)}",
+            email=f"{name.lower()}@example.com",
+        )
+        for i, name in enumerate(NAMES)
+    ]
+    path = folder / "orders.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(CANONICAL), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    settings = make_settings(
+        Config(
+            shop_name="Lark & Co",
+            return_address=("1 Quay Street", "Portland, OR 97214"),
+            qr_url="https://lark.example/r/{order_id}",
+        ),
+        ledger_path=folder / "ledger.sqlite",
+    )
+    kept = plan_batch([path], settings, today=TODAY, keep_layouts=True)
+    lean = plan_batch([path], settings, today=TODAY, keep_layouts=False)
+    assert len(kept.jobs) == len(NAMES) and all(job.content for job in kept.jobs)
+    assert all(job.content is None for job in lean.jobs)
+    return kept, lean
+
+
+def _obvious(plan: BatchPlan) -> tuple[bytes, bytes]:
+    """Lay every card out again and draw cards, then envelopes, in this process."""
+    settings = plan.settings
+    geometry = card_geometry(settings.card, settings.bleed_pt, settings.crop_marks)
+    cards, envelopes = BytesIO(), BytesIO()
+    draw_cards(
+        cards,
+        geometry,
+        (layout_card(job, settings, geometry) for job in plan.jobs),
+        shop_name=settings.config.shop_name,
+        title=f"{settings.config.shop_name} cards {plan.batch_id}",
+        cmyk=False,
+    )
+    draw_envelopes(
+        envelopes,
+        settings.envelope,
+        ((layout_envelope_for(job, settings), f"№ {job.card_number}") for job in plan.jobs),
+        shop_name=settings.config.shop_name,
+        cmyk=False,
+        title=f"{settings.config.shop_name} envelopes {plan.batch_id}",
+    )
+    # Every print file is finished the same way (PDF/X-ready /ID, dates, subset names).
+    standard = settings.production.pdfx
+    return (
+        finish_bytes(cards.getvalue(), "cards.pdf", standard=standard),
+        finish_bytes(envelopes.getvalue(), "envelopes.pdf", standard=standard),
+    )
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_batch_files_are_the_obvious_bytes(
+    plans: tuple[BatchPlan, BatchPlan], workers: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept, lean = plans
+    monkeypatch.setenv("NOTECARDS_WORKERS", workers)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CARDS", 1)  # even 8 cards go to the worker
+    cards, envelopes = _obvious(lean)
+    for plan in (kept, lean):
+        printed = render_files(plan)
+        assert printed.files["cards.pdf"] == cards
+        assert printed.files["envelopes.pdf"] == envelopes
+
+
+def test_codes_in_the_batch_decode(plans: tuple[BatchPlan, BatchPlan], tmp_path: Path) -> None:
+    kept, _ = plans
+    path = tmp_path / "cards.pdf"
+    path.write_bytes(render_files(kept).files["cards.pdf"])
+    inside = render(path, 1, scale=3)  # page 2: the inside
+    assert decode_qr(inside) == ["https://lark.example/r/7001"]
+
+
+def test_worker_draws_the_same_envelopes(
+    plans: tuple[BatchPlan, BatchPlan], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept, _ = plans
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CARDS", 1)
+    steps: list[int] = []
+    # The same file name in two folders: a print file's subset names come from its name.
+    (tmp_path / "worker").mkdir()
+    (tmp_path / "here").mkdir()
+    with DrawPool(2) as pool:
+        wait = pool.start(
+            tmp_path / "worker" / "e.pdf", kept.settings, kept.jobs, "t", steps.append
+        )
+        assert pool._executor is not None  # drawn in another process
+        assert wait() == len(NAMES)
+    assert steps == [len(NAMES)]
+    write_envelopes(tmp_path / "here" / "e.pdf", kept.settings, kept.jobs, "t")
+    assert (tmp_path / "worker" / "e.pdf").read_bytes() == (
+        tmp_path / "here" / "e.pdf"
+    ).read_bytes()
+
+
+def test_worker_count_env_config_cores(
+    plans: tuple[BatchPlan, BatchPlan], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = plans[0].settings
+    monkeypatch.delenv("NOTECARDS_WORKERS", raising=False)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 6)
+    assert worker_count(settings) == 6
+    one = replace(settings, config=replace(settings.config, workers=1))
+    assert worker_count(one) == 1
+    monkeypatch.setenv("NOTECARDS_WORKERS", "3")
+    assert worker_count(one) == 3

@@ -490,7 +490,7 @@ def preflight_command(
     findings = preflight_pdf(pdf_path, spec)
     for finding in findings:
         click.echo(str(finding))
-    errors = sum(1 for f in findings if f.severity == "error")
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     click.echo(
         f"{pdf_path}: {errors} error(s), {len(findings) - errors} warning(s)"
         + (f" against {spec.label}" if spec is not None and spec.label else "")

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pikepdf
 
-if TYPE_CHECKING:
-    from notecards.preflight.spec import PreflightSpec
+from notecards.preflight.rules import PreflightSpec
 
 _PDFX = {"x-1a": ("PDF/X-1a:2003", "1.4"), "x-4": ("PDF/X-4", "1.6")}
 

@@ -12,7 +12,7 @@ import ctypes
 import math
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pikepdf
 import pypdf
@@ -20,9 +20,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from notecards.preflight.content import content_findings, rules_for
-
-if TYPE_CHECKING:
-    from notecards.preflight.spec import PreflightSpec
+from notecards.preflight.rules import PreflightSpec
 
 _TOLERANCE_PT = 0.5  # size and bleed comparisons; reportlab writes sizes to 2-3 decimals
 _EDGE_PT = 0.5  # a mark this close to the trim edge (or past it) is bleed artwork

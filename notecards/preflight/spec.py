@@ -15,7 +15,6 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -25,65 +24,21 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from notecards.errors import InputError
-from notecards.layout.catalogue import CardFormat, EnvelopeFormat
+from notecards.models import Severity
 from notecards.preflight.document import document_findings, subset_names
 from notecards.preflight.pages import JS_MESSAGE, PageFinding, check_pages, is_js
+
+# The records live in rules.py; they are re-exported here, where callers have found them.
+from notecards.preflight.rules import Finding as Finding
+from notecards.preflight.rules import PreflightSpec as PreflightSpec
+from notecards.preflight.rules import spec_for_card as spec_for_card
+from notecards.preflight.rules import spec_for_envelope as spec_for_envelope
 
 #: Files with fewer pages are checked at once, in the calling process (a worker's start-up
 #: costs more than checking them); bigger ones go to worker processes in slices of
 #: PAGES_PER_TASK pages, so two workers share even the last, biggest file of a batch.
 BACKGROUND_MIN_PAGES = 1000
 PAGES_PER_TASK = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One thing a printer would reject ("error") or question ("warning"); page is 1-based."""
-
-    severity: str
-    page: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"page {self.page}: " if self.page is not None else ""
-        return f"{self.severity}: {where}{self.message}"
-
-
-@dataclass(frozen=True, slots=True)
-class PreflightSpec:
-    """What the printed page must be: trim size, bleed and safe margin (points), image ppi."""
-
-    trim_width_pt: float
-    trim_height_pt: float
-    bleed_pt: float
-    safe_pt: float = 9.0
-    min_image_ppi: float = 300.0
-    label: str = ""
-    require_cmyk: bool = False
-    ink_limit: float = 3.0
-    """The most ink a CMYK colour may lay down (C + M + Y + K; 3.0 = 300 %)."""
-    any_size: bool = False
-    """Do not compare the page size with the trim (imposed sheets are the paper's size)."""
-    crop_marks: bool = False
-    """Crop marks are promised: solid marks must stand in the slug at the cut lines."""
-    fold_marks: bool = False
-    """Fold marks are promised too: dashed, in the slug, never solid like a crop mark."""
-    printable_margin_pt: float = 0.0
-    """Text must keep this far from the paper's edge (a desktop printer's margin); 0: any."""
-    pdfx: str = ""
-    """"x-1a" or "x-4": the file must meet that PDF/X standard's document rules."""
-
-
-def spec_for_card(card: CardFormat, bleed_pt: float, safe_pt: float = 9.0) -> PreflightSpec:
-    """Return the spec for a card's printed sheet (the unfolded spread for folded cards)."""
-    return PreflightSpec(
-        card.sheet_width_pt, card.sheet_height_pt, bleed_pt, safe_pt, label=card.title
-    )
-
-
-def spec_for_envelope(env: EnvelopeFormat) -> PreflightSpec:
-    """Return the spec for printing on a made-up envelope: no bleed, the usual safe margin."""
-    return PreflightSpec(env.width_pt, env.height_pt, 0.0, label=env.title)
 
 
 def preflight_pdf(path_or_bytes: str | Path | bytes, spec: PreflightSpec | None) -> list[Finding]:
@@ -163,7 +118,7 @@ class PreflightQueue:
             return []
         return [
             Finding(
-                "error",
+                Severity.ERROR,
                 None,
                 f"Font subset names are reused from another file of this batch: "
                 f"{', '.join(shared[:3])}; each file needs its own subset prefixes.",
@@ -267,19 +222,21 @@ def _document_checks(
     try:
         document = pdfium.PdfDocument(source)
     except pdfium.PdfiumError as err:
-        return [Finding("error", None, f"The file cannot be opened as a PDF ({err}).")], None
+        return [Finding(Severity.ERROR, None, f"The file cannot be opened as a PDF ({err}).")], None
     findings: list[Finding] = []
     if pdfium_c.FPDF_GetSecurityHandlerRevision(document) != -1:
         findings.append(
             Finding(
-                "error",
+                Severity.ERROR,
                 None,
                 "The PDF is encrypted; printers need it without a password or security settings.",
             )
         )
     pages = len(document)
     document.close()
-    findings += [Finding(sev, None, message) for sev, message in document_findings(source, rules)]
+    findings += [
+        Finding(Severity(sev), None, message) for sev, message in document_findings(source, rules)
+    ]
     try:
         reader = pypdf.PdfReader(io.BytesIO(source) if isinstance(source, bytes) else source)
         if reader.is_encrypted:
@@ -291,9 +248,11 @@ def _document_checks(
             or is_js(root.get("/OpenAction"))
             or "/AA" in root
         ):
-            findings.append(Finding("error", None, JS_MESSAGE))
+            findings.append(Finding(Severity.ERROR, None, JS_MESSAGE))
     except Exception as err:  # pypdf raises many types on damaged files; pdfium could open it
-        findings.append(Finding("warning", None, f"Part of the PDF could not be parsed ({err})."))
+        findings.append(
+            Finding(Severity.WARNING, None, f"Part of the PDF could not be parsed ({err}).")
+        )
     return findings, pages
 
 
@@ -310,7 +269,7 @@ def _merge(findings: Sequence[Finding], pages: Sequence[PageFinding]) -> list[Fi
             seen[message] += 1
         else:
             seen[message] = 0
-            first.append(Finding(severity, index + 1, message))
+            first.append(Finding(Severity(severity), index + 1, message))
     for finding in first:
         more = seen[finding.message]
         also = f" Also on {more} more page{'s' if more > 1 else ''}." if more else ""

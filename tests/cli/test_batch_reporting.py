@@ -112,9 +112,14 @@ def test_a_rerun_after_the_folder_was_deleted_hints_at_void_and_reprint(
 
 MEASURED = textwrap.dedent(
     """
-    import atexit, resource, sys
-    atexit.register(lambda: print(
-        f"maxrss_kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr))
+    import atexit, sys
+    # VmHWM is this program's own peak: ru_maxrss would carry over the peak of the process
+    # that forked it (Linux keeps it across exec), e.g. a test worker's.
+    def peak():
+        with open("/proc/self/status") as status:
+            kb = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+        print(f"maxrss_kb={kb}", file=sys.stderr)
+    atexit.register(peak)
     from notecards.cli.main import main
     main()
     """

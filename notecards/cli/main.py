@@ -16,6 +16,7 @@ from notecards.cli.ledger import batches, suppress, void
 from notecards.cli.options import (
     NotecardsGroup,
     apply_options,
+    batch_settings,
     card_options,
     config_option,
     format_option,
@@ -45,7 +46,7 @@ from notecards.output.render import BatchResult, Extra
 from notecards.output.run import run_batch
 from notecards.planning.batch import make_settings, plan_batch
 from notecards.planning.check import check_inputs
-from notecards.planning.production import make_production, preflight_spec
+from notecards.planning.production import preflight_spec
 from notecards.preflight.spec import preflight_pdf
 from notecards.settings import BatchSettings
 from notecards.wording import plural
@@ -148,15 +149,15 @@ def batch(
     One batch runs at a time per ledger: a second one waits (--wait) for the first.
     """
     config = read_config(config_path)
-    settings = make_settings(
+    settings = batch_settings(
         config,
-        card=card_format,
+        card_format=card_format,
         envelope=envelope,
         bleed=bleed,
         crop_marks=crop_marks,
         templates_dir=templates_dir,
         ledger_path=ledger_path,
-        production=make_production(config, **print_options),
+        print_options=print_options,
     )
     if not dry_run:  # an unusable --out stops the batch before the ledger is touched
         check_out_dir(out_dir, create=False)
@@ -284,15 +285,15 @@ def preview(
     Cards are proofed as they would print, already issued or not; nothing is recorded.
     """
     config = read_config(config_path)
-    settings = make_settings(
+    settings = batch_settings(
         config,
-        card=card_format,
+        card_format=card_format,
         envelope=envelope,
         bleed=bleed,
         crop_marks=crop_marks,
         templates_dir=templates_dir,
         ledger_path=ledger_path,
-        production=make_production(config, **print_options),
+        print_options=print_options,
     )
     settle(settings.ledger_path)
     # Proofs show the cards as they would print, issued or not: the ledger is only read

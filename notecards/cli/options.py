@@ -19,6 +19,9 @@ from notecards.cli.safety import (
 )
 from notecards.config import Config, find_config, load_config
 from notecards.errors import NotecardsError
+from notecards.planning.batch import make_settings
+from notecards.planning.production import make_production
+from notecards.settings import BatchSettings
 
 
 class NotecardsGroup(click.Group):
@@ -200,3 +203,32 @@ def progress_counter(
         yield update
     finally:
         click.echo(f"\r{label}: {done}", err=True)
+
+
+def batch_settings(
+    config: Config,
+    *,
+    card_format: str | None,
+    envelope: str | None,
+    bleed: str | None,
+    crop_marks: bool | None,
+    templates_dir: Path | None,
+    ledger_path: Path | None,
+    print_options: dict[str, Any],
+) -> BatchSettings:
+    """Return the settings of a command that takes the batch's card and print options
+    (batch, preview, review): the command line wins over notecards.toml.
+
+    Raises:
+        ConfigError: an unknown format, paper, label sheet, or a bad value.
+    """
+    return make_settings(
+        config,
+        card=card_format,
+        envelope=envelope,
+        bleed=bleed,
+        crop_marks=crop_marks,
+        templates_dir=templates_dir,
+        ledger_path=ledger_path,
+        production=make_production(config, **print_options),
+    )

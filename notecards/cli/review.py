@@ -11,6 +11,7 @@ import click
 
 from notecards.cli.options import (
     apply_options,
+    batch_settings,
     card_options,
     config_option,
     format_option,
@@ -22,8 +23,6 @@ from notecards.cli.options import (
     sheet_option,
 )
 from notecards.models import Severity
-from notecards.planning.batch import make_settings
-from notecards.planning.production import make_production
 from notecards.review.desk import Review
 from notecards.review.web import ReviewServer
 
@@ -74,15 +73,15 @@ def review(
     nothing, and `batch` prints approved edits as edited.
     """
     config = read_config(config_path)
-    settings = make_settings(
+    settings = batch_settings(
         config,
-        card=card_format,
+        card_format=card_format,
         envelope=envelope,
         bleed=bleed,
         crop_marks=crop_marks,
         templates_dir=templates_dir,
         ledger_path=ledger_path,
-        production=make_production(config, **print_options),
+        print_options=print_options,
     )
     desk = Review(
         list(inputs),

@@ -16,6 +16,7 @@ STAGES: dict[str, int] = {
     "paths": 0,
     "config": 0,
     "wording": 0,
+    "workers": 0,
     "ledger": 1,
     "postal": 1,
     "workspace": 1,

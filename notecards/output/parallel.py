@@ -14,7 +14,6 @@ than it saves.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,6 +27,7 @@ from notecards.output.pdfx import finish_pdf
 from notecards.planning.compose import layout_envelope_for
 from notecards.planning.jobs import CardJob
 from notecards.settings import BatchSettings
+from notecards.workers import spawn_pool, stop_pool
 
 #: Parts with fewer cards are drawn in this process (a spawned worker takes ~1 s to start).
 PARALLEL_MIN_CARDS = 300
@@ -105,8 +105,7 @@ class DrawPool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            # spawn, not fork: this process holds fonts, canvases and maybe threads.
-            self._executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self._executor = spawn_pool(1)
         return self._executor
 
     def __enter__(self) -> DrawPool:
@@ -118,5 +117,6 @@ class DrawPool:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        # Stopped early (error, Ctrl-C, SIGTERM): the worker stops now, as preflight's do.
         if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=kind is not None)
+            stop_pool(self._executor, interrupted=kind is not None)

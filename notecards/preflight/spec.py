@@ -9,10 +9,7 @@ PRINT-AND-POSTAL-FACTS.md §2.
 from __future__ import annotations
 
 import io
-import multiprocessing
 import os
-import threading
-import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -33,6 +30,7 @@ from notecards.preflight.rules import Finding as Finding
 from notecards.preflight.rules import PreflightSpec as PreflightSpec
 from notecards.preflight.rules import spec_for_card as spec_for_card
 from notecards.preflight.rules import spec_for_envelope as spec_for_envelope
+from notecards.workers import spawn_pool, stop_pool
 
 #: Files with fewer pages are checked at once, in the calling process (a worker's start-up
 #: costs more than checking them); bigger ones go to worker processes in slices of
@@ -137,13 +135,7 @@ class PreflightQueue:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            # spawn, not fork: the batch process holds fonts, canvases and maybe threads.
-            self._executor = ProcessPoolExecutor(
-                self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=watch_parent,
-                initargs=(os.getpid(),),
-            )
+            self._executor = spawn_pool(self.workers)
         return self._executor
 
     def __enter__(self) -> PreflightQueue:
@@ -155,37 +147,9 @@ class PreflightQueue:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self._executor is None:
-            return
-        if kind is None:
-            self._executor.shutdown(wait=True)
-            return
-        # Stopped (error, Ctrl-C, SIGTERM): stop the workers now rather than let them finish.
-        processes = list((self._executor._processes or {}).values())
-        self._executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join(5)
-
-
-#: How often a preflight worker checks that the batch process that started it is alive.
-PARENT_POLL_SECONDS = 0.5
-
-
-def watch_parent(parent: int) -> None:
-    """Make this worker exit when *parent* is gone (even after ``kill -9``; runs in the worker).
-
-    A daemon thread polls the parent pid: once the worker is re-parented, it exits at once,
-    so no worker (and then no resource tracker) outlives its batch.
-    """
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_POLL_SECONDS)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="notecards-parent-watch", daemon=True).start()
+        # Stopped early (error, Ctrl-C, SIGTERM): the workers stop now rather than finish.
+        if self._executor is not None:
+            stop_pool(self._executor, interrupted=kind is not None)
 
 
 def _sized(spec: PreflightSpec | None) -> bool:

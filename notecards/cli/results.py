@@ -16,8 +16,6 @@ from notecards.cli.options import (
     sheet_option,
 )
 from notecards.planning.batch import make_settings
-from notecards.results import record_orders, results
-from notecards.results.report import write_report
 
 
 @click.command()
@@ -37,6 +35,8 @@ def record(
 
     Reading the same export again changes nothing.
     """
+    from notecards.results import record_orders
+
     settings = make_settings(read_config(config_path), ledger_path=ledger_path)
     done = record_orders(list(inputs), settings, sheet=sheet, format_name=format_name)
     click.echo(
@@ -62,6 +62,10 @@ def results_command(
     since: str | None, out_dir: Path, config_path: Path | None, ledger_path: Path | None
 ) -> None:
     """Did the cards bring them back? Write results.html and results.csv from the ledger."""
+    # pandas and matplotlib load here, not with every notecards command.
+    from notecards.results import results
+    from notecards.results.report import write_report
+
     config = read_config(config_path)
     settings = make_settings(config, ledger_path=ledger_path)
     if not settings.ledger_path.exists():

@@ -24,7 +24,6 @@ from notecards.cli.options import (
 )
 from notecards.models import Severity
 from notecards.review.desk import Review
-from notecards.review.web import ReviewServer
 
 
 @click.command()
@@ -94,6 +93,8 @@ def review(
     for problem in desk.plan.problems:
         label = "rejected" if problem.severity is Severity.ERROR else "warning"
         click.echo(f"{label}: {problem}", err=True)
+    from notecards.review.web import ReviewServer  # Flask loads only for the review desk
+
     server = ReviewServer(desk, port)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     click.echo(f"To review: {desk.plan.summary()}")

@@ -14,14 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timezone
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from notecards.ledger import open_ledger
 from notecards.ledger.outcomes import OutcomeLog, read_table, record_outcomes
 from notecards.planning.batch import BatchSettings, load_inputs
 from notecards.planning.outcomes import seen_order
-from notecards.results import analysis
+
+if TYPE_CHECKING:  # pandas (and matplotlib, for the page) load when a report is made,
+    import pandas as pd  # not whenever notecards is imported: a batch never needs them
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,8 @@ class Results:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Return name → DataFrame for every table."""
+        import pandas as pd
+
         return {
             f.name: getattr(self, f.name)
             for f in fields(self)
@@ -71,6 +74,10 @@ def results(
     Raises:
         LedgerError: the ledger cannot be read.
     """
+    import pandas as pd
+
+    from notecards.results import analysis
+
     frames = {}
     with open_ledger(Path(ledger_path), create=False) as ledger:
         for name in ("cards", "orders", "holdout"):

@@ -79,20 +79,31 @@ def draw_signature(
     if ink:  # sign in the same ink as the message
         style = replace(style, ink=ink)
     register_style_fonts([style])
-    base = style
+    block, style = _fitted(signer.name, style, box, weight_pt, runs_of)
+    draw_block(canvas, block, style, f"{seed}:signature:{signer.name}", cmyk=cmyk)
+
+
+@lru_cache(maxsize=256)
+def _fitted(
+    name: str, base: HandStyle, box: Box, weight_pt: float, runs_of: RunsOf | None
+) -> tuple[TextBlock, HandStyle]:
+    """Return *name* set to fit *box* and the style whose pen matches *weight_pt*.
+
+    The same signer signs every card of a batch in the same box: fitted once, not per card
+    (the fitting tries sizes, each weighing the face's strokes).
+    """
 
     def weighted(size: float) -> HandStyle:
         return _with_weight(base, size, weight_pt) if weight_pt > 0 else base
 
     block = signature_block(
-        signer.name,
-        style.font_name,
+        name,
+        base.font_name,
         box,
         lambda size: max_excursion_pt(weighted(size), size),
-        runs_of(style.font_name) if runs_of else None,
+        runs_of(base.font_name) if runs_of else None,
     )
-    style = weighted(block.size_pt)
-    draw_block(canvas, block, style, f"{seed}:signature:{signer.name}", cmyk=cmyk)
+    return block, weighted(block.size_pt)
 
 
 def line_weight_pt(style: HandStyle, size_pt: float) -> float:

@@ -6,6 +6,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
+from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, Color, toColor
 from reportlab.pdfgen.canvas import Canvas
 
@@ -29,6 +30,20 @@ class PrintCanvas(Canvas):  # type: ignore[misc]
     """
 
     cmyk = False
+
+    def save(self) -> None:
+        """Write the file with Flate-compressed streams only.
+
+        reportlab's default wraps every stream in ASCII85 as well (a quarter bigger, and
+        encoded for nothing: print files are binary); the setting is global, so it is
+        changed for this save only.
+        """
+        before = rl_config.useA85
+        rl_config.useA85 = 0
+        try:
+            super().save()
+        finally:
+            rl_config.useA85 = before
 
     def setFillColor(self, aColor: Any, alpha: Any = None) -> None:  # noqa: N802,N803
         gray = None if self.cmyk else neutral_gray(aColor)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from pathlib import Path
 
 import pikepdf
@@ -52,6 +53,10 @@ def finish_bytes(data: bytes, file_name: str, *, standard: str = "", title: str 
     """
     if standard and standard not in STANDARDS:
         raise ConfigError(f'"{standard}" is not a PDF/X standard. Choose x-1a or x-4.')
+    if not standard and not title:
+        done = _finish_in_place(data, file_name)
+        if done is not None:
+            return done
     stem = file_name.rsplit(".", 1)[0]
     target = io.BytesIO()
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -61,7 +66,7 @@ def finish_bytes(data: bytes, file_name: str, *, standard: str = "", title: str 
         info[Name.Title] = String(doc_title)
         info[Name.CreationDate] = String(str(info.get("/CreationDate", FIXED_DATE)))
         info[Name.ModDate] = String(str(info.get("/ModDate", FIXED_DATE)))
-        info[Name.Trapped] = Name.False_
+        info[Name.Trapped] = Name("/False")  # not Name.False_: that is "/False_"
         version = "1.4"
         if standard:
             spec = STANDARDS[standard]
@@ -77,6 +82,49 @@ def finish_bytes(data: bytes, file_name: str, *, standard: str = "", title: str 
             object_stream_mode=pikepdf.ObjectStreamMode.disable,
         )
     return target.getvalue()
+
+
+#: What a file written by reportlab (``invariant=1``) already holds of the finish: fixed dates,
+#: /Trapped /False, a title, and a trailer /ID of two 16-byte hex strings.
+_HEADER = re.compile(rb"\A%PDF-1\.[34]\n")
+_SUBSET = re.compile(rb"/(BaseFont|FontName) /([A-Z]{6})\+([!-~]+?)(?=[\s/\[\]<>()])")
+_TRAILER_ID = re.compile(rb"\ntrailer\n<<\n/ID \n\[<([0-9a-f]{32})><([0-9a-f]{32})>\]")
+_INFO = re.compile(
+    rb"/CreationDate \(D:20000101000000\+00'00'\).*?/ModDate \(D:20000101000000\+00'00'\)"
+    rb".*?/Title \(.*?/Trapped /False",
+    re.DOTALL,
+)
+
+
+def _finish_in_place(data: bytes, file_name: str) -> bytes | None:
+    """Return reportlab's *data* finished by same-length edits, or None to use pikepdf.
+
+    A file reportlab wrote with ``invariant=1`` (and ``PrintCanvas``: no ASCII85) already has
+    fixed dates, ``/Trapped /False`` and a title; it lacks only a per-file /ID, its own subset
+    prefixes and version 1.4. Those are edits of the same length (six capitals, 32 hex
+    digits, one digit of the header), so every cross-reference offset stays right and the
+    big file is not parsed and rewritten. Anything else (another writer, an object stream,
+    a version above 1.4, no trailer /ID) returns None.
+    """
+    tail = data[-4096:]
+    if (
+        not _HEADER.match(data)
+        or b"/ObjStm" in data
+        or _INFO.search(data) is None
+        or _TRAILER_ID.search(tail) is None
+    ):
+        return None
+    digest = hashlib.md5(data, usedforsecurity=False).hexdigest().encode()
+
+    def rename(match: re.Match[bytes]) -> bytes:
+        key, prefix, rest = match.groups()
+        new = subset_prefix(file_name, prefix.decode(), rest.decode("latin-1"))
+        return b"/" + key + b" /" + new.encode() + b"+" + rest
+
+    done = _SUBSET.sub(rename, b"%PDF-1.4\n" + data[9:])
+    body, tail = done[: len(done) - len(tail)], done[len(done) - len(tail) :]
+    tail = _TRAILER_ID.sub(b"\ntrailer\n<<\n/ID \n[<" + digest + b"><" + digest + b">]", tail)
+    return body + tail
 
 
 def subset_prefix(file_name: str, old_prefix: str, font_name: str) -> str:

@@ -98,7 +98,7 @@ def _pdfx_findings(pdf: pikepdf.Pdf, info: Any, standard: str) -> list[str]:
         found.append(f"The document information does not say GTS_PDFXVersion ({version}).")
     if not str(info.get("/Title", "")):
         found.append("PDF/X needs a document title.")
-    if info.get("/Trapped") not in (pikepdf.Name.True_, pikepdf.Name.False_):
+    if info.get("/Trapped") not in (pikepdf.Name("/True"), pikepdf.Name("/False")):
         found.append(
             "The document does not say whether it is trapped (/Trapped True or False); "
             "PDF/X requires it."

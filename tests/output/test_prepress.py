@@ -198,7 +198,7 @@ def test_prepress_imposed_sheet_has_cut_marks_identity_and_dates(batches):
     with pikepdf.open(out / "cards.pdf") as pdf:
         assert "/ID" in pdf.trailer
         assert pdf.pdf_version >= "1.4"
-        assert pdf.docinfo["/Trapped"] == pikepdf.Name.False_
+        assert pdf.docinfo["/Trapped"] == pikepdf.Name("/False")
         assert str(pdf.docinfo["/CreationDate"]).startswith("D:")
         assert str(pdf.docinfo["/ModDate"]).startswith("D:")
 
@@ -274,7 +274,7 @@ def _pdfx_requirements(path: Path, version: str, pdf_version: str) -> None:
         assert pdf.pdf_version == pdf_version
         assert str(info["/GTS_PDFXVersion"]) == version
         assert str(info["/Title"]) and "/CreationDate" in info and "/ModDate" in info
-        assert info["/Trapped"] in (pikepdf.Name.True_, pikepdf.Name.False_)
+        assert info["/Trapped"] in (pikepdf.Name("/True"), pikepdf.Name("/False"))
         assert "/ID" in pdf.trailer and not pdf.is_encrypted
         (intent,) = pdf.Root.OutputIntents
         assert intent.S == pikepdf.Name.GTS_PDFX and str(intent.OutputConditionIdentifier)

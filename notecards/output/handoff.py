@@ -286,6 +286,8 @@ def write_part(
             chunk,
             f"{config.shop_name} envelopes {batch_id}",
             progress,
+            _mail_spec(settings, None),
+            checked=checks is not None,
         )
     pages = _write_cards(settings, batch_id, chunk, folder / cards_name, layout, progress)
     finish_pdf(folder / cards_name, standard=production.pdfx)
@@ -295,8 +297,12 @@ def write_part(
         {"file": cards_name, "pages": pages, "content": _cards_content(layout, len(chunk))}
     )
     if envelopes is not None:
-        count = envelopes()
-        if checks is not None:
+        count, pages_checked = envelopes()
+        if checks is not None and pages_checked is not None:  # checked by the worker
+            checks.add_checked(
+                folder / mail_name, _mail_spec(settings, None), mail_name, pages_checked
+            )
+        elif checks is not None:
             checks.submit(folder / mail_name, _mail_spec(settings, None), mail_name)
     elif mailing == "labels":
         count = _write_labels(settings, batch_id, chunk, folder / mail_name, progress)

@@ -26,6 +26,8 @@ from notecards.handwriting.styles import register_bundled_fonts
 from notecards.output.pdfx import finish_pdf
 from notecards.planning.compose import layout_envelope_for
 from notecards.planning.jobs import CardJob
+from notecards.preflight.pages import PageFinding
+from notecards.preflight.spec import PreflightSpec, check_every_page
 from notecards.settings import BatchSettings
 from notecards.workers import spawn_pool, stop_pool
 
@@ -43,6 +45,11 @@ def worker_count(settings: BatchSettings) -> int:
     if settings.config.workers > 0:
         return settings.config.workers
     return os.cpu_count() or 1
+
+
+#: What a drawing hands back: its page count, and its pages' preflight findings when the
+#: worker checked the file it drew (None: not checked there; the caller's queue checks it).
+Drawn = tuple[int, "list[PageFinding] | None"]
 
 
 def write_envelopes(
@@ -69,6 +76,23 @@ def write_envelopes(
     return pages
 
 
+def write_and_check_envelopes(
+    path: Path,
+    settings: BatchSettings,
+    chunk: Sequence[CardJob],
+    title: str,
+    spec: PreflightSpec | None,
+) -> Drawn:
+    """Draw *chunk*'s envelopes into *path*, then check every page (in the worker: the
+    second core is free once the envelopes are drawn, while the cards are still drawing)."""
+    pages = write_envelopes(path, settings, chunk, title)
+    return pages, check_every_page(path, spec, pages)
+
+
+def _unchecked(path: Path, settings: BatchSettings, chunk: Sequence[CardJob], title: str) -> Drawn:
+    return write_envelopes(path, settings, chunk, title), None
+
+
 class DrawPool:
     """At most one background drawing at a time, in one spawned worker process.
 
@@ -87,19 +111,32 @@ class DrawPool:
         chunk: Sequence[CardJob],
         title: str,
         progress: Progress | None,
-    ) -> Callable[[], int]:
-        """Start drawing *chunk*'s envelopes into *path*; return what waits for the count."""
+        check: PreflightSpec | None = None,
+        checked: bool = False,
+    ) -> Callable[[], Drawn]:
+        """Start drawing *chunk*'s envelopes into *path*; return what waits for the result.
+
+        With *checked*, a worker that draws the file also preflights its pages against
+        *check* and hands the findings back; drawn here, the file is left to the caller's
+        preflight queue (findings None).
+        """
         if self.workers < 2 or len(chunk) < PARALLEL_MIN_CARDS:
             count = write_envelopes(path, settings, chunk, title, progress)
-            return lambda: count
+            return lambda: (count, None)
         lean = [replace(job, content=None) for job in chunk]  # the card layout stays here
-        future: Future[int] = self._pool().submit(write_envelopes, path, settings, lean, title)
+        future: Future[Drawn]
+        if checked:
+            future = self._pool().submit(
+                write_and_check_envelopes, path, settings, lean, title, check
+            )
+        else:
+            future = self._pool().submit(_unchecked, path, settings, lean, title)
 
-        def wait() -> int:
-            pages = future.result()
+        def wait() -> Drawn:
+            drawn = future.result()
             if progress is not None:
                 progress(len(chunk))
-            return pages
+            return drawn
 
         return wait
 

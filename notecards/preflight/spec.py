@@ -104,6 +104,21 @@ class PreflightQueue:
                 tasks.append((executor.submit(check_pages, *args, start, stop), args, start, stop))
         self._files.append((label, findings, tasks))
 
+    def add_checked(
+        self, path: Path, spec: PreflightSpec | None, label: str, pages: list[PageFinding]
+    ) -> None:
+        """Add a file whose pages were already checked with :func:`check_every_page` (by the
+        worker that drew it, while this process drew another file); the checks of the whole
+        document run here, as ``submit`` runs them.
+
+        Raises:
+            InputError: the file cannot be read.
+        """
+        findings, count = _document_checks(path, spec or PreflightSpec(0.0, 0.0, 0.0))
+        if count is not None:
+            findings += self._shared_subsets(path, label)
+        self._files.append((label, findings, [pages] if count is not None else []))
+
     def _shared_subsets(self, path: Path, label: str) -> list[Finding]:
         """Return a finding when *path* reuses a subset name of an earlier file of the batch
         (merged, or cached by a RIP, the two would be taken for one font)."""
@@ -150,6 +165,12 @@ class PreflightQueue:
         # Stopped early (error, Ctrl-C, SIGTERM): the workers stop now rather than finish.
         if self._executor is not None:
             stop_pool(self._executor, interrupted=kind is not None)
+
+
+def check_every_page(path: Path, spec: PreflightSpec | None, pages: int) -> list[PageFinding]:
+    """Return the page findings of the *pages* pages of *path*, exactly as a PreflightQueue
+    finds them; hand them to :meth:`PreflightQueue.add_checked`."""
+    return check_pages(str(path), spec or PreflightSpec(0.0, 0.0, 0.0), _sized(spec), 0, pages)
 
 
 def _sized(spec: PreflightSpec | None) -> bool:

@@ -17,6 +17,7 @@ from notecards.planning.production import make_production
 from notecards.preflight.spec import (
     PreflightQueue,
     PreflightSpec,
+    check_every_page,
     preflight_pdf,
     spec_for_card,
     spec_for_envelope,
@@ -149,3 +150,37 @@ def test_preflight_queue_without_workers_checks_in_process(tmp_path):
     with PreflightQueue(workers=0) as queue:
         queue.submit(path, spec, "small.pdf")
         assert queue.results() == [f"small.pdf: {f}" for f in preflight_pdf(path, spec)]
+
+
+def test_pages_checked_where_the_file_was_drawn_give_the_queues_findings(tmp_path):
+    """Verify a file whose pages a drawing worker checked (check_every_page, then
+    add_checked) is reported exactly as the queue reports it when it checks it itself."""
+    path = _helvetica_pages(tmp_path / "mixed.pdf", 30, rgb_from=10)
+    spec = PreflightSpec(324.0, 252.0, 9.0, require_cmyk=True)
+    with PreflightQueue(workers=0) as queue:
+        queue.submit(path, spec, "mixed.pdf")
+        expected = queue.results()
+    assert len(expected) == 2
+    with PreflightQueue(workers=0) as queue:
+        queue.add_checked(path, spec, "mixed.pdf", check_every_page(path, spec, 30))
+        assert queue.results() == expected
+
+
+def test_the_envelope_worker_checks_the_file_it_drew(tmp_path, write_orders, monkeypatch):
+    """Verify a worker that draws a part's envelopes also checks every page of that file and
+    hands back what the check finds here (a card's size is wrong for every envelope page)."""
+    import notecards.output.parallel as parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CARDS", 1)
+    plan, _, _ = _batch(tmp_path, write_orders, 4)
+    wrong = spec_for_card(card_format("a2-folded"), bleed_pt=9.0)
+    path = tmp_path / "worker" / "envelopes.pdf"
+    path.parent.mkdir()
+    with parallel.DrawPool(2) as pool:
+        wait = pool.start(path, plan.settings, plan.jobs, "t", None, wrong, checked=True)
+        assert pool._executor is not None  # drawn and checked in another process
+        pages, found = wait()
+    assert pages == 4
+    assert found == check_every_page(path, wrong, 4)
+    assert found and {index for index, _, _ in found} == {0, 1, 2, 3}
+    assert all("TrimBox" in message for _, _, message in found)

@@ -65,7 +65,10 @@ def write_envelopes(
     pages = draw_envelopes(
         path,
         settings.envelope,
-        ((layout_envelope_for(job, settings), f"№ {job.card_number}") for job in chunk),
+        (
+            (job.envelope_layout or layout_envelope_for(job, settings), f"№ {job.card_number}")
+            for job in chunk
+        ),
         shop_name=settings.config.shop_name,
         cmyk=production.cmyk,
         ink_limit=production.ink_limit,
@@ -123,7 +126,8 @@ class DrawPool:
         if self.workers < 2 or len(chunk) < PARALLEL_MIN_CARDS:
             count = write_envelopes(path, settings, chunk, title, progress)
             return lambda: (count, None)
-        lean = [replace(job, content=None) for job in chunk]  # the card layout stays here
+        # The card layouts stay here; the envelope layouts from planning go with the jobs.
+        lean = [replace(job, content=None) for job in chunk]
         future: Future[Drawn]
         if checked:
             future = self._pool().submit(

@@ -197,19 +197,20 @@ def check_signer(name: str, settings: BatchSettings) -> None:
         fonts.font_for(missing[0])
 
 
-def check_envelope(job: CardJob, settings: BatchSettings) -> None:
-    """Lay out *job*'s envelope now, so a character no font has rejects the order in planning.
+def check_envelope(job: CardJob, settings: BatchSettings) -> EnvelopeLayout | None:
+    """Lay out *job*'s envelope now, so a character no font has rejects the order in planning;
+    return the layout (None for a postcard), which drawing uses as it is.
 
     Raises:
         FontError: a character of the address is in no bundled font.
         LayoutError: the address does not fit the envelope.
     """
-    if not settings.card.is_postcard:
-        layout_envelope_for(job, settings)
+    layout = None if settings.card.is_postcard else layout_envelope_for(job, settings)
     if settings.production.labels is not None:
         fonts = chain("NotoSans", CLEAN_FALLBACKS)
         for line in recipient_lines(job, settings):
             fonts.runs(line)
+    return layout
 
 
 def dropped_emoji(job: CardJob, settings: BatchSettings) -> list[str]:

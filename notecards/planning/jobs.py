@@ -36,6 +36,8 @@ class CardJob:
     """The card's envelope when its occasion chose one (None: the batch's)."""
     code: str = ""
     """The code printed on the card (planning/codes.py); "" when its occasion has none."""
+    envelope_layout: EnvelopeLayout | None = None
+    """The laid-out envelope (kept from planning with the content; None: laid out when drawn)."""
 
     @property
     def seed(self) -> str:

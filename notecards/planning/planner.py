@@ -225,10 +225,11 @@ class OrderPlanner:
             # at 100,000 orders the kept layouts would be most of the memory); drawing lays a
             # card out again, identically, when it is not kept.
             content = layout_card(job, settings, self.geometries[job_card.name])
+            # The envelope is laid out now too, so drawing meets no surprise (and, kept,
+            # is not laid out again when drawn).
+            envelope = check_envelope(job, settings)
             if self.keep_layouts:
-                job = replace(job, content=content)
-            # The envelope is laid out now too, so drawing meets no surprise.
-            check_envelope(job, settings)
+                job = replace(job, content=content, envelope_layout=envelope)
             dropped = dropped_emoji(job, settings)
         except (LayoutError, FontError) as err:
             return _rejects(order, blame(order, err, message_text), str(err))

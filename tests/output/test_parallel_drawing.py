@@ -142,3 +142,26 @@ def test_worker_count_env_config_cores(
     assert worker_count(one) == 1
     monkeypatch.setenv("NOTECARDS_WORKERS", "3")
     assert worker_count(one) == 3
+
+
+def test_a_kept_plan_lays_each_envelope_out_once(
+    plans: tuple[BatchPlan, BatchPlan], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Verify drawing uses the envelope layouts planning made (planning lays every envelope
+    out to check it; doing it again when drawing was a second copy of that work)."""
+    kept, lean = plans
+    assert all(job.envelope_layout is not None for job in kept.jobs)
+    assert all(job.envelope_layout is None for job in lean.jobs)
+    calls: list[str] = []
+
+    def counted(job, settings, envelope=None):  # type: ignore[no-untyped-def]
+        calls.append(job.card_key)
+        return layout_envelope_for(job, settings, envelope)
+
+    monkeypatch.setenv("NOTECARDS_WORKERS", "1")
+    monkeypatch.setattr(parallel, "layout_envelope_for", counted)
+    expected = render_files(lean).files["envelopes.pdf"]
+    assert len(calls) == len(NAMES)  # a lean plan lays them out when drawing
+    calls.clear()
+    assert render_files(kept).files["envelopes.pdf"] == expected
+    assert calls == []

@@ -15,6 +15,7 @@ than it saves.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
@@ -23,6 +24,9 @@ from types import TracebackType
 
 from notecards.drawing.envelopes import draw_envelopes
 from notecards.handwriting.styles import register_bundled_fonts
+from notecards.layout.envelope import EnvelopeLayout
+from notecards.layout.fonts import ensure_registered
+from notecards.layout.shaping import GLYPH_BASE
 from notecards.output.pdfx import finish_pdf
 from notecards.planning.compose import layout_envelope_for
 from notecards.planning.jobs import CardJob
@@ -31,6 +35,8 @@ from notecards.preflight.spec import PreflightSpec, check_every_page
 from notecards.settings import BatchSettings
 from notecards.workers import spawn_pool, stop_pool
 
+#: Shaped glyphs' private codes (layout.shaping.GLYPH_BASE on).
+_SHAPED = re.compile(f"[{chr(GLYPH_BASE)}-\uf8ff]")
 #: Parts with fewer cards are drawn in this process (a spawned worker takes ~1 s to start).
 PARALLEL_MIN_CARDS = 300
 
@@ -65,10 +71,7 @@ def write_envelopes(
     pages = draw_envelopes(
         path,
         settings.envelope,
-        (
-            (job.envelope_layout or layout_envelope_for(job, settings), f"№ {job.card_number}")
-            for job in chunk
-        ),
+        ((_envelope_of(job, settings), f"№ {job.card_number}") for job in chunk),
         shop_name=settings.config.shop_name,
         cmyk=production.cmyk,
         ink_limit=production.ink_limit,
@@ -77,6 +80,24 @@ def write_envelopes(
     )
     finish_pdf(path, standard=production.pdfx)  # as every print file is finished
     return pages
+
+
+def _envelope_of(job: CardJob, settings: BatchSettings) -> EnvelopeLayout:
+    """Return *job*'s envelope layout: planning's when kept, else laid out now.
+
+    A kept layout's script fonts are registered here, as laying it out would have. One with
+    shaped text (Arabic, Devanagari…) is laid out again: shaping gives glyphs private codes
+    in the font of the process that shaped them, which a worker's copy of the font lacks.
+    """
+    layout = job.envelope_layout
+    if layout is None:
+        return layout_envelope_for(job, settings)
+    runs = [run for line in (*layout.return_lines, *layout.recipient_lines) for run in line.runs]
+    if any(_SHAPED.search(run.text) for run in runs):
+        return layout_envelope_for(job, settings)
+    for run in runs:
+        ensure_registered(run.font)
+    return layout
 
 
 def write_and_check_envelopes(

@@ -154,6 +154,9 @@ class FontChain:
             FontError: a character (not an emoji) that no font of the chain has.
         """
         text = unicodedata.normalize("NFC", text)
+        plain = _PLAIN.get(self)
+        if plain is not None and plain.issuperset(text):  # most lines: one face, no shaping
+            return [(text, self.fonts[0])] if text else []
         kept = "".join(c for c in text if not (is_emoji(c) and not self._drawn(c)))
         if kept != text:  # "Lily 🌸 Park" reads "Lily Park", not "Lily  Park"
             kept = _SPACES.sub(" ", kept).strip()
@@ -164,6 +167,14 @@ class FontChain:
                 runs[-1] = (runs[-1][0] + char, font)
             else:
                 runs.append((char, font))
+        primary = self.fonts[0]
+        _PLAIN.setdefault(self, set()).update(
+            char
+            for part, font in runs
+            if font == primary
+            for char in part
+            if not is_emoji(char) and not needs_shaping(char)
+        )
         return visual_runs(runs)
 
     def _drawn(self, char: str) -> bool:
@@ -219,6 +230,10 @@ class FontChain:
 
 
 _SPACES = re.compile(r" {2,}")
+#: Per chain, the characters known to be drawn by its first face as they are (not emoji, not
+#: shaped or reordered): a text made only of them is one run, found without a per-character
+#: loop. Grows as texts are set; the chains are few (one per hand and fallback list).
+_PLAIN: dict[FontChain, set[str]] = {}
 
 
 def is_emoji(char: str) -> bool:

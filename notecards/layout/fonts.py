@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -154,9 +155,9 @@ class FontChain:
             FontError: a character (not an emoji) that no font of the chain has.
         """
         text = unicodedata.normalize("NFC", text)
-        plain = _PLAIN.get(self)
-        if plain is not None and plain.issuperset(text):  # most lines: one face, no shaping
-            return [(text, self.fonts[0])] if text else []
+        known = _KNOWN.get(self)
+        if known is not None and known.keys() >= set(text):  # most lines: nothing to shape
+            return [("".join(part), font) for font, part in groupby(text, known.__getitem__)]
         kept = "".join(c for c in text if not (is_emoji(c) and not self._drawn(c)))
         if kept != text:  # "Lily 🌸 Park" reads "Lily Park", not "Lily  Park"
             kept = _SPACES.sub(" ", kept).strip()
@@ -167,14 +168,10 @@ class FontChain:
                 runs[-1] = (runs[-1][0] + char, font)
             else:
                 runs.append((char, font))
-        primary = self.fonts[0]
-        _PLAIN.setdefault(self, set()).update(
-            char
-            for part, font in runs
-            if font == primary
-            for char in part
-            if not is_emoji(char) and not needs_shaping(char)
-        )
+        if kept == text and not needs_shaping(text):  # remember the characters' faces
+            known = _KNOWN.setdefault(self, {})
+            for part, font in runs:
+                known.update(dict.fromkeys(part, font))
         return visual_runs(runs)
 
     def _drawn(self, char: str) -> bool:
@@ -230,10 +227,11 @@ class FontChain:
 
 
 _SPACES = re.compile(r" {2,}")
-#: Per chain, the characters known to be drawn by its first face as they are (not emoji, not
-#: shaped or reordered): a text made only of them is one run, found without a per-character
-#: loop. Grows as texts are set; the chains are few (one per hand and fallback list).
-_PLAIN: dict[FontChain, set[str]] = {}
+#: Per chain, the face of each character already met in a text with no emoji dropped and
+#: nothing to shape or reorder: a text made only of such characters is split into runs at C
+#: speed (groupby), with the same result as the loop. The chains are few (one per hand
+#: and fallback list), the characters a shop's customers use a few hundred.
+_KNOWN: dict[FontChain, dict[str, str]] = {}
 
 
 def is_emoji(char: str) -> bool:

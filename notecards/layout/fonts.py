@@ -158,7 +158,10 @@ class FontChain:
         known = _KNOWN.get(self)
         if known is not None and known.keys() >= set(text):  # most lines: nothing to shape
             return [("".join(part), font) for font, part in groupby(text, known.__getitem__)]
-        kept = "".join(c for c in text if not (is_emoji(c) and not self._drawn(c)))
+        if _EMOJI.search(text) is None:
+            kept = text
+        else:
+            kept = "".join(c for c in text if not (is_emoji(c) and not self._drawn(c)))
         if kept != text:  # "Lily 🌸 Park" reads "Lily Park", not "Lily  Park"
             kept = _SPACES.sub(" ", kept).strip()
         runs: list[tuple[str, str]] = []
@@ -179,6 +182,8 @@ class FontChain:
 
     def dropped(self, text: str) -> list[str]:
         """Return the emoji of *text* that no font of the chain draws (they are left out)."""
+        if _EMOJI.search(text) is None:  # most texts: no emoji at all
+            return []
         return sorted({c for c in text if is_emoji(c) and not self._drawn(c)})
 
     def font_for(self, char: str) -> str:
@@ -236,13 +241,15 @@ _KNOWN: dict[FontChain, dict[str, str]] = {}
 
 def is_emoji(char: str) -> bool:
     """Return True for an emoji or a character that only joins or varies emoji."""
-    code = ord(char)
-    return (
-        0x1F000 <= code <= 0x1FAFF
-        or 0x2600 <= code <= 0x27BF
-        or code in (0x200D, 0xFE0F, 0xFE0E, 0x20E3, 0x2B50, 0x2B55, 0x2B1B, 0x2B1C)
-        or 0xE0020 <= code <= 0xE007F
-    )
+    return _EMOJI.match(char) is not None
+
+
+#: Emoji, and the characters that only join or vary them (ZWJ, variation selectors, keycap,
+#: tag characters).
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u200d\ufe0f\ufe0e\u20e3\u2b50\u2b55\u2b1b"
+    "\u2b1c\U000e0020-\U000e007f]"
+)
 
 
 def _char_name(char: str) -> str:

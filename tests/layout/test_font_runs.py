@@ -67,3 +67,15 @@ def test_careful_characters_keep_their_face_on_the_fast_path():
     again = careful.runs("Portland, OR 97214")
     assert first == again
     assert ("97214", "Delius") in again and again[0][1] == "Kalam-Light"
+
+
+def test_the_emoji_pattern_is_the_emoji_ranges():
+    """Verify is_emoji (one compiled pattern, so a text is searched at C speed) matches the
+    documented ranges for every code point."""
+    ranges = ((0x1F000, 0x1FAFF), (0x2600, 0x27BF), (0xE0020, 0xE007F))
+    singles = {0x200D, 0xFE0F, 0xFE0E, 0x20E3, 0x2B50, 0x2B55, 0x2B1B, 0x2B1C}
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # surrogates are not characters
+        expected = code in singles or any(low <= code <= high for low, high in ranges)
+        assert fonts.is_emoji(chr(code)) == expected, hex(code)

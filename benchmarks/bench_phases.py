@@ -1,0 +1,102 @@
+"""Where a default batch's wall time goes, phase by phase, in one process (not a timed test).
+
+    python benchmarks/bench_phases.py               # 2,000 orders of bench_batch.write_orders
+    python benchmarks/bench_phases.py 10000
+    python benchmarks/bench_phases.py 10000 --orders shop/orders.csv --config shop/notecards.toml
+
+Runs ``notecards batch`` in this process with the phases wrapped: import, plan (load and
+plan every order), cards drawn here, the envelopes worker (drawn and preflighted in a second
+process) waited for after the cards, the cards' preflight waited for, and the commit (move
+into place, ledger). "at" is seconds since start. Each line also gives this process's CPU
+seconds for the phase; the children's CPU is printed at the end. Use it beside
+bench_ratio.py (which gives the ratio against the bare reportlab loop): that says how far
+from the floor, this says which phase to work on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+T0 = time.perf_counter()
+C0 = time.process_time()
+import notecards.cli.main as cli  # noqa: E402
+from notecards.output import handoff, parallel, render, run  # noqa: E402
+from notecards.preflight import spec  # noqa: E402
+
+IMPORT_S = time.perf_counter() - T0
+PHASES: list[tuple[str, float, float, float]] = []  # label, at, wall, cpu
+
+
+def _timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start, cpu = time.perf_counter(), time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            wall = time.perf_counter() - start
+            PHASES.append((label, start - T0, wall, time.process_time() - cpu))
+
+    return timed
+
+
+def _wrap() -> None:
+    run.plan_batch = _timed("plan (load + plan)", run.plan_batch)  # type: ignore[assignment]
+    handoff._write_cards = _timed("cards drawn here", handoff._write_cards)  # type: ignore[assignment]
+    spec.PreflightQueue.results = _timed("cards preflight wait", spec.PreflightQueue.results)  # type: ignore[method-assign]
+    render.commit_batch = _timed("commit", render.commit_batch)  # type: ignore[assignment]
+    start = parallel.DrawPool.start
+
+    def start_timed(self: parallel.DrawPool, *args: Any, **kwargs: Any) -> Any:
+        return _timed("envelopes wait", start(self, *args, **kwargs))
+
+    parallel.DrawPool.start = start_timed  # type: ignore[method-assign]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", nargs="?", type=int, default=2000)
+    parser.add_argument("--orders", type=Path, help="an export to use instead of generated ones")
+    parser.add_argument("--config", type=Path, help="notecards.toml for --orders")
+    parser.add_argument("--no-preflight", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="notecards-phases-") as tmp:
+        folder = Path(tmp)
+        if args.orders is None:
+            sys.path.insert(0, str(Path(__file__).parent))
+            from bench_batch import write_orders
+
+            orders = folder / "orders.csv"
+            write_orders(orders, args.count)
+        else:
+            orders = args.orders
+        command = ["batch", str(orders), "--out", str(folder / "out"), "--quiet"]
+        command += ["--date", "2024-12-02", "--ledger", str(folder / "ledger.db")]
+        if args.config is not None:
+            command += ["--config", str(args.config)]
+        if args.no_preflight:
+            command.append("--no-preflight")
+        _wrap()
+        try:
+            cli.main(command)
+        except SystemExit as done:
+            if done.code:
+                raise
+    total = time.perf_counter() - T0
+    print(f"{'import':24s} at {0:6.2f}  wall {IMPORT_S:6.2f}")
+    for label, at, wall, cpu in PHASES:
+        print(f"{label:24s} at {at:6.2f}  wall {wall:6.2f}  cpu here {cpu:6.2f}")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    workers = children.ru_utime + children.ru_stime
+    here = time.process_time() - C0
+    print(f"total wall {total:.2f} s; cpu here {here:.2f} s, workers {workers:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

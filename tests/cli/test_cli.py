@@ -35,6 +35,20 @@ def test_demo_writes_real_pdfs_and_is_repeatable(runner, tmp_path):
     assert (out / "cards.pdf").read_bytes() == cards
 
 
+def test_demo_says_its_example_qr_address_is_the_sample_shops(runner, tmp_path):
+    """Verify the demo does not warn a newcomer about the sample shop's example QR address
+    (nothing to act on there) but notes where their own shop sets it; the rejected sample
+    row is still reported."""
+    done = invoke(runner, "demo", "--out", str(tmp_path / "demo"))
+    assert done.exit_code == 0, done.output
+    assert "qr_url" not in "".join(
+        line for line in done.stderr.splitlines() if line.startswith("warning:")
+    )
+    assert "note: the demo's QR codes open an example address" in done.stderr
+    assert 'qr_url = "https://' in done.stderr and "notecards.toml" in done.stderr
+    assert "rejected: " in done.stderr and "address_line1" in done.stderr
+
+
 def test_batch_then_rerun_says_already_issued(runner, tmp_path, write_orders):
     """Verify the daily command prints the summary and a rerun prints no card twice."""
     path = write_orders(

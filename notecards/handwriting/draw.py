@@ -30,8 +30,9 @@ from weakref import WeakKeyDictionary
 from reportlab.lib.rl_accel import escapePDF
 
 from notecards.errors import ConfigError
-from notecards.handwriting.plan import TABLE, WordShape, plan_block, step_tables
+from notecards.handwriting.plan import plan_block, step_tables
 from notecards.handwriting.styles import HandStyle, ink_for_pdf, registered_ttfont
+from notecards.handwriting.words import TABLE, WordShape
 from notecards.layout.geometry import TextBlock
 
 #: Each code byte as it appears inside a PDF string (without the parentheses): as itself

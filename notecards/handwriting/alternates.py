@@ -11,6 +11,7 @@ way, each extracting as its two letters ("th").
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
@@ -153,6 +154,10 @@ class AlternatesTTFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
                 if assigned is not None:
                     joins[text] = assigned
         self.joins: Mapping[str, int] = joins
+        #: Finds a pair the hand joins in a text (None: it joins none).
+        self.join_finder: re.Pattern[str] | None = (
+            re.compile("|".join(map(re.escape, sorted(joins)))) if joins else None
+        )
         depth = max((len(f) for f in forms.values()), default=1)
         #: ``str.translate`` tables: table *k* draws each letter's *k*-th form (wrapping
         #: around for letters with fewer forms).

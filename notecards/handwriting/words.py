@@ -145,23 +145,20 @@ def plan_word(pieces: Sequence[tuple[str, str]], style: HandStyle, variant: int)
     text = "".join(t for _, t in pieces)
     rand = random.Random(f"notecards-hand-word:{variant}:{text}").random
     planned, width = [], 0.0
-    glyph_of: list[int] = []  # the drawn glyph each character of the text is written in
-    glyphs = 0
+    joined: list[tuple[int, Sequence[int] | None]] = []  # (glyphs, glyph of each character)
     first: Glyph | None = None
     last: Glyph | None = None
     for font_name, part in pieces:
         font = registered_ttfont(font_name)
-        drawn: str = part
-        at: Sequence[int] = range(len(part))
+        drawn, at = part, None
         changeable: frozenset[int] = frozenset()
         if style.alternates and isinstance(font, AlternatesTTFont):
             changeable = font.changeable
             if font.forms:
                 drawn = cycle_forms(part, font, int(rand() * len(font.translation_tables)))
-            if font.joins:
+            if font.join_finder is not None and font.join_finder.search(part):
                 drawn, at = join_pairs(part, drawn, font.joins, rand)
-        glyph_of += [glyphs + a for a in at]
-        glyphs += len(drawn)
+        joined.append((len(drawn), at if len(drawn) < len(part) else None))
         planned.append((font_name, drawn, part))
         width += font.stringWidth(drawn, 1.0)
         ink = drawn.strip()
@@ -177,11 +174,22 @@ def plan_word(pieces: Sequence[tuple[str, str]], style: HandStyle, variant: int)
         # step inside the word would break the joins and lift marks off their letters.
         steps = {0}
     else:
-        at_text = {0, *range(lead + 1 + int(rand() * c), len(core), c)}
-        at_text.update(m.end() for m in _DOUBLE.finditer(core))  # "ll": never alike
-        # A step falls on the glyph starting there: never between the letters of a join.
-        steps = {glyph_of[t] for t in at_text if not t or glyph_of[t] != glyph_of[t - 1]}
+        steps = {0, *range(lead + 1 + int(rand() * c), len(core), c)}
+        steps.update(m.end() for m in _DOUBLE.finditer(core))  # "ll": never alike
+        if any(at is not None for _, at in joined):
+            steps = _glyph_steps(steps, joined)
     return WordShape(tuple(planned), tuple(sorted(steps)), int(rand() * TABLE), width, first, last)
+
+
+def _glyph_steps(steps: set[int], joined: list[tuple[int, Sequence[int] | None]]) -> set[int]:
+    """Return character indices *steps* as drawn-glyph indices, dropping any that would fall
+    between the two letters of a join."""
+    glyph_of: list[int] = []
+    glyphs = 0
+    for count, at in joined:
+        glyph_of += [glyphs + a for a in (at if at is not None else range(count))]
+        glyphs += count
+    return {glyph_of[t] for t in steps if not t or glyph_of[t] != glyph_of[t - 1]}
 
 
 def cycle_forms(text: str, font: AlternatesTTFont, phase: int) -> str:

@@ -55,6 +55,23 @@ def hand(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, LearnReport, H
     return folder, report, style
 
 
+#: A hand with no variation: every glyph where layout put it.
+_STILL = {
+    name: 0.0
+    for name in (
+        "baseline_jitter",
+        "rotation_deg",
+        "size_jitter",
+        "tracking_jitter",
+        "line_drift",
+        "line_slope_deg",
+        "margin_wander",
+        "baseline_curve",
+        "pressure",
+    )
+}
+
+
 def _block(text: str, style: HandStyle, size: float = 22.0, width: float = 520.0) -> TextBlock:
     return fit_paragraphs(
         (Paragraph(text),),
@@ -114,6 +131,8 @@ def test_joined_pairs_are_drawn_from_the_sheets_pairs(
             glyph = subset["glyf"][subset["cmap"].tables[0].cmap[code]]
             pair = learned["glyf"][glyph_name(text)]
             assert glyph.numberOfContours == pair.numberOfContours, text
+            room = subset["hmtx"][subset["cmap"].tables[0].cmap[code]][0]
+            assert -0.02 * room <= glyph.xMin and glyph.xMax <= 1.02 * room, text  # its room
     assert {"th", "oo", "ll", "ee", "tt", "an", "ou", "ff"} <= set(joined), joined
     # "th" is in the text 4 times, "ee" 3, … : joined mostly, not always.
     occurrences = 6 * sum(PAIRS_TEXT.count(pair) for pair in joined)
@@ -153,6 +172,35 @@ def test_joined_pairs_extract_as_words_and_change_the_drawing(
         difference = np.abs(joined_px[y0:y1, x0:x1] - apart_px[y0:y1, x0:x1])
         changed += (difference > 64).mean() > 0.02
     assert changed >= 0.9 * len(boxes), (changed, len(boxes))
+
+
+def test_joined_words_take_the_room_layout_measured(
+    hand: tuple[Path, LearnReport, HandStyle],
+) -> None:
+    """Verify that with no variation every word, joins and all, starts and ends where
+    drawString of the same line puts it: layout and wrapping are unchanged by joins."""
+    _, _, style = hand
+    still = replace(style, font_name=f"{style.font_name}-still", **_STILL)
+    register_style_fonts([still])
+    block = _block(PAIRS_TEXT, still, width=300.0)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(600, 360), invariant=1)
+    for line in block.lines:
+        canvas.setFont(still.font_name, block.size_pt)
+        canvas.drawString(line.x_pt, line.baseline_pt, line.text)
+    canvas.showPage()
+    canvas.save()
+    written = _pdf(block, still, "room")
+    assert any(len(g[0]) == 2 for g in drawn_glyphs(written, 0))
+    boxes = []
+    for pdf in (buffer.getvalue(), written):
+        with pdfplumber.open(io.BytesIO(pdf)) as document:
+            boxes.append(document.pages[0].extract_words())
+    plain, joined = boxes
+    assert [w["text"] for w in joined] == [w["text"] for w in plain] == PAIRS_TEXT.split()
+    for a, b in zip(plain, joined, strict=True):
+        assert b["x0"] == pytest.approx(a["x0"], abs=0.02), b["text"]
+        assert b["x1"] == pytest.approx(a["x1"], abs=0.02), b["text"]
 
 
 def test_no_form_twice_in_a_row_in_the_learned_hand(
@@ -195,19 +243,9 @@ def test_composed_accent_is_the_learned_letter_with_a_mark(
     with a mark above it, where the base hand's é is another letter; and that it extracts as
     itself."""
     _, _, style = hand
-    still = {
-        "baseline_jitter": 0.0,
-        "rotation_deg": 0.0,
-        "size_jitter": 0.0,
-        "tracking_jitter": 0.0,
-        "line_drift": 0.0,
-        "line_slope_deg": 0.0,
-        "margin_wander": 0.0,
-        "baseline_curve": 0.0,
-        "alternates": False,  # each letter's first form: the one the accent is composed on
-    }
-    plain = replace(style, font_name=f"{style.font_name}-plain", **still)  # type: ignore[arg-type]
-    base = replace(STYLES["casual"], font_name="Caveat-plain", **still)  # type: ignore[arg-type]
+    # Each letter's first form (no alternates): the one the accent is composed on.
+    plain = replace(style, font_name=f"{style.font_name}-plain", alternates=False, **_STILL)
+    base = replace(STYLES["casual"], font_name="Caveat-plain", alternates=False, **_STILL)
     register_style_fonts([plain, base])
     letter = unicodedata.normalize("NFD", accented)[0]
     ours, composed, bundled = _alone(letter, plain), _alone(accented, plain), _alone(accented, base)

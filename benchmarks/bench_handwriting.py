@@ -40,7 +40,7 @@ from notecards.handwriting import (
     register_style_fonts,
     signatures,
 )
-from notecards.handwriting import plan as handplan
+from notecards.handwriting import words as handwords
 from notecards.handwriting.styles import register_bundled_fonts
 from notecards.layout.geometry import Box, Paragraph, fit_paragraphs
 from notecards.layout.panels import card_geometry
@@ -80,7 +80,7 @@ def _blocks(cards: int, font: str, *, unique: bool = False) -> list[object]:
 
 
 def _time(blocks: list[object], draw: object) -> float:
-    handplan._words.cache_clear()  # plan every word again, as a fresh process does
+    handwords.word_tables.cache_clear()  # plan every word again, as a fresh process does
     start = time.process_time()
     canvas = Canvas(io.BytesIO(), pagesize=(420, 298), invariant=1)
     for n, block in enumerate(blocks):
@@ -126,7 +126,7 @@ def realistic(cards: int) -> tuple[float, float, int, int]:
 
     def run(draw: object) -> float:
         card_drawing.draw_block = signatures.draw_block = draw  # type: ignore[assignment]
-        handplan._words.cache_clear()
+        handwords.word_tables.cache_clear()
         start = time.process_time()
         card_drawing.draw_cards(
             io.BytesIO(),

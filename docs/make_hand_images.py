@@ -3,7 +3,8 @@
     python docs/make_hand_images.py
 
 Fills a sample sheet with Breip (the tests' hand, tests/data/hand), photographs it badly,
-learns it as "maya", and renders the first card and envelope of the sample orders with it.
+learns it as "maya", and renders the first card of the sample orders with it, and that
+card's envelope (addressed in the ``neat`` hand, as every hand-addressed envelope is).
 """
 
 from __future__ import annotations

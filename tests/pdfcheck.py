@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pypdfium2 as pdfium
 import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
-from pypdf.generic import IndirectObject
+from pypdf.generic import ContentStream, IndirectObject
 
 
 def pdf_bytes(path: Path) -> bytes:
@@ -84,3 +85,62 @@ def render(path: Path, page: int = 0, scale: float = 2.0) -> Image.Image:
 
 def decode_qr(image: Image.Image) -> list[str]:
     return [result.text for result in zxingcpp.read_barcodes(image)]
+
+
+def to_unicode(font: object) -> dict[int, str]:
+    """Return a simple font's ToUnicode map: code → text (one letter, or two for a join)."""
+    if "/ToUnicode" not in font:  # type: ignore[operator]  # a standard font reportlab adds
+        return {}
+    stream = font["/ToUnicode"].get_object().get_data().decode("latin-1")  # type: ignore[index]
+    return {
+        int(code, 16): bytes.fromhex(text).decode("utf-16-be")
+        for code, text in re.findall(r"<([0-9A-Fa-f]{2})> <((?:[0-9A-Fa-f]{4})+)>", stream)
+    }
+
+
+def drawn_glyphs(pdf: bytes | PdfReader, page_number: int) -> list[tuple[str, str, int]]:
+    """Return the page's text glyphs in drawing order: (text, font, code).
+
+    Each ``BT`` (a new line of writing) is marked by ``("\\n", "", -1)``.
+    """
+    reader = pdf if isinstance(pdf, PdfReader) else PdfReader(BytesIO(pdf))
+    page = reader.pages[page_number]
+    fonts = page["/Resources"]["/Font"]
+    maps = {name: to_unicode(fonts[name].get_object()) for name in fonts}
+    out: list[tuple[str, str, int]] = []
+    font = ""
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        if operator == b"BT":
+            out.append(("\n", "", -1))
+        elif operator == b"Tf":
+            font = str(operands[0])
+        elif operator in (b"TJ", b"Tj"):
+            parts = operands[0] if operator == b"TJ" else [operands[0]]
+            for part in parts:
+                if isinstance(part, (bytes, str)):
+                    data = part if isinstance(part, bytes) else part.get_original_bytes()
+                    out += [(maps[font].get(code, "?"), font, code) for code in data]
+    return out
+
+
+def neighbour_pairs(
+    glyphs: list[tuple[str, str, int]],
+) -> list[tuple[tuple[str, str, int], tuple[str, str, int], str]]:
+    """Return the neighbouring glyphs that write the same letter(s), in reading order.
+
+    Spaces and line starts (``drawn_glyphs``' markers) are skipped: the last letter of a word
+    and the first of the next, or of the next line, are neighbours. Each pair comes with what
+    lay between: ``""`` (inside a word), ``" "`` or ``"\\n"``.
+    """
+    pairs = []
+    before: tuple[str, str, int] | None = None
+    between = ""
+    for glyph in glyphs:
+        text = glyph[0]
+        if text.isspace():
+            between = "\n" if "\n" in between + text else " "
+            continue
+        if before is not None and before[0] == text and text.isalpha():
+            pairs.append((before, glyph, between))
+        before, between = glyph, ""
+    return pairs

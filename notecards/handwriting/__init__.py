@@ -7,6 +7,11 @@ The public face of the handwriting engine; the work is split by noun, imports fl
 * :mod:`notecards.handwriting.plan`: the pure, seeded plan of a
   :class:`~notecards.layout.geometry.TextBlock` (:func:`plan_block`, :func:`place_glyphs`) and its
   bound, :func:`max_excursion_pt`;
+* :mod:`notecards.handwriting.words`: how each word is written (letter forms, joined pairs,
+  baseline steps), planned once per word and shared by every line writing it;
+* :mod:`notecards.handwriting.alternates`, :mod:`notecards.handwriting.outlines` and
+  :mod:`notecards.handwriting.ligatures`: the extra glyphs a face is drawn with (its alternates,
+  varied outlines, fitted joins), reached through Private-Use codes that extract as the text;
 * :mod:`notecards.handwriting.draw`: :func:`draw_block`, writing a plan into one PDF text object at
   little more than the cost of ``drawString`` (see ``benchmarks/bench_handwriting.py``).
 

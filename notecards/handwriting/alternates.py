@@ -5,10 +5,13 @@ apply GSUB features, so Caveat's ``salt``/``ss01``/``ss02`` alternates are out o
 We give every alternate glyph a Private-Use code point in the face's maps (the trick reportlab
 itself uses for shaped glyphs) and, when the font is written, rewrite each subset's ToUnicode
 CMap so those codes extract as the real letter: ``pdfplumber``/``pypdf`` see "e", not U+F0xx.
+A hand's joined pairs (:mod:`notecards.handwriting.ligatures`) get Private-Use codes the same
+way, each extracting as its two letters ("th").
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
@@ -16,9 +19,10 @@ from io import BytesIO
 from typing import Any
 
 from fontTools.ttLib import TTFont as FTFont
-from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, makeToUnicodeCMap
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
 from notecards.errors import FontError
+from notecards.handwriting.ligatures import read_joins
 from notecards.handwriting.outlines import varied_font
 
 #: GSUB features that give alternate shapes of the same letter. Not `aalt`: it also lists
@@ -95,7 +99,9 @@ class AlternatesTTFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
     """A reportlab TTFont that can draw alternate letter shapes by Private-Use code points.
 
     ``forms[ord("e")]`` is the tuple of code points that draw "e": itself, then its
-    alternates. Every one of them extracts from the PDF as "e".
+    alternates. Every one of them extracts from the PDF as "e". ``joins["th"]`` is the code
+    point of the hand's joined "th" (when it has one): it advances as far as "t" and "h" and
+    extracts as "th".
 
     >>> font = AlternatesTTFont("Caveat", "fonts/Caveat-Regular.ttf")  # doctest: +SKIP
     >>> len(font.forms[ord("e")])  # doctest: +SKIP
@@ -104,32 +110,54 @@ class AlternatesTTFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
 
     def __init__(self, name: str, path: str, outline_forms: int = 0) -> None:
         alternates: dict[int, tuple[int, ...]] = dict(read_alternates(path))
-        if outline_forms > 0:  # the face plus varied outlines of its letters (outlines.py)
-            data, varied = varied_font(path, outline_forms)
+        joined: Mapping[str, int] = {}
+        if outline_forms > 0 or read_joins(path):
+            # The face plus varied outlines of its letters and fitted joins (outlines.py).
+            data, varied, joined = varied_font(path, outline_forms)
             super().__init__(name, BytesIO(data))
             for code, gids in varied.items():
                 alternates[code] = (*alternates.get(code, ()), *gids)
         else:
             super().__init__(name, path)
         face = self.face
-        self.real_char: dict[int, int] = {}
+        #: What each Private-Use code extracts as: a letter, or a joined pair's two letters.
+        self.real_text: dict[int, str] = {}
         forms: dict[int, tuple[int, ...]] = {}
         pua = _PUA_START
+
+        def assign(gid: int, text: str) -> int | None:
+            nonlocal pua
+            while pua in face.charToGlyph:
+                pua += 1
+            if pua > _PUA_END:
+                return None
+            face.charToGlyph[pua] = gid
+            face.glyphToChar.setdefault(gid, []).append(pua)
+            # The PDF /Widths entry is the letters' own advance, so layout is unchanged.
+            face.charWidths[pua] = sum(face.charWidths[ord(c)] for c in text)
+            self.real_text[pua] = text
+            return pua
+
         for code, gids in sorted(alternates.items()):
             codes = [code]
             for gid in gids:
-                while pua in face.charToGlyph:
-                    pua += 1
-                if pua > _PUA_END:
+                assigned = assign(gid, chr(code))
+                if assigned is None:
                     break
-                face.charToGlyph[pua] = gid
-                face.glyphToChar.setdefault(gid, []).append(pua)
-                # The PDF /Widths entry keeps the base letter's advance, so layout is unchanged.
-                face.charWidths[pua] = face.charWidths[code]
-                self.real_char[pua] = code
-                codes.append(pua)
+                codes.append(assigned)
             forms[code] = tuple(codes)
         self.forms: Mapping[int, tuple[int, ...]] = forms
+        joins: dict[str, int] = {}
+        for text, gid in sorted(joined.items()):
+            if all(ord(c) in face.charWidths for c in text):
+                assigned = assign(gid, text)
+                if assigned is not None:
+                    joins[text] = assigned
+        self.joins: Mapping[str, int] = joins
+        #: Finds a pair the hand joins in a text (None: it joins none).
+        self.join_finder: re.Pattern[str] | None = (
+            re.compile("|".join(map(re.escape, sorted(joins)))) if joins else None
+        )
         depth = max((len(f) for f in forms.values()), default=1)
         #: ``str.translate`` tables: table *k* draws each letter's *k*-th form (wrapping
         #: around for letters with fewer forms).
@@ -142,6 +170,11 @@ class AlternatesTTFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
             for codes in forms.values()
             for n, code in enumerate(codes)
         }
+        #: Codes of glyphs a word can write another way: a form of a letter that has more
+        #: than one, or a join (written as its two letters instead).
+        self.changeable: frozenset[int] = frozenset(
+            [*(c for codes in forms.values() if len(codes) > 1 for c in codes), *joins.values()]
+        )
 
     def addObjects(self, doc: Any) -> None:  # noqa: N802  # reportlab's name
         """Write the font subsets, then map Private-Use codes back to the real letters."""
@@ -149,12 +182,49 @@ class AlternatesTTFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
         subsets = [list(s) for s in state.subsets] if state is not None else []
         super().addObjects(doc)
         for number, subset in enumerate(subsets):
-            if not any(code in self.real_char for code in subset):
+            if not any(code in self.real_text for code in subset):
                 continue
             base_name = b"".join(
                 (SUBSETN(number), b"+", self.face.name, self.face.subfontNameX)
             ).decode("pdfdoc")
             stream = doc.idToObject.get("toUnicodeCMap:" + base_name)
             if stream is not None:
-                real = [self.real_char.get(code, code) for code in subset]
-                stream.content = makeToUnicodeCMap(base_name, real)
+                real = [self.real_text.get(code, chr(code)) for code in subset]
+                stream.content = to_unicode_cmap(base_name, real)
+
+
+def to_unicode_cmap(font_name: str, texts: list[str]) -> str:
+    """Return a ToUnicode CMap mapping subset code *i* to ``texts[i]`` (one or more chars).
+
+    reportlab's own writes one code point per code; a joined pair needs two.
+
+    >>> to_unicode_cmap("AAAAAA+Hand", ["a", "th"]).splitlines()[14:16]
+    ['<00> <0061>', '<01> <00740068>']
+    """
+    return "\n".join(
+        [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo",
+            f"<< /Registry ({font_name})",
+            f"/Ordering ({font_name})",
+            "/Supplement 0",
+            ">> def",
+            f"/CMapName /{font_name} def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            f"<00> <{len(texts) - 1:02X}>",
+            "endcodespacerange",
+            f"{len(texts)} beginbfchar",
+            *(
+                f"<{i:02X}> <{text.encode('utf-16-be').hex().upper()}>"
+                for i, text in enumerate(texts)
+            ),
+            "endbfchar",
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ]
+    )

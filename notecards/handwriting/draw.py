@@ -11,7 +11,8 @@ every one of them), so each line becomes::
   folded in (the font is set at size 1; the height scales the y axis only, so advances stay
   as layout measured them);
 * at every baseline step, ``Ts`` (baseline, in em) and one ``TJ`` number (spacing);
-* nothing per glyph but its code: alternate forms are other codes of the same font.
+* nothing per glyph but its code: alternate forms and joined pairs are other codes of the
+  same font.
 
 What lies inside a word depends only on the word's shape, so it is written once per PDF and
 word shape and reused (names, items and template words recur on every card); a line joins its
@@ -30,8 +31,9 @@ from weakref import WeakKeyDictionary
 from reportlab.lib.rl_accel import escapePDF
 
 from notecards.errors import ConfigError
-from notecards.handwriting.plan import TABLE, WordShape, plan_block, step_tables
+from notecards.handwriting.plan import plan_block, step_tables
 from notecards.handwriting.styles import HandStyle, ink_for_pdf, registered_ttfont
+from notecards.handwriting.words import TABLE, WordShape
 from notecards.layout.geometry import TextBlock
 
 #: Each code byte as it appears inside a PDF string (without the parentheses): as itself

@@ -9,7 +9,9 @@ and :class:`~notecards.handwriting.alternates.AlternatesTTFont` draws them throu
 codes that extract as the letter.
 
 The variations are fixed per font file and form number (seeded by the font's own name), so
-the same card is drawn from the same glyphs in every run: reprints stay byte-identical.
+the same card is drawn from the same glyphs in every run: reprints stay byte-identical. The
+same copy carries the hand's joined pairs, fitted to their letters' advance
+(:func:`~notecards.handwriting.ligatures.fit_joins`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 from fontTools.ttLib import TTFont as FTFont
 
 from notecards.errors import FontError
+from notecards.handwriting.ligatures import fit_joins, read_joins
 
 #: Tables that count glyphs or hold per-glyph data we do not extend: dropped from the copy.
 _STALE_TABLES = ("hdmx", "LTSH", "VDMX", "kern", "DSIG")
@@ -33,8 +36,11 @@ _WIDTH, _HEIGHT, _LEAN, _WOBBLE = 0.035, 0.03, 0.045, 0.009
 
 
 @lru_cache(maxsize=16)
-def varied_font(font_path: str, forms: int) -> tuple[bytes, Mapping[int, tuple[int, ...]]]:
-    """Return (font file bytes with the new glyphs, ``{code point: (new glyph id, …)}``).
+def varied_font(
+    font_path: str, forms: int
+) -> tuple[bytes, Mapping[int, tuple[int, ...]], Mapping[str, int]]:
+    """Return (font file bytes with the new glyphs, ``{code point: (new glyph id, …)}``,
+    ``{"th": fitted join's glyph id, …}``).
 
     Letters whose outline is a composite (most accented letters) keep their one shape.
 
@@ -67,6 +73,7 @@ def varied_font(font_path: str, forms: int) -> tuple[bytes, Mapping[int, tuple[i
             hmtx.metrics[new_name] = (hmtx.metrics[name][0], new.xMin)
             order.append(new_name)
             added.setdefault(code, []).append(len(order) - 1)
+    joins = fit_joins(font, read_joins(font_path), order)
     font.setGlyphOrder(order)
     glyf.glyphOrder = order
     for tag in _STALE_TABLES:
@@ -77,7 +84,12 @@ def varied_font(font_path: str, forms: int) -> tuple[bytes, Mapping[int, tuple[i
         font["post"].mapping = {}
     out = BytesIO()
     font.save(out)
-    return out.getvalue(), {code: tuple(gids) for code, gids in added.items()}
+    ids = {name: gid for gid, name in enumerate(order)}
+    return (
+        out.getvalue(),
+        {code: tuple(gids) for code, gids in added.items()},
+        {text: ids[name] for text, name in joins.items()},
+    )
 
 
 def _varied(glyph: Any, glyf: Any, upm: int, rng: random.Random) -> Any:

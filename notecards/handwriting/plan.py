@@ -4,22 +4,24 @@ A hand writes a line in *segments* of a few words, lifting and re-setting the pe
 them: each segment has its own small tilt (about its middle) and letter height. Inside a
 segment the baseline steps up or down at every word, every few glyphs (``cluster_glyphs``)
 and at every repeated letter, so two identical letters side by side never sit alike, and
-each step nudges the spacing a little. Where the font has OpenType alternates, neighbouring
-letters also take different forms (see :mod:`notecards.handwriting.alternates`).
+each step nudges the spacing a little. Where the font has alternates, neighbouring letters
+also take different forms, and where the hand joins a pair it is mostly written joined
+(see :mod:`notecards.handwriting.words`).
 
 Every small amount comes from per-style tables read through a seeded window, and every amount
 is bounded so that no glyph moves further than :func:`max_excursion_pt` from where layout put
-it. What happens inside a word (its steps, its table window, its letter forms) is planned once
-per word text and seeded variant and shared by every line that writes that word: a line then
-costs a few random numbers per word (which variant, where the pen lifts, each segment's tilt
-and height), and lines that differ only in their order of words cost no planning of glyphs.
+it. What happens inside a word (its steps, its table window, its letter forms and joins) is
+planned once per word text and seeded variant and shared by every line that writes that word
+(:mod:`notecards.handwriting.words`): a line then costs a few random numbers per word (which
+variant, where the pen lifts, each segment's tilt and height), and lines that differ only in
+their order of words cost no planning of glyphs. Where two words meet, in a line or across a
+line end, the next word never starts with the glyph the last one ended with.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -29,9 +31,17 @@ from pathlib import PurePath
 
 from reportlab.pdfbase.ttfonts import TTFontFace
 
-from notecards.handwriting.alternates import AlternatesTTFont
 from notecards.handwriting.styles import HandStyle, registered_ttfont
-from notecards.layout.geometry import SetLine, TextBlock
+from notecards.handwriting.words import (
+    TABLE,
+    WORD_CACHE,
+    WORD_VARIANTS,
+    Glyph,
+    WordShape,
+    line_words,
+    word_tables,
+)
+from notecards.layout.geometry import TextBlock
 
 #: Vertical extent that ``geometry.fit_paragraphs`` reserves per line (its defaults), in em.
 LAYOUT_ASCENT = 0.8
@@ -39,22 +49,8 @@ LAYOUT_DESCENT = 0.25
 #: A segment's tilt is clamped so that no point of it moves more than the tilt of a word
 #: this many em long would move it.
 _TILT_REACH_EM = 2.0
-#: Entries in each table; a line reads a seeded window of it.
-TABLE = 1024
-#: Seeded variants of each word's shape, and how many word shapes a style keeps planned.
-WORD_VARIANTS = 32
-_WORD_CACHE = 50_000
 #: Letter heights come in steps of this fraction (few distinct text matrices to format).
 _SCALE_STEP = 0.005
-
-_WORDS = re.compile(r"\s*\S+\s*|\s+")  # a word with the spaces after it (and before the first)
-_DOUBLE = re.compile(r"(\S)(?=\1)")  # the first of two identical neighbours
-_PAIR = re.compile(r"(.)\1")
-#: Shaped scripts and the private codes of shaped glyphs (see layout/shaping.py).
-_JOINED = re.compile(
-    "[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff"
-    "\ufb1d-\ufdff\ufe70-\ufefc\ue000-\uf8ff\U000f0000-\U000fffff\u0300-\u036f]"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,19 +60,6 @@ class RunPlan:
     font: str
     text: str
     start: int  # index of the run's first glyph in the line
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class WordShape:
-    """How one word (with the spaces after it) is written, shared by every line writing it.
-
-    Compared by identity: it is planned once per style, word and seeded variant (cache key).
-    """
-
-    pieces: tuple[tuple[str, str, str], ...]  # (font, drawn text with forms, layout text)
-    steps: tuple[int, ...]  # glyph indices in the word where baseline and spacing step (0 first)
-    table_start: int  # step *j* reads entry ``table_start + j`` of the step tables
-    width_em: float  # advance of the layout text at size 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,8 +213,8 @@ def plan_block(block: TextBlock, style: HandStyle, seed: str) -> tuple[LinePlan,
     rng = random.Random(f"notecards-hand:{seed}")
     rand = rng.random
     size = block.size_pt
-    words = _words(style)
-    if sum(map(len, words.values())) >= _WORD_CACHE:
+    words = word_tables(style)
+    if sum(map(len, words.values())) >= WORD_CACHE:
         words.clear()
     scales = step_tables(style).scale
     ext_pt = 1.1 * size * max(1.0 + style.size_jitter, 1.3)
@@ -240,6 +223,7 @@ def plan_block(block: TextBlock, style: HandStyle, seed: str) -> tuple[LinePlan,
     rotation = style.rotation_deg
     slope = 0.0
     plans = []
+    last: Glyph | None = None  # the glyph the text so far ended with, in reading order
     for line in block.lines:
         slope = 0.5 * slope + 0.5 * (2 * rand() - 1)  # neighbouring lines slope alike
         tenth = math.trunc(
@@ -257,7 +241,7 @@ def plan_block(block: TextBlock, style: HandStyle, seed: str) -> tuple[LinePlan,
         tint = round(style.ink_variation * rand(), 2)
         # One seeded variant per line for its words: words are looked up in bulk.
         v = int(rand() * WORD_VARIANTS)
-        shapes = _line_words(line, style, words, v)
+        shapes, last = line_words(line, style, words, v, last)
         ends = list(accumulate(map(_WIDTH, shapes), initial=0.0))
         segments: list[SegmentPlan] = []
         k, scale_at = 0, int(rand() * TABLE)
@@ -295,83 +279,7 @@ def plan_block(block: TextBlock, style: HandStyle, seed: str) -> tuple[LinePlan,
     return tuple(plans)
 
 
-@lru_cache(maxsize=64)
-def _words(style: HandStyle) -> dict[tuple[str, int], dict[object, WordShape]]:
-    """Return the word shapes planned for *style* (in em: any size), by (font, variant).
-
-    A line set in one font looks its words up by their text; other lines by their pieces
-    under the font "".
-    """
-    return {}
-
-
-def _line_words(
-    line: SetLine,
-    style: HandStyle,
-    words: dict[tuple[str, int], dict[object, WordShape]],
-    variant: int,
-) -> list[WordShape]:
-    """Return the shapes of *line*'s words (spaces after each included), planning new ones."""
-    runs = line.runs
-    if len(runs) == 1:
-        font = runs[0].font
-        table = words.get((font, variant))
-        if table is None:
-            table = words[(font, variant)] = {}
-        texts: list[object] = _WORDS.findall(runs[0].text)
-        shapes = list(map(table.get, texts))
-        if None in shapes:
-            for n, shape in enumerate(shapes):
-                if shape is None:
-                    shapes[n] = table[texts[n]] = _plan_word(
-                        ((font, str(texts[n])),), style, variant
-                    )
-        return shapes  # type: ignore[return-value]
-    table = words.setdefault(("", variant), {})
-    bounds, at = [], 0
-    for run in runs:
-        bounds.append((at, at + len(run.text), run.font))
-        at += len(run.text)
-    text = line.text
-    out = []
-    for m in _WORDS.finditer(text):
-        s, e = m.span()
-        key = tuple(
-            (font, text[max(s, lo) : min(e, hi)]) for lo, hi, font in bounds if lo < e and s < hi
-        )
-        shape = table.get(key)
-        if shape is None:
-            shape = table[key] = _plan_word(key, style, variant)
-        out.append(shape)
-    return out
-
-
 _WIDTH = attrgetter("width_em")
-
-
-def _plan_word(pieces: tuple[tuple[str, str], ...], style: HandStyle, variant: int) -> WordShape:
-    """Plan how a word is written (variant *variant*): steps, table window, letter forms."""
-    text = "".join(t for _, t in pieces)
-    rand = random.Random(f"notecards-hand-word:{variant}:{text}").random
-    planned, width = [], 0.0
-    for font_name, part in pieces:
-        font = registered_ttfont(font_name)
-        drawn = part
-        if style.alternates and isinstance(font, AlternatesTTFont) and font.forms:
-            drawn = _cycle_forms(part, font, int(rand() * len(font.translation_tables)))
-        planned.append((font_name, drawn, part))
-        width += font.stringWidth(part, 1.0)
-    core = text.rstrip()
-    lead = len(core) - len(core.lstrip())
-    c = style.cluster_glyphs
-    if _JOINED.search(core):
-        # Joined and stacked scripts (Arabic, Devanagari, Thai …) are shaped glyph runs: a
-        # step inside the word would break the joins and lift marks off their letters.
-        steps = {0}
-    else:
-        steps = {0, *range(lead + 1 + int(rand() * c), len(core), c)}
-        steps.update(m.end() for m in _DOUBLE.finditer(core))  # "ll": never alike
-    return WordShape(tuple(planned), tuple(sorted(steps)), int(rand() * TABLE), width)
 
 
 def _clamp_angle(angle_deg: float, budget_pt: float, reach_pt: float) -> float:
@@ -382,22 +290,12 @@ def _clamp_angle(angle_deg: float, budget_pt: float, reach_pt: float) -> float:
     return max(-limit, min(limit, angle_deg))
 
 
-def _cycle_forms(text: str, font: AlternatesTTFont, phase: int) -> str:
-    """Give glyph i the ((phase + i) mod n)-th form, so neighbours always differ."""
-    tables = font.translation_tables
-    depth = len(tables)
-    chars = list(text)
-    for k, table in enumerate(tables):
-        first = (k - phase) % depth
-        chars[first::depth] = text[first::depth].translate(table)
-    out = "".join(chars)
-    # A letter with fewer forms than the cycle can still repeat; give the second one the next.
-    nxt = font.next_form
-    return _PAIR.sub(lambda m: m[1] + chr(nxt.get(ord(m[1]), ord(m[1]))), out)
-
-
 def place_glyphs(block: TextBlock, style: HandStyle, seed: str) -> tuple[GlyphPlacement, ...]:
-    """Return where every glyph of *block* lands (the plan expanded; spaces included)."""
+    """Return where every character of *block* lands (the plan expanded; spaces included).
+
+    The two letters of a joined pair are one glyph in the PDF and two placements here, the
+    second where the first letter's advance ends: one placement per character of the text.
+    """
     out = []
     size = block.size_pt
     tables = step_tables(style)
@@ -413,25 +311,27 @@ def place_glyphs(block: TextBlock, style: HandStyle, seed: str) -> tuple[GlyphPl
             t = math.radians(seg.tilt_deg)
             steps = {b: (word.table_start + j) % TABLE for j, b in enumerate(word.steps)}
             i, k = 0, word.table_start
-            for font_name, drawn, part in word.pieces:
+            for font_name, drawn, _ in word.pieces:
                 font = registered_ttfont(font_name)
-                real_char = getattr(font, "real_char", {})
-                for n, char in enumerate(drawn):
+                real_text = getattr(font, "real_text", {})
+                for char in drawn:
                     k = steps.get(i, k)
-                    shift = along + tables.shift_milli[k] * size / 1000
-                    rise = tables.rise_em[k] * size * seg.scale
-                    x = seg.x_pt + shift * math.cos(t) - rise * math.sin(t)  # in the line's frame
-                    y = seg.y_pt + shift * math.sin(t) + rise * math.cos(t)
-                    out.append(
-                        GlyphPlacement(
-                            chr(real_char.get(ord(char), ord(char))),
-                            font_name,
-                            plan.x_pt + x * math.cos(a) - y * math.sin(a),
-                            plan.y_pt + x * math.sin(a) + y * math.cos(a),
-                            plan.angle_deg + seg.tilt_deg,
-                            size * seg.scale,
+                    # A join is placed letter by letter: the plotter draws letters.
+                    for letter in real_text.get(ord(char), char):
+                        shift = along + tables.shift_milli[k] * size / 1000
+                        rise = tables.rise_em[k] * size * seg.scale
+                        x = seg.x_pt + shift * math.cos(t) - rise * math.sin(t)  # line's frame
+                        y = seg.y_pt + shift * math.sin(t) + rise * math.cos(t)
+                        out.append(
+                            GlyphPlacement(
+                                letter,
+                                font_name,
+                                plan.x_pt + x * math.cos(a) - y * math.sin(a),
+                                plan.y_pt + x * math.sin(a) + y * math.cos(a),
+                                plan.angle_deg + seg.tilt_deg,
+                                size * seg.scale,
+                            )
                         )
-                    )
-                    along += font.stringWidth(part[n], size)
+                        along += font.stringWidth(letter, size)
                     i += 1
     return tuple(out)

@@ -5,7 +5,8 @@ The sheet's layout is pure geometry, :mod:`notecards.layout.hand_sheet`, shared 
 :mod:`~notecards.learned.scan`
 (load, find the marks, straighten), :mod:`~notecards.learned.boxes` (cut and threshold each
 box), :mod:`~notecards.learned.outlines` (potrace), :mod:`~notecards.learned.fontfile` (the
-TrueType font) and :mod:`~notecards.learned.learn` (the whole run and the shop's settings).
+TrueType font), :mod:`~notecards.learned.accents` (accented letters composed from the learned
+ones) and :mod:`~notecards.learned.learn` (the whole run and the shop's settings).
 
 >>> report = learn_hand([Path("scan.jpg")], "maya", Path("notecards.toml"))  # doctest: +SKIP
 """

@@ -1,26 +1,38 @@
 """Write a learned hand as a TrueType font: letters, alternates (GSUB ``salt``), pairs (``liga``).
 
 The font is drawn to the base hand's proportions: its x-height is the base font's, so a card
-set for the base hand fits the same way, and every character the sheet did not teach (an empty
-box, curly quotes, Cyrillic …) is the base hand's own glyph. The alternates are reached by the
-handwriting engine exactly like a bundled face's (:mod:`notecards.handwriting.alternates`).
+set for the base hand fits the same way. An accented letter the sheet did not teach is composed
+from the writer's own letter and a mark (:mod:`notecards.learned.accents`); every other
+character it did not teach (an empty box, curly quotes, Cyrillic …) is the base hand's own
+glyph. The alternates and pairs are reached by the handwriting engine exactly like a bundled
+face's (:mod:`notecards.handwriting.alternates`, :mod:`notecards.handwriting.ligatures`).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from fontTools.feaLib.builder import addOpenTypeFeaturesFromString
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.areaPen import AreaPen
 from fontTools.pens.cu2quPen import Cu2QuPen
-from fontTools.pens.recordingPen import DecomposingRecordingPen
+from fontTools.pens.recordingPen import DecomposingRecordingPen, RecordingPen
+from fontTools.pens.reverseContourPen import ReverseContourPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
 
+from notecards.learned.accents import (
+    PenContour,
+    compose,
+    contours_of,
+    same_mark_letters,
+)
 from notecards.learned.boxes import Cut
 from notecards.learned.outlines import Contour, Point, draw_contours
 
@@ -43,6 +55,14 @@ class Learned:
 
     cut: Cut
     contours: tuple[Contour, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltFont:
+    """What the font holds besides the writer's letters."""
+
+    filled_in: tuple[str, ...]  # characters drawn with the base hand's glyphs
+    composed: Mapping[str, str]  # accented letter → the learned letter it was composed on
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +115,8 @@ def build_font(
     metrics: HandMetrics,
     base_path: Path,
     out_path: Path,
-) -> list[str]:
-    """Write the learned font to *out_path*; return the characters the base hand fills in.
+) -> BuiltFont:
+    """Write the learned font to *out_path*; say which characters it composed or filled in.
 
     *letters* maps a character or a joined pair to its traced boxes, first form first.
     """
@@ -111,6 +131,7 @@ def build_font(
     cmap = {32: "space"}
     salt: dict[str, list[str]] = {}
     liga: dict[str, str] = {}
+    outlines: dict[str, list[PenContour]] = {}  # the first form of each learned character
     for text, forms in letters.items():
         if not forms:
             continue
@@ -118,13 +139,15 @@ def build_font(
         first_advance = 0
         for index, learned in enumerate(forms):
             form = name if index == 0 else f"{name}.alt{index}"
-            glyph, advance, lsb = _learned_glyph(learned, metrics, first_advance)
+            recording, advance = _learned_outline(learned, metrics, first_advance)
             first_advance = first_advance or advance
             order.append(form)
-            glyphs[form] = glyph
-            advances[form] = (advance, lsb)
+            glyphs[form] = _glyph(recording)
+            advances[form] = (advance, _left(glyphs[form]))
             if index:
                 salt.setdefault(name, []).append(form)
+            else:
+                outlines[text] = contours_of(recording)
         if len(text) == 1:
             cmap[ord(text)] = name
         else:
@@ -132,9 +155,36 @@ def build_font(
     for alias, target in ALIASES.items():
         if target in letters and letters[target]:
             cmap.setdefault(ord(alias), glyph_name(target))
+
+    def base_outline(char: str) -> list[PenContour] | None:
+        if ord(char) not in base_cmap:
+            return None
+        recording = DecomposingRecordingPen(base_glyphs)
+        base_glyphs[base_cmap[ord(char)]].draw(recording)
+        return contours_of(recording.value)
+
     filled_in = []
+    composed: dict[str, str] = {}
     for code, base_name in sorted(base_cmap.items()):
         if code in cmap or not _fills_in(code):
+            continue
+        char = chr(code)
+        letter = unicodedata.normalize("NFD", char)[0]
+        contours = compose(
+            char,
+            outlines.get(letter, []),
+            [
+                *(partial(outlines.get, other) for other in same_mark_letters(char, outlines)),
+                partial(base_outline, char),
+            ],
+        )
+        if contours is not None:
+            name = glyph_name(char)
+            order.append(name)
+            glyphs[name] = _glyph([op for contour in contours for op in contour])
+            advances[name] = (advances[glyph_name(letter)][0], _left(glyphs[name]))
+            cmap[code] = name
+            composed[char] = letter
             continue
         name = f"base.{base_name}"
         if name not in glyphs:
@@ -146,7 +196,7 @@ def build_font(
             glyphs[name] = pen.glyph()
             advances[name] = base["hmtx"][base_name]
         cmap[code] = name
-        filled_in.append(chr(code))
+        filled_in.append(char)
     builder = FontBuilder(upm, isTTF=True)
     builder.setupGlyphOrder(order)
     builder.setupCharacterMap(cmap)
@@ -183,14 +233,15 @@ def build_font(
     if features:
         addOpenTypeFeaturesFromString(font, features)
     font.save(str(out_path))
-    return [c for c in filled_in if c.isprintable()]
+    return BuiltFont(tuple(c for c in filled_in if c.isprintable()), composed)
 
 
-def _learned_glyph(
+def _learned_outline(
     learned: Learned, metrics: HandMetrics, first_advance: int
-) -> tuple[object, int, int]:
-    """Return the glyph of *learned* and its advance; an alternate's advance is kept near
-    its letter's (*first_advance*), its ink centred in the difference."""
+) -> tuple[list[tuple[str, tuple[object, ...]]], int]:
+    """Return the outline of *learned* in font units (turned the TrueType way) and its
+    advance; an alternate's advance is kept near its letter's (*first_advance*), its ink
+    centred in the difference."""
     cut = learned.cut
     units = metrics.units_per_pt
     ink = cut.width_pt * units
@@ -208,9 +259,27 @@ def _learned_glyph(
     area = AreaPen()
     draw_contours(learned.contours, area, transform)
     # TrueType outer contours run clockwise (negative area); potrace's, flipped, may not.
+    recording = RecordingPen()
+    pen = ReverseContourPen(recording) if area.value > 0 else recording
+    draw_contours(learned.contours, pen, transform)
+    return list(recording.value), advance
+
+
+def _glyph(operations: Sequence[tuple[str, tuple[object, ...]]]) -> Any:
+    """Return a TrueType glyph of *operations* (cubic curves become quadratic), bounds set."""
     pen = TTGlyphPen(None)
-    draw_contours(learned.contours, Cu2QuPen(pen, 1.0, reverse_direction=area.value > 0), transform)
-    return pen.glyph(), advance, round(left)
+    replay = RecordingPen()
+    replay.value = list(operations)
+    replay.replay(Cu2QuPen(pen, 1.0))
+    glyph = pen.glyph()
+    glyph.recalcBounds(None)
+    return glyph
+
+
+def _left(glyph: Any) -> int:
+    """Return the left side bearing of *glyph*: its leftmost point. Renderers place a glyph
+    by its side bearing, so it must be the outline's own (the ink's box is not)."""
+    return int(getattr(glyph, "xMin", 0))
 
 
 def _notdef(upm: int) -> object:

@@ -19,6 +19,7 @@ from fontTools.ttLib import TTFont
 from notecards.config import read_toml
 from notecards.errors import ConfigError, ScanError
 from notecards.handwriting.styles import INKS_RGB, STYLES, font_file
+from notecards.layout.hand_sheet import SheetBox
 from notecards.learned.boxes import Cut, cut_box, letter_gap_pt, stroke_width_pt
 from notecards.learned.fontfile import Learned, build_font, measure_hand
 from notecards.learned.outlines import Point, draw_contours, trace
@@ -77,15 +78,11 @@ def learn_hand(
         )
     source, page = letters_page
     cuts: dict[str, list[Cut]] = {}
-    problems: list[str] = []
+    unread: list[tuple[SheetBox, str]] = []
     for box in page.layout.page_boxes(0):
         result = cut_box(page, box)
         if isinstance(result, str):
-            problems.append(
-                f"{source}: box “{box.label}” (row {box.row}, column {box.column}): {result} — "
-                f"the {base} hand writes “{box.text}” instead; fill the box in and learn again "
-                "to use your own."
-            )
+            unread.append((box, result))
         else:
             cuts.setdefault(box.text, []).append(result)
     x_heights = [c.top_pt for letter in X_LETTERS for c in cuts.get(letter, [])]
@@ -112,7 +109,21 @@ def learn_hand(
     }
     folder = config_path.parent
     font_path = folder / f"{name}-hand.ttf"
-    build_font(f"{name} hand", learned, metrics, base_path, font_path)
+    built = build_font(f"{name} hand", learned, metrics, base_path, font_path)
+    problems: list[str] = []
+    for box, result in unread:
+        if box.text in cuts:  # another box of the letter was read: it writes the letter
+            instead = f"your other “{box.text}” boxes write it"
+        elif box.text in built.composed:
+            instead = (
+                f"your own “{built.composed[box.text]}” with the accent writes “{box.text}” instead"
+            )
+        else:
+            instead = f"the {base} hand writes “{box.text}” instead"
+        problems.append(
+            f"{source}: box “{box.label}” (row {box.row}, column {box.column}): {result} — "
+            f"{instead}; fill the box in and learn again to use your own."
+        )
     notes = [add_hand_style(config_path, config, name, font_path.name, base)]
     signature_path = None
     signature_source, signature_page = next(

@@ -258,3 +258,33 @@ def test_max_excursion_grows_with_amounts() -> None:
     register_style_fonts([neat, loose])
     assert max_excursion_pt(neat, 20) == pytest.approx(2 * max_excursion_pt(neat, 10))
     assert max_excursion_pt(loose, 14) > max_excursion_pt(_zero(loose), 14)
+
+
+def test_draw_block_joins_caveats_ft_and_reads_the_words() -> None:
+    """Verify Caveat's own joined "ft" (its liga) is drawn, as wide as "f" and "t", mostly
+    but not always, and the words still extract (issue 13)."""
+    style = STYLES["casual"]
+    text = "A gift after a soft left turn, and a swift raft. " * 3
+    register_style_fonts([style])
+    block = fit_paragraphs(
+        [Paragraph(text.strip())],
+        OUTER,
+        pdfmetrics.stringWidth,
+        lambda _char: style.font_name,
+        max_size_pt=14,
+        min_size_pt=14,
+    )
+    joined = apart = 0
+    for seed in range(4):
+        pdf = _pdf(block, style, seed=f"ft:{seed}")
+        chars = _chars(pdf)
+        for char in chars:
+            if char["text"] == "ft":
+                joined += 1
+                # Its advance (at the font size 1 the text is set in) is "f" and "t"'s.
+                width = pdfmetrics.stringWidth("ft", style.font_name, 1)
+                assert char["adv"] == pytest.approx(width, abs=1e-6)
+        apart += sum(a["text"] + b["text"] == "ft" for a, b in zip(chars, chars[1:], strict=False))
+        with pdfplumber.open(io.BytesIO(pdf)) as doc:
+            assert doc.pages[0].extract_text(use_text_flow=True).split() == text.split()
+    assert joined >= 2 * apart > 0, (joined, apart)

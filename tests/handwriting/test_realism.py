@@ -7,7 +7,6 @@ pixels rendered by pdfium.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from datetime import date
 from io import BytesIO
@@ -23,6 +22,7 @@ from pypdf.generic import ContentStream
 from notecards import make_settings, plan_batch, render_pdfs
 from notecards.config import Config
 from notecards.paths import sample_orders_path
+from tests.pdfcheck import drawn_glyphs
 
 
 @pytest.fixture(scope="module", params=["casual", "neat"])
@@ -40,30 +40,7 @@ def cards(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     return render_pdfs(plan)[0]
 
 
-def _to_unicode(font: object) -> dict[int, str]:
-    stream = font["/ToUnicode"].get_object().get_data().decode("latin-1")  # type: ignore[index]
-    return {int(a, 16): chr(int(b, 16)) for a, b in re.findall(r"<(\w\w)> <(\w{4})>", stream)}
-
-
-def _glyphs(reader: PdfReader, page_number: int) -> list[tuple[str, str, int]]:
-    """Return the page's text glyphs in drawing order: (letter, font, code)."""
-    page = reader.pages[page_number]
-    fonts = page["/Resources"]["/Font"]
-    maps = {name: _to_unicode(fonts[name].get_object()) for name in fonts}
-    out: list[tuple[str, str, int]] = []
-    font = ""
-    for operands, operator in ContentStream(page.get_contents(), reader).operations:
-        if operator == b"BT":  # a new line of writing: not the neighbour of the last one
-            out.append(("\n", "", -1))
-        elif operator == b"Tf":
-            font = str(operands[0])
-        elif operator in (b"TJ", b"Tj"):
-            parts = operands[0] if operator == b"TJ" else [operands[0]]
-            for part in parts:
-                if isinstance(part, (bytes, str)):
-                    data = part if isinstance(part, bytes) else part.get_original_bytes()
-                    out += [(maps[font].get(code, "?"), font, code) for code in data]
-    return out
+_glyphs = drawn_glyphs  # the page's text glyphs in drawing order: (letter, font, code)
 
 
 def test_neighbouring_letters_never_share_a_form(cards):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import mmap
 import re
 from pathlib import Path
 
@@ -42,6 +43,10 @@ def finish_pdf(path: Path, *, standard: str = "", title: str = "") -> None:
     Raises:
         ConfigError: an unknown *standard*.
     """
+    if standard and standard not in STANDARDS:
+        raise ConfigError(f'"{standard}" is not a PDF/X standard. Choose x-1a or x-4.')
+    if not standard and not title and _finish_file_in_place(path):
+        return
     path.write_bytes(finish_bytes(path.read_bytes(), path.name, standard=standard, title=title))
 
 
@@ -84,6 +89,8 @@ def finish_bytes(data: bytes, file_name: str, *, standard: str = "", title: str 
     return target.getvalue()
 
 
+#: What the same-length finish reads: the file's bytes, or the file itself mapped in memory.
+Buffer = bytes | bytearray | mmap.mmap
 #: What a file written by reportlab (``invariant=1``) already holds of the finish: fixed dates,
 #: /Trapped /False, a title, and a trailer /ID of two 16-byte hex strings.
 _HEADER = re.compile(rb"\A%PDF-1\.[34]\n")
@@ -97,7 +104,35 @@ _INFO = re.compile(
 
 
 def _finish_in_place(data: bytes, file_name: str) -> bytes | None:
-    """Return reportlab's *data* finished by same-length edits, or None to use pikepdf.
+    """Return reportlab's *data* finished by same-length edits (see _same_length_edits), or
+    None when the file needs the full pikepdf rewrite."""
+    edits = _same_length_edits(data, file_name)
+    if edits is None:
+        return None
+    done = bytearray(data)
+    for offset, new in edits:
+        done[offset : offset + len(new)] = new
+    return bytes(done)
+
+
+def _finish_file_in_place(path: Path) -> bool:
+    """Finish the file at *path* by same-length edits written into the file itself (no copy
+    of a big file is held); return False, changing nothing, when it needs the full rewrite."""
+    with path.open("r+b") as handle:
+        if handle.seek(0, io.SEEK_END) < 64:
+            return False
+        with mmap.mmap(handle.fileno(), 0) as data:
+            edits = _same_length_edits(data, path.name)
+            if edits is None:
+                return False
+            for offset, new in edits:
+                data[offset : offset + len(new)] = new
+            data.flush()
+    return True
+
+
+def _same_length_edits(data: Buffer, file_name: str) -> list[tuple[int, bytes]] | None:
+    """Return the edits (offset, new bytes) that finish reportlab's *data*, or None.
 
     A file reportlab wrote with ``invariant=1`` (and ``PrintCanvas``: no ASCII85) already has
     fixed dates, ``/Trapped /False`` and a title; it lacks only a per-file /ID, its own subset
@@ -106,25 +141,24 @@ def _finish_in_place(data: bytes, file_name: str) -> bytes | None:
     big file is not parsed and rewritten. Anything else (another writer, an object stream,
     a version above 1.4, no trailer /ID) returns None.
     """
-    tail = data[-4096:]
+    size = len(data)
+    tail_start = max(0, size - 4096)
+    trailer = _TRAILER_ID.search(data, tail_start)
     if (
         not _HEADER.match(data)
-        or b"/ObjStm" in data
+        or trailer is None
+        or data.find(b"/ObjStm") != -1
         or _INFO.search(data) is None
-        or _TRAILER_ID.search(tail) is None
     ):
         return None
     digest = hashlib.md5(data, usedforsecurity=False).hexdigest().encode()
-
-    def rename(match: re.Match[bytes]) -> bytes:
-        key, prefix, rest = match.groups()
-        new = subset_prefix(file_name, prefix.decode(), rest.decode("latin-1"))
-        return b"/" + key + b" /" + new.encode() + b"+" + rest
-
-    done = _SUBSET.sub(rename, b"%PDF-1.4\n" + data[9:])
-    body, tail = done[: len(done) - len(tail)], done[len(done) - len(tail) :]
-    tail = _TRAILER_ID.sub(b"\ntrailer\n<<\n/ID \n[<" + digest + b"><" + digest + b">]", tail)
-    return body + tail
+    edits = [(7, b"4")]  # %PDF-1.3 -> %PDF-1.4
+    for match in _SUBSET.finditer(data):
+        prefix, rest = match.group(2), match.group(3)
+        new = subset_prefix(file_name, bytes(prefix).decode(), bytes(rest).decode("latin-1"))
+        edits.append((match.start(2), new.encode()))
+    edits += [(trailer.start(1), digest), (trailer.start(2), digest)]
+    return edits
 
 
 def subset_prefix(file_name: str, old_prefix: str, font_name: str) -> str:

@@ -106,3 +106,16 @@ def test_a_file_the_fast_finish_does_not_know_is_rewritten_with_pikepdf(tmp_path
     with pikepdf.open(out) as pdf:
         assert "/ID" in pdf.trailer and pdf.docinfo["/Trapped"] == pikepdf.Name("/False")
         assert not any(name.startswith("/AAAAA") for name in _fonts(pdf))
+
+
+def test_finishing_a_file_edits_it_where_it_lies_with_the_same_result(tmp_path):
+    """Verify finish_pdf edits a plain file in place (mapped, no copy held) and gives the
+    bytes finish_bytes gives; a PDF/X file is still rewritten whole."""
+    data = _written(tmp_path / "cards.pdf", "Thank you")
+    expected = pdfx.finish_bytes(data, "cards.pdf")
+    pdfx.finish_pdf(tmp_path / "cards.pdf")
+    assert (tmp_path / "cards.pdf").read_bytes() == expected
+    (tmp_path / "x.pdf").write_bytes(data)
+    pdfx.finish_pdf(tmp_path / "x.pdf", standard="x-1a")
+    with pikepdf.open(tmp_path / "x.pdf") as pdf:
+        assert str(pdf.docinfo["/GTS_PDFXVersion"]) == "PDF/X-1a:2003"

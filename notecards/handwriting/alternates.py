@@ -5,6 +5,7 @@ apply GSUB features, so Caveat's ``salt``/``ss01``/``ss02`` alternates are out o
 We give every alternate glyph a Private-Use code point in the face's maps (the trick reportlab
 itself uses for shaped glyphs) and, when the font is written, rewrite each subset's ToUnicode
 CMap so those codes extract as the real letter: ``pdfplumber``/``pypdf`` see "e", not U+F0xx.
+Both reach into reportlab's internals through :mod:`notecards.internals`.
 """
 
 from __future__ import annotations
@@ -16,10 +17,17 @@ from io import BytesIO
 from typing import Any
 
 from fontTools.ttLib import TTFont as FTFont
-from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, makeToUnicodeCMap
+from reportlab.pdfbase.ttfonts import TTFont
 
 from notecards.errors import FontError
 from notecards.handwriting.outlines import varied_font
+from notecards.internals import (
+    code_width,
+    font_codes,
+    font_subsets,
+    map_code,
+    set_to_unicode,
+)
 
 #: GSUB features that give alternate shapes of the same letter. Not `aalt`: it also lists
 #: small caps and old-style figures (in some faces), which are not handwriting variants.
@@ -111,21 +119,19 @@ class AlternatesTTFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
                 alternates[code] = (*alternates.get(code, ()), *gids)
         else:
             super().__init__(name, path)
-        face = self.face
+        taken = font_codes(self)
         self.real_char: dict[int, int] = {}
         forms: dict[int, tuple[int, ...]] = {}
         pua = _PUA_START
         for code, gids in sorted(alternates.items()):
             codes = [code]
             for gid in gids:
-                while pua in face.charToGlyph:
+                while pua in taken:
                     pua += 1
                 if pua > _PUA_END:
                     break
-                face.charToGlyph[pua] = gid
-                face.glyphToChar.setdefault(gid, []).append(pua)
                 # The PDF /Widths entry keeps the base letter's advance, so layout is unchanged.
-                face.charWidths[pua] = face.charWidths[code]
+                map_code(self, pua, gid, code_width(self, code), extracts=True)
                 self.real_char[pua] = code
                 codes.append(pua)
             forms[code] = tuple(codes)
@@ -145,16 +151,8 @@ class AlternatesTTFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
 
     def addObjects(self, doc: Any) -> None:  # noqa: N802  # reportlab's name
         """Write the font subsets, then map Private-Use codes back to the real letters."""
-        state = self.state.get(doc)
-        subsets = [list(s) for s in state.subsets] if state is not None else []
+        subsets = font_subsets(self, doc)
         super().addObjects(doc)
         for number, subset in enumerate(subsets):
-            if not any(code in self.real_char for code in subset):
-                continue
-            base_name = b"".join(
-                (SUBSETN(number), b"+", self.face.name, self.face.subfontNameX)
-            ).decode("pdfdoc")
-            stream = doc.idToObject.get("toUnicodeCMap:" + base_name)
-            if stream is not None:
-                real = [self.real_char.get(code, code) for code in subset]
-                stream.content = makeToUnicodeCMap(base_name, real)
+            if any(code in self.real_char for code in subset):
+                set_to_unicode(self, doc, number, [self.real_char.get(c, c) for c in subset])

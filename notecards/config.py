@@ -7,8 +7,21 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from notecards.choices import (
+    AddressStyle,
+    Choice,
+    DateOrder,
+    EnvelopeFont,
+    Flip,
+    GiftAddress,
+    GiftCardTo,
+    Ink,
+    PdfX,
+    Tone,
+    parse_standard,
+)
 from notecards.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -18,7 +31,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 CONFIG_NAME = "notecards.toml"
 #: The tones a shop can write in (``[shop] tone``): they choose greetings and wording.
-TONES = ("warm", "formal", "playful")
+TONES = Tone.words()
+C = TypeVar("C", bound=Choice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,33 +43,34 @@ class Config:
     return_address: tuple[str, ...] = ()
     home_country: str = "US"
     signer: str = "The team"
-    tone: str = "warm"
+    tone: Tone = Tone.WARM
     signers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     card_format: str = "a2-folded"
     envelope: str = ""
     bleed: str = "0.125in"
     crop_marks: bool = False
     hand: str = ""
-    ink: str = ""
-    address_style: str = "standard"
+    ink: Ink | None = None
+    """Every card's ink (None: each occasion's own)."""
+    address_style: AddressStyle = AddressStyle.STANDARD
     qr_url: str = ""
     greeting_fallback: str = "friend"
     occasions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     ledger_path: str = "notecards-ledger.sqlite"
     templates_dir: str = ""
-    date_order: str = "auto"
-    gift_card_to: str = "buyer"
-    gift_address: str = "shipping"
+    date_order: DateOrder = DateOrder.AUTO
+    gift_card_to: GiftCardTo = GiftCardTo.BUYER
+    gift_address: GiftAddress = GiftAddress.SHIPPING
     formats: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     hand_styles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     cmyk: bool = False
-    pdfx: str = ""
+    pdfx: PdfX | None = None
     ink_limit: int = 300
     imposition: str = ""
-    duplex_flip: str = "long-edge"
+    duplex_flip: Flip = Flip.LONG_EDGE
     split: int = 0
     labels: str = ""
-    envelope_font: str = "hand"
+    envelope_font: EnvelopeFont = EnvelopeFont.HAND
     preflight: bool = True
     workers: int = 0
     """Processes that draw a batch (0: one per core; see output.parallel)."""
@@ -66,6 +81,14 @@ class Config:
     """``[review] require_approval``: ``batch`` prints only cards approved on the review page."""
     source_path: str = ""
     """The file this came from; empty when defaults apply."""
+
+    def __post_init__(self) -> None:
+        # A library caller may give a closed set's word as text ("formal"): it becomes the
+        # enum member here. load_config has parsed the file's words already, with file and key.
+        for name, kind in CHOICES.items():
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, kind):
+                object.__setattr__(self, name, parse_choice(kind, value, f"Config {name}"))
 
     @property
     def is_default(self) -> bool:
@@ -203,19 +226,52 @@ def _coerce(path: Path, key: str, name: str, value: Any) -> Any:
         return value
     if not isinstance(value, str):
         raise ConfigError(f'{path}: {key} must be text in quotes, e.g. {key.split(".")[1]} = "…".')
-    allowed = CLOSED_SETS.get(name)
-    if allowed is not None and value.strip().lower() not in allowed:
-        hint = did_you_mean(value, allowed)
-        raise ConfigError(f'{path}: {key} = "{value}" is not known — {hint}')
     if name == "tone":
         return check_tone(value, f"{path}: {key}")
-    return value.strip().lower() if allowed is not None else value
+    kind = CHOICES.get(name)
+    return parse_choice(kind, value, f"{path}: {key}") if kind is not None else value
 
 
-#: Settings whose value must be one of a few words (a typo must not silently change a card).
-CLOSED_SETS: dict[str, tuple[str, ...]] = {
-    "address_style": ("standard", "usps", "royal-mail"),
+#: Settings whose value must be one of a few words (a typo must not silently change a card),
+#: and the enum each becomes. ink and pdfx may also be empty: None, "not set".
+CHOICES: dict[str, type[Choice]] = {
+    "tone": Tone,
+    "ink": Ink,
+    "address_style": AddressStyle,
+    "date_order": DateOrder,
+    "gift_card_to": GiftCardTo,
+    "gift_address": GiftAddress,
+    "pdfx": PdfX,
+    "duplex_flip": Flip,
+    "envelope_font": EnvelopeFont,
 }
+
+
+def parse_choice(kind: type[C], value: str, where: str) -> C | None:
+    """Return the member of *kind* that *value* names (case and spaces ignored).
+
+    Empty text is None for ``Ink`` and ``PdfX`` (not set), and a PDF/X standard may be
+    written as ``PDF/X-1a`` or ``off``.
+
+    >>> parse_choice(Flip, "Long", "[cards] duplex_flip")
+    <Flip.LONG_EDGE: 'long-edge'>
+
+    Raises:
+        ConfigError: *where* = "value" is not known; says which word was probably meant.
+    """
+    if kind is PdfX:
+        try:
+            return parse_standard(value)  # type: ignore[return-value]  # kind is PdfX
+        except ConfigError:
+            pass
+    elif kind is Ink and not value.strip():
+        return None
+    else:
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    raise ConfigError(f'{where} = "{value}" is not known — {did_you_mean(value, kind.words())}')
 
 
 def did_you_mean(value: str, known: Sequence[str]) -> str:
@@ -229,7 +285,7 @@ def did_you_mean(value: str, known: Sequence[str]) -> str:
     return f'did you mean "{close[0]}"? ({listing})' if close else f"use {listing}"
 
 
-def check_tone(value: str, where: str = "tone") -> str:
+def check_tone(value: str, where: str = "tone") -> Tone:
     """Return *value* as a known tone (case and spaces ignored).
 
     Raises:
@@ -237,7 +293,7 @@ def check_tone(value: str, where: str = "tone") -> str:
     """
     tone = value.strip().lower()
     if tone in TONES:
-        return tone
+        return Tone(tone)
     close = difflib.get_close_matches(tone, TONES, n=1, cutoff=0.5)
     hint = f'Did you mean "{close[0]}"? ' if close else ""
     raise ConfigError(f'{where}: unknown tone "{value}". {hint}Use one of: {", ".join(TONES)}.')

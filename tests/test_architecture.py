@@ -17,6 +17,7 @@ STAGES: dict[str, int] = {
     "config": 0,
     "wording": 0,
     "workers": 0,
+    "choices": 0,
     # Owns every private part of reportlab and pypdf; handwriting and layout use it.
     "internals": 0,
     "ledger": 1,

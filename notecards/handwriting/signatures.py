@@ -18,6 +18,7 @@ from fontTools.pens.perimeterPen import PerimeterPen
 from fontTools.ttLib import TTFont as FTFont
 from reportlab.pdfbase import pdfmetrics
 
+from notecards.choices import Ink
 from notecards.errors import ConfigError
 from notecards.handwriting import (
     HandStyle,
@@ -55,7 +56,7 @@ def draw_signature(
     seed: str,
     *,
     cmyk: bool = False,
-    ink: str = "",
+    ink: Ink | None = None,
     runs_of: RunsOf | None = None,
     weight_pt: float = 0.0,
 ) -> None:

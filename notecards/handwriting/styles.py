@@ -15,6 +15,7 @@ from typing import Any
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from notecards.choices import Ink
 from notecards.errors import ConfigError, FontError
 from notecards.handwriting.alternates import AlternatesTTFont
 from notecards.layout.fonts import register_base_fonts
@@ -37,7 +38,7 @@ class HandStyle:
     line_drift: float  # ± baseline of a whole line
     line_slope_deg: float  # ± slope of a line (clamped by slope_rise)
     margin_wander: float  # ± start of a line (the left margin breathes)
-    ink: str = "blue-black"
+    ink: Ink = Ink.BLUE_BLACK
     pressure: float = 0.4  # 0 = hairline ink only; 1 = heavy pen (stroked outline)
     slope_rise: float = 0.06  # the most a sloping line's far end may rise or fall
     cluster_glyphs: int = 3  # at most this many glyphs of a word share one baseline step
@@ -71,8 +72,12 @@ STYLES: Mapping[str, HandStyle] = {
     for s in (
         _style("casual", "Caveat-Regular", 0.035, 1.2, 0.03, 0.015, 0.04, 0.5, 0.08),
         _style("neat", "Kalam-Light", 0.02, 0.6, 0.02, 0.01, 0.025, 0.3, 0.05, pressure=0.3),
-        _style("loose", "IndieFlower-Regular", 0.045, 1.6, 0.04, 0.02, 0.05, 0.7, 0.1, ink="blue"),
-        _style("script", "IndieFlower-Regular", 0.045, 1.6, 0.04, 0.02, 0.05, 0.7, 0.1, ink="blue"),
+        _style(
+            "loose", "IndieFlower-Regular", 0.045, 1.6, 0.04, 0.02, 0.05, 0.7, 0.1, ink=Ink.BLUE
+        ),
+        _style(
+            "script", "IndieFlower-Regular", 0.045, 1.6, 0.04, 0.02, 0.05, 0.7, 0.1, ink=Ink.BLUE
+        ),
         _style(
             "signature",
             "Sacramento-Regular",
@@ -90,18 +95,18 @@ STYLES: Mapping[str, HandStyle] = {
     )
 }
 
-INKS_RGB: Mapping[str, tuple[float, float, float]] = {
-    "blue-black": (0.11, 0.14, 0.33),
-    "blue": (0.09, 0.22, 0.62),
-    "black": (0.09, 0.09, 0.1),
+INKS_RGB: Mapping[Ink, tuple[float, float, float]] = {
+    Ink.BLUE_BLACK: (0.11, 0.14, 0.33),
+    Ink.BLUE: (0.09, 0.22, 0.62),
+    Ink.BLACK: (0.09, 0.09, 0.1),
 }
-INKS_CMYK: Mapping[str, tuple[float, float, float, float]] = {
-    "blue-black": (0.88, 0.72, 0.2, 0.5),
-    "blue": (0.92, 0.66, 0.0, 0.12),
-    "black": (0.0, 0.0, 0.0, 1.0),  # text is 100 % K, never a four-colour build
+INKS_CMYK: Mapping[Ink, tuple[float, float, float, float]] = {
+    Ink.BLUE_BLACK: (0.88, 0.72, 0.2, 0.5),
+    Ink.BLUE: (0.92, 0.66, 0.0, 0.12),
+    Ink.BLACK: (0.0, 0.0, 0.0, 1.0),  # text is 100 % K, never a four-colour build
 }
 #: Inks written as DeviceGray in an RGB file, so a RIP prints them with black ink only.
-INKS_GRAY: Mapping[str, float] = {"black": 0.0}
+INKS_GRAY: Mapping[Ink, float] = {Ink.BLACK: 0.0}
 
 
 def get_style(name: str, custom: Mapping[str, Mapping[str, object]] | None = None) -> HandStyle:
@@ -151,29 +156,40 @@ def style_from_mapping(name: str, values: Mapping[str, object]) -> HandStyle:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ConfigError(f'Style "{name}": {key} must be a number ≥ 0, not {value!r}.')
             changes[key] = float(value) if key in _NUMBERS else int(value)
+        elif key == "ink":
+            changes[key] = parse_ink(str(value))
         elif key != "base":
             changes[key] = value if key == "alternates" else str(value)
     if "font_path" in changes and "font_name" not in changes:
         changes["font_name"] = f"{name}-{Path(changes['font_path']).stem}"
     style = replace(base, **changes)
-    ink_color(style.ink)  # validate early
     if style.cluster_glyphs < 1:
         raise ConfigError(f'Style "{name}": cluster_glyphs must be at least 1.')
     return style
 
 
+def parse_ink(name: str) -> Ink:
+    """Return the ink called *name* (case and spaces ignored).
+
+    Raises:
+        ConfigError: no such ink; the message lists the inks.
+    """
+    try:
+        return Ink(name)
+    except ValueError:
+        raise ConfigError(
+            f'Unknown ink "{name}". Choose one of: {", ".join(Ink.words())}.'
+        ) from None
+
+
 def ink_color(name: str) -> tuple[float, float, float]:
     """Return the RGB fill colour (0–1) of ink *name*. Raises ConfigError when unknown."""
-    try:
-        return INKS_RGB[name]
-    except KeyError:
-        raise ConfigError(f'Unknown ink "{name}". Choose one of: {", ".join(INKS_RGB)}.') from None
+    return INKS_RGB[parse_ink(name)]
 
 
 def ink_color_cmyk(name: str) -> tuple[float, float, float, float]:
     """Return the CMYK fill colour (0–1) of ink *name*. Raises ConfigError when unknown."""
-    ink_color(name)
-    return INKS_CMYK[name]
+    return INKS_CMYK[parse_ink(name)]
 
 
 def ink_for_pdf(name: str, *, cmyk: bool) -> tuple[float, ...]:
@@ -182,11 +198,12 @@ def ink_for_pdf(name: str, *, cmyk: bool) -> tuple[float, ...]:
     Black is gray 0 in an RGB file and 100 % K in a CMYK one, so no RIP builds it from four
     inks. Raises ConfigError when the ink is unknown.
     """
+    ink = parse_ink(name)
     if cmyk:
-        return ink_color_cmyk(name)
-    if name in INKS_GRAY:
-        return (INKS_GRAY[name],)
-    return ink_color(name)
+        return INKS_CMYK[ink]
+    if ink in INKS_GRAY:
+        return (INKS_GRAY[ink],)
+    return INKS_RGB[ink]
 
 
 def font_file(style: HandStyle, fonts_dir: Path = FONTS_DIR) -> Path:

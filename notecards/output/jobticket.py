@@ -12,6 +12,7 @@ from typing import Any
 
 from reportlab.lib.units import inch, mm
 
+from notecards.choices import PdfX
 from notecards.layout.catalogue import CardFormat, EnvelopeFormat
 from notecards.layout.imposition import SheetLayout
 from notecards.layout.labels import LabelSheet
@@ -65,7 +66,7 @@ def make_ticket(
     bleed_pt: float,
     crop_marks: bool,
     cmyk: bool,
-    pdfx: str = "",
+    pdfx: PdfX | None = None,
     cards: int,
     envelope: EnvelopeFormat | None,
     labels: LabelSheet | None,
@@ -242,7 +243,7 @@ def write_ticket(folder: Path, ticket: Mapping[str, Any]) -> tuple[Path, Path]:
     return json_path, text_path
 
 
-def _colour(cmyk: bool, pdfx: str) -> str:
+def _colour(cmyk: bool, pdfx: PdfX | None) -> str:
     """Return the colour line of a ticket: mode, and the PDF/X standard and profile if any."""
     if pdfx:
         from notecards.output.iccprofile import CONDITION

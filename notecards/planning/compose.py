@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import replace
 
+from notecards.choices import Ink
 from notecards.handwriting import (
     LAYOUT_ASCENT,
     LAYOUT_DESCENT,
@@ -39,7 +40,7 @@ from notecards.layout.postcard import layout_postcard_address
 from notecards.layout.postcard import message_panel as postcard_message_panel
 from notecards.layout.qrcodes import CAPTION_PT, caption_baseline_pt, qr_matrix, quiet_zone_pt
 from notecards.planning.jobs import CardContent, CardJob
-from notecards.postal.addresses import AddressStyle, format_address
+from notecards.postal.addresses import format_address
 from notecards.settings import BatchSettings
 
 #: The hand that addresses envelopes (``--envelope-font hand``, the default): legible for
@@ -233,16 +234,12 @@ def recipient_lines(job: CardJob, settings: BatchSettings) -> tuple[str, ...]:
     """Return the address lines of *job*'s envelope."""
     config = settings.config
     order = job.order
-    try:
-        style = AddressStyle(config.address_style)
-    except ValueError:
-        style = AddressStyle.STANDARD
     lines = format_address(
         order.display_name,
         order.company if order.name else "",
         order.address,
         home_country=config.home_country,
-        style=style,
+        style=config.address_style,
     )
     # NFC: "Zoe" + a combining diaeresis is drawn as one "ë", not an e with a floating mark.
     return tuple(unicodedata.normalize("NFC", line) for line in lines)
@@ -276,7 +273,7 @@ def _envelope_hand() -> HandStyle:
     return replace(
         style,
         name="envelope",
-        ink="black",
+        ink=Ink.BLACK,
         line_slope_deg=0.3,
         rotation_deg=0.4,
         slope_rise=0.03,

@@ -13,7 +13,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from notecards.config import read_toml
+from notecards.choices import Ink
+from notecards.config import did_you_mean, read_toml
 from notecards.errors import ConfigError
 from notecards.layout.catalogue import card_format, envelope_format
 from notecards.models import Order, normalise_name
@@ -58,7 +59,7 @@ class Occasion:
     front: FrontDesign
     sign_off: str = "Warmly,"
     hand: str = "casual"
-    ink: str = "blue-black"
+    ink: Ink = Ink.BLUE_BLACK
     qr: bool = False
     qr_url: str = ""
     qr_caption: str = ""
@@ -159,7 +160,7 @@ def _occasion_from(
             front=front,
             sign_off=str(spec.get("sign_off", "Warmly,")),
             hand=str(spec.get("hand", "casual")),
-            ink=str(spec.get("ink", "blue-black")),
+            ink=_ink(where("ink"), spec),
             qr=bool(spec.get("qr", False)),
             qr_url=str(spec.get("qr_url", "")),
             qr_caption=str(spec.get("qr_caption", "")),
@@ -173,6 +174,21 @@ def _occasion_from(
         )
     except (TypeError, ValueError) as err:
         raise ConfigError(f"{spec_path}: {err}. Day counts must be whole numbers.") from err
+
+
+def _ink(source: str, spec: Mapping[str, Any]) -> Ink:
+    """Return the occasion's ink.
+
+    Raises:
+        ConfigError: not an ink (the message names the file and the inks).
+    """
+    value = str(spec.get("ink", Ink.BLUE_BLACK))
+    try:
+        return Ink(value)
+    except ValueError:
+        raise ConfigError(
+            f'{source}: ink = "{value}" is not known — {did_you_mean(value, Ink.words())}'
+        ) from None
 
 
 def _code_pattern(source: str, spec: Mapping[str, Any]) -> str:

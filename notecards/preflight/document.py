@@ -18,9 +18,10 @@ from typing import Any
 
 import pikepdf
 
+from notecards.choices import PdfX
 from notecards.preflight.rules import PreflightSpec
 
-_PDFX = {"x-1a": ("PDF/X-1a:2003", "1.4"), "x-4": ("PDF/X-4", "1.6")}
+_PDFX = {PdfX.X_1A: ("PDF/X-1a:2003", "1.4"), PdfX.X_4: ("PDF/X-4", "1.6")}
 
 
 def _open(source: bytes | Path | str) -> pikepdf.Pdf:
@@ -89,7 +90,7 @@ def _subset_findings(pdf: pikepdf.Pdf) -> list[str]:
     ]
 
 
-def _pdfx_findings(pdf: pikepdf.Pdf, info: Any, standard: str) -> list[str]:
+def _pdfx_findings(pdf: pikepdf.Pdf, info: Any, standard: PdfX) -> list[str]:
     version, pdf_version = _PDFX[standard]
     found = []
     if pdf.pdf_version != pdf_version:
@@ -123,12 +124,12 @@ def _pdfx_findings(pdf: pikepdf.Pdf, info: Any, standard: str) -> list[str]:
         found.append(f"{version} needs XMP metadata; the file has none.")
     else:
         xmp = pdf.open_metadata()
-        if standard == "x-4" and xmp.get("pdfxid:GTS_PDFXVersion") != version:
+        if standard == PdfX.X_4 and xmp.get("pdfxid:GTS_PDFXVersion") != version:
             found.append("The XMP metadata does not name the PDF/X version (pdfxid).")
         for key in ("xmpMM:DocumentID", "xmp:CreateDate", "xmp:ModifyDate", "dc:title"):
             if not xmp.get(key):
                 found.append(f"The XMP metadata has no {key}.")
-    if standard == "x-1a":
+    if standard == PdfX.X_1A:
         found += _transparency(pdf)
     return found
 

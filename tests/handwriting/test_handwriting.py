@@ -258,3 +258,12 @@ def test_max_excursion_grows_with_amounts() -> None:
     register_style_fonts([neat, loose])
     assert max_excursion_pt(neat, 20) == pytest.approx(2 * max_excursion_pt(neat, 10))
     assert max_excursion_pt(loose, 14) > max_excursion_pt(_zero(loose), 14)
+
+
+def test_a_hands_tables_are_seeded_by_its_ink_as_a_word() -> None:
+    """Verify inks as an enum left every hand's seeded tables (and so every card) as they were."""
+    from notecards.handwriting.plan import _seed_text
+
+    text = _seed_text(get_style("loose"))
+    assert "ink='blue'" in text and "Ink." not in text
+    assert "font_path='IndieFlower-Regular.ttf'" in text

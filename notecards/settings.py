@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from notecards.choices import Flip, PdfX, parse_standard
+from notecards.choices import Choice, Flip, PdfX, parse_standard
 from notecards.config import Config
 from notecards.layout.catalogue import (
     CardFormat,
@@ -23,7 +23,14 @@ from notecards.layout.catalogue import (
 from notecards.layout.labels import LabelSheet
 
 #: Flip and parse_standard were defined here; they live with the other closed sets now.
-__all__ = ["BatchSettings", "Calibration", "Flip", "Production", "parse_standard"]
+__all__ = ["BatchSettings", "Calibration", "Flip", "Mailing", "Production", "parse_standard"]
+
+
+class Mailing(Choice):
+    """What carries a batch's addresses; its word is also the file's name (``labels.pdf``)."""
+
+    ENVELOPES = "envelopes"
+    LABELS = "labels"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +77,11 @@ class Production:
     calibration: Calibration | None = None
     envelope_hand: bool = False
     preflight: bool = True
+
+    @property
+    def mailing(self) -> Mailing:
+        """Return what the addresses are printed on: labels when a sheet is chosen."""
+        return Mailing.LABELS if self.labels is not None else Mailing.ENVELOPES
 
 
 @dataclass(frozen=True, slots=True)

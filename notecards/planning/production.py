@@ -18,6 +18,7 @@ from notecards.layout.catalogue import (
     PAPER_SIZES,
     CardFormat,
     EnvelopeFormat,
+    Fold,
     card_format,
     envelope_format,
     parse_length_pt,
@@ -214,7 +215,7 @@ def preflight_spec(
         spec = spec_for_envelope(envelope_format(envelope))
     else:
         card_spec = card_format(card or config.card_format)
-        folded = card_spec.folded and card_spec.fold == "side"
+        folded = card_spec.folded and card_spec.fold is Fold.SIDE
         spec = spec_for_card(card_spec, parse_length_pt(bleed or config.bleed))
     standard = _standard(pdfx)
     return replace(

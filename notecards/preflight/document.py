@@ -19,6 +19,7 @@ from typing import Any
 import pikepdf
 
 from notecards.choices import PdfX
+from notecards.models import Severity
 from notecards.preflight.rules import PreflightSpec
 
 _PDFX = {PdfX.X_1A: ("PDF/X-1a:2003", "1.4"), PdfX.X_4: ("PDF/X-4", "1.6")}
@@ -28,7 +29,9 @@ def _open(source: bytes | Path | str) -> pikepdf.Pdf:
     return pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
 
 
-def document_findings(source: bytes | Path | str, rules: PreflightSpec) -> list[tuple[str, str]]:
+def document_findings(
+    source: bytes | Path | str, rules: PreflightSpec
+) -> list[tuple[Severity, str]]:
     """Return (severity, message) about the document of *source* (empty: nothing to say).
 
     Identity and dates are warnings for any PDF and errors for PDF/X.
@@ -36,15 +39,17 @@ def document_findings(source: bytes | Path | str, rules: PreflightSpec) -> list[
     try:
         pdf = _open(source)
     except pikepdf.PdfError as err:
-        return [("error", f"The file cannot be read as a PDF by qpdf ({err}).")]
+        return [(Severity.ERROR, f"The file cannot be read as a PDF by qpdf ({err}).")]
     with pdf:
         basics = _basic_findings(pdf)
-        severity = "error" if rules.pdfx else "warning"
+        severity = Severity.ERROR if rules.pdfx else Severity.WARNING
         found = [(severity, message) for message in basics]
-        found += [("error", message) for message in _subset_findings(pdf)]
+        found += [(Severity.ERROR, message) for message in _subset_findings(pdf)]
         if rules.pdfx:
             info = pdf.trailer.get("/Info") or pikepdf.Dictionary()
-            found += [("error", message) for message in _pdfx_findings(pdf, info, rules.pdfx)]
+            found += [
+                (Severity.ERROR, message) for message in _pdfx_findings(pdf, info, rules.pdfx)
+            ]
         return found
 
 

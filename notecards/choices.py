@@ -11,7 +11,8 @@ These sit at the bottom of the house, beside :mod:`notecards.config`, which pars
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any
 
@@ -41,6 +42,15 @@ class Choice(str, Enum):
         text = value.strip().lower()
         text = cls.aliases().get(text, text)
         return next((m for m in cls if m.value.lower() == text), None)
+
+
+class Rule(Choice):
+    """When an occasion's card is sent (``rule`` in occasion.toml)."""
+
+    EVERY_ORDER = "every-order"
+    BIRTHDAY = "birthday"
+    CADENCE = "cadence"
+    EXPLICIT = "explicit"
 
 
 class Tone(Choice):
@@ -140,3 +150,14 @@ class GiftAddress(Choice):
 
     SHIPPING = "shipping"
     BILLING = "billing"
+
+
+def did_you_mean(value: str, known: Sequence[str]) -> str:
+    """Return 'did you mean "x"?' for the closest of *known*, else the list of them.
+
+    >>> did_you_mean("royal_mail", ("standard", "usps", "royal-mail"))
+    'did you mean "royal-mail"? (one of: standard, usps, royal-mail)'
+    """
+    close = difflib.get_close_matches(value.strip().lower(), list(known), n=1, cutoff=0.5)
+    listing = f"one of: {', '.join(known)}"
+    return f'did you mean "{close[0]}"? ({listing})' if close else f"use {listing}"

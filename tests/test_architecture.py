@@ -18,6 +18,7 @@ STAGES: dict[str, int] = {
     "wording": 0,
     "workers": 0,
     "choices": 0,
+    "tables": 0,
     # Owns every private part of reportlab and pypdf; handwriting and layout use it.
     "internals": 0,
     "ledger": 1,

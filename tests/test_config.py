@@ -35,14 +35,14 @@ def test_sample_config_reads_back(tmp_path):
     assert config.return_address == ("12 Mill Street", "Portland, ME 04101")
     assert config.ledger_path == str(tmp_path / "notecards-ledger.sqlite")
     assert config.templates_dir == str(tmp_path / "templates")
-    assert config.occasions["birthday"]["mail_ahead_days"] == 10
-    assert config.signers["Maya"]["style"] == "signature"
+    assert config.occasions["birthday"].mail_ahead_days == 10
+    assert config.signers["Maya"].style == "signature"
     assert not config.is_default
 
 
 def test_signature_image_is_relative_to_the_config(tmp_path):
     config = load_config(write(tmp_path, '[signers.Sam]\nimage = "sam.png"\n'))
-    assert config.signers["Sam"]["image"] == str(tmp_path / "sam.png")
+    assert config.signers["Sam"].image == str(tmp_path / "sam.png")
 
 
 def test_unknown_key_names_file_and_known_keys(tmp_path):

@@ -8,7 +8,7 @@ signatures become one form XObject per PDF, whatever the number of cards they si
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from notecards.handwriting import (
 from notecards.handwriting.plan import stroke_em
 from notecards.handwriting.signature_forms import draw_vector_signature
 from notecards.layout.geometry import Box, Run, SetLine, TextBlock
+from notecards.tables import SignerSpec as SignerSpec  # defined with the [signers] table
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 VECTOR_SUFFIXES = (".svg", ".pdf")
@@ -38,15 +39,6 @@ VECTOR_SUFFIXES = (".svg", ".pdf")
 
 #: Given the signature face's name, return how a name is split into (codes, font) runs.
 RunsOf = Callable[[str], Callable[[str], list[tuple[str, str]]]]
-
-
-@dataclass(frozen=True, slots=True)
-class SignerSpec:
-    """Who signs: a name written in ``style``, or ``image`` (PNG/JPEG, SVG or PDF file)."""
-
-    name: str
-    style: str = "signature"
-    image: str = ""
 
 
 def draw_signature(

@@ -7,7 +7,7 @@ Pure data plus font registration; :mod:`notecards.handwriting.plan` plans with t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from notecards.errors import ConfigError, FontError
 from notecards.handwriting.alternates import AlternatesTTFont
 from notecards.layout.fonts import register_base_fonts
 from notecards.paths import default_fonts_dir
+from notecards.tables import HandEntry, parse_hand
 
 FONTS_DIR = default_fonts_dir()
 
@@ -46,21 +47,6 @@ class HandStyle:
     outline_forms: int = 2  # varied outlines added per letter (outlines.py); 0: the font's own
     baseline_curve: float = 0.035  # ± bow of a line's baseline at its middle
     ink_variation: float = 0.14  # the most a line's ink is lighter than the full ink (0–1)
-
-
-_NUMBERS = (
-    "baseline_jitter",
-    "rotation_deg",
-    "size_jitter",
-    "tracking_jitter",
-    "line_drift",
-    "line_slope_deg",
-    "margin_wander",
-    "pressure",
-    "slope_rise",
-    "baseline_curve",
-    "ink_variation",
-)
 
 
 def _style(name: str, font: str, *amounts: float, **extra: Any) -> HandStyle:
@@ -109,8 +95,11 @@ INKS_CMYK: Mapping[Ink, tuple[float, float, float, float]] = {
 INKS_GRAY: Mapping[Ink, float] = {Ink.BLACK: 0.0}
 
 
-def get_style(name: str, custom: Mapping[str, Mapping[str, object]] | None = None) -> HandStyle:
-    """Return the hand style called *name*, looking in *custom* (e.g. a TOML table) first.
+def get_style(
+    name: str, custom: Mapping[str, HandEntry | Mapping[str, object]] | None = None
+) -> HandStyle:
+    """Return the hand style called *name*, looking in *custom* (``Config.hand_styles``, or
+    tables as TOML gives them) first.
 
     >>> get_style("mine", {"mine": {"font_path": "fonts/Caveat-Regular.ttf", "base": "casual",
     ...                             "rotation_deg": 0.5}}).rotation_deg
@@ -120,7 +109,10 @@ def get_style(name: str, custom: Mapping[str, Mapping[str, object]] | None = Non
         ConfigError: unknown name, or a custom style with a bad value.
     """
     if custom and name in custom:
-        return style_from_mapping(name, custom[name])
+        entry = custom[name]
+        if isinstance(entry, HandEntry):
+            return style_from_entry(entry)
+        return style_from_mapping(name, entry)
     if name in STYLES:
         return STYLES[name]
     known = ", ".join(sorted({*STYLES, *(custom or {})}))
@@ -128,44 +120,30 @@ def get_style(name: str, custom: Mapping[str, Mapping[str, object]] | None = Non
 
 
 def style_from_mapping(name: str, values: Mapping[str, object]) -> HandStyle:
-    """Build a HandStyle from config values; ``base`` names a style to start from.
+    """Build a HandStyle from a ``[hand_styles.NAME]`` table; ``base`` names a style to start from.
 
     Raises:
         ConfigError: an unknown key, a non-numeric amount, a negative one, or an unknown ink.
     """
-    base = (
-        STYLES[str(values.get("base", "casual"))]
-        if values.get("base", "casual") in STYLES
-        else None
-    )
+    return style_from_entry(parse_hand(name, values, f'Style "{name}"'))
+
+
+def style_from_entry(entry: HandEntry) -> HandStyle:
+    """Return the hand *entry* describes: its ``base`` style with the entry's own values.
+
+    Raises:
+        ConfigError: the base is not a built-in style (the message says where the entry is).
+    """
+    base = STYLES.get(entry.base)
     if base is None:
         raise ConfigError(
-            f'Style "{name}": base "{values["base"]}" is not a built-in style. '
+            f'{entry.where}: base "{entry.base}" is not a built-in style. '
             f"Use one of: {', '.join(sorted(STYLES))}."
         )
-    allowed = {f.name for f in fields(HandStyle)} - {"name"}
-    unknown = set(values) - allowed - {"base"}
-    if unknown:
-        raise ConfigError(
-            f'Style "{name}": unknown setting(s) {", ".join(sorted(unknown))}. '
-            f"Allowed: base, {', '.join(sorted(allowed))}."
-        )
-    changes: dict[str, Any] = {"name": name}
-    for key, value in values.items():
-        if key in _NUMBERS or key in ("cluster_glyphs", "outline_forms"):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ConfigError(f'Style "{name}": {key} must be a number ≥ 0, not {value!r}.')
-            changes[key] = float(value) if key in _NUMBERS else int(value)
-        elif key == "ink":
-            changes[key] = parse_ink(str(value))
-        elif key != "base":
-            changes[key] = value if key == "alternates" else str(value)
+    changes = entry.changes()
     if "font_path" in changes and "font_name" not in changes:
-        changes["font_name"] = f"{name}-{Path(changes['font_path']).stem}"
-    style = replace(base, **changes)
-    if style.cluster_glyphs < 1:
-        raise ConfigError(f'Style "{name}": cluster_glyphs must be at least 1.')
-    return style
+        changes["font_name"] = f"{entry.name}-{Path(str(changes['font_path'])).stem}"
+    return replace(base, name=entry.name, **changes)  # type: ignore[arg-type]
 
 
 def parse_ink(name: str) -> Ink:

@@ -14,7 +14,6 @@ from notecards.handwriting import (
     max_excursion_pt,
     register_style_fonts,
 )
-from notecards.handwriting.signatures import SignerSpec
 from notecards.handwriting.styles import register_bundled_fonts
 from notecards.layout.catalogue import EnvelopeFormat
 from notecards.layout.envelope import EnvelopeLayout, layout_envelope
@@ -42,6 +41,7 @@ from notecards.layout.qrcodes import CAPTION_PT, caption_baseline_pt, qr_matrix,
 from notecards.planning.jobs import CardContent, CardJob
 from notecards.postal.addresses import format_address
 from notecards.settings import BatchSettings
+from notecards.tables import SignerSpec
 
 #: The hand that addresses envelopes (``--envelope-font hand``, the default): legible for
 #: postal OCR (tests/test_envelope_hand.py reads rendered envelopes back with tesseract).
@@ -176,7 +176,7 @@ def code_text(job: CardJob) -> str:
     """
     if not job.code:
         return ""
-    label = str(job.occasion.params.get("code_label", "Your code for next time:")).strip()
+    label = job.occasion.code_label.strip()
     return f"{label} {job.code}" if label else job.code
 
 
@@ -222,12 +222,7 @@ def dropped_emoji(job: CardJob, settings: BatchSettings) -> list[str]:
 
 def signer_spec(name: str, settings: BatchSettings) -> SignerSpec:
     """Return how *name* signs: ``[signers.NAME]`` in config may give a style or an image."""
-    entry = settings.config.signers.get(name, {})
-    return SignerSpec(
-        name=str(entry.get("name", name)),
-        style=str(entry.get("style", "signature")),
-        image=str(entry.get("image", "")),
-    )
+    return settings.config.signers.get(name) or SignerSpec(name)
 
 
 def recipient_lines(job: CardJob, settings: BatchSettings) -> tuple[str, ...]:

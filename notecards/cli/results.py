@@ -17,7 +17,6 @@ from notecards.cli.options import (
 )
 from notecards.planning.batch import make_settings
 from notecards.results import record_orders, results
-from notecards.results.report import write_report
 
 
 @click.command()
@@ -69,6 +68,8 @@ def results_command(
             f"{settings.ledger_path}: no ledger yet — run `notecards batch` (or `notecards "
             "record` on your exports) first, or point --ledger at the shop's ledger."
         )
+    from notecards.results.report import write_report  # matplotlib: only for this command
+
     found = results(settings.ledger_path, since=parse_date(since) if since else None)
     title = f"{config.shop_name}: did the cards bring them back?" if not config.is_default else ""
     html_path, csv_path = write_report(found, out_dir, title=title)

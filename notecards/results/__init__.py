@@ -5,6 +5,8 @@
 >>> report.returns.query("window_days == 90")                                     # doctest: +SKIP
 
 Every attribute of :class:`Results` is a pandas DataFrame, one per table of the report.
+pandas (and, for the report, matplotlib) is imported when results are made, not when
+notecards is: every command and worker process would pay half a second for it.
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timezone
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from notecards.ledger import open_ledger
 from notecards.ledger.outcomes import OutcomeLog, read_table, record_outcomes
 from notecards.planning.batch import BatchSettings, load_inputs
 from notecards.planning.outcomes import seen_order
-from notecards.results import analysis
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,8 @@ class Results:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Return name → DataFrame for every table."""
+        import pandas as pd
+
         return {
             f.name: getattr(self, f.name)
             for f in fields(self)
@@ -71,6 +76,10 @@ def results(
     Raises:
         LedgerError: the ledger cannot be read.
     """
+    import pandas as pd
+
+    from notecards.results import analysis
+
     frames = {}
     with open_ledger(Path(ledger_path), create=False) as ledger:
         for name in ("cards", "orders", "holdout"):

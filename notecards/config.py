@@ -4,12 +4,35 @@ from __future__ import annotations
 
 import difflib
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from notecards.choices import (
+    AddressStyle,
+    Choice,
+    DateOrder,
+    EnvelopeFont,
+    Flip,
+    GiftAddress,
+    GiftCardTo,
+    Ink,
+    PdfX,
+    Tone,
+    did_you_mean,
+    parse_standard,
+)
 from notecards.errors import ConfigError
+from notecards.tables import (
+    HandEntry,
+    OccasionEntry,
+    SignerSpec,
+    parse_column_mapping,
+    parse_hand,
+    parse_occasion,
+    parse_signer,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -18,7 +41,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 CONFIG_NAME = "notecards.toml"
 #: The tones a shop can write in (``[shop] tone``): they choose greetings and wording.
-TONES = ("warm", "formal", "playful")
+TONES = Tone.words()
+C = TypeVar("C", bound=Choice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,33 +53,38 @@ class Config:
     return_address: tuple[str, ...] = ()
     home_country: str = "US"
     signer: str = "The team"
-    tone: str = "warm"
-    signers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    tone: Tone = Tone.WARM
+    signers: Mapping[str, SignerSpec] = field(default_factory=dict)
+    """``[signers.NAME]``: how each signer signs (a name in a style, or an image)."""
     card_format: str = "a2-folded"
     envelope: str = ""
     bleed: str = "0.125in"
     crop_marks: bool = False
     hand: str = ""
-    ink: str = ""
-    address_style: str = "standard"
+    ink: Ink | None = None
+    """Every card's ink (None: each occasion's own)."""
+    address_style: AddressStyle = AddressStyle.STANDARD
     qr_url: str = ""
     greeting_fallback: str = "friend"
-    occasions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    occasions: Mapping[str, OccasionEntry] = field(default_factory=dict)
+    """``[occasions.NAME]``: what the shop changes of an occasion's occasion.toml."""
     ledger_path: str = "notecards-ledger.sqlite"
     templates_dir: str = ""
-    date_order: str = "auto"
-    gift_card_to: str = "buyer"
-    gift_address: str = "shipping"
+    date_order: DateOrder = DateOrder.AUTO
+    gift_card_to: GiftCardTo = GiftCardTo.BUYER
+    gift_address: GiftAddress = GiftAddress.SHIPPING
     formats: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    hand_styles: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """``[formats.NAME]``: a shop's own export, {their column: notecards column}."""
+    hand_styles: Mapping[str, HandEntry] = field(default_factory=dict)
+    """``[hand_styles.NAME]``: a shop's own hands."""
     cmyk: bool = False
-    pdfx: str = ""
+    pdfx: PdfX | None = None
     ink_limit: int = 300
     imposition: str = ""
-    duplex_flip: str = "long-edge"
+    duplex_flip: Flip = Flip.LONG_EDGE
     split: int = 0
     labels: str = ""
-    envelope_font: str = "hand"
+    envelope_font: EnvelopeFont = EnvelopeFont.HAND
     preflight: bool = True
     workers: int = 0
     """Processes that draw a batch (0: one per core; see output.parallel)."""
@@ -66,6 +95,22 @@ class Config:
     """``[review] require_approval``: ``batch`` prints only cards approved on the review page."""
     source_path: str = ""
     """The file this came from; empty when defaults apply."""
+
+    def __post_init__(self) -> None:
+        # A library caller may give a closed set's word as text ("formal") and a table as
+        # TOML would ({"style": "signature"}): each becomes its member or record here.
+        # load_config has parsed the file's already, with the file and key in any error.
+        for name, kind in CHOICES.items():
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, kind):
+                object.__setattr__(self, name, parse_choice(kind, value, f"Config {name}"))
+        source = self.source_path or CONFIG_NAME
+        for name, (_, record) in TABLES.items():
+            entries = getattr(self, name)
+            if not isinstance(entries, Mapping) or any(
+                not isinstance(entry, record) for entry in entries.values()
+            ):
+                object.__setattr__(self, name, parse_tables(entries, name, source))
 
     @property
     def is_default(self) -> bool:
@@ -108,12 +153,32 @@ _KEYS: dict[tuple[str, str], str] = {
     ("input", "gift_card_to"): "gift_card_to",
     ("input", "gift_address"): "gift_address",
 }
-_TABLES = {
-    "occasions": "occasions",
-    "formats": "formats",
-    "signers": "signers",
-    "hand_styles": "hand_styles",
+#: The tables of ``[table.NAME]`` entries (each a Config field of the same name): the
+#: parser of one entry and the record it makes.
+TABLES: dict[str, tuple[Callable[[str, object, str], Any], type]] = {
+    "occasions": (lambda _, values, where: parse_occasion(values, where), OccasionEntry),
+    "formats": (lambda _, values, where: parse_column_mapping(values, where), dict),
+    "signers": (parse_signer, SignerSpec),
+    "hand_styles": (parse_hand, HandEntry),
 }
+
+
+def parse_tables(entries: object, table: str, source: str) -> dict[str, Any]:
+    """Return the ``[table.NAME]`` entries of *source* as records.
+
+    Raises:
+        ConfigError: *table* or an entry is not a table, or an entry has a bad key or value
+            (the message names *source* and ``[table.NAME]``).
+    """
+    if not isinstance(entries, Mapping):
+        raise ConfigError(f"{source}: [{table}] must be a table.")
+    parse, record = TABLES[table]
+    return {
+        name: entry
+        if isinstance(entry, record) and record is not dict
+        else parse(name, entry, f"{source} [{table}.{name}]")
+        for name, entry in entries.items()
+    }
 
 
 def read_toml(path: Path, missing_hint: str) -> dict[str, Any]:
@@ -154,10 +219,8 @@ def load_config(path: Path | None) -> Config:
     )
     values: dict[str, Any] = {"source_path": str(path)}
     for table, content in data.items():
-        if table in _TABLES:
-            if not isinstance(content, dict):
-                raise ConfigError(f"{path}: [{table}] must be a table.")
-            values[_TABLES[table]] = content
+        if table in TABLES:
+            values[table] = parse_tables(content, table, str(path))
             continue
         if not isinstance(content, dict):
             raise ConfigError(
@@ -203,33 +266,55 @@ def _coerce(path: Path, key: str, name: str, value: Any) -> Any:
         return value
     if not isinstance(value, str):
         raise ConfigError(f'{path}: {key} must be text in quotes, e.g. {key.split(".")[1]} = "…".')
-    allowed = CLOSED_SETS.get(name)
-    if allowed is not None and value.strip().lower() not in allowed:
-        hint = did_you_mean(value, allowed)
-        raise ConfigError(f'{path}: {key} = "{value}" is not known — {hint}')
     if name == "tone":
         return check_tone(value, f"{path}: {key}")
-    return value.strip().lower() if allowed is not None else value
+    kind = CHOICES.get(name)
+    return parse_choice(kind, value, f"{path}: {key}") if kind is not None else value
 
 
-#: Settings whose value must be one of a few words (a typo must not silently change a card).
-CLOSED_SETS: dict[str, tuple[str, ...]] = {
-    "address_style": ("standard", "usps", "royal-mail"),
+#: Settings whose value must be one of a few words (a typo must not silently change a card),
+#: and the enum each becomes. ink and pdfx may also be empty: None, "not set".
+CHOICES: dict[str, type[Choice]] = {
+    "tone": Tone,
+    "ink": Ink,
+    "address_style": AddressStyle,
+    "date_order": DateOrder,
+    "gift_card_to": GiftCardTo,
+    "gift_address": GiftAddress,
+    "pdfx": PdfX,
+    "duplex_flip": Flip,
+    "envelope_font": EnvelopeFont,
 }
 
 
-def did_you_mean(value: str, known: Sequence[str]) -> str:
-    """Return 'did you mean "x"?' for the closest of *known*, else the list of them.
+def parse_choice(kind: type[C], value: str, where: str) -> C | None:
+    """Return the member of *kind* that *value* names (case and spaces ignored).
 
-    >>> did_you_mean("royal_mail", ("standard", "usps", "royal-mail"))
-    'did you mean "royal-mail"? (one of: standard, usps, royal-mail)'
+    Empty text is None for ``Ink`` and ``PdfX`` (not set), and a PDF/X standard may be
+    written as ``PDF/X-1a`` or ``off``.
+
+    >>> parse_choice(Flip, "Long", "[cards] duplex_flip")
+    <Flip.LONG_EDGE: 'long-edge'>
+
+    Raises:
+        ConfigError: *where* = "value" is not known; says which word was probably meant.
     """
-    close = difflib.get_close_matches(value.strip().lower(), list(known), n=1, cutoff=0.5)
-    listing = f"one of: {', '.join(known)}"
-    return f'did you mean "{close[0]}"? ({listing})' if close else f"use {listing}"
+    if kind is PdfX:
+        try:
+            return parse_standard(value)  # type: ignore[return-value]  # kind is PdfX
+        except ConfigError:
+            pass
+    elif kind is Ink and not value.strip():
+        return None
+    else:
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    raise ConfigError(f'{where} = "{value}" is not known — {did_you_mean(value, kind.words())}')
 
 
-def check_tone(value: str, where: str = "tone") -> str:
+def check_tone(value: str, where: str = "tone") -> Tone:
     """Return *value* as a known tone (case and spaces ignored).
 
     Raises:
@@ -237,7 +322,7 @@ def check_tone(value: str, where: str = "tone") -> str:
     """
     tone = value.strip().lower()
     if tone in TONES:
-        return tone
+        return Tone(tone)
     close = difflib.get_close_matches(tone, TONES, n=1, cutoff=0.5)
     hint = f'Did you mean "{close[0]}"? ' if close else ""
     raise ConfigError(f'{where}: unknown tone "{value}". {hint}Use one of: {", ".join(TONES)}.')
@@ -248,20 +333,17 @@ def _resolve_paths(config: Config, base: Path) -> Config:
     templates = Path(config.templates_dir) if config.templates_dir else None
     calibration = Path(config.calibration_path) if config.calibration_path else None
     signers = {
-        name: {**entry, "image": str(base / entry["image"])}
-        if isinstance(entry, dict)
-        and entry.get("image")
-        and not Path(str(entry["image"])).is_absolute()
+        name: replace(entry, image=str(base / entry.image))
+        if entry.image and not Path(entry.image).is_absolute()
         else entry
         for name, entry in config.signers.items()
     }
     # A learned hand's font sits beside notecards.toml (``notecards hand learn``).
     hand_styles = {
-        name: {**entry, "font_path": str(base / entry["font_path"])}
-        if isinstance(entry, dict)
-        and isinstance(entry.get("font_path"), str)
-        and not Path(entry["font_path"]).is_absolute()
-        and (base / entry["font_path"]).is_file()
+        name: replace(entry, font_path=str(base / entry.font_path))
+        if entry.font_path is not None
+        and not Path(entry.font_path).is_absolute()
+        and (base / entry.font_path).is_file()
         else entry
         for name, entry in config.hand_styles.items()
     }

@@ -9,11 +9,10 @@ These records sit just above the format catalogue and below every stage that use
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from enum import Enum
 from pathlib import Path
 
+from notecards.choices import Choice, Flip, PdfX, parse_standard
 from notecards.config import Config
-from notecards.errors import ConfigError
 from notecards.layout.catalogue import (
     CardFormat,
     EnvelopeFormat,
@@ -23,31 +22,15 @@ from notecards.layout.catalogue import (
 )
 from notecards.layout.labels import LabelSheet
 
-
-class Flip(str, Enum):
-    """How a duplex printer turns an imposed sheet."""
-
-    LONG_EDGE = "long-edge"
-    SHORT_EDGE = "short-edge"
-
-    def __str__(self) -> str:
-        return self.value
+#: Flip and parse_standard were defined here; they live with the other closed sets now.
+__all__ = ["BatchSettings", "Calibration", "Flip", "Mailing", "Production", "parse_standard"]
 
 
-def parse_standard(value: str) -> str:
-    """Return the PDF/X standard named by *value* ("" for none).
+class Mailing(Choice):
+    """What carries a batch's addresses; its word is also the file's name (``labels.pdf``)."""
 
-    Raises:
-        ConfigError: not x-1a, x-4 or empty.
-    """
-    name = value.strip().lower().replace("pdf/", "").replace("pdfx-", "x-")
-    if name in ("", "none", "off", "no"):
-        return ""
-    if name in ("x-1a", "x1a", "x-1a:2003"):
-        return "x-1a"
-    if name in ("x-4", "x4"):
-        return "x-4"
-    raise ConfigError(f'"{value}" is not a PDF/X standard. Choose x-1a (recommended) or x-4.')
+    ENVELOPES = "envelopes"
+    LABELS = "labels"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +66,8 @@ class Production:
     """The print-production side of BatchSettings (see the module docstring)."""
 
     cmyk: bool = False
-    pdfx: str = ""
-    """"x-1a" or "x-4": finish every print file as that PDF/X standard (implies cmyk)."""
+    pdfx: PdfX | None = None
+    """Finish every print file as this PDF/X standard (implies cmyk)."""
     ink_limit: float = 3.0
     """The most ink a CMYK colour may lay down (C + M + Y + K; 3.0 = 300 %)."""
     imposition: PaperSize | None = None
@@ -94,6 +77,11 @@ class Production:
     calibration: Calibration | None = None
     envelope_hand: bool = False
     preflight: bool = True
+
+    @property
+    def mailing(self) -> Mailing:
+        """Return what the addresses are printed on: labels when a sheet is chosen."""
+        return Mailing.LABELS if self.labels is not None else Mailing.ENVELOPES
 
 
 @dataclass(frozen=True, slots=True)

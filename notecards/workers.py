@@ -14,6 +14,8 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 
+from notecards.internals import pool_processes
+
 #: How often a worker checks that the batch process that started it is alive.
 PARENT_POLL_SECONDS = 0.5
 
@@ -33,7 +35,7 @@ def stop_pool(executor: ProcessPoolExecutor, *, interrupted: bool) -> None:
     if not interrupted:
         executor.shutdown(wait=True)
         return
-    processes = list((executor._processes or {}).values())
+    processes = pool_processes(executor)
     executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()

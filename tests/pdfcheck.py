@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
+from typing import overload
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -18,9 +21,64 @@ def pdf_bytes(path: Path) -> bytes:
     return Path(path).read_bytes()
 
 
-def page_texts(path: Path) -> list[str]:
-    reader = PdfReader(BytesIO(pdf_bytes(path)))
-    return [page.extract_text() or "" for page in reader.pages]
+class PageTexts(Sequence[str]):
+    """The text of each page of a PDF (pypdf's extract_text), extracted when first asked for.
+
+    It behaves as the list of the pages' texts; ``len()`` and one page read only what they
+    need, so a test that looks at page 462 of 480 extracts one page, not 480 (a handwritten
+    page takes pypdf ~20 ms). Iterating, joining or comparing extracts every page.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self._reader = PdfReader(BytesIO(data))
+        self._texts: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._reader.pages)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        number = range(len(self))[index]  # IndexError past the end, as a list
+        if number not in self._texts:
+            self._texts[number] = self._reader.pages[number].extract_text() or ""
+        return self._texts[number]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (PageTexts, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a list's equality, a list's hash
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+#: Recently read PDFs by their bytes' digest (a few: a test reads one file many times).
+_TEXTS: dict[bytes, PageTexts] = {}
+
+
+def page_texts(path: Path) -> PageTexts:
+    """Return the text of every page of the PDF at *path* (see PageTexts).
+
+    The same bytes give the same object, so a test that looks at one page per manifest row
+    reads the file once.
+    """
+    data = pdf_bytes(path)
+    key = hashlib.sha256(data).digest()
+    texts = _TEXTS.get(key)
+    if texts is None:
+        if len(_TEXTS) >= 8:
+            del _TEXTS[next(iter(_TEXTS))]
+        texts = _TEXTS[key] = PageTexts(data)
+    return texts
 
 
 def page_boxes(path: Path) -> list[dict[str, tuple[float, ...]]]:

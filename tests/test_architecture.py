@@ -17,6 +17,10 @@ STAGES: dict[str, int] = {
     "config": 0,
     "wording": 0,
     "workers": 0,
+    "choices": 0,
+    "tables": 0,
+    # Owns every private part of reportlab and pypdf; handwriting and layout use it.
+    "internals": 0,
     "ledger": 1,
     "postal": 1,
     "workspace": 1,
@@ -93,3 +97,69 @@ def test_no_relative_imports():
         if isinstance(node, ast.ImportFrom) and node.level > 0
     ]
     assert relative == []
+
+
+#: The one module that may use another library's private attributes (see its docstring).
+INTERNALS = PACKAGE / "internals.py"
+#: Underscore names that are public API: os._exit, and namedtuple's methods.
+PUBLIC_UNDERSCORE = {"_exit", "_replace", "_asdict", "_fields", "_make"}
+#: Libraries whose private modules and names only notecards/internals.py may import.
+GUARDED = ("reportlab", "pypdf")
+
+
+def _private_uses(source: str) -> list[tuple[int, str]]:
+    """Return (line, name) for each private attribute *source* reads of an object not its own."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        name = ""
+        if isinstance(node, ast.Attribute):
+            owner = node.value
+            if isinstance(owner, ast.Name) and owner.id in ("self", "cls"):
+                continue
+            name = node.attr
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("getattr", "setattr", "hasattr")
+            and len(node.args) > 1
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+        ):
+            name = node.args[1].value
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(GUARDED):
+            parts = [*(node.module or "").split("."), *(a.name for a in node.names)]
+            name = next((p for p in parts if p.startswith("_")), "")
+        if name.startswith("_") and not name.startswith("__") and name not in PUBLIC_UNDERSCORE:
+            found.append((node.lineno, name))
+    return sorted(found)
+
+
+def test_only_internals_uses_private_parts_of_other_libraries():
+    """Verify private attributes of reportlab's, pypdf's (or any other) objects are used only
+    in notecards/internals.py, so a library upgrade that changes them breaks one module."""
+    found = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}: {name}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path != INTERNALS
+        for line, name in _private_uses(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_the_private_use_check_sees_each_form():
+    """Verify the check above finds attributes, getattr and imports, and lets self._x be."""
+    source = (
+        "from reportlab.pdfbase.ttfonts import _set_ops\n"
+        "from pypdf._writer import PdfWriter\n"
+        "x = canvas._doc.getFormBBox(name)\n"
+        "y = getattr(writer, '_add_object')\n"
+        "z = font.face._ttf_data\n"
+        "self._mine = cls._theirs = os._exit\n"
+    )
+    assert _private_uses(source) == [
+        (1, "_set_ops"),
+        (2, "_writer"),
+        (3, "_doc"),
+        (4, "_add_object"),
+        (5, "_ttf_data"),
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -32,3 +33,15 @@ def test_every_bundled_font_has_its_licence():
         family = font.stem.split("-")[0]
         family = "Noto" if family.startswith("Noto") else family
         assert any(name.startswith(family) for name in licences), f"no licence for {font.name}"
+
+
+def test_starting_notecards_imports_neither_pandas_nor_matplotlib():
+    """Every command and worker process starts by importing notecards: the results report's
+    libraries (half a second) load only when results are made."""
+    code = (
+        "import sys, notecards, notecards.cli.main\n"
+        "print(sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"

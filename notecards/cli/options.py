@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from notecards.choices import EnvelopeFont, Flip
 from notecards.cli.safety import (
     SIGTERM_EXIT,
     Terminated,
@@ -124,7 +125,7 @@ PRINT_OPTIONS = {
     "flip": click.option(
         "--duplex",
         "flip",
-        type=click.Choice(["long-edge", "short-edge"]),
+        type=click.Choice(Flip.words()),
         help="How the printer turns imposed sheets (default long-edge).",
     ),
     "split": click.option(
@@ -146,7 +147,7 @@ PRINT_OPTIONS = {
     ),
     "envelope_font": click.option(
         "--envelope-font",
-        type=click.Choice(["sans", "hand"]),
+        type=click.Choice(EnvelopeFont.words()),
         help="Address: hand (written in a legible hand, the default) or sans (printed).",
     ),
     "preflight": click.option(

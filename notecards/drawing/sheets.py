@@ -23,6 +23,7 @@ from pypdf.generic import (
     NameObject,
 )
 
+from notecards.internals import add_object
 from notecards.layout.geometry import Box
 from notecards.layout.imposition import (
     IDENTITY,
@@ -117,7 +118,7 @@ def _form(writer: PdfWriter, page: PageObject, clip: Box) -> IndirectObject:
     resources = page.get("/Resources")
     if resources is not None:
         form[NameObject("/Resources")] = resources.get_object().clone(writer)
-    return writer._add_object(form.flate_encode())
+    return add_object(writer, form.flate_encode())
 
 
 def _sheet_page(
@@ -138,7 +139,7 @@ def _sheet_page(
     page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
     content = DecodedStreamObject()
     content.set_data(b"\n".join(op for op in ops if op))
-    page[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+    page[NameObject("/Contents")] = add_object(writer, content.flate_encode())
     cards = [layout.front_trim(slot) for slot in range(layout.per_sheet)]
     trim = _union(cards)
     bleed = trim.inset(-layout.bleed_pt)

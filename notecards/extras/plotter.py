@@ -25,6 +25,7 @@ from typing import Any
 from reportlab.pdfbase import pdfmetrics
 
 from notecards import handwriting
+from notecards.choices import Ink
 from notecards.layout.geometry import Box, TextBlock
 from notecards.layout.panels import card_geometry
 from notecards.planning.batch import BatchPlan
@@ -98,7 +99,7 @@ class PlotterCard:
     panel: Box
     area: Box
     lines: tuple[tuple[Glyph, ...], ...]
-    ink: str
+    ink: Ink
     missing: tuple[str, ...] = ()
     """Characters with no stroke form (left out of the drawing)."""
 
@@ -339,7 +340,7 @@ def card_svg(card: PlotterCard) -> str:
     plotter software draws at true size.
     """
     panel = card.panel
-    r, g, b = handwriting.INKS_RGB.get(card.ink, handwriting.INKS_RGB["blue-black"])
+    r, g, b = handwriting.INKS_RGB.get(card.ink, handwriting.INKS_RGB[Ink.BLUE_BLACK])
     ink = f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',

@@ -7,6 +7,7 @@ itself uses for shaped glyphs) and, when the font is written, rewrite each subse
 CMap so those codes extract as the real letter: ``pdfplumber``/``pypdf`` see "e", not U+F0xx.
 A hand's joined pairs (:mod:`notecards.handwriting.ligatures`) get Private-Use codes the same
 way, each extracting as its two letters ("th").
+Both reach into reportlab's internals through :mod:`notecards.internals`.
 """
 
 from __future__ import annotations
@@ -19,11 +20,18 @@ from io import BytesIO
 from typing import Any
 
 from fontTools.ttLib import TTFont as FTFont
-from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+from reportlab.pdfbase.ttfonts import TTFont
 
 from notecards.errors import FontError
 from notecards.handwriting.ligatures import read_joins
 from notecards.handwriting.outlines import varied_font
+from notecards.internals import (
+    code_width,
+    font_codes,
+    font_subsets,
+    map_code,
+    set_to_unicode,
+)
 
 #: GSUB features that give alternate shapes of the same letter. Not `aalt`: it also lists
 #: small caps and old-style figures (in some faces), which are not handwriting variants.
@@ -119,7 +127,7 @@ class AlternatesTTFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
                 alternates[code] = (*alternates.get(code, ()), *gids)
         else:
             super().__init__(name, path)
-        face = self.face
+        taken = font_codes(self)
         #: What each Private-Use code extracts as: a letter, or a joined pair's two letters.
         self.real_text: dict[int, str] = {}
         forms: dict[int, tuple[int, ...]] = {}
@@ -127,14 +135,13 @@ class AlternatesTTFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
 
         def assign(gid: int, text: str) -> int | None:
             nonlocal pua
-            while pua in face.charToGlyph:
+            while pua in taken:
                 pua += 1
             if pua > _PUA_END:
                 return None
-            face.charToGlyph[pua] = gid
-            face.glyphToChar.setdefault(gid, []).append(pua)
             # The PDF /Widths entry is the letters' own advance, so layout is unchanged.
-            face.charWidths[pua] = sum(face.charWidths[ord(c)] for c in text)
+            width = sum(code_width(self, ord(c)) for c in text)
+            map_code(self, pua, gid, width, extracts=True)
             self.real_text[pua] = text
             return pua
 
@@ -149,7 +156,7 @@ class AlternatesTTFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
         self.forms: Mapping[int, tuple[int, ...]] = forms
         joins: dict[str, int] = {}
         for text, gid in sorted(joined.items()):
-            if all(ord(c) in face.charWidths for c in text):
+            if all(ord(c) in taken for c in text):
                 assigned = assign(gid, text)
                 if assigned is not None:
                     joins[text] = assigned
@@ -178,53 +185,9 @@ class AlternatesTTFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
 
     def addObjects(self, doc: Any) -> None:  # noqa: N802  # reportlab's name
         """Write the font subsets, then map Private-Use codes back to the real letters."""
-        state = self.state.get(doc)
-        subsets = [list(s) for s in state.subsets] if state is not None else []
+        subsets = font_subsets(self, doc)
         super().addObjects(doc)
         for number, subset in enumerate(subsets):
-            if not any(code in self.real_text for code in subset):
-                continue
-            base_name = b"".join(
-                (SUBSETN(number), b"+", self.face.name, self.face.subfontNameX)
-            ).decode("pdfdoc")
-            stream = doc.idToObject.get("toUnicodeCMap:" + base_name)
-            if stream is not None:
+            if any(code in self.real_text for code in subset):
                 real = [self.real_text.get(code, chr(code)) for code in subset]
-                stream.content = to_unicode_cmap(base_name, real)
-
-
-def to_unicode_cmap(font_name: str, texts: list[str]) -> str:
-    """Return a ToUnicode CMap mapping subset code *i* to ``texts[i]`` (one or more chars).
-
-    reportlab's own writes one code point per code; a joined pair needs two.
-
-    >>> to_unicode_cmap("AAAAAA+Hand", ["a", "th"]).splitlines()[14:16]
-    ['<00> <0061>', '<01> <00740068>']
-    """
-    return "\n".join(
-        [
-            "/CIDInit /ProcSet findresource begin",
-            "12 dict begin",
-            "begincmap",
-            "/CIDSystemInfo",
-            f"<< /Registry ({font_name})",
-            f"/Ordering ({font_name})",
-            "/Supplement 0",
-            ">> def",
-            f"/CMapName /{font_name} def",
-            "/CMapType 2 def",
-            "1 begincodespacerange",
-            f"<00> <{len(texts) - 1:02X}>",
-            "endcodespacerange",
-            f"{len(texts)} beginbfchar",
-            *(
-                f"<{i:02X}> <{text.encode('utf-16-be').hex().upper()}>"
-                for i, text in enumerate(texts)
-            ),
-            "endbfchar",
-            "endcmap",
-            "CMapName currentdict /CMap defineresource pop",
-            "end",
-            "end",
-        ]
-    )
+                set_to_unicode(self, doc, number, real)

@@ -34,6 +34,7 @@ from notecards.errors import ConfigError
 from notecards.handwriting.plan import plan_block, step_tables
 from notecards.handwriting.styles import HandStyle, ink_for_pdf, registered_ttfont
 from notecards.handwriting.words import TABLE, WordShape
+from notecards.internals import canvas_document
 from notecards.layout.geometry import TextBlock
 
 #: Each code byte as it appears inside a PDF string (without the parentheses): as itself
@@ -71,7 +72,7 @@ def draw_block(
     # Fill and stroke are both set, in the same colour space: with pressure the glyphs are
     # filled and stroked (render mode 2), and an unset stroke colour would print as black.
     code = [f"q {ink_operators(ink)} {2 if style.pressure else 0} Tr 0 Tc 0 Tw 100 Tz"]
-    doc = canvas._doc
+    doc = canvas_document(canvas)
     bodies = _bodies.get(doc)
     if bodies is None or len(bodies) > _BODY_CACHE:
         bodies = _bodies[doc] = {}
@@ -112,7 +113,7 @@ def draw_block(
         add("ET Q")
         code.append("".join(out))
     code.append("Q")
-    canvas._code.append(" ".join(code))
+    canvas.addLiteral(" ".join(code))
     if overprint:
         canvas.restoreState()
 

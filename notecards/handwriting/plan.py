@@ -129,13 +129,20 @@ class StepTables:
     scale: tuple[float, ...]  # letter height of segment k
 
 
+def _seed_text(style: HandStyle) -> str:
+    """Return *style* as the text its tables are seeded by.
+
+    The style without its font's folder (a shop folder may move: learned hands), and its ink
+    written as the word, as when inks were plain text, so every hand keeps its tables.
+    """
+    text = repr(replace(style, font_path=PurePath(style.font_path).name))
+    return text.replace(repr(style.ink), repr(str(style.ink)))
+
+
 @lru_cache(maxsize=64)
 def step_tables(style: HandStyle) -> StepTables:
     """Return the style's tables; fixed per style, so output never depends on the run."""
-    # Seeded by the style without its font's folder: a shop folder may move (learned hands).
-    rng = random.Random(
-        f"notecards-hand-tables:{replace(style, font_path=PurePath(style.font_path).name)}"
-    )
+    rng = random.Random(f"notecards-hand-tables:{_seed_text(style)}")
     t = round(style.tracking_jitter * 1000)
     shift = [rng.randint(-t, t) for _ in range(TABLE)]
     # Ts is scaled by the letter height too, so leave room for it within baseline_jitter.

@@ -4,7 +4,7 @@
   ``beginForm``/``endForm`` (reportlab keeps the page being drawn aside meanwhile).
 * A PDF's first page is copied into a form by hand with pypdf: its content stream and the
   objects its resources reach (fonts, images, graphics states) are rewritten as reportlab PDF
-  objects, which reportlab has no public way to import.
+  objects, which reportlab has no public way to import (:class:`notecards.internals.PdfCopier`).
 
 The form is named after the file's bytes, so every card of a PDF signed with the same file
 uses the same XObject, and a reprint writes the same bytes.
@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pypdf
-from pypdf import generic
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Group, Shape
 from reportlab.pdfbase import pdfdoc
 
 from notecards.errors import ConfigError
+from notecards.internals import PdfCopier, add_form, canvas_document, form_bbox
 from notecards.layout.geometry import Box
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def draw_vector_signature(canvas: Any, path: Path, box: Box) -> None:
             _define_svg_form(canvas, name, path)
         else:
             _define_pdf_form(canvas, name, path, data)
-    x0, y0, x1, y1 = (float(v) for v in canvas._doc.getFormBBox(name, "BBox"))
+    x0, y0, x1, y1 = form_bbox(canvas, name)
     scale = min(box.width_pt / (x1 - x0), box.height_pt / (y1 - y0))
     canvas.saveState()
     canvas.transform(scale, 0, 0, scale, box.x_pt - x0 * scale, box.y_pt - y0 * scale)
@@ -112,8 +112,7 @@ def _define_pdf_form(canvas: Any, name: str, path: Path, data: bytes) -> None:
         )
     if int(page.get("/Rotate", 0) or 0) % 360:
         log.warning("%s: the page's /Rotate is ignored; the signature is drawn unrotated.", path)
-    doc = canvas._doc
-    copier = _Copier(doc)
+    copier = PdfCopier(canvas_document(canvas))
     form = pdfdoc.PDFStream(content=content, filters=[pdfdoc.PDFZCompress])
     form.dictionary = pdfdoc.PDFDictionary(
         {
@@ -128,62 +127,4 @@ def _define_pdf_form(canvas: Any, name: str, path: Path, data: bytes) -> None:
     )
     if group is not None:  # transparency group: keeps soft masks and blending as drawn
         form.dictionary["Group"] = copier.copy(group)
-    doc.Reference(form, pdfdoc.xObjectName(name))  # what doc.addForm does, minus its state change
-
-
-class _Copier:
-    """Rewrite pypdf objects as reportlab PDF objects (indirect objects copied once)."""
-
-    def __init__(self, doc: Any) -> None:
-        self.doc = doc
-        self.done: dict[int, Any] = {}
-
-    def copy(self, obj: Any) -> Any:
-        if isinstance(obj, generic.IndirectObject):
-            if obj.idnum in self.done:
-                return self.done[obj.idnum]
-            target = obj.get_object()
-            if isinstance(
-                target, generic.StreamObject | generic.DictionaryObject | generic.ArrayObject
-            ):
-                return self._indirect(obj.idnum, target)
-            return self.copy(target)
-        if isinstance(obj, generic.StreamObject):
-            return self._stream(obj)
-        if isinstance(obj, generic.DictionaryObject):
-            return pdfdoc.PDFDictionary({str(k)[1:]: self.copy(v) for k, v in obj.items()})
-        if isinstance(obj, generic.ArrayObject):
-            return pdfdoc.PDFArray([self.copy(v) for v in obj])
-        out = io.BytesIO()  # a number, name, string, boolean or null: pypdf writes it exactly
-        obj.write_to_stream(out)
-        return out.getvalue()
-
-    def _indirect(self, idnum: int, target: Any) -> Any:
-        # Register before filling, so objects that point back at this one find it.
-        if isinstance(target, generic.StreamObject):
-            new: Any = pdfdoc.PDFStream(content=b"")
-        elif isinstance(target, generic.DictionaryObject):
-            new = pdfdoc.PDFDictionary()
-        else:
-            new = pdfdoc.PDFArray([])
-        ref = self.done[idnum] = self.doc.Reference(new)
-        filled = self.copy(target)
-        if isinstance(new, pdfdoc.PDFStream):
-            new.dictionary, new.content, new.filters = (
-                filled.dictionary,
-                filled.content,
-                filled.filters,
-            )
-        elif isinstance(new, pdfdoc.PDFDictionary):
-            new.dict = filled.dict
-        else:
-            new.sequence = filled.sequence
-        return ref
-
-    def _stream(self, obj: Any) -> pdfdoc.PDFStream:
-        encoded = isinstance(obj, generic.EncodedStreamObject) and "/Filter" in obj
-        skip = ("/Length",) if encoded else ("/Length", "/Filter", "/DecodeParms")
-        items = {str(k)[1:]: self.copy(v) for k, v in obj.items() if k not in skip}
-        if encoded:  # copy the bytes as they are in the file, under their own /Filter
-            return pdfdoc.PDFStream(pdfdoc.PDFDictionary(items), obj._data, ())
-        return pdfdoc.PDFStream(pdfdoc.PDFDictionary(items), obj.get_data(), [pdfdoc.PDFZCompress])
+    add_form(canvas, name, form)

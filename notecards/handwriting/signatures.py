@@ -8,7 +8,7 @@ signatures become one form XObject per PDF, whatever the number of cards they si
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from fontTools.pens.perimeterPen import PerimeterPen
 from fontTools.ttLib import TTFont as FTFont
 from reportlab.pdfbase import pdfmetrics
 
+from notecards.choices import Ink
 from notecards.errors import ConfigError
 from notecards.handwriting import (
     HandStyle,
@@ -30,6 +31,7 @@ from notecards.handwriting import (
 from notecards.handwriting.plan import stroke_em
 from notecards.handwriting.signature_forms import draw_vector_signature
 from notecards.layout.geometry import Box, Run, SetLine, TextBlock
+from notecards.tables import SignerSpec as SignerSpec  # defined with the [signers] table
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 VECTOR_SUFFIXES = (".svg", ".pdf")
@@ -39,15 +41,6 @@ VECTOR_SUFFIXES = (".svg", ".pdf")
 RunsOf = Callable[[str], Callable[[str], list[tuple[str, str]]]]
 
 
-@dataclass(frozen=True, slots=True)
-class SignerSpec:
-    """Who signs: a name written in ``style``, or ``image`` (PNG/JPEG, SVG or PDF file)."""
-
-    name: str
-    style: str = "signature"
-    image: str = ""
-
-
 def draw_signature(
     canvas: Any,
     signer: SignerSpec,
@@ -55,7 +48,7 @@ def draw_signature(
     seed: str,
     *,
     cmyk: bool = False,
-    ink: str = "",
+    ink: Ink | None = None,
     runs_of: RunsOf | None = None,
     weight_pt: float = 0.0,
 ) -> None:

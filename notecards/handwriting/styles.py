@@ -7,7 +7,7 @@ Pure data plus font registration; :mod:`notecards.handwriting.plan` plans with t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,10 +15,12 @@ from typing import Any
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from notecards.choices import Ink
 from notecards.errors import ConfigError, FontError
 from notecards.handwriting.alternates import AlternatesTTFont
 from notecards.layout.fonts import register_base_fonts
 from notecards.paths import default_fonts_dir
+from notecards.tables import HandEntry, parse_hand
 
 FONTS_DIR = default_fonts_dir()
 
@@ -37,7 +39,7 @@ class HandStyle:
     line_drift: float  # ± baseline of a whole line
     line_slope_deg: float  # ± slope of a line (clamped by slope_rise)
     margin_wander: float  # ± start of a line (the left margin breathes)
-    ink: str = "blue-black"
+    ink: Ink = Ink.BLUE_BLACK
     pressure: float = 0.4  # 0 = hairline ink only; 1 = heavy pen (stroked outline)
     slope_rise: float = 0.06  # the most a sloping line's far end may rise or fall
     cluster_glyphs: int = 3  # at most this many glyphs of a word share one baseline step
@@ -45,21 +47,6 @@ class HandStyle:
     outline_forms: int = 2  # varied outlines added per letter (outlines.py); 0: the font's own
     baseline_curve: float = 0.035  # ± bow of a line's baseline at its middle
     ink_variation: float = 0.14  # the most a line's ink is lighter than the full ink (0–1)
-
-
-_NUMBERS = (
-    "baseline_jitter",
-    "rotation_deg",
-    "size_jitter",
-    "tracking_jitter",
-    "line_drift",
-    "line_slope_deg",
-    "margin_wander",
-    "pressure",
-    "slope_rise",
-    "baseline_curve",
-    "ink_variation",
-)
 
 
 def _style(name: str, font: str, *amounts: float, **extra: Any) -> HandStyle:
@@ -71,8 +58,12 @@ STYLES: Mapping[str, HandStyle] = {
     for s in (
         _style("casual", "Caveat-Regular", 0.035, 1.2, 0.03, 0.015, 0.04, 0.5, 0.08),
         _style("neat", "Kalam-Light", 0.02, 0.6, 0.02, 0.01, 0.025, 0.3, 0.05, pressure=0.3),
-        _style("loose", "IndieFlower-Regular", 0.045, 1.6, 0.04, 0.02, 0.05, 0.7, 0.1, ink="blue"),
-        _style("script", "IndieFlower-Regular", 0.045, 1.6, 0.04, 0.02, 0.05, 0.7, 0.1, ink="blue"),
+        _style(
+            "loose", "IndieFlower-Regular", 0.045, 1.6, 0.04, 0.02, 0.05, 0.7, 0.1, ink=Ink.BLUE
+        ),
+        _style(
+            "script", "IndieFlower-Regular", 0.045, 1.6, 0.04, 0.02, 0.05, 0.7, 0.1, ink=Ink.BLUE
+        ),
         _style(
             "signature",
             "Sacramento-Regular",
@@ -90,22 +81,25 @@ STYLES: Mapping[str, HandStyle] = {
     )
 }
 
-INKS_RGB: Mapping[str, tuple[float, float, float]] = {
-    "blue-black": (0.11, 0.14, 0.33),
-    "blue": (0.09, 0.22, 0.62),
-    "black": (0.09, 0.09, 0.1),
+INKS_RGB: Mapping[Ink, tuple[float, float, float]] = {
+    Ink.BLUE_BLACK: (0.11, 0.14, 0.33),
+    Ink.BLUE: (0.09, 0.22, 0.62),
+    Ink.BLACK: (0.09, 0.09, 0.1),
 }
-INKS_CMYK: Mapping[str, tuple[float, float, float, float]] = {
-    "blue-black": (0.88, 0.72, 0.2, 0.5),
-    "blue": (0.92, 0.66, 0.0, 0.12),
-    "black": (0.0, 0.0, 0.0, 1.0),  # text is 100 % K, never a four-colour build
+INKS_CMYK: Mapping[Ink, tuple[float, float, float, float]] = {
+    Ink.BLUE_BLACK: (0.88, 0.72, 0.2, 0.5),
+    Ink.BLUE: (0.92, 0.66, 0.0, 0.12),
+    Ink.BLACK: (0.0, 0.0, 0.0, 1.0),  # text is 100 % K, never a four-colour build
 }
 #: Inks written as DeviceGray in an RGB file, so a RIP prints them with black ink only.
-INKS_GRAY: Mapping[str, float] = {"black": 0.0}
+INKS_GRAY: Mapping[Ink, float] = {Ink.BLACK: 0.0}
 
 
-def get_style(name: str, custom: Mapping[str, Mapping[str, object]] | None = None) -> HandStyle:
-    """Return the hand style called *name*, looking in *custom* (e.g. a TOML table) first.
+def get_style(
+    name: str, custom: Mapping[str, HandEntry | Mapping[str, object]] | None = None
+) -> HandStyle:
+    """Return the hand style called *name*, looking in *custom* (``Config.hand_styles``, or
+    tables as TOML gives them) first.
 
     >>> get_style("mine", {"mine": {"font_path": "fonts/Caveat-Regular.ttf", "base": "casual",
     ...                             "rotation_deg": 0.5}}).rotation_deg
@@ -115,7 +109,10 @@ def get_style(name: str, custom: Mapping[str, Mapping[str, object]] | None = Non
         ConfigError: unknown name, or a custom style with a bad value.
     """
     if custom and name in custom:
-        return style_from_mapping(name, custom[name])
+        entry = custom[name]
+        if isinstance(entry, HandEntry):
+            return style_from_entry(entry)
+        return style_from_mapping(name, entry)
     if name in STYLES:
         return STYLES[name]
     known = ", ".join(sorted({*STYLES, *(custom or {})}))
@@ -123,57 +120,54 @@ def get_style(name: str, custom: Mapping[str, Mapping[str, object]] | None = Non
 
 
 def style_from_mapping(name: str, values: Mapping[str, object]) -> HandStyle:
-    """Build a HandStyle from config values; ``base`` names a style to start from.
+    """Build a HandStyle from a ``[hand_styles.NAME]`` table; ``base`` names a style to start from.
 
     Raises:
         ConfigError: an unknown key, a non-numeric amount, a negative one, or an unknown ink.
     """
-    base = (
-        STYLES[str(values.get("base", "casual"))]
-        if values.get("base", "casual") in STYLES
-        else None
-    )
+    return style_from_entry(parse_hand(name, values, f'Style "{name}"'))
+
+
+def style_from_entry(entry: HandEntry) -> HandStyle:
+    """Return the hand *entry* describes: its ``base`` style with the entry's own values.
+
+    Raises:
+        ConfigError: the base is not a built-in style (the message says where the entry is).
+    """
+    base = STYLES.get(entry.base)
     if base is None:
         raise ConfigError(
-            f'Style "{name}": base "{values["base"]}" is not a built-in style. '
+            f'{entry.where}: base "{entry.base}" is not a built-in style. '
             f"Use one of: {', '.join(sorted(STYLES))}."
         )
-    allowed = {f.name for f in fields(HandStyle)} - {"name"}
-    unknown = set(values) - allowed - {"base"}
-    if unknown:
-        raise ConfigError(
-            f'Style "{name}": unknown setting(s) {", ".join(sorted(unknown))}. '
-            f"Allowed: base, {', '.join(sorted(allowed))}."
-        )
-    changes: dict[str, Any] = {"name": name}
-    for key, value in values.items():
-        if key in _NUMBERS or key in ("cluster_glyphs", "outline_forms"):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ConfigError(f'Style "{name}": {key} must be a number ≥ 0, not {value!r}.')
-            changes[key] = float(value) if key in _NUMBERS else int(value)
-        elif key != "base":
-            changes[key] = value if key == "alternates" else str(value)
+    changes = entry.changes()
     if "font_path" in changes and "font_name" not in changes:
-        changes["font_name"] = f"{name}-{Path(changes['font_path']).stem}"
-    style = replace(base, **changes)
-    ink_color(style.ink)  # validate early
-    if style.cluster_glyphs < 1:
-        raise ConfigError(f'Style "{name}": cluster_glyphs must be at least 1.')
-    return style
+        changes["font_name"] = f"{entry.name}-{Path(str(changes['font_path'])).stem}"
+    return replace(base, name=entry.name, **changes)  # type: ignore[arg-type]
+
+
+def parse_ink(name: str) -> Ink:
+    """Return the ink called *name* (case and spaces ignored).
+
+    Raises:
+        ConfigError: no such ink; the message lists the inks.
+    """
+    try:
+        return Ink(name)
+    except ValueError:
+        raise ConfigError(
+            f'Unknown ink "{name}". Choose one of: {", ".join(Ink.words())}.'
+        ) from None
 
 
 def ink_color(name: str) -> tuple[float, float, float]:
     """Return the RGB fill colour (0–1) of ink *name*. Raises ConfigError when unknown."""
-    try:
-        return INKS_RGB[name]
-    except KeyError:
-        raise ConfigError(f'Unknown ink "{name}". Choose one of: {", ".join(INKS_RGB)}.') from None
+    return INKS_RGB[parse_ink(name)]
 
 
 def ink_color_cmyk(name: str) -> tuple[float, float, float, float]:
     """Return the CMYK fill colour (0–1) of ink *name*. Raises ConfigError when unknown."""
-    ink_color(name)
-    return INKS_CMYK[name]
+    return INKS_CMYK[parse_ink(name)]
 
 
 def ink_for_pdf(name: str, *, cmyk: bool) -> tuple[float, ...]:
@@ -182,11 +176,12 @@ def ink_for_pdf(name: str, *, cmyk: bool) -> tuple[float, ...]:
     Black is gray 0 in an RGB file and 100 % K in a CMYK one, so no RIP builds it from four
     inks. Raises ConfigError when the ink is unknown.
     """
+    ink = parse_ink(name)
     if cmyk:
-        return ink_color_cmyk(name)
-    if name in INKS_GRAY:
-        return (INKS_GRAY[name],)
-    return ink_color(name)
+        return INKS_CMYK[ink]
+    if ink in INKS_GRAY:
+        return (INKS_GRAY[ink],)
+    return INKS_RGB[ink]
 
 
 def font_file(style: HandStyle, fonts_dir: Path = FONTS_DIR) -> Path:

@@ -6,7 +6,17 @@ from dataclasses import dataclass
 
 from reportlab.lib.units import inch, mm
 
+from notecards.choices import Choice
 from notecards.errors import ConfigError
+
+
+class Fold(Choice):
+    """Where a folded card folds."""
+
+    SIDE = "side"
+    """On its left edge: printed on a sheet twice as wide, opens like a book."""
+    TOP = "top"
+    """On its top edge (a tent card): printed on a sheet twice as tall."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +33,12 @@ class CardFormat:
     height_pt: float
     folded: bool
     envelope: str | None
-    fold: str = "side"
+    fold: Fold = Fold.SIDE
     is_postcard: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.fold, Fold):  # given as its word, "side" or "top"
+            object.__setattr__(self, "fold", Fold(self.fold))
 
     @property
     def sheet_width_pt(self) -> float:
@@ -34,7 +48,7 @@ class CardFormat:
     @property
     def sheet_height_pt(self) -> float:
         """Return the height of the printed (unfolded) sheet."""
-        return self.height_pt * 2 if self.folded and self.fold == "top" else self.height_pt
+        return self.height_pt * 2 if self.folded and self.fold is Fold.TOP else self.height_pt
 
     @property
     def pages_per_card(self) -> int:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from reportlab.lib.units import inch
 
 from notecards.handwriting import HandStyle, max_excursion_pt
+from notecards.layout.address_block import fit_size, set_address, set_return_address
 from notecards.layout.catalogue import EnvelopeFormat
-from notecards.layout.geometry import Box, FontFor, Measure, Run, SetLine, measure_runs, split_runs
+from notecards.layout.geometry import Box, FontFor, Measure, SetLine
 
 READ_AREA_BOTTOM_PT = 0.625 * inch
 READ_AREA_TOP_PT = 2.75 * inch
@@ -94,34 +95,28 @@ def layout_envelope(
         POSTAGE_BOX_PT,
     )
     lines = [line for line in recipient_lines if line.strip()]
-    size = max_size_pt
-    while True:
-        widest = max((measure_runs(line, size, measure, font_for) for line in lines), default=0.0)
-        preferred_x = env.width_pt * 0.40
-        x = min(preferred_x, area.right_pt - widest)
-        if x >= area.x_pt or size <= min_size_pt:
-            x = max(x, area.x_pt)
-            break
-        size = round(size - 0.5, 2)
-    leading = size * 1.22
-    block_height = size * 0.76 + leading * max(len(lines) - 1, 0) + size * 0.24
-    # Centre the block in the read area, nudged down a little: it reads as "addressed".
-    bottom = area.y_pt + max(0.0, (area.height_pt - block_height) * 0.42)
-    first_baseline = bottom + block_height - size * 0.76
-    recipient = tuple(
-        _set_line(line, x, first_baseline - index * leading, size, measure, font_for)
-        for index, line in enumerate(lines)
+    # The block starts a little left of the centre, moving left as far as the read area lets
+    # it; only then does it shrink. (A read area starting right of that point leaves no room.)
+    preferred_x = env.width_pt * 0.40
+    size, widest = fit_size(
+        lines,
+        area.right_pt - area.x_pt if preferred_x >= area.x_pt else -1.0,
+        max_size_pt=max_size_pt,
+        min_size_pt=min_size_pt,
+        step_pt=0.5,
+        measure=measure,
+        font_for=font_for,
     )
-    return_block = tuple(
-        _set_line(
-            line,
-            RETURN_MARGIN_PT,
-            env.height_pt - RETURN_MARGIN_PT - return_size_pt * (0.8 + 1.25 * index),
-            return_size_pt,
-            measure,
-            font_for,
-        )
-        for index, line in enumerate(return_lines)
+    x = max(min(preferred_x, area.right_pt - widest), area.x_pt)
+    # Centred in the read area, nudged down a little: it reads as "addressed".
+    recipient = set_address(lines, x, area, size, lift=0.42, measure=measure, font_for=font_for)
+    return_block = set_return_address(
+        return_lines,
+        RETURN_MARGIN_PT,
+        env.height_pt - RETURN_MARGIN_PT,
+        return_size_pt,
+        measure=measure,
+        font_for=font_for,
     )
     return EnvelopeLayout(
         env.width_pt,
@@ -143,12 +138,3 @@ def _fallbacks(hand: HandStyle) -> tuple[str, ...]:
     from reportlab.pdfbase import pdfmetrics
 
     return tuple(n for n in ("NotoSans", "Delius") if n in pdfmetrics.getRegisteredFontNames())
-
-
-def _set_line(
-    text: str, x: float, baseline: float, size: float, measure: Measure, font_for: FontFor
-) -> SetLine:
-    runs = tuple(
-        Run(part, font, measure(part, font, size)) for part, font in split_runs(text, font_for)
-    )
-    return SetLine(runs, x, baseline, sum(r.width_pt for r in runs), role="address")

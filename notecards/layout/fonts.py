@@ -14,6 +14,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from notecards.errors import FontError
+from notecards.internals import font_codes
 from notecards.layout.geometry import FontFor
 from notecards.layout.shaping import needs_shaping, visual_runs
 from notecards.paths import default_fonts_dir
@@ -120,14 +121,13 @@ def ensure_registered(font_name: str, fonts_dir: Path | None = None) -> str:
 def _cmap(font_name: str) -> frozenset[int]:
     ensure_registered(font_name)
     font = pdfmetrics.getFont(font_name)
-    face = getattr(font, "face", None)
-    if face is None:
+    if getattr(font, "face", None) is None:
         raise FontError(
             f'Font "{font_name}" is not a bundled TrueType font; notecards embeds '
             "only TrueType fonts.",
             font_name=font_name,
         )
-    return frozenset(face.charToGlyph)
+    return frozenset(font_codes(font))
 
 
 def measure(text: str, font_name: str, size_pt: float) -> float:

@@ -22,8 +22,9 @@ from itertools import product
 
 from reportlab.lib.units import inch
 
+from notecards.choices import Flip
 from notecards.errors import ConfigError
-from notecards.layout.catalogue import PaperSize
+from notecards.layout.catalogue import Fold, PaperSize
 from notecards.layout.geometry import Box
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -72,7 +73,7 @@ class SheetLayout:
     rows: int
     rotated: bool
     bleed_pt: float
-    flip: str
+    flip: Flip
     trim: Box
     """The card's trim box on its own page (in ``cards.pdf``)."""
     fronts: tuple[Matrix, ...]
@@ -118,8 +119,8 @@ def layout_sheet(
     bleed_pt: float,
     *,
     crop_marks: bool,
-    flip: str = "long-edge",
-    fold: str = "side",
+    flip: Flip = Flip.LONG_EDGE,
+    fold: Fold = Fold.SIDE,
 ) -> SheetLayout:
     """Return the densest layout of cards with trim *trim* on *paper*.
 
@@ -135,6 +136,7 @@ def layout_sheet(
     >>> layout.per_sheet, layout.bleed_pt
     (2, 0.0)
     """
+    flip, fold = Flip(flip), Fold(fold)  # their words ("short-edge", "top") do too
     best: tuple[tuple[float, ...], SheetLayout] | None = None
     bleeds = (bleed_pt, 0.0) if bleed_pt > 0 else (0.0,)
     slugs = (SLUG_PT, 0.0) if crop_marks else (0.0,)
@@ -174,8 +176,8 @@ def _grid(
     rotated: bool,
     bleed: float,
     trim: Box,
-    flip: str,
-    fold: str,
+    flip: Flip,
+    fold: Fold,
 ) -> SheetLayout:
     card_w, card_h = (trim.height_pt, trim.width_pt) if rotated else (trim.width_pt, trim.height_pt)
     cell_w, cell_h = card_w + 2 * bleed, card_h + 2 * bleed
@@ -202,17 +204,17 @@ def _grid(
     )
 
 
-def _about_card(trim: Box, fold: str) -> Matrix:
+def _about_card(trim: Box, fold: Fold) -> Matrix:
     """Return how a card turns over: about its vertical axis (side fold), else horizontal."""
-    if fold == "top":
+    if fold is Fold.TOP:
         return (1.0, 0.0, 0.0, -1.0, 0.0, 2 * trim.y_pt + trim.height_pt)
     return (-1.0, 0.0, 0.0, 1.0, 2 * trim.x_pt + trim.width_pt, 0.0)
 
 
-def _sheet_mirror(width: float, height: float, flip: str) -> Matrix:
+def _sheet_mirror(width: float, height: float, flip: Flip) -> Matrix:
     """Return where a point of the front is seen on the back of a sheet turned over."""
     long_is_vertical = height >= width
-    about_vertical = long_is_vertical == (flip == "long-edge")
+    about_vertical = long_is_vertical == (flip is Flip.LONG_EDGE)
     if about_vertical:
         return (-1.0, 0.0, 0.0, 1.0, width, 0.0)
     return (1.0, 0.0, 0.0, -1.0, 0.0, height)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.units import inch
 
-from notecards.layout.catalogue import CardFormat
+from notecards.layout.catalogue import CardFormat, Fold
 from notecards.layout.geometry import Box
 from notecards.layout.postcard import message_panel as postcard_message_panel
 
@@ -79,7 +79,7 @@ def card_geometry(card: CardFormat, bleed_pt: float, crop_marks: bool = False) -
         return CardGeometry(
             card, page, front=trim, back=None, inside_left=None, message_panel=panel
         )
-    if card.fold == "side":
+    if card.fold is Fold.SIDE:
         left = Box(trim.x_pt, trim.y_pt, card.width_pt, card.height_pt)
         right = Box(trim.x_pt + card.width_pt, trim.y_pt, card.width_pt, card.height_pt)
         return CardGeometry(

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from reportlab.lib.units import inch
 
+from notecards.layout.address_block import fit_size, set_address, set_return_address
 from notecards.layout.envelope import (
     CLEAR_ZONE_HEIGHT_PT,
     CLEAR_ZONE_WIDTH_PT,
@@ -20,9 +21,8 @@ from notecards.layout.envelope import (
     READ_AREA_SIDE_PT,
     READ_AREA_TOP_PT,
     EnvelopeLayout,
-    _set_line,
 )
-from notecards.layout.geometry import Box, FontFor, Measure, measure_runs
+from notecards.layout.geometry import Box, FontFor, Measure
 
 #: The message takes the left half of the address side; the address starts past this line.
 DIVIDER_FRACTION = 0.5
@@ -95,30 +95,25 @@ def layout_postcard_address(
     """
     area = read_area(trim)
     lines = [line for line in recipient_lines if line.strip()]
-    size = max_size_pt
-    while size > min_size_pt:
-        widest = max((measure_runs(line, size, measure, font_for) for line in lines), default=0.0)
-        if widest <= area.width_pt:
-            break
-        size = round(size - 0.25, 2)
-    leading = size * 1.22
-    block = size * 0.76 + leading * max(len(lines) - 1, 0) + size * 0.24
-    bottom = area.y_pt + max(0.0, (area.height_pt - block) * 0.35)
-    first = bottom + block - size * 0.76
-    recipient = tuple(
-        _set_line(line, area.x_pt, first - index * leading, size, measure, font_for)
-        for index, line in enumerate(lines)
+    size, _ = fit_size(
+        lines,
+        area.width_pt,
+        max_size_pt=max_size_pt,
+        min_size_pt=min_size_pt,
+        step_pt=0.25,
+        measure=measure,
+        font_for=font_for,
     )
-    returned = tuple(
-        _set_line(
-            line,
-            trim.x_pt + RETURN_MARGIN_PT,
-            trim.top_pt - RETURN_MARGIN_PT - return_size_pt * (0.8 + 1.25 * index),
-            return_size_pt,
-            measure,
-            font_for,
-        )
-        for index, line in enumerate(return_lines)
+    recipient = set_address(
+        lines, area.x_pt, area, size, lift=0.35, measure=measure, font_for=font_for
+    )
+    returned = set_return_address(
+        return_lines,
+        trim.x_pt + RETURN_MARGIN_PT,
+        trim.top_pt - RETURN_MARGIN_PT,
+        return_size_pt,
+        measure=measure,
+        font_for=font_for,
     )
     return EnvelopeLayout(
         trim.width_pt,

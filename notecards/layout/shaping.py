@@ -27,6 +27,8 @@ from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 
+from notecards.internals import font_codes, font_program, map_code
+
 #: Scripts that need shaping: Hebrew, Arabic (+ Syriac, Thaana, N'Ko), Indic, Thai, Lao,
 #: Tibetan, Myanmar, Khmer, and the Hebrew/Arabic presentation forms.
 _COMPLEX = re.compile(
@@ -154,7 +156,7 @@ def _shape(text: str, font_name: str, rtl: bool) -> str:
     buf.guess_segment_properties()
     buf.direction = "rtl" if rtl else "ltr"
     hb.shape(font, buf, {"kern": True, "liga": True})
-    face = ttf.face
+    codes_of = font_codes(ttf)
     to_char = _glyph_chars(font_name)
     codes = []
     for info in buf.glyph_infos:
@@ -162,11 +164,10 @@ def _shape(text: str, font_name: str, rtl: bool) -> str:
         code = to_char.get(gid)
         if code is None:
             code = glyph_code(gid)
-            if face.charToGlyph.get(code, gid) != gid:  # the font's own private character
+            if codes_of.get(code, gid) != gid:  # the font's own private character
                 code = GLYPH_FALLBACK_BASE + gid
-            if code not in face.charToGlyph:
-                face.charToGlyph[code] = gid
-                face.charWidths[code] = ttf.pdfScale(font.get_glyph_h_advance(gid))
+            if code not in codes_of:
+                map_code(ttf, code, gid, ttf.pdfScale(font.get_glyph_h_advance(gid)))
         codes.append(chr(code))
     return "".join(codes)
 
@@ -176,15 +177,14 @@ def _hb_font(font_name: str) -> Any:
     import uharfbuzz as hb
 
     ttf = pdfmetrics.getFont(font_name)
-    return hb.Font(hb.Face(hb.Blob(ttf.face._ttf_data)))
+    return hb.Font(hb.Face(hb.Blob(font_program(ttf))))
 
 
 @lru_cache(maxsize=32)
 def _glyph_chars(font_name: str) -> dict[int, int]:
     """Return glyph id → the lowest character the font maps to it (its own cmap)."""
-    face = pdfmetrics.getFont(font_name).face
     out: dict[int, int] = {}
-    for code, gid in sorted(face.charToGlyph.items()):
+    for code, gid in sorted(font_codes(pdfmetrics.getFont(font_name)).items()):
         if code < GLYPH_BASE:
             out.setdefault(gid, code)
     return out

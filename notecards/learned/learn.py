@@ -16,6 +16,7 @@ from pathlib import Path
 from fontTools.pens.svgPathPen import SVGPathPen
 from fontTools.ttLib import TTFont
 
+from notecards.choices import Ink
 from notecards.config import read_toml
 from notecards.errors import ConfigError, ScanError
 from notecards.handwriting.styles import INKS_RGB, STYLES, font_file
@@ -162,7 +163,7 @@ def write_signature(page: Page, path: Path) -> bool:
         return (point[0] * scale, point[1] * scale)
 
     draw_contours(contours, pen, transform)
-    red, green, blue = (round(255 * v) for v in INKS_RGB["blue-black"])
+    red, green, blue = (round(255 * v) for v in INKS_RGB[Ink.BLUE_BLACK])
     width, height = cut.width_pt, cut.height_pt
     path.write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" '

@@ -18,12 +18,34 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from notecards.choices import Choice
 from notecards.errors import LedgerError
 from notecards.ledger import Ledger, open_ledger
 
-#: A card's review status. Pending cards print with ``batch`` unless
-#: ``[review] require_approval = true``; held and skipped cards never print until changed.
-STATUSES = ("pending", "approved", "held", "skipped")
+
+class ReviewStatus(Choice):
+    """A card's review status. Pending cards print with ``batch`` unless
+    ``[review] require_approval = true``; held and skipped cards never print until changed."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    HELD = "held"
+    SKIPPED = "skipped"
+
+
+#: The statuses as the review page and its API write them.
+STATUSES = ReviewStatus.words()
+
+
+class Gate(Choice):
+    """Which cards a plan keeps, by their review status (see :func:`gate_reason`)."""
+
+    NONE = "none"
+    """Every card (the review desk plans them all)."""
+    BATCH = "batch"
+    """Not held or skipped ones; with ``require_approval``, approved ones only."""
+    APPROVED = "approved"
+    """Approved ones only ("Print approved cards")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +59,15 @@ class CardEdit:
     signer: str | None = None
     variant: str | None = None
     """The message template to use, e.g. ``thank-you/messages/02-personal.j2``."""
-    status: str = "pending"
+    status: ReviewStatus = ReviewStatus.PENDING
     reason: str = ""
     """Why the card was skipped (or held), as typed."""
     updated_at: str = ""
+
+    def __post_init__(self) -> None:
+        # The status may be given as its word ("held"); it is kept as the member.
+        if not isinstance(self.status, ReviewStatus):
+            object.__setattr__(self, "status", ReviewStatus(self.status))
 
     @property
     def edited(self) -> bool:
@@ -51,29 +78,26 @@ class CardEdit:
         )
 
 
-def gate_reason(edit: CardEdit | None, gate: str, require_approval: bool) -> str:
-    """Return why a card does not print under *gate*, or "" when it prints.
+def gate_reason(edit: CardEdit | None, gate: Gate | str, require_approval: bool) -> str:
+    """Return why a card does not print under *gate* (a Gate or its word), or "" when it prints.
 
-    *gate* is ``"none"`` (the review desk plans every card), ``"batch"`` (held and skipped
-    cards wait; with *require_approval* only approved cards print) or ``"approved"`` (only
-    approved cards: "Print approved cards").
-
-    >>> gate_reason(None, "batch", False)
+    >>> gate_reason(None, Gate.BATCH, False)
     ''
-    >>> gate_reason(CardEdit("k", status="held"), "batch", False)
+    >>> gate_reason(CardEdit("k", status=ReviewStatus.HELD), Gate.BATCH, False)
     'held in review'
-    >>> gate_reason(None, "approved", False)
+    >>> gate_reason(None, Gate.APPROVED, False)
     'not approved in review'
     """
-    if gate == "none":
+    gate = Gate(gate)
+    if gate is Gate.NONE:
         return ""
-    status = edit.status if edit is not None else "pending"
-    if status == "held":
+    status = edit.status if edit is not None else ReviewStatus.PENDING
+    if status is ReviewStatus.HELD:
         return "held in review"
-    if status == "skipped":
+    if status is ReviewStatus.SKIPPED:
         reason = edit.reason if edit is not None else ""
         return f"skipped in review{f': {reason}' if reason else ''}"
-    if status != "approved" and (gate == "approved" or require_approval):
+    if status is not ReviewStatus.APPROVED and (gate is Gate.APPROVED or require_approval):
         return "not approved in review"
     return ""
 
@@ -85,7 +109,20 @@ def read_edits(ledger: Ledger) -> dict[str, CardEdit]:
         "SELECT card_key, personal_line, message, signer, variant, status, reason, updated_at "
         "FROM card_reviews",
     )
-    return {row[0]: CardEdit(*row) for row in rows}
+    edits = {}
+    for key, personal_line, message, signer, variant, status, reason, updated_at in rows:
+        try:
+            known = ReviewStatus(status)
+        except ValueError:
+            raise LedgerError(
+                f"{ledger.path}: the review of card {key} has the unknown status {status!r} "
+                f"(known: {', '.join(STATUSES)}). Was it written by a newer notecards? "
+                "Restore the ledger from a backup or use that version."
+            ) from None
+        edits[key] = CardEdit(
+            key, personal_line, message, signer, variant, known, reason, updated_at
+        )
+    return edits
 
 
 def load_edits(ledger_path: Path) -> dict[str, CardEdit]:
@@ -108,7 +145,7 @@ def save_edit(ledger_path: Path, edit: CardEdit, now: datetime | None = None) ->
                 edit.message,
                 edit.signer,
                 edit.variant,
-                edit.status,
+                str(edit.status),
                 edit.reason,
                 edit.updated_at,
             ),

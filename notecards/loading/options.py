@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TypeVar
 
+from notecards.choices import Choice, DateOrder, GiftAddress, GiftCardTo
 from notecards.errors import ConfigError
 from notecards.loading.columns import FIELDS
 
 _EMPTY: Mapping[str, Mapping[str, str]] = MappingProxyType({})
+C = TypeVar("C", bound=Choice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,21 +27,30 @@ class LoadOptions:
     home_country: str = "US"
     sheet: str | None = None
     format_name: str | None = None
-    date_order: str = "auto"
-    gift_card_to: str = "buyer"
-    gift_address: str = "shipping"
+    date_order: DateOrder = DateOrder.AUTO
+    gift_card_to: GiftCardTo = GiftCardTo.BUYER
+    gift_address: GiftAddress = GiftAddress.SHIPPING
     mappings: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: _EMPTY)
     smart_case: bool = True
+
+    def __post_init__(self) -> None:
+        # The choices may be given as text ("DMY"): each becomes its enum member here.
+        for name, kind in (
+            ("date_order", DateOrder),
+            ("gift_card_to", GiftCardTo),
+            ("gift_address", GiftAddress),
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, kind):
+                object.__setattr__(self, name, _choose(name, value, kind))
 
     def validate(self) -> None:
         """Check every choice, so a typo fails before any file is read.
 
         Raises:
-            ConfigError: a choice is not one of the allowed values.
+            ConfigError: the home country or a column mapping is not known (the choices
+                were checked when the options were made).
         """
-        _choose("date_order", self.date_order, ("auto", "MDY", "DMY"))
-        _choose("gift_card_to", self.gift_card_to, ("buyer", "recipient"))
-        _choose("gift_address", self.gift_address, ("shipping", "billing"))
         if len(self.home_country) != 2 or not self.home_country.isalpha():
             raise ConfigError(
                 f'home_country "{self.home_country}" is not a two-letter country '
@@ -54,10 +66,12 @@ class LoadOptions:
                     )
 
 
-def _choose(option: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
+def _choose(option: str, value: str, kind: type[C]) -> C:
+    try:
+        return kind(value)
+    except ValueError:
         raise ConfigError(
             f'{option} "{value}" is not allowed. Use one of: '
-            + ", ".join(f'"{a}"' for a in allowed)
+            + ", ".join(f'"{a}"' for a in kind.words())
             + "."
-        )
+        ) from None

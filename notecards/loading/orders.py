@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from notecards.choices import GiftCardTo
 from notecards.loading.address_cells import AddressCells, build_address
 from notecards.loading.grouping import OrderRows, is_truthy
 from notecards.loading.names import PersonName, names_match, tidy_name
@@ -171,7 +172,7 @@ def _choose(
         company = group.get("ship_company") or group.get("company")
         return person, default_role, company, ""
     # A gift: the buyer and the ship-to person differ. Choose on purpose and say so.
-    role = options.gift_address
+    role = options.gift_address.value
     if role == "billing" and not has_billing:
         role = "shipping"
     elif role == "shipping" and not has_shipping:
@@ -181,7 +182,7 @@ def _choose(
         if role == "shipping"
         else "the buyer's (billing) address"
     )
-    if options.gift_card_to == "buyer":
+    if options.gift_card_to is GiftCardTo.BUYER:
         note = f"gift: card to buyer {buyer.full}, at {place}; shipped to {recipient.full}"
         return buyer, role, group.get("company"), note
     note = f"gift: card to recipient {recipient.full}, at {place}; bought by {buyer.full}"

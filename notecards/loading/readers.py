@@ -45,6 +45,11 @@ class TableScan:
 
     def rows(self) -> Iterator[tuple[int, tuple[str, ...]]]:
         """Yield (spreadsheet row number, cells) for every non-blank data row."""
+        for number, cells in self.raw_rows():
+            yield number, _repaired(cells)[0]
+
+    def raw_rows(self) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """Yield (spreadsheet row number, cells) as read, before double-encoding is repaired."""
         width, keep = self._width, self._keep
         for index, cells in enumerate(self._grid()):
             if index < self.header_row or not any(c.strip() for c in cells):
@@ -52,7 +57,7 @@ class TableScan:
             padded = tuple(cells) + ("",) * (width - len(cells))
             if keep is not None:
                 padded = tuple(padded[i] for i in keep)
-            yield index + 1, _repaired(padded)[0]
+            yield index + 1, padded
 
 
 def scan_table(
@@ -364,15 +369,9 @@ def _repaired(cells: tuple[str, ...]) -> tuple[tuple[str, ...], list[tuple[int, 
 def _repair_problems(scan: TableScan) -> list[Problem]:
     first: dict[int, tuple[int, str, str]] = {}
     counts: dict[int, int] = {}
-    width, keep = scan._width, scan._keep
-    for index, cells in enumerate(scan._grid()):
-        if index < scan.header_row or not any(c.strip() for c in cells):
-            continue
-        padded = tuple(cells) + ("",) * (width - len(cells))
-        if keep is not None:
-            padded = tuple(padded[i] for i in keep)
-        for column, before, after in _repaired(padded)[1]:
-            first.setdefault(column, (index + 1, before, after))
+    for number, cells in scan.raw_rows():
+        for column, before, after in _repaired(cells)[1]:
+            first.setdefault(column, (number, before, after))
             counts[column] = counts.get(column, 0) + 1
     problems = []
     for column, (first_row, before, after) in first.items():

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from notecards.choices import DateOrder
 from notecards.errors import ConfigError, InputError
 from notecards.loading.columns import CANONICAL_COLUMNS, match_canonical, normalise_header, slug
 from notecards.loading.dates import (
@@ -315,8 +316,8 @@ def _date_order(
     options: LoadOptions,
 ) -> tuple[str, str]:
     """Return (order, why) for a date column; why is explicit|column|format|home."""
-    if options.date_order != "auto":
-        return options.date_order, "explicit"
+    if options.date_order is not DateOrder.AUTO:
+        return options.date_order.value, "explicit"
     inferred = infer_order(values)
     if inferred:
         return inferred, "column"

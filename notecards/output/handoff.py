@@ -17,6 +17,7 @@ from typing import Any
 from notecards.drawing.cards import draw_cards
 from notecards.drawing.labels import draw_labels
 from notecards.drawing.sheets import calibrate, has_room_for_marks, impose
+from notecards.layout.catalogue import Fold
 from notecards.layout.fonts import CLEAN_FALLBACKS, chain, measure
 from notecards.layout.imposition import SheetLayout, layout_sheet, position_of, sheet_count
 from notecards.layout.labels import LabelSheet, layout_label
@@ -28,7 +29,7 @@ from notecards.planning.batch import BatchPlan
 from notecards.planning.compose import layout_card, recipient_lines
 from notecards.planning.jobs import CardJob
 from notecards.preflight.spec import PreflightQueue, PreflightSpec, spec_for_card, spec_for_envelope
-from notecards.settings import BatchSettings
+from notecards.settings import BatchSettings, Mailing
 from notecards.wording import plural
 
 Progress = Callable[[int], None]
@@ -75,7 +76,7 @@ def sheet_layout(settings: BatchSettings) -> SheetLayout | None:
         settings.bleed_pt,
         crop_marks=settings.crop_marks,
         flip=settings.production.flip,
-        fold=settings.card.fold if settings.card.folded else "side",
+        fold=settings.card.fold if settings.card.folded else Fold.SIDE,
     )
 
 
@@ -105,7 +106,7 @@ def format_groups(plan: BatchPlan) -> list[FormatGroup]:
         key = (job_settings.card.name, job_settings.envelope.name)
         grouped.setdefault(key, []).append(job)
         formats.setdefault(key, job_settings)
-    mailing = "labels" if settings.production.labels else "envelopes"
+    mailing = settings.production.mailing
     cards_per_format: dict[str, int] = {}
     envelope_users: dict[str, int] = {}
     for card, envelope in grouped:
@@ -115,12 +116,14 @@ def format_groups(plan: BatchPlan) -> list[FormatGroup]:
     for (card, envelope), jobs in grouped.items():
         group_settings = formats[(card, envelope)]
         if len(grouped) == 1:
-            cards_stem, mail_stem = "cards", mailing
+            cards_stem, mail_stem = "cards", str(mailing)
         else:
             suffix = card if cards_per_format[card] == 1 else f"{card}-{envelope}"
             cards_stem = f"cards-{suffix}"
             mail_suffix = (
-                envelope if envelope_users[envelope] == 1 and mailing == "envelopes" else suffix
+                envelope
+                if envelope_users[envelope] == 1 and mailing is Mailing.ENVELOPES
+                else suffix
             )
             mail_stem = f"{mailing}-{mail_suffix}"
         if group_settings.card.is_postcard:
@@ -276,10 +279,10 @@ def write_part(
     """
     production = settings.production
     config = settings.config
-    mailing = "" if not mail_name else ("labels" if production.labels else "envelopes")
+    mailing = production.mailing if mail_name else None
     files: list[dict[str, Any]] = []
     envelopes = None
-    if mailing == "envelopes":  # drawn alongside the cards when a worker is free
+    if mailing is Mailing.ENVELOPES:  # drawn alongside the cards when a worker is free
         envelopes = (pool or DrawPool(1)).start(
             folder / mail_name,
             settings,
@@ -304,7 +307,7 @@ def write_part(
             )
         elif checks is not None:
             checks.submit(folder / mail_name, _mail_spec(settings, None), mail_name)
-    elif mailing == "labels":
+    elif mailing is Mailing.LABELS:
         count = _write_labels(settings, batch_id, chunk, folder / mail_name, progress)
         finish_pdf(folder / mail_name, standard=production.pdfx)
         if checks is not None:
@@ -478,7 +481,7 @@ def _card_spec(settings: BatchSettings, layout: SheetLayout | None) -> Preflight
         fold_marks=settings.crop_marks
         and layout is None
         and settings.card.folded
-        and settings.card.fold == "side",
+        and settings.card.fold is Fold.SIDE,
     )
     if layout is not None or production.calibration is not None:
         return replace(spec, any_size=True, printable_margin_pt=PRINTABLE_MARGIN_PT)

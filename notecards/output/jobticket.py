@@ -12,7 +12,8 @@ from typing import Any
 
 from reportlab.lib.units import inch, mm
 
-from notecards.layout.catalogue import CardFormat, EnvelopeFormat
+from notecards.choices import Flip, PdfX
+from notecards.layout.catalogue import CardFormat, EnvelopeFormat, Fold
 from notecards.layout.imposition import SheetLayout
 from notecards.layout.labels import LabelSheet
 from notecards.wording import plural
@@ -47,14 +48,14 @@ def _size(width_pt: float, height_pt: float) -> dict[str, float]:
     }
 
 
-def card_flip(card: CardFormat) -> str:
+def card_flip(card: CardFormat) -> Flip:
     """Return the duplex flip edge of a card's own page pair (outside, inside).
 
     Pages are head to head about the card's vertical axis, so a landscape page (wider than
     tall) flips on its short edge and a portrait page on its long edge.
     """
     landscape = card.sheet_width_pt > card.sheet_height_pt
-    return "short-edge" if landscape == (card.fold != "top") else "long-edge"
+    return Flip.SHORT_EDGE if landscape == (card.fold is not Fold.TOP) else Flip.LONG_EDGE
 
 
 def make_ticket(
@@ -65,7 +66,7 @@ def make_ticket(
     bleed_pt: float,
     crop_marks: bool,
     cmyk: bool,
-    pdfx: str = "",
+    pdfx: PdfX | None = None,
     cards: int,
     envelope: EnvelopeFormat | None,
     labels: LabelSheet | None,
@@ -242,7 +243,7 @@ def write_ticket(folder: Path, ticket: Mapping[str, Any]) -> tuple[Path, Path]:
     return json_path, text_path
 
 
-def _colour(cmyk: bool, pdfx: str) -> str:
+def _colour(cmyk: bool, pdfx: PdfX | None) -> str:
     """Return the colour line of a ticket: mode, and the PDF/X standard and profile if any."""
     if pdfx:
         from notecards.output.iccprofile import CONDITION

@@ -24,20 +24,21 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Dictionary, Name, String
 
+from notecards.choices import PdfX
 from notecards.errors import ConfigError
 from notecards.output.iccprofile import CONDITION, DESCRIPTION, cmyk_profile
 
 #: The standards --pdfx accepts, and what each writes.
 STANDARDS = {
-    "x-1a": {"version": "PDF/X-1a:2003", "pdf": "1.4"},
-    "x-4": {"version": "PDF/X-4", "pdf": "1.6"},
+    PdfX.X_1A: {"version": "PDF/X-1a:2003", "pdf": "1.4"},
+    PdfX.X_4: {"version": "PDF/X-4", "pdf": "1.6"},
 }
 #: The one date every file carries (reportlab's invariant date), so output is reproducible.
 FIXED_DATE = "D:20000101000000+00'00'"
 _XMP_DATE = "2000-01-01T00:00:00+00:00"
 
 
-def finish_pdf(path: Path, *, standard: str = "", title: str = "") -> None:
+def finish_pdf(path: Path, *, standard: PdfX | None = None, title: str = "") -> None:
     """Rewrite the print file at *path* in place as described in the module docstring.
 
     Raises:
@@ -50,7 +51,9 @@ def finish_pdf(path: Path, *, standard: str = "", title: str = "") -> None:
     path.write_bytes(finish_bytes(path.read_bytes(), path.name, standard=standard, title=title))
 
 
-def finish_bytes(data: bytes, file_name: str, *, standard: str = "", title: str = "") -> bytes:
+def finish_bytes(
+    data: bytes, file_name: str, *, standard: PdfX | None = None, title: str = ""
+) -> bytes:
     """Return the print file *data*, to be saved as *file_name*, finished (see finish_pdf).
 
     Raises:

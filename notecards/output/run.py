@@ -207,11 +207,7 @@ class _Run:
         self.progress, self.planning = progress, planning
         self.size = settings.production.split
         self.layout = sheet_layout(settings)
-        self.mail_stem = (
-            ""
-            if settings.card.is_postcard
-            else ("labels" if settings.production.labels else "envelopes")
-        )
+        self.mail_stem = "" if settings.card.is_postcard else str(settings.production.mailing)
         self.identity = BatchIdentity(today)
         self.chunk: list[CardJob] = []
         self.parts = 0

@@ -34,7 +34,7 @@ from notecards.layout.catalogue import (
     parse_length_pt,
 )
 from notecards.ledger.outcomes import OutcomeLog
-from notecards.ledger.reviews import CardEdit, load_fixes
+from notecards.ledger.reviews import CardEdit, Gate, load_fixes
 from notecards.loading import LoadOptions, load_orders
 from notecards.loading.fixes import apply_fixes
 from notecards.models import LoadResult, Problem, Reject
@@ -265,7 +265,7 @@ def plan_batch(
     limit: int | None = None,
     progress: Callable[[int], None] | None = None,
     keep_layouts: bool = True,
-    gate: str = "batch",
+    gate: Gate | str = Gate.BATCH,
     edits: Mapping[str, CardEdit] | None = None,
     proof: bool = False,
 ) -> BatchPlan:
@@ -284,10 +284,11 @@ def plan_batch(
         TemplateError: a template is broken or names a missing variable.
         ConfigError: a setting is unusable.
 
-    *gate* and *edits* are the review desk's: ``"batch"`` leaves out cards held or skipped
-    in review (and unapproved ones under ``[review] require_approval``), ``"approved"``
-    keeps only approved cards, ``"none"`` plans them all; *edits* replaces the edits stored
-    in the ledger (the desk tries an edit before keeping it).
+    *gate* and *edits* are the review desk's: ``Gate.BATCH`` leaves out cards held or
+    skipped in review (and unapproved ones under ``[review] require_approval``),
+    ``Gate.APPROVED`` keeps only approved cards, ``Gate.NONE`` plans them all (the words
+    "batch", "approved" and "none" do too); *edits* replaces the edits stored in the ledger
+    (the desk tries an edit before keeping it).
     """
     if isinstance(inputs, LoadResult):
         loaded = inputs

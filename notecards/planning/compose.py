@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import replace
 
+from notecards.choices import Ink
 from notecards.handwriting import (
     LAYOUT_ASCENT,
     LAYOUT_DESCENT,
@@ -13,7 +14,6 @@ from notecards.handwriting import (
     max_excursion_pt,
     register_style_fonts,
 )
-from notecards.handwriting.signatures import SignerSpec
 from notecards.handwriting.styles import register_bundled_fonts
 from notecards.layout.catalogue import EnvelopeFormat
 from notecards.layout.envelope import EnvelopeLayout, layout_envelope
@@ -39,8 +39,9 @@ from notecards.layout.postcard import layout_postcard_address
 from notecards.layout.postcard import message_panel as postcard_message_panel
 from notecards.layout.qrcodes import CAPTION_PT, caption_baseline_pt, qr_matrix, quiet_zone_pt
 from notecards.planning.jobs import CardContent, CardJob
-from notecards.postal.addresses import AddressStyle, format_address
+from notecards.postal.addresses import format_address
 from notecards.settings import BatchSettings
+from notecards.tables import SignerSpec
 
 #: The hand that addresses envelopes (``--envelope-font hand``, the default): legible for
 #: postal OCR (tests/test_envelope_hand.py reads rendered envelopes back with tesseract).
@@ -175,7 +176,7 @@ def code_text(job: CardJob) -> str:
     """
     if not job.code:
         return ""
-    label = str(job.occasion.params.get("code_label", "Your code for next time:")).strip()
+    label = job.occasion.code_label.strip()
     return f"{label} {job.code}" if label else job.code
 
 
@@ -222,28 +223,19 @@ def dropped_emoji(job: CardJob, settings: BatchSettings) -> list[str]:
 
 def signer_spec(name: str, settings: BatchSettings) -> SignerSpec:
     """Return how *name* signs: ``[signers.NAME]`` in config may give a style or an image."""
-    entry = settings.config.signers.get(name, {})
-    return SignerSpec(
-        name=str(entry.get("name", name)),
-        style=str(entry.get("style", "signature")),
-        image=str(entry.get("image", "")),
-    )
+    return settings.config.signers.get(name) or SignerSpec(name)
 
 
 def recipient_lines(job: CardJob, settings: BatchSettings) -> tuple[str, ...]:
     """Return the address lines of *job*'s envelope."""
     config = settings.config
     order = job.order
-    try:
-        style = AddressStyle(config.address_style)
-    except ValueError:
-        style = AddressStyle.STANDARD
     lines = format_address(
         order.display_name,
         order.company if order.name else "",
         order.address,
         home_country=config.home_country,
-        style=style,
+        style=config.address_style,
     )
     # NFC: "Zoe" + a combining diaeresis is drawn as one "ë", not an e with a floating mark.
     return tuple(unicodedata.normalize("NFC", line) for line in lines)
@@ -277,7 +269,7 @@ def _envelope_hand() -> HandStyle:
     return replace(
         style,
         name="envelope",
-        ink="black",
+        ink=Ink.BLACK,
         line_slope_deg=0.3,
         rotation_deg=0.4,
         slope_rise=0.03,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from notecards.handwriting import HandStyle
-from notecards.handwriting.signatures import SignerSpec
 from notecards.layout.catalogue import CardFormat, EnvelopeFormat
 from notecards.layout.envelope import EnvelopeLayout
 from notecards.layout.geometry import Box, TextBlock
@@ -14,6 +13,7 @@ from notecards.layout.qrcodes import Matrix
 from notecards.models import Order
 from notecards.planning.messages import Message
 from notecards.planning.occasions import FrontDesign, Occasion
+from notecards.tables import SignerSpec
 
 
 @dataclass(frozen=True, slots=True)

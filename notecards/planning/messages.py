@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 
+from notecards.choices import Tone
 from notecards.errors import TemplateError
 from notecards.layout.geometry import Paragraph
 from notecards.models import History, Order
@@ -140,7 +141,7 @@ def context_for(
     shop_name: str,
     signer: str,
     greeting_fallback: str,
-    tone: str = "warm",
+    tone: Tone = Tone.WARM,
     seed: str = "",
 ) -> dict[str, Any]:
     """Return the variables a message template may use (documented in the README).

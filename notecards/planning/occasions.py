@@ -7,32 +7,22 @@ Reading the folders is the only I/O here (``read_occasions``); the rules (``choo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from notecards.choices import Ink, Rule
 from notecards.config import read_toml
 from notecards.errors import ConfigError
 from notecards.layout.catalogue import card_format, envelope_format
 from notecards.models import Order, normalise_name
 from notecards.planning.codes import check_pattern
+from notecards.tables import FrontEntry, OccasionEntry, parse_occasion
 
-
-class Rule(str, Enum):
-    """When an occasion's card is sent (``rule`` in occasion.toml)."""
-
-    EVERY_ORDER = "every-order"
-    BIRTHDAY = "birthday"
-    CADENCE = "cadence"
-    EXPLICIT = "explicit"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-RULES = tuple(rule.value for rule in Rule)
+RULES = Rule.words()
+#: The words before a card's code when the occasion names none.
+DEFAULT_CODE_LABEL = "Your code for next time:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +48,14 @@ class Occasion:
     front: FrontDesign
     sign_off: str = "Warmly,"
     hand: str = "casual"
-    ink: str = "blue-black"
+    ink: Ink = Ink.BLUE_BLACK
     qr: bool = False
     qr_url: str = ""
     qr_caption: str = ""
     mail_ahead_days: int = 10
     cadence_days: int = 120
-    params: Mapping[str, Any] = field(default_factory=dict)
+    code_label: str = DEFAULT_CODE_LABEL
+    """The words before a card's code (``code_label``)."""
     card_format: str = ""
     """This occasion's own card format (catalogue name); "" uses the batch's."""
     envelope: str = ""
@@ -92,15 +83,17 @@ def slugify(text: str) -> str:
 
 
 def read_occasions(
-    templates_dir: Path, overrides: Mapping[str, Mapping[str, Any]] | None = None
+    templates_dir: Path, overrides: Mapping[str, OccasionEntry] | None = None
 ) -> dict[str, Occasion]:
     """Return every occasion found in *templates_dir*, with config *overrides* applied.
 
     A folder is an occasion when it has an ``occasion.toml`` and at least one template in
-    ``messages/``. Adding a folder adds an occasion; no code changes.
+    ``messages/``. Adding a folder adds an occasion; no code changes. A key set in
+    ``[occasions.NAME]`` wins over the folder's (a ``[front]`` table as a whole).
 
     Raises:
-        ConfigError: the folder is missing, or an occasion.toml is invalid.
+        ConfigError: the folder is missing, or an occasion.toml (or its override) is invalid;
+            the message names the file and the key.
     """
     if not templates_dir.is_dir():
         raise ConfigError(
@@ -112,11 +105,9 @@ def read_occasions(
         spec_path = folder / "occasion.toml"
         if not spec_path.is_file():
             continue
-        spec = read_toml(spec_path, "cannot be read.")
-        extra = dict((overrides or {}).get(folder.name, {}))
-        occasions[folder.name] = _occasion_from(
-            folder, spec_path, {**spec, **extra}, overridden=frozenset(extra)
-        )
+        spec = parse_occasion(read_toml(spec_path, "cannot be read."), str(spec_path))
+        override = (overrides or {}).get(folder.name)
+        occasions[folder.name] = _occasion_from(folder, spec, override)
     if not occasions:
         raise ConfigError(
             f"{templates_dir}: no occasion folders (each needs occasion.toml and "
@@ -126,78 +117,76 @@ def read_occasions(
 
 
 def _occasion_from(
-    folder: Path, spec_path: Path, spec: Mapping[str, Any], overridden: frozenset[str] = frozenset()
+    folder: Path, spec: OccasionEntry, override: OccasionEntry | None = None
 ) -> Occasion:
-    """Return the Occasion of *folder*; keys in *overridden* came from notecards.toml."""
+    """Return the Occasion of *folder* from its occasion.toml and the shop's *override*."""
+    if override is not None:
+        spec = replace(spec, **{key: getattr(override, key) for key in override.keys()})
+    overridden = override.keys() if override is not None else frozenset()
 
     def where(key: str) -> str:
-        return f"notecards.toml [occasions.{folder.name}]" if key in overridden else str(spec_path)
+        return override.where if override is not None and key in overridden else spec.where
 
     variants = tuple(
         f"{folder.name}/messages/{p.name}" for p in sorted((folder / "messages").glob("*.j2"))
     )
     if not variants:
         raise ConfigError(f"{folder}/messages: no message templates (*.j2). Add at least one.")
-    rule = str(spec.get("rule", "explicit"))
-    if rule not in RULES:
-        raise ConfigError(f'{spec_path}: rule "{rule}" is unknown. Use one of: {", ".join(RULES)}.')
-    front_spec = spec.get("front", {})
-    if not isinstance(front_spec, dict):
-        raise ConfigError(f"{spec_path}: [front] must be a table.")
-    title = str(spec.get("title", folder.name.replace("-", " ").capitalize()))
-    known = {f for f in FrontDesign.__dataclass_fields__}
-    front = FrontDesign(
-        title=str(front_spec.get("title", title)),
-        **{k: str(v) for k, v in front_spec.items() if k in known - {"title"}},
+    title = spec.title if spec.title is not None else folder.name.replace("-", " ").capitalize()
+    front = spec.front or FrontEntry()
+    return Occasion(
+        slug=folder.name,
+        title=title,
+        rule=spec.rule or Rule.EXPLICIT,
+        variants=variants,
+        front=FrontDesign(
+            title=front.title if front.title is not None else title,
+            **{k: v for k, v in asdict(front).items() if k != "title" and v is not None},
+        ),
+        sign_off=_or(spec.sign_off, "Warmly,"),
+        hand=_or(spec.hand, "casual"),
+        ink=spec.ink or Ink.BLUE_BLACK,
+        qr=bool(spec.qr),
+        qr_url=_or(spec.qr_url, ""),
+        qr_caption=_or(spec.qr_caption, ""),
+        mail_ahead_days=10 if spec.mail_ahead_days is None else spec.mail_ahead_days,
+        cadence_days=120 if spec.cadence_days is None else spec.cadence_days,
+        code_label=_or(spec.code_label, DEFAULT_CODE_LABEL),
+        card_format=_format_name(where("card_format"), spec.card_format, "card_format"),
+        envelope=_format_name(where("envelope"), spec.envelope, "envelope"),
+        code=_code_pattern(where("code"), spec.code),
+        codes=_codes_path(folder, spec.codes, from_config="codes" in overridden),
     )
-    try:
-        return Occasion(
-            slug=folder.name,
-            title=title,
-            rule=Rule(rule),
-            variants=variants,
-            front=front,
-            sign_off=str(spec.get("sign_off", "Warmly,")),
-            hand=str(spec.get("hand", "casual")),
-            ink=str(spec.get("ink", "blue-black")),
-            qr=bool(spec.get("qr", False)),
-            qr_url=str(spec.get("qr_url", "")),
-            qr_caption=str(spec.get("qr_caption", "")),
-            mail_ahead_days=int(spec.get("mail_ahead_days", 10)),
-            cadence_days=int(spec.get("cadence_days", 120)),
-            params=dict(spec),
-            card_format=_format_name(where("card_format"), spec, "card_format"),
-            envelope=_format_name(where("envelope"), spec, "envelope"),
-            code=_code_pattern(where("code"), spec),
-            codes=_codes_path(folder, spec, overridden),
-        )
-    except (TypeError, ValueError) as err:
-        raise ConfigError(f"{spec_path}: {err}. Day counts must be whole numbers.") from err
 
 
-def _code_pattern(source: str, spec: Mapping[str, Any]) -> str:
+def _or(value: str | None, default: str) -> str:
+    return default if value is None else value
+
+
+def _code_pattern(source: str, pattern: str | None) -> str:
     """Return the occasion's code pattern ("" for none), checked."""
-    pattern = str(spec.get("code", "")).strip()
+    pattern = (pattern or "").strip()
     if pattern:
         check_pattern(pattern, source)
     return pattern
 
 
-def _codes_path(folder: Path, spec: Mapping[str, Any], overridden: frozenset[str]) -> str:
-    """Return the codes file: relative to the occasion folder when occasion.toml names it."""
-    name = str(spec.get("codes", "")).strip()
-    if not name or Path(name).is_absolute() or "codes" in overridden:
+def _codes_path(folder: Path, name: str | None, *, from_config: bool) -> str:
+    """Return the codes file: relative to the occasion folder when occasion.toml names it
+    (relative to notecards.toml, resolved by the planner, when the shop's config does)."""
+    name = (name or "").strip()
+    if not name or Path(name).is_absolute() or from_config:
         return name
     return str(folder / name)
 
 
-def _format_name(source: str, spec: Mapping[str, Any], key: str) -> str:
-    """Return the catalogue name of *key* in *spec*, checked ("" when not set).
+def _format_name(source: str, name: str | None, key: str) -> str:
+    """Return the catalogue name *name* of *key*, checked ("" when not set).
 
     Raises:
         ConfigError: the name is not in the catalogue (the message lists the known ones).
     """
-    name = str(spec.get(key, "")).strip()
+    name = (name or "").strip()
     if not name:
         return ""
     try:

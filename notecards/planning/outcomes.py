@@ -14,12 +14,13 @@ import hashlib
 import re
 from datetime import date
 
+from notecards.choices import Rule
 from notecards.ledger.outcomes import HoldoutDecision, OutcomeLog, SeenOrder
 from notecards.models import Order
 from notecards.planning.occasions import Occasion
 
 #: The rule of the occasions a holdout may withhold (never every-order or birthday).
-HOLDOUT_RULES = frozenset({"cadence"})
+HOLDOUT_RULES = frozenset({Rule.CADENCE})
 
 
 def parse_amount(text: str) -> float | None:

@@ -26,7 +26,7 @@ from notecards.layout.catalogue import CardFormat, EnvelopeFormat
 from notecards.layout.panels import card_geometry
 from notecards.ledger import open_ledger
 from notecards.ledger.outcomes import OutcomeLog, codes_for, holdout_decisions, used_codes
-from notecards.ledger.reviews import CardEdit, gate_reason, read_edits
+from notecards.ledger.reviews import CardEdit, Gate, gate_reason, read_edits
 from notecards.models import History, Order, Problem, Reject, Severity, customer_key
 from notecards.planning.blame import blame
 from notecards.planning.codes import CodeSource
@@ -83,14 +83,14 @@ class OrderPlanner:
         reprint: Sequence[str] = (),
         limit: int | None = None,
         keep_layouts: bool = True,
-        gate: str = "batch",
+        gate: Gate | str = Gate.BATCH,
         edits: Mapping[str, CardEdit] | None = None,
         proof: bool = False,
     ) -> None:
         self.settings, self.today, self.limit = settings, today, limit
         # The review desk's hook: stored edits change a card's wording; *gate* (see
-        # review.store.gate_reason) decides whether held, skipped or unapproved cards print.
-        self.gate = gate
+        # ledger.reviews.gate_reason) decides whether held, skipped or unapproved cards print.
+        self.gate = _gate(gate)
         self.proof = proof
         """Proofs: plan cards already issued too, as they would print (preview)."""
         self.keep_layouts = keep_layouts
@@ -290,6 +290,20 @@ class OrderPlanner:
                     )
                 )
         return problems
+
+
+def _gate(gate: Gate | str) -> Gate:
+    """Return *gate* as a Gate ("batch", "approved" or "none" may be given as text).
+
+    Raises:
+        ConfigError: not a gate.
+    """
+    try:
+        return Gate(gate)
+    except ValueError:
+        raise ConfigError(
+            f'gate "{gate}" is not known: use one of {", ".join(Gate.words())}.'
+        ) from None
 
 
 def _column_of(err: NotecardsError, order: Order) -> str:

@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from notecards.choices import EnvelopeFont, Flip, PdfX, parse_standard
 from notecards.config import Config, read_toml
 from notecards.errors import ConfigError
 from notecards.layout.catalogue import (
     PAPER_SIZES,
     CardFormat,
     EnvelopeFormat,
+    Fold,
     card_format,
     envelope_format,
     parse_length_pt,
@@ -25,22 +27,22 @@ from notecards.layout.labels import LABEL_SHEETS
 from notecards.models import Problem, Severity
 from notecards.postal.addresses import machinability_warning
 from notecards.preflight.spec import PreflightSpec, spec_for_card, spec_for_envelope
-from notecards.settings import Calibration, Flip, Production, parse_standard
+from notecards.settings import Calibration, Production
 
-FLIPS = tuple(flip.value for flip in Flip)
+FLIPS = Flip.words()
 
 
 def make_production(
     config: Config,
     *,
     cmyk: bool | None = None,
-    pdfx: str | None = None,
+    pdfx: str | PdfX | None = None,
     imposition: str | None = None,
-    flip: str | None = None,
+    flip: str | Flip | None = None,
     split: int | None = None,
     labels: str | None = None,
     calibration_path: str | Path | None = None,
-    envelope_font: str | None = None,
+    envelope_font: str | EnvelopeFont | None = None,
     preflight: bool | None = None,
 ) -> Production:
     """Return the Production choices: explicit arguments win over *config*.
@@ -58,10 +60,13 @@ def make_production(
             f'"{paper_name}" is not a paper for imposition. Choose one of: '
             f"{', '.join(PAPER_SIZES)}."
         )
-    flip_name = (flip or config.duplex_flip).strip().lower()
-    flip_name = {"long": "long-edge", "short": "short-edge"}.get(flip_name, flip_name)
-    if flip_name not in FLIPS:
-        raise ConfigError(f'"{flip_name}" is not a duplex flip. Choose long-edge or short-edge.')
+    try:
+        duplex = Flip(flip or config.duplex_flip)
+    except ValueError:
+        name = str(flip).strip().lower()
+        raise ConfigError(
+            f'"{name}" is not a duplex flip. Choose long-edge or short-edge.'
+        ) from None
     size = config.split if split is None else split
     if size < 0:
         raise ConfigError(f"--split {size}: give the number of cards per file, or 0 for one file.")
@@ -73,14 +78,15 @@ def make_production(
                 f'"{label_name}" is not a label sheet. Choose one of: {", ".join(LABEL_SHEETS)}.'
             )
         sheet = LABEL_SHEETS[label_name]
-    font = (envelope_font or config.envelope_font).strip().lower()
-    if font not in ("sans", "hand"):
+    try:
+        font = EnvelopeFont(envelope_font or config.envelope_font)
+    except ValueError:
         raise ConfigError(
-            f'"{font}" is not an envelope font. Choose hand (a legible hand, the '
-            "default) or sans (printed)."
-        )
+            f'"{str(envelope_font).strip().lower()}" is not an envelope font. Choose hand (a '
+            "legible hand, the default) or sans (printed)."
+        ) from None
     cal_path = calibration_path or config.calibration_path
-    standard = parse_standard(config.pdfx if pdfx is None else pdfx)
+    standard = config.pdfx if pdfx is None else _standard(pdfx)
     if not 100 <= config.ink_limit <= 400:
         raise ConfigError(
             f"ink_limit = {config.ink_limit}: give the total ink in percent, 100 to 400 "
@@ -91,13 +97,17 @@ def make_production(
         pdfx=standard,
         ink_limit=config.ink_limit / 100,
         imposition=paper,
-        flip=Flip(flip_name),
+        flip=duplex,
         split=size,
         labels=sheet,
         calibration=read_calibration(Path(cal_path)) if cal_path else None,
-        envelope_hand=font == "hand",
+        envelope_hand=font is EnvelopeFont.HAND,
         preflight=config.preflight if preflight is None else preflight,
     )
+
+
+def _standard(value: str | PdfX) -> PdfX | None:
+    return value if isinstance(value, PdfX) else parse_standard(value)
 
 
 _CALIBRATION_KEYS = {
@@ -190,7 +200,7 @@ def preflight_spec(
     envelope: str | None = None,
     bleed: str | None = None,
     cmyk: bool = False,
-    pdfx: str = "",
+    pdfx: str | PdfX = "",
     crop_marks: bool = False,
 ) -> PreflightSpec:
     """Return what `notecards preflight` checks a file against: a card, or an envelope.
@@ -205,9 +215,9 @@ def preflight_spec(
         spec = spec_for_envelope(envelope_format(envelope))
     else:
         card_spec = card_format(card or config.card_format)
-        folded = card_spec.folded and card_spec.fold == "side"
+        folded = card_spec.folded and card_spec.fold is Fold.SIDE
         spec = spec_for_card(card_spec, parse_length_pt(bleed or config.bleed))
-    standard = parse_standard(pdfx)
+    standard = _standard(pdfx)
     return replace(
         spec,
         require_cmyk=cmyk or bool(standard),

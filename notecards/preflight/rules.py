@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from notecards.choices import PdfX
 from notecards.layout.catalogue import CardFormat, EnvelopeFormat
 from notecards.models import Severity
 
@@ -46,8 +47,8 @@ class PreflightSpec:
     """Fold marks are promised too: dashed, in the slug, never solid like a crop mark."""
     printable_margin_pt: float = 0.0
     """Text must keep this far from the paper's edge (a desktop printer's margin); 0: any."""
-    pdfx: str = ""
-    """"x-1a" or "x-4": the file must meet that PDF/X standard's document rules."""
+    pdfx: PdfX | None = None
+    """The file must meet this PDF/X standard's document rules (None: no PDF/X)."""
 
 
 def spec_for_card(card: CardFormat, bleed_pt: float, safe_pt: float = 9.0) -> PreflightSpec:

@@ -5,6 +5,8 @@
 >>> report.returns.query("window_days == 90")                                     # doctest: +SKIP
 
 Every attribute of :class:`Results` is a pandas DataFrame, one per table of the report.
+pandas (and, for the report, matplotlib) is imported when results are made, not when
+notecards is: every command and worker process would pay half a second for it.
 """
 
 from __future__ import annotations

@@ -24,11 +24,14 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from notecards.choices import Choice
 from notecards.errors import ReviewError, ReviewNotFoundError
 from notecards.extras.proofs import render_page
 from notecards.ledger.reviews import (
     STATUSES,
     CardEdit,
+    Gate,
+    ReviewStatus,
     load_edits,
     load_fixes,
     save_edit,
@@ -41,7 +44,16 @@ from notecards.planning.batch import BatchPlan, load_inputs, load_options, plan_
 from notecards.planning.jobs import CardJob
 from notecards.settings import BatchSettings
 
-SIDES = ("outside", "inside", "envelope")
+
+class Side(Choice):
+    """A proof of a card: its outside, its inside, or its envelope."""
+
+    OUTSIDE = "outside"
+    INSIDE = "inside"
+    ENVELOPE = "envelope"
+
+
+SIDES = Side.words()
 #: Proofs on the page: enough to read every word, small enough to re-render in a blink.
 PROOF_DPI = 110
 #: Longest text an edit may carry; the card's own layout usually refuses far sooner.
@@ -212,8 +224,9 @@ class Review:
         Raises:
             ReviewError: unknown card or side.
         """
-        if side not in SIDES:
+        if side not in SIDES:  # exactly as the page asks: no other spelling
             raise ReviewError(f"no proof side {side!r}: use one of {', '.join(SIDES)}.")
+        wanted = Side(side)
         with self._lock:  # a snapshot; drawing happens outside, so edits never wait on it
             job = self._job(number)
             version = self._version(job)
@@ -221,20 +234,20 @@ class Review:
                 self._plan, settings=self.settings.for_formats(job.card, job.envelope), jobs=(job,)
             )
         with self._render_lock:
-            cached = self._proofs.get((job.card_key, version, side))
+            cached = self._proofs.get((job.card_key, version, wanted))
             if cached is not None:
                 return cached
             cards_pdf, envelopes_pdf = render_pdfs(plan)
             images = {
-                "outside": render_page(cards_pdf, 0, dpi=PROOF_DPI),
-                "inside": render_page(cards_pdf, 1, dpi=PROOF_DPI),
-                "envelope": render_page(envelopes_pdf, 0, dpi=PROOF_DPI),
+                Side.OUTSIDE: render_page(cards_pdf, 0, dpi=PROOF_DPI),
+                Side.INSIDE: render_page(cards_pdf, 1, dpi=PROOF_DPI),
+                Side.ENVELOPE: render_page(envelopes_pdf, 0, dpi=PROOF_DPI),
             }
             for name, image in images.items():
                 buffer = BytesIO()
                 image.save(buffer, format="PNG", optimize=False)
                 self._proofs[(job.card_key, version, name)] = buffer.getvalue()
-            return self._proofs[(job.card_key, version, side)]
+            return self._proofs[(job.card_key, version, wanted)]
 
     def print_approved(self) -> PrintSummary:
         """Print exactly the approved cards into the output folder and record them.
@@ -250,7 +263,7 @@ class Review:
                 self._loaded,
                 self.settings,
                 today=self.today,
-                gate="approved",
+                gate=Gate.APPROVED,
                 edits=self._edits,
                 keep_layouts=False,
             )
@@ -282,7 +295,9 @@ class Review:
     # -- helpers ---------------------------------------------------------------------------
 
     def _make_plan(self, edits: Mapping[str, CardEdit]) -> BatchPlan:
-        return plan_batch(self._loaded, self.settings, today=self.today, gate="none", edits=edits)
+        return plan_batch(
+            self._loaded, self.settings, today=self.today, gate=Gate.NONE, edits=edits
+        )
 
     def _order_of(self, reject: Reject) -> Order | None:
         for order in self._loaded.orders:
@@ -299,9 +314,9 @@ class Review:
             f"{len(self._plan.jobs)}). Reload the page: a print may have issued it."
         )
 
-    def _status(self, job: CardJob) -> str:
+    def _status(self, job: CardJob) -> ReviewStatus:
         edit = self._edits.get(job.card_key)
-        return edit.status if edit is not None else "pending"
+        return edit.status if edit is not None else ReviewStatus.PENDING
 
     def _version(self, job: CardJob) -> str:
         edit = self._edits.get(job.card_key)
@@ -389,12 +404,14 @@ def _apply_changes(
                 )
         values[name] = value
     if "status" in values:
-        if values["status"] not in STATUSES:
+        if values["status"] not in STATUSES:  # exactly as the page writes them
             raise ReviewError(
                 f"card {number}: status must be one of {', '.join(STATUSES)}, "
                 f"not {values['status']!r}."
             )
-        if values["status"] not in ("skipped", "held") and "reason" not in values:
+        values["status"] = ReviewStatus(values["status"])
+        held = (ReviewStatus.SKIPPED, ReviewStatus.HELD)
+        if values["status"] not in held and "reason" not in values:
             values["reason"] = ""
     if values.get("reason") is None and "reason" in values:
         values["reason"] = ""
@@ -440,4 +457,4 @@ def _warnings(job: CardJob, problems: Sequence[Problem]) -> list[str]:
     ]
 
 
-__all__ = ["LIMITS", "PROOF_DPI", "SIDES", "PrintSummary", "Review"]
+__all__ = ["LIMITS", "PROOF_DPI", "SIDES", "PrintSummary", "Review", "Side"]

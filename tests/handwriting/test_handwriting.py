@@ -288,3 +288,12 @@ def test_draw_block_joins_caveats_ft_and_reads_the_words() -> None:
         with pdfplumber.open(io.BytesIO(pdf)) as doc:
             assert doc.pages[0].extract_text(use_text_flow=True).split() == text.split()
     assert joined >= 2 * apart > 0, (joined, apart)
+
+
+def test_a_hands_tables_are_seeded_by_its_ink_as_a_word() -> None:
+    """Verify inks as an enum left every hand's seeded tables (and so every card) as they were."""
+    from notecards.handwriting.plan import _seed_text
+
+    text = _seed_text(get_style("loose"))
+    assert "ink='blue'" in text and "Ink." not in text
+    assert "font_path='IndieFlower-Regular.ttf'" in text

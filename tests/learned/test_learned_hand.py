@@ -140,8 +140,8 @@ def test_learning_reports_the_empty_box_and_writes_the_shop_settings(
     config = load_config(folder / "notecards.toml")
     style = get_style(config.hand, config.hand_styles)
     assert Path(style.font_path) == folder / "maya-hand.ttf"
-    assert config.signers["Maya"]["image"] == str(folder / "maya-signature.svg")
-    assert config.signers["Maya"]["style"] == "signature"  # the sample's entry, kept
+    assert config.signers["Maya"].image == str(folder / "maya-signature.svg")
+    assert config.signers["Maya"].style == "signature"  # the sample's entry, kept
 
 
 def test_learned_font_has_alternates_the_engine_draws_and_pairs(

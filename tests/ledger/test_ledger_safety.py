@@ -10,13 +10,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from notecards import make_settings, plan_batch, render_batch
+from notecards.cli.main import main
 from notecards.config import Config
 from notecards.errors import LedgerError
 from notecards.ledger import AlreadyIssuedError, open_ledger
@@ -47,6 +48,10 @@ def notecards(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "notecards", *map(str, args)]
 
 
+#: What start_batch runs, for the same batch in this process.
+BATCH = ("batch", "--date", "2026-11-22", "--quiet", "--no-preflight")
+
+
 def start_batch(orders: Path, out: Path, ledger: Path, *more: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         notecards(
@@ -57,6 +62,15 @@ def start_batch(orders: Path, out: Path, ledger: Path, *more: str) -> subprocess
         stderr=subprocess.PIPE,
         text=True,
     )  # fmt: skip
+
+
+def run_here(*args: str | Path) -> Result:
+    """Run a notecards command in this process: a fresh command, as the next day's run is.
+
+    Only what needs a process of its own (racing, holding a lock, being killed) starts one;
+    each start costs a second of importing and font loading.
+    """
+    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def ledger_orders(ledger: Path) -> list[tuple[str, str]]:
@@ -194,8 +208,8 @@ def test_a_ledger_with_a_foreign_required_column_is_refused_before_drawing(
         db.execute("CREATE TABLE cards2 AS SELECT * FROM cards")
     # A column with a default (or nullable) is someone's own note: tolerated.
     orders = write_orders(tmp_path / "a.csv", range(0, 2))
-    ok = start_batch(orders, tmp_path / "ok", ledger)
-    assert ok.communicate(timeout=60) and ok.returncode == 0
+    ok = run_here(*BATCH, orders, "--out", tmp_path / "ok", "--ledger", ledger)
+    assert ok.exit_code == 0, ok.output
     # One that must be filled cannot be: refused up front, nothing drawn.
     with sqlite3.connect(ledger) as db:
         db.executescript(
@@ -209,9 +223,9 @@ def test_a_ledger_with_a_foreign_required_column_is_refused_before_drawing(
             "variant, recipient, batch_id, card_number, is_reprint, 'x' FROM c;"
         )
     more = write_orders(tmp_path / "b.csv", range(2, 4))
-    refused = start_batch(more, tmp_path / "out", ledger)
-    _, err = refused.communicate(timeout=60)
-    assert refused.returncode == 1
+    refused = run_here(*BATCH, more, "--out", tmp_path / "out", "--ledger", ledger)
+    err = refused.stderr
+    assert refused.exit_code == 1
     assert "the ledger cannot be written" in err and "cards.printer" in err
     assert "nothing was drawn or recorded" in err
     assert _unfinished(tmp_path / "out") == []
@@ -234,43 +248,35 @@ def test_a_ledger_missing_a_column_or_from_a_newer_notecards_is_refused_up_front
     with sqlite3.connect(newer) as db:
         db.execute("PRAGMA user_version = 99")
     orders = write_orders(tmp_path / "a.csv", range(0, 2))
-    refused = start_batch(orders, tmp_path / "out", newer)
-    _, err = refused.communicate(timeout=60)
-    assert refused.returncode == 1 and "written by a newer notecards" in err
+    refused = run_here(*BATCH, orders, "--out", tmp_path / "out", "--ledger", newer)
+    assert refused.exit_code == 1 and "written by a newer notecards" in refused.stderr
     assert _unfinished(tmp_path / "out") == []
 
 
-def test_a_read_only_ledger_is_found_before_drawing(tmp_path: Path) -> None:
+def test_a_read_only_ledger_is_found_before_drawing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The file is read-only (as a user without write permission sees it)."""
     ledger = tmp_path / "ledger.sqlite"
     with open_ledger(ledger):
         pass
     orders = write_orders(tmp_path / "a.csv", range(0, 2))
     # Root ignores file modes; sqlite's immutable/read-only open is what a user without
-    # write permission gets, so the test opens it that way through a tiny wrapper.
-    script = tmp_path / "ro.py"
-    script.write_text(
-        textwrap.dedent(
-            """
-            import sqlite3, sys
-            real = sqlite3.connect
-            def read_only(database, *args, **kwargs):
-                if str(database).endswith("ledger.sqlite"):
-                    return real(f"file:{database}?mode=ro", *args, uri=True, **kwargs)
-                return real(database, *args, **kwargs)
-            sqlite3.connect = read_only
-            from notecards.cli.main import main
-            main()
-            """
-        ),
-        encoding="utf-8",
-    )
-    run = subprocess.run(
-        [sys.executable, str(script), "batch", str(orders), "--out", str(tmp_path / "out"),
-         "--ledger", str(ledger), "--date", "2026-11-22", "--no-preflight"],
-        capture_output=True, text=True, timeout=60,
+    # write permission gets, so the test opens it that way for the command.
+    real = sqlite3.connect
+
+    def read_only(database, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(database).endswith("ledger.sqlite"):
+            return real(f"file:{database}?mode=ro", *args, uri=True, **kwargs)
+        return real(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", read_only)
+    run = run_here(
+        "batch", orders, "--out", tmp_path / "out", "--ledger", ledger, "--date", "2026-11-22",
+        "--no-preflight",
     )  # fmt: skip
-    assert run.returncode == 1
+    monkeypatch.undo()
+    assert run.exit_code == 1
     assert "the ledger cannot be written (attempt to write a readonly database)" in run.stderr
     assert "nothing was drawn or recorded" in run.stderr
     assert _unfinished(tmp_path / "out") == []
@@ -313,20 +319,17 @@ def test_killed_after_the_move_the_next_days_run_prints_no_duplicate(
     assert manifest_orders(tmp_path / "day1") == ["1000", "1001", "1002"]
     # The next day, another folder, the same file plus one new order.
     grown = write_orders(tmp_path / "b.csv", range(0, 4))
-    day2 = subprocess.run(
-        notecards("batch", grown, "--out", tmp_path / "day2", "--ledger", ledger,
-                  "--date", "2026-11-23", "--no-preflight", "--quiet", *split),
-        capture_output=True, text=True, timeout=120,
+    day2 = run_here(
+        "batch", grown, "--out", tmp_path / "day2", "--ledger", ledger, "--date", "2026-11-23",
+        "--no-preflight", "--quiet", *split,
     )  # fmt: skip
-    assert day2.returncode == 0, day2.stderr
+    assert day2.exit_code == 0, day2.output
     assert "was interrupted after its files reached" in day2.stderr
     assert "recorded it as issued" in day2.stderr
     assert manifest_orders(tmp_path / "day2") == ["1003"]
     ids = [order for order, _ in ledger_orders(ledger)]
     assert sorted(ids) == ["1000", "1001", "1002", "1003"]
-    listed = subprocess.run(
-        notecards("batches", "--ledger", ledger), capture_output=True, text=True, timeout=60
-    )
+    listed = run_here("batches", "--ledger", ledger)
     assert "pending" not in listed.stdout and listed.stdout.count("issued") == 2
 
 
@@ -345,19 +348,16 @@ def test_killed_before_the_move_the_batch_is_rolled_back_and_printed_next_time(
     assert killed.returncode == -signal.SIGKILL
     assert manifest_orders(tmp_path / "day1") == []
     # Any command resolves it: here `batches`.
-    listed = subprocess.run(
-        notecards("batches", "--ledger", ledger), capture_output=True, text=True, timeout=60
-    )
+    listed = run_here("batches", "--ledger", ledger)
     assert "interrupted before its files were moved" in listed.stderr
     assert "rolled it back" in listed.stderr
     assert ledger_orders(ledger) == []
     assert not list((tmp_path / "day1").glob(".notecards-partial-*"))
-    day2 = subprocess.run(
-        notecards("batch", orders, "--out", tmp_path / "day2", "--ledger", ledger,
-                  "--date", "2026-11-23", "--no-preflight", "--quiet"),
-        capture_output=True, text=True, timeout=120,
+    day2 = run_here(
+        "batch", orders, "--out", tmp_path / "day2", "--ledger", ledger, "--date", "2026-11-23",
+        "--no-preflight", "--quiet",
     )  # fmt: skip
-    assert day2.returncode == 0, day2.stderr
+    assert day2.exit_code == 0, day2.output
     assert manifest_orders(tmp_path / "day2") == ["1000", "1001", "1002"]
 
 

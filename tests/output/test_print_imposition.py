@@ -8,13 +8,15 @@ import pdfplumber
 import pytest
 
 from notecards import make_settings, plan_batch, render_batch
+from notecards.choices import Flip
 from notecards.config import Config
 from notecards.errors import ConfigError
-from notecards.layout.catalogue import CARD_FORMATS, PAPER_SIZES, card_format
+from notecards.layout.catalogue import CARD_FORMATS, PAPER_SIZES, CardFormat, Fold, card_format
 from notecards.layout.geometry import Box
 from notecards.layout.imposition import apply, card_at, layout_sheet, position_of
 from notecards.layout.panels import card_geometry
 from notecards.planning.production import make_production
+from notecards.settings import Mailing
 from tests.conftest import TODAY, make_order
 from tests.pdfcheck import page_boxes, render
 
@@ -209,3 +211,16 @@ def test_print_manifest_points_to_sheet_and_slot(tmp_path, write_orders):
         sheet, slot = position_of(index, sheets)
         assert row["cards_pdf_pages"] == f"{2 * sheet + 1}-{2 * sheet + 2}"
         assert row["print_position"].startswith(f"sheet {sheet + 1} slot {slot + 1} ")
+
+
+def test_a_sheet_layout_takes_flip_and_fold_as_members_or_words():
+    trim = Box(9, 9, 306, 396)
+    by_word = layout_sheet(PAPER_SIZES["letter"], trim, 9.0, crop_marks=True, flip="short-edge")
+    by_member = layout_sheet(
+        PAPER_SIZES["letter"], trim, 9.0, crop_marks=True, flip=Flip.SHORT_EDGE, fold=Fold.SIDE
+    )
+    assert by_word == by_member and by_word.flip is Flip.SHORT_EDGE
+    assert str(by_word.flip) == "short-edge"  # as the job ticket writes it
+    assert CardFormat("x", "X", 100, 100, True, None, fold="top").fold is Fold.TOP
+    assert make_production(Config(labels="avery-5160")).mailing is Mailing.LABELS
+    assert str(make_production(Config()).mailing) == "envelopes"  # the file's name

@@ -7,11 +7,22 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from notecards.cli.main import main
+from notecards.errors import LedgerError
 from notecards.ledger import open_ledger
-from notecards.ledger.reviews import CardEdit, load_edits, load_fixes, save_edit, save_fix
+from notecards.ledger.reviews import (
+    CardEdit,
+    Gate,
+    ReviewStatus,
+    gate_reason,
+    load_edits,
+    load_fixes,
+    save_edit,
+    save_fix,
+)
 from notecards.ledger.schema import MIGRATIONS
 from tests.conftest import make_order
 
@@ -50,6 +61,36 @@ def test_edits_replace_and_fixes_merge_per_key(tmp_path: Path):
         "orders.csv:1010": {"address_line1": "12 Pike Street"},
         "orders.csv:row 9": {"name": "Grace Liu"},
     }
+
+
+def test_a_status_is_stored_as_its_word_and_read_back_as_the_member(tmp_path: Path):
+    path = tmp_path / "ledger.sqlite"
+    save_edit(path, CardEdit("k", status="held", reason="check the name"))
+    assert load_edits(path)["k"].status is ReviewStatus.HELD
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT status FROM card_reviews").fetchall() == [("held",)]
+
+
+def test_an_unknown_status_in_the_ledger_names_the_file_and_the_card(tmp_path: Path):
+    path = tmp_path / "ledger.sqlite"
+    save_edit(path, CardEdit("thank-you:1001", status=ReviewStatus.APPROVED))
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE card_reviews SET status = 'printed'")
+    with pytest.raises(LedgerError) as err:
+        load_edits(path)
+    assert str(err.value).startswith(
+        f"{path}: the review of card thank-you:1001 has the unknown status 'printed' (known: "
+        "pending, approved, held, skipped)."
+    )
+
+
+def test_a_gate_is_a_member_or_its_word():
+    held = CardEdit("k", status=ReviewStatus.HELD)
+    assert gate_reason(held, Gate.BATCH, False) == gate_reason(held, "batch", False)
+    assert gate_reason(held, "batch", False) == "held in review"
+    assert gate_reason(held, Gate.NONE, False) == ""
+    with pytest.raises(ValueError):
+        gate_reason(held, "sometimes", False)
 
 
 def test_review_on_a_busy_port_says_what_to_do(runner: CliRunner, write_orders, tmp_path: Path):

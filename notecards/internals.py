@@ -1,0 +1,252 @@
+"""The private parts of reportlab, pypdf and concurrent.futures that notecards relies on.
+
+Written against reportlab 5.1.0, pypdf 7.1.1 and Python 3.11's ``concurrent.futures``
+(pyproject allows older reportlab and pypdf; those are not tested). Nothing else in the
+package touches another library's private attributes or undocumented internal state:
+``tests/test_architecture.py`` fails when it does, and ``tests/test_internals.py`` pins every
+function here against the installed libraries, so an upgrade that changes one of them fails
+in that one file, not somewhere in a drawn card.
+
+What is used, and why no public API does the job:
+
+* ``canvas._doc`` (reportlab): the PDF document a canvas writes into. Font subsets, forms
+  and indirect objects belong to it; reportlab passes it to its own helpers but has no
+  public getter (:func:`canvas_document`, :func:`form_bbox`, :func:`add_form`).
+* ``doc.Reference(form, name)`` (reportlab): registers a form XObject built by hand;
+  ``doc.addForm`` does the same but also ends the canvas' "form" state, which a form
+  defined between pages must not (:func:`add_form`).
+* reportlab's PDF object model (``PDFStream.dictionary/content/filters``,
+  ``PDFDictionary.dict``, ``PDFArray.sequence``) and pypdf's ``EncodedStreamObject._data``
+  (the stream's bytes as stored, still encoded): reportlab has no public way to import
+  objects from another PDF, so :class:`PdfCopier` writes pypdf's objects as reportlab's
+  (:func:`raw_stream_bytes`).
+* ``TTFont.face._ttf_data`` (reportlab): the font program reportlab parsed. HarfBuzz shapes
+  with the same bytes; a varied hand exists only in memory (:func:`font_program`).
+* ``TTFont.face.charToGlyph/charWidths/glyphToChar`` (reportlab): the code → glyph maps that
+  reportlab subsets by. A shaped glyph or an alternate letter form gets a private code here,
+  because reportlab applies no OpenType features (:func:`font_codes`, :func:`map_code`,
+  :func:`code_width`).
+* ``TTFont.state[doc].subsets``, ``SUBSETN``, ``face.subfontNameX`` and
+  ``doc.idToObject["toUnicodeCMap:…"]`` (reportlab): the subsets a document used and their
+  ToUnicode maps, rewritten so alternate forms extract as their letter
+  (:func:`font_subsets`, :func:`set_to_unicode`).
+* ``PdfWriter._add_object`` (pypdf): makes a stream an indirect object; pypdf only does it
+  inside its own page methods (:func:`add_object`).
+* ``ProcessPoolExecutor._processes`` (Python): the pool's worker processes, so an
+  interrupted batch can terminate them; ``shutdown`` waits for running work
+  (:func:`pool_processes`).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.process import BaseProcess
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pypdf import PdfWriter
+    from pypdf.generic import IndirectObject, PdfObject
+
+
+def canvas_document(canvas: Any) -> Any:
+    """Return the reportlab ``PDFDocument`` that *canvas* writes into."""
+    return canvas._doc
+
+
+def form_bbox(canvas: Any, name: str) -> tuple[float, float, float, float]:
+    """Return the bounding box (x0, y0, x1, y1) of the form XObject *name* on *canvas*."""
+    x0, y0, x1, y1 = (float(v) for v in canvas._doc.getFormBBox(name, "BBox"))
+    return x0, y0, x1, y1
+
+
+def add_form(canvas: Any, name: str, form: Any) -> None:
+    """Register the reportlab ``PDFStream`` *form* as the form XObject *name* of *canvas*.
+
+    What ``doc.addForm`` does, minus its change of the canvas' state: the form may be defined
+    while a page is being drawn, and ``canvas.doForm(name)`` draws it.
+    """
+    from reportlab.pdfbase import pdfdoc
+
+    canvas._doc.Reference(form, pdfdoc.xObjectName(name))
+
+
+class PdfCopier:
+    """Rewrite pypdf objects as reportlab PDF objects of *doc* (indirect objects copied once).
+
+    >>> copier = PdfCopier(canvas_document(canvas))  # doctest: +SKIP
+    >>> resources = copier.copy(page["/Resources"])   # doctest: +SKIP
+    """
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.done: dict[int, Any] = {}
+
+    def copy(self, obj: Any) -> Any:
+        """Return *obj* (any pypdf object) as a reportlab object, or its bytes when simple."""
+        from pypdf import generic
+        from reportlab.pdfbase import pdfdoc
+
+        if isinstance(obj, generic.IndirectObject):
+            if obj.idnum in self.done:
+                return self.done[obj.idnum]
+            target = obj.get_object()
+            if isinstance(
+                target, generic.StreamObject | generic.DictionaryObject | generic.ArrayObject
+            ):
+                return self._indirect(obj.idnum, target)
+            return self.copy(target)
+        if isinstance(obj, generic.StreamObject):
+            return self._stream(obj)
+        if isinstance(obj, generic.DictionaryObject):
+            return pdfdoc.PDFDictionary({str(k)[1:]: self.copy(v) for k, v in obj.items()})
+        if isinstance(obj, generic.ArrayObject):
+            return pdfdoc.PDFArray([self.copy(v) for v in obj])
+        out = io.BytesIO()  # a number, name, string, boolean or null: pypdf writes it exactly
+        obj.write_to_stream(out)
+        return out.getvalue()
+
+    def _indirect(self, idnum: int, target: Any) -> Any:
+        from pypdf import generic
+        from reportlab.pdfbase import pdfdoc
+
+        # Register before filling, so objects that point back at this one find it.
+        if isinstance(target, generic.StreamObject):
+            new: Any = pdfdoc.PDFStream(content=b"")
+        elif isinstance(target, generic.DictionaryObject):
+            new = pdfdoc.PDFDictionary()
+        else:
+            new = pdfdoc.PDFArray([])
+        ref = self.done[idnum] = self.doc.Reference(new)
+        filled = self.copy(target)
+        if isinstance(new, pdfdoc.PDFStream):
+            new.dictionary, new.content, new.filters = (
+                filled.dictionary,
+                filled.content,
+                filled.filters,
+            )
+        elif isinstance(new, pdfdoc.PDFDictionary):
+            new.dict = filled.dict
+        else:
+            new.sequence = filled.sequence
+        return ref
+
+    def _stream(self, obj: Any) -> Any:
+        from pypdf import generic
+        from reportlab.pdfbase import pdfdoc
+
+        encoded = isinstance(obj, generic.EncodedStreamObject) and "/Filter" in obj
+        skip = ("/Length",) if encoded else ("/Length", "/Filter", "/DecodeParms")
+        items = {str(k)[1:]: self.copy(v) for k, v in obj.items() if k not in skip}
+        if encoded:  # copy the bytes as they are in the file, under their own /Filter
+            return pdfdoc.PDFStream(pdfdoc.PDFDictionary(items), raw_stream_bytes(obj), ())
+        return pdfdoc.PDFStream(pdfdoc.PDFDictionary(items), obj.get_data(), [pdfdoc.PDFZCompress])
+
+
+def font_program(font: Any) -> bytes:
+    """Return the TrueType bytes reportlab parsed for the registered *font* (a ``TTFont``)."""
+    return bytes(font.face._ttf_data)
+
+
+def font_codes(font: Any) -> Mapping[int, int]:
+    """Return the code point → glyph id map of *font* (a ``TTFont``), as reportlab subsets it.
+
+    Read it, never change it: :func:`map_code` adds codes.
+    """
+    return font.face.charToGlyph  # type: ignore[no-any-return]
+
+
+def code_width(font: Any, code: int) -> float:
+    """Return the advance of *code* in *font*, in 1/1000 em (the PDF ``/Widths`` unit)."""
+    return font.face.charWidths[code]  # type: ignore[no-any-return]  # as stored: int or float
+
+
+def map_code(font: Any, code: int, gid: int, width: float, *, extracts: bool = False) -> None:
+    """Make *code* draw glyph *gid* of *font*, *width* (1/1000 em) wide.
+
+    With *extracts*, the glyph also lists *code* among its characters (reportlab writes a
+    subset's ToUnicode map from those).
+    """
+    face = font.face
+    face.charToGlyph[code] = gid
+    face.charWidths[code] = width
+    if extracts:
+        face.glyphToChar.setdefault(gid, []).append(code)
+
+
+def font_subsets(font: Any, doc: Any) -> list[list[int]]:
+    """Return the code points of each subset of *font* used in *doc* so far (none: [])."""
+    state = font.state.get(doc)
+    return [list(subset) for subset in state.subsets] if state is not None else []
+
+
+def set_to_unicode(font: Any, doc: Any, number: int, texts: Sequence[int | str]) -> None:
+    """Rewrite the ToUnicode map of subset *number* of *font* in *doc*: glyph *i* extracts
+    as ``texts[i]`` (a code point, or a text of one or more characters: a joined pair's two).
+
+    Call it after reportlab wrote the font's objects (``TTFont.addObjects``); a subset with no
+    map is left alone.
+    """
+    from reportlab.pdfbase.ttfonts import SUBSETN
+
+    base_name = b"".join((SUBSETN(number), b"+", font.face.name, font.face.subfontNameX)).decode(
+        "pdfdoc"
+    )
+    stream = doc.idToObject.get("toUnicodeCMap:" + base_name)
+    if stream is not None:
+        stream.content = to_unicode_cmap(
+            base_name, [chr(t) if isinstance(t, int) else t for t in texts]
+        )
+
+
+def to_unicode_cmap(font_name: str, texts: list[str]) -> str:
+    """Return a ToUnicode CMap mapping subset code *i* to ``texts[i]`` (one or more chars).
+
+    reportlab's own writes one code point per code; a joined pair needs two.
+
+    >>> to_unicode_cmap("AAAAAA+Hand", ["a", "th"]).splitlines()[14:16]
+    ['<00> <0061>', '<01> <00740068>']
+    """
+    return "\n".join(
+        [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo",
+            f"<< /Registry ({font_name})",
+            f"/Ordering ({font_name})",
+            "/Supplement 0",
+            ">> def",
+            f"/CMapName /{font_name} def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            f"<00> <{len(texts) - 1:02X}>",
+            "endcodespacerange",
+            f"{len(texts)} beginbfchar",
+            *(
+                f"<{i:02X}> <{text.encode('utf-16-be').hex().upper()}>"
+                for i, text in enumerate(texts)
+            ),
+            "endbfchar",
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ]
+    )
+
+
+def raw_stream_bytes(stream: Any) -> bytes:
+    """Return the bytes of the pypdf stream *stream* as stored in its file (still encoded)."""
+    return stream._data  # type: ignore[no-any-return]
+
+
+def add_object(writer: PdfWriter, obj: PdfObject) -> IndirectObject:
+    """Add *obj* to the pypdf ``PdfWriter`` *writer*; return its ``IndirectObject``."""
+    return writer._add_object(obj)
+
+
+def pool_processes(executor: ProcessPoolExecutor) -> list[BaseProcess]:
+    """Return the worker processes *executor* has started (none before its first task)."""
+    return list((executor._processes or {}).values())

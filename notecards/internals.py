@@ -30,6 +30,10 @@ What is used, and why no public API does the job:
   ``doc.idToObject["toUnicodeCMap:…"]`` (reportlab): the subsets a document used and their
   ToUnicode maps, rewritten so alternate forms extract as their letter
   (:func:`font_subsets`, :func:`set_to_unicode`).
+* ``doc.Pages.pages``, ``PDFPage.stream``/``Contents``/``compression`` (reportlab): a page's
+  content is kept as text until the file is saved (10,000 cards: ~150 MB); packing it
+  as the page ends (the very bytes the save would write) keeps a batch's memory small
+  (:func:`pack_last_page`).
 * ``PdfWriter._add_object`` (pypdf): makes a stream an indirect object; pypdf only does it
   inside its own page methods (:func:`add_object`).
 * ``ProcessPoolExecutor._processes`` (Python): the pool's worker processes, so an
@@ -40,6 +44,7 @@ What is used, and why no public API does the job:
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.process import BaseProcess
@@ -53,6 +58,30 @@ if TYPE_CHECKING:
 def canvas_document(canvas: Any) -> Any:
     """Return the reportlab ``PDFDocument`` that *canvas* writes into."""
     return canvas._doc
+
+
+def pack_last_page(canvas: Any) -> None:
+    """Compress the content of the page *canvas* just ended, now rather than at save.
+
+    The page is written exactly as reportlab's save would write it (zlib at its default
+    level, one FlateDecode filter), so the file's bytes do not change; only the text of the
+    page is no longer held until then. Pages without page compression are left alone.
+    """
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFName, PDFStream
+
+    pages = canvas._doc.Pages.pages
+    if not pages:
+        return
+    page = pages[-1]
+    text = page.stream
+    if not page.compression or page.Contents or not text:
+        return
+    data = text.encode("utf8") if isinstance(text, str) else text
+    stream = PDFStream(content=zlib.compress(data), filters=[])
+    stream.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
+    stream.__Comment__ = "page stream"
+    page.Contents = stream
+    page.stream = None
 
 
 def form_bbox(canvas: Any, name: str) -> tuple[float, float, float, float]:

@@ -241,3 +241,34 @@ def test_pool_processes_are_the_workers_a_pool_started():
         assert [p.pid for p in internals.pool_processes(pool)] == [child]
     finally:
         pool.shutdown()
+
+
+def test_pack_last_page_compresses_a_page_as_the_save_would():
+    """Verify a page packed as it ends is written with the same bytes as an unpacked one,
+    and its text is no longer held by the document."""
+    from reportlab import rl_config
+
+    def draw(pack: bool) -> tuple[bytes, list[object]]:
+        out = io.BytesIO()
+        canvas = Canvas(out, invariant=1, pageCompression=1)
+        held = []
+        for n in range(3):
+            canvas.setFont("Helvetica", 12)
+            canvas.drawString(20, 20 + n, f"page {n} " * 20)
+            canvas.showPage()
+            if pack:
+                internals.pack_last_page(canvas)
+            held.append(internals.canvas_document(canvas).Pages.pages[-1].stream)
+        before = rl_config.useA85
+        rl_config.useA85 = 0  # PrintCanvas saves without ASCII85; the packed page never has it
+        try:
+            canvas.save()
+        finally:
+            rl_config.useA85 = before
+        return out.getvalue(), held
+
+    packed, held = draw(True)
+    plain, kept = draw(False)
+    assert packed == plain
+    assert held == [None, None, None] and all(kept)
+    assert b"/FlateDecode" in packed

@@ -10,6 +10,7 @@ from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, Color, toColor
 from reportlab.pdfgen.canvas import Canvas
 
+from notecards.internals import pack_last_page
 from notecards.layout.panels import PageGeometry
 
 #: Crop marks start this far outside the bleed box, so they never show on a trimmed card.
@@ -30,6 +31,12 @@ class PrintCanvas(Canvas):  # type: ignore[misc]
     """
 
     cmyk = False
+
+    def showPage(self) -> None:  # noqa: N802  # reportlab's name
+        """End the page, its content compressed at once (see internals.pack_last_page):
+        the same bytes, without holding every page's text until the save."""
+        super().showPage()
+        pack_last_page(self)
 
     def save(self) -> None:
         """Write the file with Flate-compressed streams only.

@@ -300,10 +300,11 @@ def write_part(
         {"file": cards_name, "pages": pages, "content": _cards_content(layout, len(chunk))}
     )
     if envelopes is not None:
-        count, pages_checked = envelopes()
-        if checks is not None and pages_checked is not None:  # checked by the worker
+        count, checked = envelopes()
+        if checks is not None and checked is not None:  # checked by the worker
+            pages_found, document = checked
             checks.add_checked(
-                folder / mail_name, _mail_spec(settings, None), mail_name, pages_checked
+                folder / mail_name, _mail_spec(settings, None), mail_name, pages_found, document
             )
         elif checks is not None:
             checks.submit(folder / mail_name, _mail_spec(settings, None), mail_name)

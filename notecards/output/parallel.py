@@ -31,7 +31,12 @@ from notecards.output.pdfx import finish_pdf
 from notecards.planning.compose import layout_envelope_for
 from notecards.planning.jobs import CardJob
 from notecards.preflight.pages import PageFinding
-from notecards.preflight.spec import PreflightSpec, check_every_page
+from notecards.preflight.spec import (
+    DocumentChecks,
+    PreflightSpec,
+    check_document,
+    check_every_page,
+)
 from notecards.settings import BatchSettings
 from notecards.workers import spawn_pool, stop_pool
 
@@ -53,9 +58,11 @@ def worker_count(settings: BatchSettings) -> int:
     return os.cpu_count() or 1
 
 
-#: What a drawing hands back: its page count, and its pages' preflight findings when the
-#: worker checked the file it drew (None: not checked there; the caller's queue checks it).
-Drawn = tuple[int, "list[PageFinding] | None"]
+#: What a worker's check of the file it drew found: its pages', and the whole document's.
+Checked = tuple["list[PageFinding]", DocumentChecks]
+#: What a drawing hands back: its page count, and what the worker's check of the file found
+#: (None: not checked there; the caller's queue checks it).
+Drawn = tuple[int, "Checked | None"]
 
 
 def write_envelopes(
@@ -110,7 +117,7 @@ def write_and_check_envelopes(
     """Draw *chunk*'s envelopes into *path*, then check every page (in the worker: the
     second core is free once the envelopes are drawn, while the cards are still drawing)."""
     pages = write_envelopes(path, settings, chunk, title)
-    return pages, check_every_page(path, spec, pages)
+    return pages, (check_every_page(path, spec, pages), check_document(path, spec))
 
 
 def _unchecked(path: Path, settings: BatchSettings, chunk: Sequence[CardJob], title: str) -> Drawn:

@@ -36,21 +36,30 @@ def document_findings(
 
     Identity and dates are warnings for any PDF and errors for PDF/X.
     """
+    return read_document(source, rules)[0]
+
+
+def read_document(
+    source: bytes | Path | str, rules: PreflightSpec
+) -> tuple[list[tuple[Severity, str]], frozenset[str]]:
+    """Return document_findings and the subset names of *source*, reading its objects once
+    (a 20,000-page file has some 100,000: the walk is most of the cost)."""
     try:
         pdf = _open(source)
     except pikepdf.PdfError as err:
-        return [(Severity.ERROR, f"The file cannot be read as a PDF by qpdf ({err}).")]
+        return [(Severity.ERROR, f"The file cannot be read as a PDF by qpdf ({err}).")], frozenset()
     with pdf:
+        subsets = _subsets(pdf)
         basics = _basic_findings(pdf)
         severity = Severity.ERROR if rules.pdfx else Severity.WARNING
         found = [(severity, message) for message in basics]
-        found += [(Severity.ERROR, message) for message in _subset_findings(pdf)]
+        found += [(Severity.ERROR, message) for message in _subset_findings(subsets)]
         if rules.pdfx:
             info = pdf.trailer.get("/Info") or pikepdf.Dictionary()
             found += [
                 (Severity.ERROR, message) for message in _pdfx_findings(pdf, info, rules.pdfx)
             ]
-        return found
+        return found, frozenset(name for name, _ in subsets)
 
 
 def _basic_findings(pdf: pikepdf.Pdf) -> list[str]:
@@ -83,9 +92,9 @@ def _subsets(pdf: pikepdf.Pdf) -> list[tuple[str, Any]]:
     return fonts
 
 
-def _subset_findings(pdf: pikepdf.Pdf) -> list[str]:
+def _subset_findings(subsets: list[tuple[str, Any]]) -> list[str]:
     programs: dict[str, set[Any]] = {}
-    for name, program in _subsets(pdf):
+    for name, program in subsets:
         programs.setdefault(name, set()).add(program)
     return [
         f'The font subset name "{name}" is used for {len(found)} different subsets; a RIP '

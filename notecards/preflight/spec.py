@@ -22,7 +22,7 @@ import pypdfium2.raw as pdfium_c
 
 from notecards.errors import InputError
 from notecards.models import Severity
-from notecards.preflight.document import document_findings, subset_names
+from notecards.preflight.document import read_document
 from notecards.preflight.pages import JS_MESSAGE, PageFinding, check_pages, is_js
 
 # The records live in rules.py; they are re-exported here, where callers have found them.
@@ -55,7 +55,7 @@ def preflight_pdf(path_or_bytes: str | Path | bytes, spec: PreflightSpec | None)
     """
     data = _read(path_or_bytes)
     rules = spec or PreflightSpec(0.0, 0.0, 0.0)
-    findings, pages = _document_checks(data, rules)
+    findings, pages, _ = _document_checks(data, rules)
     if pages is None:
         return findings
     return _merge(findings, check_pages(data, rules, _sized(spec), 0, pages))
@@ -80,53 +80,61 @@ class PreflightQueue:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = min(2, os.cpu_count() or 1) if workers is None else workers
         self._executor: ProcessPoolExecutor | None = None
-        self._files: list[tuple[str, list[Finding], list[Any]]] = []
-        self._subsets: dict[str, str] = {}  # subset name → the first file that holds it
+        self._files: list[tuple[str, Any, list[Any]]] = []  # label, document, page tasks
 
     def submit(self, path: Path, spec: PreflightSpec | None, label: str) -> None:
         """Start checking the PDF at *path*; its findings will be prefixed with *label*.
+
+        A big file is checked entirely in the workers, its whole-document checks included
+        (they read every object: seconds and a hundred MB for a 20,000-page file).
 
         Raises:
             InputError: the file cannot be read.
         """
         rules = spec or PreflightSpec(0.0, 0.0, 0.0)
-        findings, pages = _document_checks(path, rules)
-        if pages is not None:
-            findings += self._shared_subsets(path, label)
-        tasks: list[Any] = []
         args: tuple[str, PreflightSpec, bool] = (str(path), rules, _sized(spec))
-        if pages is not None and (self.workers < 1 or pages < BACKGROUND_MIN_PAGES):
-            tasks.append(check_pages(*args, 0, pages))
-        elif pages is not None:
-            executor = self._pool()
-            for start in range(0, pages, PAGES_PER_TASK):
-                stop = min(pages, start + PAGES_PER_TASK)
-                tasks.append((executor.submit(check_pages, *args, start, stop), args, start, stop))
-        self._files.append((label, findings, tasks))
+        pages = _page_count(path)
+        if pages is None or self.workers < 1 or pages < BACKGROUND_MIN_PAGES:
+            document = check_document(path, spec)
+            count = document[1]
+            here = [check_pages(*args, 0, count)] if count is not None else []
+            self._files.append((label, document, here))
+            return
+        executor = self._pool()
+        document_task = (executor.submit(check_document, path, spec), path, spec)
+        tasks: list[Any] = []
+        for start in range(0, pages, PAGES_PER_TASK):
+            stop = min(pages, start + PAGES_PER_TASK)
+            tasks.append((executor.submit(check_pages, *args, start, stop), args, start, stop))
+        self._files.append((label, document_task, tasks))
 
     def add_checked(
-        self, path: Path, spec: PreflightSpec | None, label: str, pages: list[PageFinding]
+        self,
+        path: Path,
+        spec: PreflightSpec | None,
+        label: str,
+        pages: list[PageFinding],
+        document: DocumentChecks | None = None,
     ) -> None:
         """Add a file whose pages were already checked with :func:`check_every_page` (by the
-        worker that drew it, while this process drew another file); the checks of the whole
-        document run here, as ``submit`` runs them.
+        worker that drew it, while this process drew another file), and its whole-document
+        checks (:func:`check_document`) when that worker ran them too (else they run here).
 
         Raises:
             InputError: the file cannot be read.
         """
-        findings, count = _document_checks(path, spec or PreflightSpec(0.0, 0.0, 0.0))
-        if count is not None:
-            findings += self._shared_subsets(path, label)
-        self._files.append((label, findings, [pages] if count is not None else []))
+        document = document if document is not None else check_document(path, spec)
+        self._files.append((label, document, [pages] if document[1] is not None else []))
 
-    def _shared_subsets(self, path: Path, label: str) -> list[Finding]:
-        """Return a finding when *path* reuses a subset name of an earlier file of the batch
+    @staticmethod
+    def _shared_subsets(names: frozenset[str], label: str, first: dict[str, str]) -> list[Finding]:
+        """Return a finding when a file reuses a subset name of an earlier file of the batch
         (merged, or cached by a RIP, the two would be taken for one font)."""
         shared = []
-        for name in sorted(subset_names(path)):
-            first = self._subsets.setdefault(name, label)
-            if first != label:
-                shared.append(f"{name} (also in {first})")
+        for name in sorted(names):
+            holder = first.setdefault(name, label)
+            if holder != label:
+                shared.append(f"{name} (also in {holder})")
         if not shared:
             return []
         return [
@@ -141,7 +149,14 @@ class PreflightQueue:
     def results(self) -> list[str]:
         """Wait for every submitted file; return its findings as "label: finding" lines."""
         lines = []
-        for label, findings, tasks in self._files:
+        first: dict[str, str] = {}  # subset name → the first file (in order) that holds it
+        for label, document, tasks in self._files:
+            findings, count, names = (
+                document if not isinstance(document[0], Future) else _document_result(*document)
+            )
+            findings = list(findings)
+            if count is not None:
+                findings += self._shared_subsets(names, label, first)
             pages: list[PageFinding] = []
             for task in tasks:
                 pages += task if isinstance(task, list) else _result(*task)
@@ -165,6 +180,47 @@ class PreflightQueue:
         # Stopped early (error, Ctrl-C, SIGTERM): the workers stop now rather than finish.
         if self._executor is not None:
             stop_pool(self._executor, interrupted=kind is not None)
+
+
+#: The whole-document checks of a file: its findings, its page count (None: it cannot be
+#: opened) and the font subset names it holds (compared across the files of a batch).
+DocumentChecks = tuple[list[Finding], int | None, frozenset[str]]
+
+
+def check_document(path: Path, spec: PreflightSpec | None) -> DocumentChecks:
+    """Return the checks of the whole file at *path* (identity, dates, subsets, JavaScript,
+    PDF/X), run in whichever process has the file; see :class:`PreflightQueue`.
+
+    Raises:
+        InputError: the file cannot be read.
+    """
+    findings, pages, names = _document_checks(path, spec or PreflightSpec(0.0, 0.0, 0.0))
+    return findings, pages, names
+
+
+def _page_count(path: Path) -> int | None:
+    """Return the page count of *path* (pdfium reads only the page tree), or None."""
+    if not path.is_file():
+        return None
+    try:
+        document = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError:
+        return None
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def _document_result(
+    future: Future[DocumentChecks], path: Path, spec: PreflightSpec | None
+) -> DocumentChecks:
+    try:
+        return future.result()
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 - a crashed worker: check the document here instead
+        return check_document(path, spec)
 
 
 def check_every_page(path: Path, spec: PreflightSpec | None, pages: int) -> list[PageFinding]:
@@ -200,14 +256,16 @@ def _read(path_or_bytes: str | Path | bytes) -> bytes:
 
 def _document_checks(
     source: bytes | Path, rules: PreflightSpec
-) -> tuple[list[Finding], int | None]:
-    """Return the findings about the whole file and its page count (None: cannot be opened)."""
+) -> tuple[list[Finding], int | None, frozenset[str]]:
+    """Return the findings about the whole file, its page count (None: cannot be opened) and
+    its font subset names."""
     if isinstance(source, Path) and not source.is_file():
         _read(source)  # raises InputError naming the file
     try:
         document = pdfium.PdfDocument(source)
     except pdfium.PdfiumError as err:
-        return [Finding(Severity.ERROR, None, f"The file cannot be opened as a PDF ({err}).")], None
+        failed = f"The file cannot be opened as a PDF ({err})."
+        return [Finding(Severity.ERROR, None, failed)], None, frozenset()
     findings: list[Finding] = []
     if pdfium_c.FPDF_GetSecurityHandlerRevision(document) != -1:
         findings.append(
@@ -219,9 +277,8 @@ def _document_checks(
         )
     pages = len(document)
     document.close()
-    findings += [
-        Finding(Severity(sev), None, message) for sev, message in document_findings(source, rules)
-    ]
+    found, subsets = read_document(source, rules)
+    findings += [Finding(Severity(sev), None, message) for sev, message in found]
     try:
         reader = pypdf.PdfReader(io.BytesIO(source) if isinstance(source, bytes) else source)
         if reader.is_encrypted:
@@ -238,7 +295,7 @@ def _document_checks(
         findings.append(
             Finding(Severity.WARNING, None, f"Part of the PDF could not be parsed ({err}).")
         )
-    return findings, pages
+    return findings, pages, subsets
 
 
 def _merge(findings: Sequence[Finding], pages: Sequence[PageFinding]) -> list[Finding]:

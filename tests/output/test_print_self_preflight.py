@@ -17,6 +17,7 @@ from notecards.planning.production import make_production
 from notecards.preflight.spec import (
     PreflightQueue,
     PreflightSpec,
+    check_document,
     check_every_page,
     preflight_pdf,
     spec_for_card,
@@ -179,8 +180,40 @@ def test_the_envelope_worker_checks_the_file_it_drew(tmp_path, write_orders, mon
     with parallel.DrawPool(2) as pool:
         wait = pool.start(path, plan.settings, plan.jobs, "t", None, wrong, checked=True)
         assert pool._executor is not None  # drawn and checked in another process
-        pages, found = wait()
+        pages, (found, document) = wait()
     assert pages == 4
     assert found == check_every_page(path, wrong, 4)
+    assert document == check_document(path, wrong)  # the whole-document checks, there too
+    assert document[1] == 4 and document[2]  # its page count and font subset names
     assert found and {index for index, _, _ in found} == {0, 1, 2, 3}
     assert all("TrimBox" in message for _, _, message in found)
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_a_subset_name_two_files_share_is_found_wherever_the_files_are_checked(
+    tmp_path, monkeypatch, background
+):
+    """Verify the queue finds a font subset name reused by a later file of the batch, both
+    when it checks the files here and when workers run their whole-document checks."""
+    from notecards.handwriting.styles import register_bundled_fonts
+
+    register_bundled_fonts()
+    if background:
+        monkeypatch.setattr(preflight, "BACKGROUND_MIN_PAGES", 1)
+    paths = []
+    for name in ("one.pdf", "two.pdf"):
+        path = tmp_path / name
+        canvas = Canvas(str(path), pagesize=(300, 200), invariant=1)  # AAAAAA+ in both
+        canvas.setFont("NotoSans", 12)
+        canvas.drawString(40, 100, "Thank you")
+        canvas.showPage()
+        canvas.save()
+        paths.append(path)
+    with PreflightQueue(workers=2) as queue:
+        for path in paths:
+            queue.submit(path, None, path.name)
+        assert (queue._executor is not None) is background
+        lines = queue.results()
+    reused = [line for line in lines if "reused from another file" in line]
+    assert len(reused) == 1 and reused[0].startswith("two.pdf: error:"), lines
+    assert "AAAAAA+NotoSans" in reused[0] and "(also in one.pdf)" in reused[0]

@@ -10,7 +10,7 @@ state that matters for colour: fill and stroke colour and the text render mode.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -134,6 +134,15 @@ _TOKEN = re.compile(rb"/[^\s/\[\]()<>{}%]*|[^\s/\[\]()<>{}%~]+|~")
 #: Runs of well-formed rectangles (a QR code is hundreds): read as one.
 _RECTS = re.compile(rb"(?:(?:\s+[-+]?[\d.]+){4}\s+re(?=\s))+")
 _INLINE_IMAGE = re.compile(rb"(?:^|\s)BI(?:\s|/)")
+#: An operator and the operands before it, as the token loop below reads them: a token is an
+#: operand when it starts with "/", "~" (a folded compound), a sign, a dot or a digit, or is
+#: true, false or null; any other token is an operator.
+_PAIR = re.compile(
+    rb"(?<!\S)((?:(?:[/~+\-.\d]\S*|true|false|null)\s+)*)"
+    rb"((?!(?:true|false|null)(?:\s|$))(?![/~+\-.\d])\S+)"
+)
+#: A "/" inside a token: a name glued to what comes before it (the token loop splits those).
+_GLUED = re.compile(rb"\S/")
 
 
 def _operators(node: Any) -> Iterator[tuple[list[Any], str]]:
@@ -161,10 +170,22 @@ def _operators(node: Any) -> Iterator[tuple[list[Any], str]]:
     data = _RECTS.sub(b" 0 0 0 0 re", _COMPOUND.sub(b" ~ ", data).replace(b" Ts ~ TJ", b" TsTJ"))
     if b"%" in data:  # comments, once strings are gone
         data = re.sub(rb"%[^\r\n]*", b" ", data)
+    yield from pairs(data)
+
+
+def pairs(data: bytes) -> Iterator[tuple[list[Any], str]]:
+    """Yield (operands, operator) of folded content *data*: by one pattern at C speed when
+    every token stands apart (the same pairs as :func:`token_pairs`), else token by token."""
+    if _GLUED.search(data) is None:
+        for found, name in _PAIR.findall(data):
+            yield found.split(), name.decode("latin-1")
+        return
+    yield from token_pairs(_TOKEN.findall(data))  # names written without a space between
+
+
+def token_pairs(tokens: Iterable[bytes]) -> Iterator[tuple[list[Any], str]]:
+    """Yield (operands, operator) of *tokens*, one token at a time."""
     operands: list[Any] = []
-    tokens = data.split()
-    if any(b"/" in token[1:] for token in tokens):  # names written without a space between
-        tokens = _TOKEN.findall(data)
     for token in tokens:
         first = token[:1]
         if first in b"/~" or first in b"+-.0123456789" or token in (b"true", b"false", b"null"):

@@ -4,7 +4,8 @@
 
 Fills a sample sheet with Breip (the tests' hand, tests/data/hand), photographs it badly,
 learns it as "maya", and renders the first card of the sample orders with it, and that
-card's envelope (addressed in the ``neat`` hand, as every hand-addressed envelope is).
+card's envelope, addressed in "maya" too (``[cards] envelope_hand = "maya"``; the figures
+and the capital I in the careful face, as on every hand-addressed envelope).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def main_() -> None:
         config = folder / "notecards.toml"
         learn_hand([folder / "sheet.png", folder / "signature.png"], "maya", config, signer="Maya")
         text = config.read_text(encoding="utf-8").replace('# hand = "casual"', 'hand = "maya"')
-        text = text.replace("[cards]\n", '[cards]\nenvelope_font = "hand"\n', 1)
+        text = text.replace("[cards]\n", '[cards]\nenvelope_hand = "maya"\n', 1)
         config.write_text(text, encoding="utf-8")
         result = CliRunner().invoke(
             main,

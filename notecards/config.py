@@ -28,6 +28,7 @@ from notecards.tables import (
     HandEntry,
     OccasionEntry,
     SignerSpec,
+    check_hand_name,
     parse_column_mapping,
     parse_hand,
     parse_occasion,
@@ -61,6 +62,9 @@ class Config:
     bleed: str = "0.125in"
     crop_marks: bool = False
     hand: str = ""
+    """Every card's hand (empty: each occasion's own)."""
+    envelope_hand: str = "neat"
+    """The hand that addresses every envelope (``envelope_font = "hand"``), whatever the card's."""
     ink: Ink | None = None
     """Every card's ink (None: each occasion's own)."""
     address_style: AddressStyle = AddressStyle.STANDARD
@@ -111,6 +115,8 @@ class Config:
                 not isinstance(entry, record) for entry in entries.values()
             ):
                 object.__setattr__(self, name, parse_tables(entries, name, source))
+        hands = {name: getattr(self, name) for name in HAND_SETTINGS}
+        check_hands(hands, self.hand_styles, lambda name: f"Config {name}")
 
     @property
     def is_default(self) -> bool:
@@ -142,6 +148,7 @@ _KEYS: dict[tuple[str, str], str] = {
     ("cards", "split"): "split",
     ("cards", "labels"): "labels",
     ("cards", "envelope_font"): "envelope_font",
+    ("cards", "envelope_hand"): "envelope_hand",
     ("cards", "preflight"): "preflight",
     ("cards", "workers"): "workers",
     ("printer", "calibration"): "calibration_path",
@@ -238,6 +245,10 @@ def load_config(path: Path | None) -> Config:
                     + (f' — did you mean "{close[0]}"?' if close else ".")
                 )
             values[name] = _coerce(path, f"{table}.{key}", name, value)
+    # A [hand_styles.NAME] table may come later in the file than [cards]: the settings that
+    # name a hand are checked once every table is read.
+    keys = {name: f"{table}.{key}" for (table, key), name in _KEYS.items()}
+    check_hands(values, values.get("hand_styles", {}), lambda name: f"{path}: {keys[name]}")
     config = Config(**values)
     return _resolve_paths(config, path.parent)
 
@@ -270,6 +281,24 @@ def _coerce(path: Path, key: str, name: str, value: Any) -> Any:
         return check_tone(value, f"{path}: {key}")
     kind = CHOICES.get(name)
     return parse_choice(kind, value, f"{path}: {key}") if kind is not None else value
+
+
+#: Settings that name a hand: a bundled one or a ``[hand_styles.NAME]``.
+HAND_SETTINGS = ("hand", "envelope_hand")
+
+
+def check_hands(
+    values: Mapping[str, Any], hand_styles: Mapping[str, object], where: Callable[[str], str]
+) -> None:
+    """Check that each of the HAND_SETTINGS in *values* names a hand (an empty ``hand``
+    leaves each occasion its own; an empty ``envelope_hand`` names none).
+
+    Raises:
+        ConfigError: a setting names no hand; the message starts with ``where(setting)``.
+    """
+    for name in HAND_SETTINGS:
+        if name in values and (values[name] or name != "hand"):
+            check_hand_name(values[name], hand_styles, where(name))
 
 
 #: Settings whose value must be one of a few words (a typo must not silently change a card),

@@ -75,7 +75,9 @@ class Production:
     split: int = 0
     labels: LabelSheet | None = None
     calibration: Calibration | None = None
-    envelope_hand: bool = False
+    envelope_hand: str = ""
+    """The hand that addresses the envelopes (``envelope_font = "hand"``): a bundled hand or
+    a ``[hand_styles.NAME]``; empty: the addresses are printed in sans."""
     preflight: bool = True
 
     @property

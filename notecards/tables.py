@@ -7,8 +7,11 @@ and raises :class:`~notecards.errors.ConfigError` naming *where* and the key for
 key or a value of the wrong kind. Past :mod:`notecards.config` and
 :func:`notecards.planning.occasions.read_occasions`, nothing sees a raw table.
 
-What a record cannot know here is checked where it is used, with the same *where*: a hand's
-``base`` (the built-in hands live in ``handwriting/``), an occasion's ``card_format`` (the
+A setting that names a hand (``[cards] hand``, ``[cards] envelope_hand``) is checked with
+:func:`check_hand_name` when the file is read: the bundled hands' names are kept here
+(:data:`BUNDLED_HANDS`), the shop's own are its ``[hand_styles.NAME]`` tables. What a record
+cannot know here is checked where it is used, with the same *where*: a hand's ``base`` (the
+bundled hands' amounts live in ``handwriting/``), an occasion's ``card_format`` (the
 catalogue, in ``layout/``) and ``code`` pattern.
 """
 
@@ -20,6 +23,29 @@ from typing import Any
 
 from notecards.choices import Choice, Ink, Rule, did_you_mean
 from notecards.errors import ConfigError
+
+#: The names of the bundled hands (``handwriting/styles.py`` ``STYLES``; tests/test_tables.py
+#: keeps the two equal), so a setting naming a hand is checked where it is read.
+BUNDLED_HANDS = ("casual", "neat", "loose", "script", "signature")
+
+
+def check_hand_name(name: str, hand_styles: Mapping[str, object], where: str) -> str:
+    """Return *name* when it names a hand: a bundled one or one of *hand_styles*.
+
+    >>> check_hand_name("maya", {"maya": None}, "notecards.toml: cards.envelope_hand")
+    'maya'
+
+    Raises:
+        ConfigError: no hand has that name; the message starts with *where* and says which
+            hand was probably meant.
+    """
+    if name in BUNDLED_HANDS or name in hand_styles:
+        return name
+    known = sorted({*BUNDLED_HANDS, *hand_styles})
+    raise ConfigError(
+        f'{where} = "{name}" is not known — {did_you_mean(name, known)}. A hand is a bundled '
+        "one or a [hand_styles.NAME] table of notecards.toml (`notecards hand learn` writes one)."
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ crop_marks = false
 # hand = "casual"             # handwriting style for every occasion (default: the occasion's)
 # ink = "blue-black"
 # envelope_font = "sans"      # print addresses; default "hand": written in a legible hand
+# envelope_hand = "neat"      # the hand that addresses every envelope, e.g. a learned "maya"
 address_style = "standard"    # standard | usps | royal-mail
 qr_url = "https://example.com/review?order={order_id}"
 greeting_fallback = "friend"  # "Dear friend," when a row has no first name

@@ -121,3 +121,47 @@ def test_config_made_in_code_takes_the_words_as_text():
     assert config.ink is None and config.pdfx is PdfX.X_4 and config.tone is Tone.PLAYFUL
     with pytest.raises(ConfigError, match='^Config tone = "loud" is not known — use one of: warm'):
         Config(tone="loud")
+
+
+def test_the_envelope_hand_defaults_to_neat_and_may_name_a_shops_own_hand(tmp_path):
+    """Verify ``[cards] envelope_hand`` takes a bundled hand or a [hand_styles.NAME] that comes
+    later in the file, and that the sample config's commented line reads back as the default."""
+    assert Config().envelope_hand == load_config(None).envelope_hand == "neat"
+    path = write(
+        tmp_path,
+        '[cards]\nenvelope_hand = "mine"\nhand = "mine"\n[hand_styles.mine]\nbase = "neat"\n',
+    )
+    config = load_config(path)
+    assert config.envelope_hand == "mine" and config.hand == "mine"
+    assert load_config(write(tmp_path, '[cards]\nenvelope_hand = "casual"\n')).envelope_hand == (
+        "casual"
+    )
+    sample = SAMPLE_CONFIG.replace('# envelope_hand = "neat"', 'envelope_hand = "neat"')
+    assert sample != SAMPLE_CONFIG
+    assert load_config(write(tmp_path, sample)).envelope_hand == "neat"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "hint"),
+    [
+        ("envelope_hand", "mya", 'did you mean "maya"? (one of: casual, loose, maya, neat, script'),
+        ("envelope_hand", "", "use one of: casual, loose, maya, neat, script, signature"),
+        ("hand", "Maya", 'did you mean "maya"?'),
+    ],
+)
+def test_a_hand_no_one_has_names_the_file_the_key_and_the_hands(tmp_path, key, value, hint):
+    path = write(tmp_path, f'[cards]\n{key} = "{value}"\n[hand_styles.maya]\nbase = "neat"\n')
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    message = str(err.value)
+    assert message.startswith(f'{path}: cards.{key} = "{value}" is not known — '), message
+    assert hint in message
+    assert "[hand_styles.NAME]" in message  # where a shop's own hand comes from
+
+
+def test_config_made_in_code_checks_the_hands_it_names():
+    assert Config(envelope_hand="mine", hand_styles={"mine": {"base": "neat"}}).envelope_hand
+    with pytest.raises(ConfigError, match='^Config envelope_hand = "mine" is not known — '):
+        Config(envelope_hand="mine")
+    with pytest.raises(ConfigError, match='^Config hand = "fancy" is not known — '):
+        Config(hand="fancy")

@@ -12,11 +12,11 @@ import pytest
 from notecards.choices import Ink, Rule
 from notecards.config import Config, load_config
 from notecards.errors import ConfigError
-from notecards.handwriting.styles import HandStyle, get_style
+from notecards.handwriting.styles import STYLES, HandStyle, get_style
 from notecards.paths import default_templates_dir
 from notecards.planning.compose import code_text
 from notecards.planning.occasions import read_occasions
-from notecards.tables import HandEntry, OccasionEntry, SignerSpec
+from notecards.tables import BUNDLED_HANDS, HandEntry, OccasionEntry, SignerSpec
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -186,3 +186,9 @@ def test_a_hand_entry_has_every_field_of_a_hand_style():
     assert {f.name for f in fields(HandEntry)} - own == {f.name for f in fields(HandStyle)} - {
         "name"
     }
+
+
+def test_the_bundled_hands_named_at_the_bottom_are_the_hands_there_are():
+    """Verify tables.BUNDLED_HANDS (what config checks a hand's name against) lists exactly
+    the bundled hand styles."""
+    assert sorted(BUNDLED_HANDS) == sorted(STYLES)

@@ -150,6 +150,12 @@ PRINT_OPTIONS = {
         type=click.Choice(EnvelopeFont.words()),
         help="Address: hand (written in a legible hand, the default) or sans (printed).",
     ),
+    "envelope_hand": click.option(
+        "--envelope-hand",
+        metavar="HAND",
+        help="The hand that addresses the envelopes: neat (default), casual, loose … or the "
+        "shop's own [hand_styles.NAME], e.g. a learned hand.",
+    ),
     "preflight": click.option(
         "--preflight/--no-preflight",
         default=None,

@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 from io import BytesIO
+from pathlib import PurePath
 from typing import Any
 
 from fontTools.ttLib import TTFont as FTFont
@@ -58,7 +59,10 @@ def varied_font(
     glyf, hmtx = font["glyf"], font["hmtx"]
     upm = font["head"].unitsPerEm
     order = list(font.getGlyphOrder())
-    family = font["name"].getDebugName(4) or font_path
+    # Seeded by the face's name, never its folder: a learned hand (which has a family name
+    # but no full name) draws the same forms wherever the shop folder is.
+    names = font["name"]
+    family = names.getDebugName(4) or names.getDebugName(1) or PurePath(font_path).name
     added: dict[int, list[int]] = {}
     for code, name in sorted(font.getBestCmap().items()):
         if code > 0xFF or not unicodedata.category(chr(code)).startswith("L"):

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 
 from notecards.drawing.envelopes import draw_envelopes
-from notecards.handwriting.styles import register_bundled_fonts
+from notecards.handwriting.styles import register_bundled_fonts, register_style_fonts
 from notecards.layout.envelope import EnvelopeLayout
 from notecards.layout.fonts import ensure_registered
 from notecards.layout.shaping import GLYPH_BASE
@@ -92,7 +92,8 @@ def write_envelopes(
 def _envelope_of(job: CardJob, settings: BatchSettings) -> EnvelopeLayout:
     """Return *job*'s envelope layout: planning's when kept, else laid out now.
 
-    A kept layout's script fonts are registered here, as laying it out would have. One with
+    A kept layout's script fonts and hand (a shop's own, when ``envelope_hand`` names one)
+    are registered here, as laying it out would have. One with
     shaped text (Arabic, Devanagari…) is laid out again: shaping gives glyphs private codes
     in the font of the process that shaped them, which a worker's copy of the font lacks.
     """
@@ -104,6 +105,8 @@ def _envelope_of(job: CardJob, settings: BatchSettings) -> EnvelopeLayout:
         return layout_envelope_for(job, settings)
     for run in runs:
         ensure_registered(run.font)
+    if layout.hand is not None:
+        register_style_fonts([layout.hand])
     return layout
 
 

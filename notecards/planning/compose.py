@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
+from functools import lru_cache
 
 from notecards.choices import Ink
 from notecards.handwriting import (
@@ -41,11 +42,8 @@ from notecards.layout.qrcodes import CAPTION_PT, caption_baseline_pt, qr_matrix,
 from notecards.planning.jobs import CardContent, CardJob
 from notecards.postal.addresses import format_address
 from notecards.settings import BatchSettings
-from notecards.tables import SignerSpec
+from notecards.tables import HandEntry, SignerSpec
 
-#: The hand that addresses envelopes (``--envelope-font hand``, the default): legible for
-#: postal OCR (tests/test_envelope_hand.py reads rendered envelopes back with tesseract).
-ENVELOPE_HAND = "neat"
 #: What the envelope hand writes carefully: figures, and the capital I ("WI", "IL", "ID").
 ADDRESS_CAREFUL = frozenset("0123456789I")
 #: A hand stops short of the right edge: each line may break up to this much of the width early.
@@ -246,7 +244,7 @@ def layout_envelope_for(
 ) -> EnvelopeLayout:
     """Return the envelope layout of *job*."""
     register_bundled_fonts()
-    hand = _envelope_hand() if settings.production.envelope_hand else None
+    hand = envelope_hand(settings)
     sizes = {"max_size_pt": 15.0, "min_size_pt": 11.0} if hand is not None else {}
     return layout_envelope(
         envelope or settings.for_formats(job.card, job.envelope).envelope,
@@ -260,10 +258,31 @@ def layout_envelope_for(
     )
 
 
-def _envelope_hand() -> HandStyle:
-    """Return the hand that addresses envelopes: the legible ``neat`` hand, a steady pen."""
-    style = get_style(ENVELOPE_HAND)
+def envelope_hand(settings: BatchSettings) -> HandStyle | None:
+    """Return the hand that addresses the batch's envelopes, with its font registered (None:
+    printed in sans).
+
+    It is ``[cards] envelope_hand`` (``--envelope-hand``; default the legible ``neat``),
+    whatever hand a card or its occasion writes in: one look for every envelope of a batch,
+    chosen for the sorting machines. Whichever hand it is, it writes with the envelope's
+    steady pen (below), and the address's figures and capital I come from the careful face.
+
+    Raises:
+        ConfigError: the name is no bundled hand nor ``[hand_styles.NAME]``.
+        FontError: the hand's font file is missing.
+    """
+    name = settings.production.envelope_hand
+    if not name:
+        return None
+    style = _steady_hand(name, settings.config.hand_styles.get(name))
     register_style_fonts([style])
+    return style
+
+
+@lru_cache(maxsize=16)
+def _steady_hand(name: str, entry: HandEntry | None) -> HandStyle:
+    """Return hand *name* (*entry*: the shop's own of that name) with the envelope's steady pen."""
+    style = get_style(name, {name: entry} if entry is not None else None)
     # A little steadier than on the card: lines kept level for the sorting machines; black
     # ink, which the black policy prints on the black plate alone (legible, as USPS asks).
     return replace(
@@ -300,13 +319,14 @@ def _return_lines(settings: BatchSettings) -> tuple[str, ...]:
 
 
 def _address_fonts(job: CardJob, settings: BatchSettings) -> FontChain:
-    """Return the address fonts: the legible envelope hand by default, or printed sans.
+    """Return the address fonts: the envelope's hand (``envelope_hand``), or printed sans.
 
     The hand writes the figures of house numbers and ZIP codes, and the capital I of state
     codes, carefully (``ADDRESS_DIGITS_FONT``): postal OCR misreads the hand's own. Names and
     addresses in other scripts fall back to the clean faces either way.
     """
-    if not settings.production.envelope_hand:
+    hand = envelope_hand(settings)
+    if hand is None:
         return chain("NotoSans", CLEAN_FALLBACKS)
-    fonts = chain(_envelope_hand().font_name, (FALLBACK_FONT, *CLEAN_FALLBACKS))
+    fonts = chain(hand.font_name, (FALLBACK_FONT, *CLEAN_FALLBACKS))
     return CarefulChain(fonts.fonts, ADDRESS_CAREFUL, ADDRESS_DIGITS_FONT)

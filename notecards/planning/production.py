@@ -1,6 +1,6 @@
 """Resolve a batch's print-production choices (colour mode, imposition, duplex flip, file
-size, address labels, printer calibration, the envelope's font) from notecards.toml and the
-command line, reading the printer's calibration profile; and warn about costly choices.
+size, address labels, printer calibration, the envelope's font and hand) from notecards.toml
+and the command line, reading the printer's calibration profile; and warn about costly choices.
 
 The defaults reproduce the plain hand-off (one card per page pair, RGB, ``cards.pdf``,
 ``envelopes.pdf``); every option is opt-in, from ``notecards.toml`` or the command line.
@@ -28,6 +28,7 @@ from notecards.models import Problem, Severity
 from notecards.postal.addresses import machinability_warning
 from notecards.preflight.spec import PreflightSpec, spec_for_card, spec_for_envelope
 from notecards.settings import Calibration, Production
+from notecards.tables import check_hand_name
 
 FLIPS = Flip.words()
 
@@ -43,12 +44,18 @@ def make_production(
     labels: str | None = None,
     calibration_path: str | Path | None = None,
     envelope_font: str | EnvelopeFont | None = None,
+    envelope_hand: str | None = None,
     preflight: bool | None = None,
 ) -> Production:
     """Return the Production choices: explicit arguments win over *config*.
 
+    *envelope_hand* names the hand that addresses the envelopes (a bundled hand or one of
+    ``config.hand_styles``); given without *envelope_font*, it means written by hand even
+    when *config* prints them in sans.
+
     Raises:
-        ConfigError: an unknown paper, label sheet, flip or envelope font, or a bad split.
+        ConfigError: an unknown paper, label sheet, flip, envelope font or hand, a hand
+            asked for with printed (sans) addresses, or a bad split.
     """
     paper_name = (imposition if imposition is not None else config.imposition).strip().lower()
     if paper_name in ("", "none", "off"):
@@ -78,13 +85,7 @@ def make_production(
                 f'"{label_name}" is not a label sheet. Choose one of: {", ".join(LABEL_SHEETS)}.'
             )
         sheet = LABEL_SHEETS[label_name]
-    try:
-        font = EnvelopeFont(envelope_font or config.envelope_font)
-    except ValueError:
-        raise ConfigError(
-            f'"{str(envelope_font).strip().lower()}" is not an envelope font. Choose hand (a '
-            "legible hand, the default) or sans (printed)."
-        ) from None
+    font = _envelope_font(config, envelope_font, envelope_hand)
     cal_path = calibration_path or config.calibration_path
     standard = config.pdfx if pdfx is None else _standard(pdfx)
     if not 100 <= config.ink_limit <= 400:
@@ -101,9 +102,36 @@ def make_production(
         split=size,
         labels=sheet,
         calibration=read_calibration(Path(cal_path)) if cal_path else None,
-        envelope_hand=font is EnvelopeFont.HAND,
+        envelope_hand=(envelope_hand or config.envelope_hand) if font is EnvelopeFont.HAND else "",
         preflight=config.preflight if preflight is None else preflight,
     )
+
+
+def _envelope_font(
+    config: Config, font: str | EnvelopeFont | None, hand: str | None
+) -> EnvelopeFont:
+    """Return how the addresses are written: a hand asked for alone means by hand.
+
+    Raises:
+        ConfigError: an unknown font or hand, or a hand asked for with the sans font.
+    """
+    if hand is not None:
+        check_hand_name(hand, config.hand_styles, "--envelope-hand")
+        if font is None:
+            return EnvelopeFont.HAND
+    try:
+        chosen = EnvelopeFont(font or config.envelope_font)
+    except ValueError:
+        raise ConfigError(
+            f'"{str(font).strip().lower()}" is not an envelope font. Choose hand (a '
+            "legible hand, the default) or sans (printed)."
+        ) from None
+    if hand is not None and chosen is EnvelopeFont.SANS:
+        raise ConfigError(
+            f'--envelope-hand "{hand}" writes the addresses by hand and --envelope-font sans '
+            "prints them: leave one of the two out."
+        )
+    return chosen
 
 
 def _standard(value: str | PdfX) -> PdfX | None:

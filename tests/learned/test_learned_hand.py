@@ -30,6 +30,7 @@ from notecards.drawing.hand_sheet import draw_hand_sheet
 from notecards.errors import ScanError
 from notecards.handwriting import STYLES, draw_block, get_style, register_style_fonts
 from notecards.handwriting.alternates import read_alternates
+from notecards.handwriting.outlines import varied_font
 from notecards.handwriting.styles import register_bundled_fonts
 from notecards.layout.geometry import Box, Paragraph, fit_paragraphs
 from notecards.layout.hand_sheet import (
@@ -45,27 +46,10 @@ from notecards.layout.hand_sheet import (
 )
 from notecards.learned.learn import LearnReport, learn_hand
 from notecards.paths import default_fonts_dir
-from notecards.workspace import init_workspace
-from tests.handsheet import SIGNATURE, SOURCE_FONT, filled_sheet, photograph
+from tests.handsheet import SIGNATURE, SOURCE_FONT, filled_sheet
 
 LETTERS = LOWER + UPPER + DIGITS
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, LearnReport]:
-    """A shop folder whose hand "maya" was learned from a phone photo of the sheet."""
-    folder = tmp_path_factory.mktemp("shop")
-    init_workspace(folder)
-    letters, signature = filled_sheet(sheet_layout("letter"), skip="Q")
-    photograph(letters, turn=4.0).save(folder / "sheet.png")
-    photograph(signature, turn=-2.5, seed=3).save(folder / "signature.jpg", quality=85)
-    config = folder / "notecards.toml"
-    report = learn_hand(
-        [folder / "sheet.png", folder / "signature.jpg"], "maya", config, signer="Maya"
-    )
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace('# hand = "casual"', 'hand = "maya"  '), encoding="utf-8")
-    return folder, report
+# ``shop``, the shop whose hand "maya" was learned, is the session's (tests/learned/conftest.py).
 
 
 # -- the sheet ---------------------------------------------------------------------------
@@ -243,6 +227,21 @@ def test_cards_embed_the_learned_hand_and_keep_their_words(cards: Path) -> None:
     assert any("maya" in name for name in fonts), fonts
     text = inside.extract_text()
     assert "Ada" in text and "lavender" in text.lower() and "gratitude" in text
+
+
+def test_a_learned_hand_writes_the_same_forms_wherever_the_shop_folder_is(
+    shop: tuple[Path, LearnReport], tmp_path: Path
+) -> None:
+    """Verify a learned font (a family name, no full name) gets the same varied letter forms
+    in another folder: they were seeded by its path, so moving the shop, or the tests'
+    temporary folders, changed every card and what OCR read."""
+    folder, _ = shop
+    moved = tmp_path / "moved" / "maya-hand.ttf"
+    moved.parent.mkdir()
+    shutil.copyfile(folder / "maya-hand.ttf", moved)
+    here = varied_font(str(folder / "maya-hand.ttf"), 2)
+    there = varied_font(str(moved), 2)
+    assert here[1] and here[0] == there[0] and here[1:] == there[1:]
 
 
 def test_cards_are_signed_with_the_learned_signature(cards: Path) -> None:

@@ -217,6 +217,24 @@ def test_print_config_keys(tmp_path):
         make_production(Config(), imposition="a5")
 
 
+def test_envelope_hand_reaches_production_and_the_command_line_wins():
+    """Verify which hand addresses the envelopes: ``[cards] envelope_hand`` (default neat),
+    ``--envelope-hand`` over it (meaning written by hand even when the file says sans), and
+    none when the addresses are printed."""
+    mine = Config(hand_styles={"mine": {"base": "casual"}}, envelope_hand="mine")
+    assert make_production(Config()).envelope_hand == "neat"
+    assert make_production(mine).envelope_hand == "mine"
+    assert make_production(mine, envelope_hand="loose").envelope_hand == "loose"
+    assert make_production(mine, envelope_font="sans").envelope_hand == ""
+    printed = Config(hand_styles={"mine": {"base": "casual"}}, envelope_font="sans")
+    assert make_production(printed).envelope_hand == ""
+    assert make_production(printed, envelope_hand="mine").envelope_hand == "mine"
+    with pytest.raises(ConfigError, match='^--envelope-hand = "min" is not known — did you mean'):
+        make_production(mine, envelope_hand="min")
+    with pytest.raises(ConfigError, match="--envelope-font sans prints them"):
+        make_production(mine, envelope_hand="mine", envelope_font="sans")
+
+
 def test_cli_preflight_exit_codes(tmp_path, write_orders, runner):
     """Verify `notecards preflight` passes a batch's own file and fails it as another format."""
     _, _, out = _batch(tmp_path, write_orders)

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 from notecards.internals import pool_processes
@@ -20,8 +21,43 @@ from notecards.internals import pool_processes
 PARENT_POLL_SECONDS = 0.5
 
 
+#: Pools started ahead of need (start_ahead), by size, until a spawn_pool takes one.
+_AHEAD: dict[int, list[ProcessPoolExecutor]] = {}
+
+
 def spawn_pool(workers: int) -> ProcessPoolExecutor:
-    """Return a pool of *workers* spawned processes that exit with this process."""
+    """Return a pool of *workers* spawned processes that exit with this process: one
+    started ahead (:func:`start_ahead`) when there is one of that size, else a new one."""
+    waiting = _AHEAD.get(workers)
+    if waiting:
+        return waiting.pop(0)
+    return _new_pool(workers)
+
+
+def start_ahead(workers: int, warm: Callable[[], object]) -> None:
+    """Start a pool of *workers* processes now, each running *warm* (a module-level function:
+    unpickling it imports the modules the work needs; it may load fonts), for the next
+    ``spawn_pool(workers)`` to take.
+
+    A batch that will need workers starts them while it is still planning, on the core that
+    planning leaves idle: a spawned worker's start-up (Python, notecards, its fonts) takes
+    about a second, which otherwise delays the drawing or the checks it is started for.
+    """
+    pool = _new_pool(workers)
+    for _ in range(workers):
+        pool.submit(warm)
+    _AHEAD.setdefault(workers, []).append(pool)
+
+
+def stop_ahead() -> None:
+    """Stop the pools started ahead that nothing took (the batch needed fewer, or failed)."""
+    pools = [pool for waiting in _AHEAD.values() for pool in waiting]
+    _AHEAD.clear()
+    for pool in pools:
+        stop_pool(pool, interrupted=True)
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("spawn"),

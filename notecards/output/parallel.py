@@ -6,6 +6,11 @@ cores the envelopes file is drawn by a worker process, by the very same function
 process draws the cards; the files are the same bytes either way (reportlab's invariant mode,
 the same fonts). The bare reportlab loop the batch is measured against runs on one core.
 
+The worker draws from the envelope layouts planning made (``CardJob.envelope_layout``; a lean
+plan's are laid out there), then, when the batch preflights its files, checks every page and
+the whole document of the file it drew (:func:`write_and_check_envelopes`): by then the
+cards are still drawing here, so the check costs the batch no time on two cores.
+
 How many processes draw: ``NOTECARDS_WORKERS`` in the environment, else ``[cards] workers``
 in notecards.toml, else the number of cores; 1 draws everything in this process. Small parts
 (under :data:`PARALLEL_MIN_CARDS` cards) are drawn here too: starting a worker costs more
@@ -121,6 +126,11 @@ def write_and_check_envelopes(
     second core is free once the envelopes are drawn, while the cards are still drawing)."""
     pages = write_envelopes(path, settings, chunk, title)
     return pages, (check_every_page(path, spec, pages), check_document(path, spec))
+
+
+def warm_drawing() -> None:
+    """Make a worker ready to draw (run as it starts): fonts registered, hands' outlines built."""
+    register_bundled_fonts()
 
 
 def _unchecked(path: Path, settings: BatchSettings, chunk: Sequence[CardJob], title: str) -> Drawn:

@@ -223,6 +223,11 @@ def _document_result(
         return check_document(path, spec)
 
 
+def warm_checking() -> None:
+    """Make a worker ready to check (run as it starts): importing this module loaded pdfium,
+    pikepdf and pypdf, which is most of a checking worker's start-up."""
+
+
 def check_every_page(path: Path, spec: PreflightSpec | None, pages: int) -> list[PageFinding]:
     """Return the page findings of the *pages* pages of *path*, exactly as a PreflightQueue
     finds them; hand them to :meth:`PreflightQueue.add_checked`."""

@@ -165,3 +165,60 @@ def test_a_kept_plan_lays_each_envelope_out_once(
     calls.clear()
     assert render_files(kept).files["envelopes.pdf"] == expected
     assert calls == []
+
+
+def test_a_big_batch_starts_its_workers_while_planning_and_leaves_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Verify a batch big enough for workers starts its drawing and checking pools during
+    planning (workers.start_ahead), the hand-off takes exactly those, none is left after,
+    and the files are the bytes of a batch that started its pools when drawing."""
+    from notecards import workers
+    from notecards.output import run as run_module
+    from notecards.output.run import run_batch
+    from notecards.preflight import spec
+
+    rows = [make_order(order_id=str(8100 + i), first_name=n) for i, n in enumerate(NAMES)]
+    path = tmp_path / "orders.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(CANONICAL), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    monkeypatch.setenv("NOTECARDS_WORKERS", "2")
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CARDS", 1)
+    monkeypatch.setattr(spec, "BACKGROUND_MIN_PAGES", 2)
+    started: list[int] = []
+    taken: list[object] = []
+    start_ahead, spawn_pool = workers.start_ahead, workers.spawn_pool
+
+    def spy_start(count, warm):  # type: ignore[no-untyped-def]
+        started.append(count)
+        start_ahead(count, warm)
+
+    def spy_spawn(count):  # type: ignore[no-untyped-def]
+        ahead = [pool for pools in workers._AHEAD.values() for pool in pools]
+        pool = spawn_pool(count)
+        taken.append(pool in ahead)
+        return pool
+
+    monkeypatch.setattr(run_module, "start_ahead", spy_start)
+    monkeypatch.setattr(parallel, "spawn_pool", spy_spawn)
+    monkeypatch.setattr(spec, "spawn_pool", spy_spawn)
+
+    def batch(name: str, ahead_at: int) -> dict[str, bytes]:
+        monkeypatch.setattr(run_module, "PARALLEL_MIN_CARDS", ahead_at)
+        monkeypatch.setattr(run_module, "BACKGROUND_MIN_PAGES", 2 * ahead_at)
+        settings = make_settings(Config(shop_name="Lark & Co"), ledger_path=tmp_path / name)
+        done = run_batch([path], settings, today=TODAY, out_dir=tmp_path / name, record=False)
+        assert done.findings == ()
+        return {f: (tmp_path / name / f).read_bytes() for f in ("cards.pdf", "envelopes.pdf")}
+
+    ahead = batch("ahead", 2)
+    assert sorted(started) == [1, 2]  # the drawing worker, then the two checkers
+    assert taken and all(taken)  # the hand-off used the pools started ahead
+    assert workers._AHEAD == {}
+    started.clear()
+    taken.clear()
+    late = batch("late", len(NAMES) + 100)  # never reached: pools start when needed
+    assert started == [] and taken and not any(taken)
+    assert ahead == late

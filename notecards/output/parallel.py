@@ -37,13 +37,16 @@ from notecards.planning.compose import layout_envelope_for
 from notecards.planning.jobs import CardJob
 from notecards.preflight.pages import PageFinding
 from notecards.preflight.spec import (
+    BACKGROUND_MIN_PAGES,
     DocumentChecks,
+    PreflightQueue,
     PreflightSpec,
     check_document,
     check_every_page,
+    warm_checking,
 )
 from notecards.settings import BatchSettings
-from notecards.workers import spawn_pool, stop_pool
+from notecards.workers import spawn_pool, start_ahead, stop_pool
 
 #: Shaped glyphs' private codes (layout.shaping.GLYPH_BASE on).
 _SHAPED = re.compile(f"[{chr(GLYPH_BASE)}-\uf8ff]")
@@ -51,6 +54,10 @@ _SHAPED = re.compile(f"[{chr(GLYPH_BASE)}-\uf8ff]")
 PARALLEL_MIN_CARDS = 300
 
 Progress = Callable[[int], None]
+#: Orders planned when a batch starts its drawing worker (it will draw its envelopes there),
+#: and its checking workers (its cards file will be checked in slices there).
+START_DRAWING_AT = PARALLEL_MIN_CARDS
+START_CHECKING_AT = BACKGROUND_MIN_PAGES // 2  # two pages a card
 
 
 def worker_count(settings: BatchSettings) -> int:
@@ -202,3 +209,31 @@ class DrawPool:
         # Stopped early (error, Ctrl-C, SIGTERM): the worker stops now, as preflight's do.
         if self._executor is not None:
             stop_pool(self._executor, interrupted=kind is not None)
+
+
+class StartAhead:
+    """Planning's progress (wraps *progress*): once a batch is big enough to draw and check
+    in workers, start them (workers.start_ahead), so their start-up runs on the core
+    planning leaves idle. The batch calls workers.stop_ahead when it ends."""
+
+    def __init__(self, settings: BatchSettings, progress: Progress | None) -> None:
+        self.progress = progress
+        self.planned = 0
+        production = settings.production
+        draws = worker_count(settings) >= 2
+        checkers = PreflightQueue().workers  # as many as the batch's queue will start
+        mails = not settings.card.is_postcard and production.labels is None
+        #: (orders planned, pool size, what each worker runs first), in the order reached.
+        self.pending = sorted(
+            [(START_DRAWING_AT, 1, warm_drawing)] * (draws and mails)
+            + [(START_CHECKING_AT, checkers, warm_checking)] * production.preflight,
+            key=lambda step: step[0],
+        )
+
+    def __call__(self, count: int) -> None:
+        self.planned += count
+        while self.pending and self.planned >= self.pending[0][0]:
+            _, workers, warm = self.pending.pop(0)
+            start_ahead(workers, warm)
+        if self.progress is not None:
+            self.progress(count)

@@ -42,7 +42,7 @@ from notecards.output.handoff import Part, group_ticket, part_names, sheet_layou
 from notecards.output.isolation import render_isolated
 from notecards.output.jobticket import combine_tickets, write_ticket
 from notecards.output.manifest import MANIFEST_COLUMNS, write_rows
-from notecards.output.parallel import PARALLEL_MIN_CARDS, DrawPool, warm_drawing, worker_count
+from notecards.output.parallel import DrawPool, StartAhead, worker_count
 from notecards.output.render import (
     MANIFEST_CSV,
     REJECTS_CSV,
@@ -64,8 +64,8 @@ from notecards.planning.batch import (
     plan_batch,
     unvoided_id,
 )
-from notecards.preflight.spec import BACKGROUND_MIN_PAGES, PreflightQueue, warm_checking
-from notecards.workers import start_ahead, stop_ahead
+from notecards.preflight.spec import PreflightQueue
+from notecards.workers import stop_ahead
 
 STAGING = ".notecards-partial-stream"
 _ISSUED_COLUMNS = (
@@ -119,7 +119,7 @@ def run_batch(
     planner = OrderPlanner(settings, today, reprint=reprint, limit=limit, keep_layouts=True)
     formats = {settings.formats_for(o.card_format, o.envelope) for o in planner.occasions.values()}
     if not settings.production.split or extras or formats - {(settings.card, settings.envelope)}:
-        ahead = _StartAhead(settings, planning)
+        ahead = StartAhead(settings, planning)
         try:
             plan = plan_batch(
                 paths,
@@ -195,33 +195,6 @@ def run_batch(
         tuple(run.findings),
         streamed=True,
     )
-
-
-class _StartAhead:
-    """Planning's progress: once a batch is big enough to draw and check in workers, start
-    them (workers.start_ahead), so their start-up runs on the core planning leaves idle."""
-
-    def __init__(self, settings: BatchSettings, progress: Progress | None) -> None:
-        self.progress = progress
-        self.planned = 0
-        production = settings.production
-        draws = worker_count(settings) >= 2
-        checkers = PreflightQueue().workers  # as many as the batch's queue will start
-        mails = not settings.card.is_postcard and production.labels is None
-        #: (orders planned, pool size, what each worker runs first), in the order reached.
-        self.pending = sorted(
-            [(PARALLEL_MIN_CARDS, 1, warm_drawing)] * (draws and mails)
-            + [(BACKGROUND_MIN_PAGES // 2, checkers, warm_checking)] * production.preflight,
-            key=lambda step: step[0],
-        )
-
-    def __call__(self, count: int) -> None:
-        self.planned += count
-        while self.pending and self.planned >= self.pending[0][0]:
-            _, workers, warm = self.pending.pop(0)
-            start_ahead(workers, warm)
-        if self.progress is not None:
-            self.progress(count)
 
 
 class _Run:

@@ -174,7 +174,6 @@ def test_a_big_batch_starts_its_workers_while_planning_and_leaves_none(
     planning (workers.start_ahead), the hand-off takes exactly those, none is left after,
     and the files are the bytes of a batch that started its pools when drawing."""
     from notecards import workers
-    from notecards.output import run as run_module
     from notecards.output.run import run_batch
     from notecards.preflight import spec
 
@@ -201,13 +200,13 @@ def test_a_big_batch_starts_its_workers_while_planning_and_leaves_none(
         taken.append(pool in ahead)
         return pool
 
-    monkeypatch.setattr(run_module, "start_ahead", spy_start)
+    monkeypatch.setattr(parallel, "start_ahead", spy_start)
     monkeypatch.setattr(parallel, "spawn_pool", spy_spawn)
     monkeypatch.setattr(spec, "spawn_pool", spy_spawn)
 
     def batch(name: str, ahead_at: int) -> dict[str, bytes]:
-        monkeypatch.setattr(run_module, "PARALLEL_MIN_CARDS", ahead_at)
-        monkeypatch.setattr(run_module, "BACKGROUND_MIN_PAGES", 2 * ahead_at)
+        monkeypatch.setattr(parallel, "START_DRAWING_AT", ahead_at)
+        monkeypatch.setattr(parallel, "START_CHECKING_AT", ahead_at)
         settings = make_settings(Config(shop_name="Lark & Co"), ledger_path=tmp_path / name)
         done = run_batch([path], settings, today=TODAY, out_dir=tmp_path / name, record=False)
         assert done.findings == ()

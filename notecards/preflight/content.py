@@ -145,8 +145,8 @@ _PAIR = re.compile(
 _GLUED = re.compile(rb"\S/")
 
 
-def _operators(node: Any) -> Iterator[tuple[list[Any], str]]:
-    """Yield (operands, operator) of *node*'s content (a page or a form).
+def _operators(node: Any) -> list[tuple[list[Any], str]]:
+    """Return (operands, operator) of *node*'s content (a page or a form), in order.
 
     Compound operands (strings, arrays, dictionaries) are folded to one token first, so the
     walk touches only operators and plain operands: parsing every glyph string as an object
@@ -163,24 +163,25 @@ def _operators(node: Any) -> Iterator[tuple[list[Any], str]]:
     else:
         data = b""
     if b"BI" in data and _INLINE_IMAGE.search(data):
-        for instruction in pikepdf.parse_content_stream(node):
-            if not isinstance(instruction, pikepdf.ContentStreamInlineImage):
-                yield list(instruction.operands), str(instruction.operator)
-        return
-    data = _RECTS.sub(b" 0 0 0 0 re", _COMPOUND.sub(b" ~ ", data).replace(b" Ts ~ TJ", b" TsTJ"))
+        return [
+            (list(instruction.operands), str(instruction.operator))
+            for instruction in pikepdf.parse_content_stream(node)
+            if not isinstance(instruction, pikepdf.ContentStreamInlineImage)
+        ]
+    data = _COMPOUND.sub(b" ~ ", data).replace(b" Ts ~ TJ", b" TsTJ")
+    if b"re" in data:  # the pattern tries every space of a page: only where it may match
+        data = _RECTS.sub(b" 0 0 0 0 re", data)
     if b"%" in data:  # comments, once strings are gone
         data = re.sub(rb"%[^\r\n]*", b" ", data)
-    yield from pairs(data)
+    return pairs(data)
 
 
-def pairs(data: bytes) -> Iterator[tuple[list[Any], str]]:
-    """Yield (operands, operator) of folded content *data*: by one pattern at C speed when
+def pairs(data: bytes) -> list[tuple[list[Any], str]]:
+    """Return (operands, operator) of folded content *data*: by one pattern at C speed when
     every token stands apart (the same pairs as :func:`token_pairs`), else token by token."""
     if _GLUED.search(data) is None:
-        for found, name in _PAIR.findall(data):
-            yield found.split(), name.decode("latin-1")
-        return
-    yield from token_pairs(_TOKEN.findall(data))  # names written without a space between
+        return [(found.split(), name.decode("latin-1")) for found, name in _PAIR.findall(data)]
+    return list(token_pairs(_TOKEN.findall(data)))  # names written without a space between
 
 
 def token_pairs(tokens: Iterable[bytes]) -> Iterator[tuple[list[Any], str]]:

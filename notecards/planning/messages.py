@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -201,12 +202,18 @@ def choose_variant(variants: Sequence[str], seed: str, avoid: str | Sequence[str
     pool: list[str] = []
     for start in range(len(recent) + 1):
         shunned = set(recent[start:])
-        pool = [v for v in variants if v not in shunned and Path(v).stem not in shunned]
+        pool = [v for v in variants if v not in shunned and _stem(v) not in shunned]
         if pool:
             break
     pool = pool or list(variants)
     digest = hashlib.sha256(seed.encode("utf-8")).digest()
     return pool[int.from_bytes(digest[:4], "big") % len(pool)]
+
+
+@lru_cache(maxsize=1024)
+def _stem(variant: str) -> str:
+    """Return a variant's name without its folder and suffix (variants are few; cards many)."""
+    return Path(variant).stem
 
 
 _BLANK_LINES = re.compile(r"\n\s*\n")

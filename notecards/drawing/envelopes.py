@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from io import BytesIO
 from pathlib import Path
 from typing import IO
 
@@ -33,24 +34,48 @@ def draw_envelopes(
     ink_limit: float = DEFAULT_INK_LIMIT,
 ) -> int:
     """Draw one page per (layout, label) into *target*; return the page count."""
-    page = page_geometry(envelope.width_pt, envelope.height_pt, 0.0, False)
-    canvas = make_canvas(
-        target,
-        page,
-        title=title,
-        author=shop_name,
-        subject="Envelopes, in card order",
-        cmyk=cmyk,
-        ink_limit=ink_limit,
-    )
-    has_return_form = False
-    pages = 0
+    writer = EnvelopeWriter(envelope, shop_name=shop_name, cmyk=cmyk, ink_limit=ink_limit)
     for layout, label in layouts:
-        if not has_return_form and layout.return_lines:
+        writer.add(layout, label)
+        if progress is not None:
+            progress(1)
+    return writer.save(target, title)
+
+
+class EnvelopeWriter:
+    """An envelopes file drawn a page at a time, its title and place given when it is saved
+    (a batch may start drawing its envelopes before it knows its id)."""
+
+    def __init__(
+        self,
+        envelope: EnvelopeFormat,
+        *,
+        shop_name: str,
+        cmyk: bool = False,
+        ink_limit: float = DEFAULT_INK_LIMIT,
+    ) -> None:
+        self.cmyk = cmyk
+        self.pages = 0
+        self._out = BytesIO()
+        self._canvas = make_canvas(
+            self._out,
+            page_geometry(envelope.width_pt, envelope.height_pt, 0.0, False),
+            title="",
+            author=shop_name,
+            subject="Envelopes, in card order",
+            cmyk=cmyk,
+            ink_limit=ink_limit,
+        )
+        self._has_return_form = False
+
+    def add(self, layout: EnvelopeLayout, label: str) -> None:
+        """Draw one envelope page: the return address, the delivery address, the card number."""
+        canvas = self._canvas
+        if not self._has_return_form and layout.return_lines:
             canvas.beginForm("return-address")
             _draw_lines(canvas, layout.return_lines, layout.return_size_pt, RETURN_INK)
             canvas.endForm()
-            has_return_form = True
+            self._has_return_form = True
         if layout.return_lines:
             canvas.doForm("return-address")
         if layout.hand is not None:  # hand-addressed: written, not printed
@@ -60,7 +85,7 @@ def draw_envelopes(
                 layout.recipient_size_pt,
                 layout.recipient_size_pt * 1.22,
             )
-            draw_block(canvas, block, layout.hand, layout.seed, cmyk=cmyk)
+            draw_block(canvas, block, layout.hand, layout.seed, cmyk=self.cmyk)
         else:
             _draw_lines(canvas, layout.recipient_lines, layout.recipient_size_pt, ADDRESS_INK)
         # The card number, tiny, in the lower-left corner: outside the read area and the
@@ -69,11 +94,18 @@ def draw_envelopes(
         canvas.setFont("NotoSans", 5)
         canvas.drawString(MARKER_INSET_PT, MARKER_INSET_PT, label)  # a printer's margin
         canvas.showPage()
-        pages += 1
-        if progress is not None:
-            progress(1)
-    canvas.save()
-    return pages
+        self.pages += 1
+
+    def save(self, target: str | Path | IO[bytes], title: str) -> int:
+        """Write the file to *target* with *title*; return its page count."""
+        self._canvas.setTitle(title)
+        self._canvas.save()
+        data = self._out.getvalue()
+        if isinstance(target, (str, Path)):
+            Path(target).write_bytes(data)
+        else:
+            target.write(data)
+        return self.pages
 
 
 def _draw_lines(canvas: Canvas, lines: tuple[SetLine, ...], size_pt: float, ink: Color) -> None:

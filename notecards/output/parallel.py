@@ -32,6 +32,7 @@ from notecards.handwriting.styles import register_bundled_fonts, register_style_
 from notecards.layout.envelope import EnvelopeLayout
 from notecards.layout.fonts import ensure_registered
 from notecards.layout.shaping import GLYPH_BASE
+from notecards.output.early import EarlyEnvelopes
 from notecards.output.pdfx import finish_pdf
 from notecards.planning.compose import layout_envelope_for
 from notecards.planning.jobs import CardJob
@@ -90,7 +91,7 @@ def write_envelopes(
     pages = draw_envelopes(
         path,
         settings.envelope,
-        ((_envelope_of(job, settings), f"№ {job.card_number}") for job in chunk),
+        ((envelope_of(job, settings), f"№ {job.card_number}") for job in chunk),
         shop_name=settings.config.shop_name,
         cmyk=production.cmyk,
         ink_limit=production.ink_limit,
@@ -101,7 +102,7 @@ def write_envelopes(
     return pages
 
 
-def _envelope_of(job: CardJob, settings: BatchSettings) -> EnvelopeLayout:
+def envelope_of(job: CardJob, settings: BatchSettings) -> EnvelopeLayout:
     """Return *job*'s envelope layout: planning's when kept, else laid out now.
 
     A kept layout's script fonts and hand (a shop's own, when ``envelope_hand`` names one)
@@ -171,19 +172,31 @@ class DrawPool:
         *check* and hands the findings back; drawn here, the file is left to the caller's
         preflight queue (findings None).
         """
+        future: Future[Drawn]
+        early = _take_early()
+        if early is not None:  # drawn while planning: the same cards, or drawn again below
+            if self._executor is None:
+                self._executor = early.executor
+            if early.matches(settings, chunk):
+                return self._waiter(early.finish(path, title, check, checked), chunk, progress)
+            early.abandon()
         if self.workers < 2 or len(chunk) < PARALLEL_MIN_CARDS:
             count = write_envelopes(path, settings, chunk, title, progress)
             return lambda: (count, None)
         # The card layouts stay here; the envelope layouts from planning go with the jobs.
         lean = [replace(job, content=None) for job in chunk]
-        future: Future[Drawn]
         if checked:
             future = self._pool().submit(
                 write_and_check_envelopes, path, settings, lean, title, check
             )
         else:
             future = self._pool().submit(_unchecked, path, settings, lean, title)
+        return self._waiter(future, chunk, progress)
 
+    @staticmethod
+    def _waiter(
+        future: Future[Drawn], chunk: Sequence[CardJob], progress: Progress | None
+    ) -> Callable[[], Drawn]:
         def wait() -> Drawn:
             drawn = future.result()
             if progress is not None:
@@ -229,11 +242,48 @@ class StartAhead:
             + [(START_CHECKING_AT, checkers, warm_checking)] * production.preflight,
             key=lambda step: step[0],
         )
+        self.settings = settings
+        #: One file of envelopes, drawn in the worker while planning (not for split parts).
+        self.draw_early = draws and mails and not production.split
+        self.early: EarlyEnvelopes | None = None
+        self._jobs: list[CardJob] = []  # planned before the worker started
 
     def __call__(self, count: int) -> None:
         self.planned += count
         while self.pending and self.planned >= self.pending[0][0]:
             _, workers, warm = self.pending.pop(0)
-            start_ahead(workers, warm)
+            if warm is warm_drawing and self.draw_early:
+                self._start_early()
+            else:
+                start_ahead(workers, warm)
         if self.progress is not None:
             self.progress(count)
+
+    def job(self, job: CardJob) -> None:
+        """Take a card as it is planned (its envelope is drawn early when the worker runs)."""
+        if self.early is not None:
+            self.early.planned(job)
+        elif self.draw_early:
+            self._jobs.append(job)
+
+    def _start_early(self) -> None:
+        executor = spawn_pool(1)
+        self.early = EarlyEnvelopes(executor, self.settings, f"{os.getpid()}:{id(self)}")
+        _EARLY.append(self.early)
+        for job in self._jobs:
+            self.early.planned(job)
+        self._jobs = []
+
+    def close(self) -> None:
+        """Stop a worker that drew early and that no hand-off took (the batch ended first)."""
+        early = _take_early()
+        if early is not None:
+            stop_pool(early.executor, interrupted=True)
+
+
+#: The envelopes being drawn early (at most one batch at a time in a process).
+_EARLY: list[EarlyEnvelopes] = []
+
+
+def _take_early() -> EarlyEnvelopes | None:
+    return _EARLY.pop() if _EARLY else None

@@ -131,6 +131,7 @@ def run_batch(
                 limit=limit,
                 progress=ahead,
                 keep_layouts=True,
+                planned=ahead.job,
             )
             # A card that fails while drawing (rare: planning checks every card) is rejected
             # alone.
@@ -138,6 +139,7 @@ def run_batch(
                 plan, out_dir, progress=progress, record=record, now=now, extras=extras
             )
         finally:
+            ahead.close()
             stop_ahead()
         return result
     out = Path(out_dir)

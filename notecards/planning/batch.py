@@ -268,6 +268,7 @@ def plan_batch(
     gate: Gate | str = Gate.BATCH,
     edits: Mapping[str, CardEdit] | None = None,
     proof: bool = False,
+    planned: Callable[[CardJob], None] | None = None,
 ) -> BatchPlan:
     """Return the plan for a batch on *today*: cards, skips and rejects. Writes nothing.
 
@@ -283,6 +284,9 @@ def plan_batch(
         InputError: an input file cannot be read.
         TemplateError: a template is broken or names a missing variable.
         ConfigError: a setting is unusable.
+
+    *planned* is called with each card as soon as it is planned (the batch draws its
+    envelopes meanwhile: output/early.py).
 
     *gate* and *edits* are the review desk's: ``Gate.BATCH`` leaves out cards held or
     skipped in review (and unapproved ones under ``[review] require_approval``),
@@ -316,6 +320,8 @@ def plan_batch(
         outcome = planner.plan_order(order)
         if isinstance(outcome, CardJob):
             jobs.append(outcome)
+            if planned is not None:  # e.g. to draw its envelope while the rest is planned
+                planned(outcome)
         elif isinstance(outcome, Skipped):
             skipped.append(outcome)
         else:

@@ -213,11 +213,70 @@ def test_a_big_batch_starts_its_workers_while_planning_and_leaves_none(
         return {f: (tmp_path / name / f).read_bytes() for f in ("cards.pdf", "envelopes.pdf")}
 
     ahead = batch("ahead", 2)
-    assert sorted(started) == [1, 2]  # the drawing worker, then the two checkers
-    assert taken and all(taken)  # the hand-off used the pools started ahead
+    assert sorted(started) == [2]  # the two checkers; the drawing worker draws early
+    # The checkers' pool was started ahead; the drawing worker was started to draw early.
+    assert sorted(taken) == [False, True]
     assert workers._AHEAD == {}
     started.clear()
     taken.clear()
     late = batch("late", len(NAMES) + 100)  # never reached: pools start when needed
     assert started == [] and taken and not any(taken)
     assert ahead == late
+
+
+def test_envelopes_drawn_while_planning_are_the_bytes_drawn_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Verify a batch that sends its planned cards to the drawing worker as they come
+    (output/early.py) hands off the very envelopes file (and findings) it would have drawn
+    after planning, and that a hand-off asking for other cards gets them drawn anew."""
+    from notecards.output import early
+    from notecards.output.run import run_batch
+
+    rows = [make_order(order_id=str(8200 + i), first_name=n) for i, n in enumerate(NAMES)]
+    path = tmp_path / "orders.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(CANONICAL), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    monkeypatch.setenv("NOTECARDS_WORKERS", "2")
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CARDS", 1)
+    monkeypatch.setattr(early, "SEND_EVERY", 3)  # several sends, and some left for the end
+    finished: list[list[str]] = []
+    finish = early.EarlyEnvelopes.finish
+
+    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        finished.append(list(self.sent) + [job.card_key for job in self._waiting])
+        return finish(self, *args, **kwargs)
+
+    monkeypatch.setattr(early.EarlyEnvelopes, "finish", spy)
+
+    def batch(name: str, start_at: int) -> tuple[dict[str, bytes], tuple[str, ...]]:
+        monkeypatch.setattr(parallel, "START_DRAWING_AT", start_at)
+        settings = make_settings(Config(shop_name="Lark & Co"), ledger_path=tmp_path / name)
+        done = run_batch([path], settings, today=TODAY, out_dir=tmp_path / name, record=False)
+        files = {f: (tmp_path / name / f).read_bytes() for f in ("cards.pdf", "envelopes.pdf")}
+        return files, done.findings
+
+    early_files, early_findings = batch("early", 2)
+    assert len(finished) == 1 and len(finished[0]) == len(NAMES)  # every card, in order
+    assert parallel._EARLY == []
+    after_files, after_findings = batch("after", len(NAMES) + 100)
+    assert len(finished) == 1  # not drawn early this time
+    assert early_files == after_files and early_findings == after_findings == ()
+
+    # A hand-off for other cards than those sent: the early file is dropped, drawn anew.
+    plan = plan_batch([path], make_settings(Config(shop_name="Lark & Co")), today=TODAY)
+    with DrawPool(2) as pool:
+        sent = early.EarlyEnvelopes(parallel.spawn_pool(1), plan.settings, "t")
+        for job in plan.jobs:
+            sent.planned(job)
+        parallel._EARLY.append(sent)
+        fewer = plan.jobs[1:]
+        wait = pool.start(tmp_path / "fewer.pdf", plan.settings, fewer, "t", None)
+        assert wait()[0] == len(fewer)
+        assert pool._executor is sent.executor  # the warm worker drew them
+    assert parallel._EARLY == []
+    (tmp_path / "here").mkdir()
+    write_envelopes(tmp_path / "here" / "fewer.pdf", plan.settings, fewer, "t")
+    assert (tmp_path / "fewer.pdf").read_bytes() == (tmp_path / "here" / "fewer.pdf").read_bytes()

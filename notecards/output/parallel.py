@@ -9,7 +9,10 @@ the same fonts). The bare reportlab loop the batch is measured against runs on o
 The worker draws from the envelope layouts planning made (``CardJob.envelope_layout``; a lean
 plan's are laid out there), then, when the batch preflights its files, checks every page and
 the whole document of the file it drew (:func:`write_and_check_envelopes`): by then the
-cards are still drawing here, so the check costs the batch no time on two cores.
+cards are still drawing here, so the check costs the batch no time on two cores. A batch big
+enough for workers starts them while it plans (:class:`StartAhead`), and its envelopes are
+drawn as its cards are planned (:mod:`notecards.output.early`); ``DrawPool.start`` then only
+has the worker save, finish and check that file.
 
 How many processes draw: ``NOTECARDS_WORKERS`` in the environment, else ``[cards] workers``
 in notecards.toml, else the number of cores; 1 draws everything in this process. Small parts

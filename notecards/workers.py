@@ -14,6 +14,8 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from types import TracebackType
+from typing import TypeVar
 
 from notecards.internals import pool_processes
 
@@ -92,3 +94,44 @@ def watch_parent(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="notecards-parent-watch", daemon=True).start()
+
+
+_Pool = TypeVar("_Pool", bound="LazyPool")
+
+
+class LazyPool:
+    """A pool of *size* workers, spawned when first used (``executor``) and stopped when the
+    ``with`` block ends: at once, when it ends by an error, Ctrl-C or SIGTERM."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._executor: ProcessPoolExecutor | None = None
+
+    @property
+    def started(self) -> bool:
+        """Return True once the pool's workers were asked for."""
+        return self._executor is not None
+
+    @property
+    def executor(self) -> ProcessPoolExecutor:
+        """Return the pool, spawning it (or taking one started ahead) on first use."""
+        if self._executor is None:
+            self._executor = spawn_pool(self.size)
+        return self._executor
+
+    def adopt(self, executor: ProcessPoolExecutor) -> None:
+        """Use *executor* (already running) as this pool, when none was started yet."""
+        if self._executor is None:
+            self._executor = executor
+
+    def __enter__(self: _Pool) -> _Pool:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._executor is not None:
+            stop_pool(self._executor, interrupted=kind is not None)

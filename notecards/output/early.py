@@ -23,14 +23,10 @@ from pathlib import Path
 
 from notecards.drawing.envelopes import EnvelopeWriter
 from notecards.handwriting.styles import register_bundled_fonts
+from notecards.output.pdfx import finish_pdf
+from notecards.planning.compose import drawable_envelope
 from notecards.planning.jobs import CardJob
-from notecards.preflight.pages import PageFinding
-from notecards.preflight.spec import (
-    DocumentChecks,
-    PreflightSpec,
-    check_document,
-    check_every_page,
-)
+from notecards.preflight.spec import FileChecks, PreflightSpec, check_file
 from notecards.settings import BatchSettings
 
 #: Planned cards sent to the worker at a time (each send pickles their envelope layouts).
@@ -55,27 +51,21 @@ def begin(key: str, settings: BatchSettings) -> None:
 
 def add(key: str, jobs: Sequence[CardJob]) -> int:
     """Draw *jobs*' envelopes into batch *key*'s open file; return its page count so far."""
-    from notecards.output.parallel import envelope_of  # the layout as the worker draws it
-
     writer, settings = _OPEN[key]
     for job in jobs:
-        writer.add(envelope_of(job, settings), f"№ {job.card_number}")
+        writer.add(drawable_envelope(job, settings), f"№ {job.card_number}")
     return writer.pages
 
 
 def end(
     key: str, path: Path, title: str, spec: PreflightSpec | None, checked: bool
-) -> tuple[int, tuple[list[PageFinding], DocumentChecks] | None]:
+) -> tuple[int, FileChecks | None]:
     """Save batch *key*'s file at *path* with *title*, finish it, and check it when
     *checked*; return its page count and what the check found (runs in the worker)."""
-    from notecards.output.pdfx import finish_pdf
-
     writer, settings = _OPEN.pop(key)
     pages = writer.save(path, title)
-    finish_pdf(path, standard=settings.production.pdfx)
-    if not checked:
-        return pages, None
-    return pages, (check_every_page(path, spec, pages), check_document(path, spec))
+    finish_pdf(path, standard=settings.production.pdfx)  # as every print file is finished
+    return pages, (check_file(path, spec, pages) if checked else None)
 
 
 def drop(key: str) -> None:
@@ -115,7 +105,7 @@ class EarlyEnvelopes:
 
     def finish(
         self, path: Path, title: str, spec: PreflightSpec | None, checked: bool
-    ) -> Future[tuple[int, tuple[list[PageFinding], DocumentChecks] | None]]:
+    ) -> Future[tuple[int, FileChecks | None]]:
         """Send the last cards and ask the worker to save, finish and check the file."""
         self._send()
         return self.executor.submit(end, self.key, path, title, spec, checked)

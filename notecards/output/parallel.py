@@ -23,37 +23,28 @@ than it saves.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
-from types import TracebackType
 
 from notecards.drawing.envelopes import draw_envelopes
-from notecards.handwriting.styles import register_bundled_fonts, register_style_fonts
-from notecards.layout.envelope import EnvelopeLayout
-from notecards.layout.fonts import ensure_registered
-from notecards.layout.shaping import GLYPH_BASE
+from notecards.handwriting.styles import register_bundled_fonts
 from notecards.output.early import EarlyEnvelopes
 from notecards.output.pdfx import finish_pdf
-from notecards.planning.compose import layout_envelope_for
+from notecards.planning.compose import drawable_envelope
 from notecards.planning.jobs import CardJob
-from notecards.preflight.pages import PageFinding
 from notecards.preflight.spec import (
     BACKGROUND_MIN_PAGES,
-    DocumentChecks,
-    PreflightQueue,
+    FileChecks,
     PreflightSpec,
-    check_document,
-    check_every_page,
+    check_file,
+    checking_workers,
     warm_checking,
 )
 from notecards.settings import BatchSettings
-from notecards.workers import spawn_pool, start_ahead, stop_pool
+from notecards.workers import LazyPool, spawn_pool, start_ahead, stop_pool
 
-#: Shaped glyphs' private codes (layout.shaping.GLYPH_BASE on).
-_SHAPED = re.compile(f"[{chr(GLYPH_BASE)}-\uf8ff]")
 #: Parts with fewer cards are drawn in this process (a spawned worker takes ~1 s to start).
 PARALLEL_MIN_CARDS = 300
 
@@ -74,11 +65,9 @@ def worker_count(settings: BatchSettings) -> int:
     return os.cpu_count() or 1
 
 
-#: What a worker's check of the file it drew found: its pages', and the whole document's.
-Checked = tuple["list[PageFinding]", DocumentChecks]
 #: What a drawing hands back: its page count, and what the worker's check of the file found
 #: (None: not checked there; the caller's queue checks it).
-Drawn = tuple[int, "Checked | None"]
+Drawn = tuple[int, "FileChecks | None"]
 
 
 def write_envelopes(
@@ -94,7 +83,7 @@ def write_envelopes(
     pages = draw_envelopes(
         path,
         settings.envelope,
-        ((envelope_of(job, settings), f"№ {job.card_number}") for job in chunk),
+        ((drawable_envelope(job, settings), f"№ {job.card_number}") for job in chunk),
         shop_name=settings.config.shop_name,
         cmyk=production.cmyk,
         ink_limit=production.ink_limit,
@@ -105,38 +94,19 @@ def write_envelopes(
     return pages
 
 
-def envelope_of(job: CardJob, settings: BatchSettings) -> EnvelopeLayout:
-    """Return *job*'s envelope layout: planning's when kept, else laid out now.
-
-    A kept layout's script fonts and hand (a shop's own, when ``envelope_hand`` names one)
-    are registered here, as laying it out would have. One with
-    shaped text (Arabic, Devanagari…) is laid out again: shaping gives glyphs private codes
-    in the font of the process that shaped them, which a worker's copy of the font lacks.
-    """
-    layout = job.envelope_layout
-    if layout is None:
-        return layout_envelope_for(job, settings)
-    runs = [run for line in (*layout.return_lines, *layout.recipient_lines) for run in line.runs]
-    if any(_SHAPED.search(run.text) for run in runs):
-        return layout_envelope_for(job, settings)
-    for run in runs:
-        ensure_registered(run.font)
-    if layout.hand is not None:
-        register_style_fonts([layout.hand])
-    return layout
-
-
-def write_and_check_envelopes(
+def draw_in_worker(
     path: Path,
     settings: BatchSettings,
     chunk: Sequence[CardJob],
     title: str,
     spec: PreflightSpec | None,
+    checked: bool,
 ) -> Drawn:
-    """Draw *chunk*'s envelopes into *path*, then check every page (in the worker: the
-    second core is free once the envelopes are drawn, while the cards are still drawing)."""
+    """Draw *chunk*'s envelopes into *path* (in the worker) and, when *checked*, check the
+    file there too: the second core is free once the envelopes are drawn, while the cards
+    are still drawing."""
     pages = write_envelopes(path, settings, chunk, title)
-    return pages, (check_every_page(path, spec, pages), check_document(path, spec))
+    return pages, (check_file(path, spec, pages) if checked else None)
 
 
 def warm_drawing() -> None:
@@ -144,11 +114,7 @@ def warm_drawing() -> None:
     register_bundled_fonts()
 
 
-def _unchecked(path: Path, settings: BatchSettings, chunk: Sequence[CardJob], title: str) -> Drawn:
-    return write_envelopes(path, settings, chunk, title), None
-
-
-class DrawPool:
+class DrawPool(LazyPool):
     """At most one background drawing at a time, in one spawned worker process.
 
     ``start`` hands a part's envelopes to the worker (or draws them at once, when the pool
@@ -156,8 +122,8 @@ class DrawPool:
     """
 
     def __init__(self, workers: int) -> None:
+        super().__init__(1)
         self.workers = workers
-        self._executor: ProcessPoolExecutor | None = None
 
     def start(
         self,
@@ -178,8 +144,7 @@ class DrawPool:
         future: Future[Drawn]
         early = _take_early()
         if early is not None:  # drawn while planning: the same cards, or drawn again below
-            if self._executor is None:
-                self._executor = early.executor
+            self.adopt(early.executor)
             if early.matches(settings, chunk):
                 return self._waiter(early.finish(path, title, check, checked), chunk, progress)
             early.abandon()
@@ -188,12 +153,7 @@ class DrawPool:
             return lambda: (count, None)
         # The card layouts stay here; the envelope layouts from planning go with the jobs.
         lean = [replace(job, content=None) for job in chunk]
-        if checked:
-            future = self._pool().submit(
-                write_and_check_envelopes, path, settings, lean, title, check
-            )
-        else:
-            future = self._pool().submit(_unchecked, path, settings, lean, title)
+        future = self.executor.submit(draw_in_worker, path, settings, lean, title, check, checked)
         return self._waiter(future, chunk, progress)
 
     @staticmethod
@@ -208,24 +168,6 @@ class DrawPool:
 
         return wait
 
-    def _pool(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            self._executor = spawn_pool(1)
-        return self._executor
-
-    def __enter__(self) -> DrawPool:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        # Stopped early (error, Ctrl-C, SIGTERM): the worker stops now, as preflight's do.
-        if self._executor is not None:
-            stop_pool(self._executor, interrupted=kind is not None)
-
 
 class StartAhead:
     """Planning's progress (wraps *progress*): once a batch is big enough to draw and check
@@ -237,7 +179,7 @@ class StartAhead:
         self.planned = 0
         production = settings.production
         draws = worker_count(settings) >= 2
-        checkers = PreflightQueue().workers  # as many as the batch's queue will start
+        checkers = checking_workers()  # as many as the batch's queue will start
         mails = not settings.card.is_postcard and production.labels is None
         #: (orders planned, pool size, what each worker runs first), in the order reached.
         self.pending = sorted(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import replace
 from functools import lru_cache
@@ -26,6 +27,7 @@ from notecards.layout.fonts import (
     CarefulChain,
     FontChain,
     chain,
+    ensure_registered,
     measure,
 )
 from notecards.layout.geometry import Box, Paragraph, fit_paragraphs
@@ -39,6 +41,7 @@ from notecards.layout.panels import (
 from notecards.layout.postcard import layout_postcard_address
 from notecards.layout.postcard import message_panel as postcard_message_panel
 from notecards.layout.qrcodes import CAPTION_PT, caption_baseline_pt, qr_matrix, quiet_zone_pt
+from notecards.layout.shaping import GLYPH_BASE
 from notecards.planning.jobs import CardContent, CardJob
 from notecards.postal.addresses import format_address
 from notecards.settings import BatchSettings
@@ -48,6 +51,8 @@ from notecards.tables import HandEntry, SignerSpec
 ADDRESS_CAREFUL = frozenset("0123456789I")
 #: A hand stops short of the right edge: each line may break up to this much of the width early.
 RAGGED_RIGHT = 0.1
+#: Shaped glyphs' private codes (layout.shaping.GLYPH_BASE on).
+_SHAPED = re.compile(f"[{chr(GLYPH_BASE)}-\uf8ff]")
 
 
 def hand_for(job: CardJob, settings: BatchSettings) -> HandStyle:
@@ -256,6 +261,29 @@ def layout_envelope_for(
         seed=f"{job.card_key}:envelope",
         **sizes,
     )
+
+
+def drawable_envelope(job: CardJob, settings: BatchSettings) -> EnvelopeLayout:
+    """Return *job*'s envelope layout, ready to draw in this process: planning's when kept,
+    else laid out now.
+
+    A kept layout's script fonts and hand (a shop's own, when ``envelope_hand`` names one)
+    are registered here, as laying it out would have. One with shaped text (Arabic,
+    Devanagari…) is laid out again: shaping gives glyphs private codes in the font of the
+    process that shaped them, which another process's copy of the font lacks (the layout
+    may have been made in the batch's process and be drawn in a worker).
+    """
+    layout = job.envelope_layout
+    if layout is None:
+        return layout_envelope_for(job, settings)
+    runs = [run for line in (*layout.return_lines, *layout.recipient_lines) for run in line.runs]
+    if any(_SHAPED.search(run.text) for run in runs):
+        return layout_envelope_for(job, settings)
+    for run in runs:
+        ensure_registered(run.font)
+    if layout.hand is not None:
+        register_style_fonts([layout.hand])
+    return layout
 
 
 def envelope_hand(settings: BatchSettings) -> HandStyle | None:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import pypdf
@@ -30,7 +29,7 @@ from notecards.preflight.rules import Finding as Finding
 from notecards.preflight.rules import PreflightSpec as PreflightSpec
 from notecards.preflight.rules import spec_for_card as spec_for_card
 from notecards.preflight.rules import spec_for_envelope as spec_for_envelope
-from notecards.workers import spawn_pool, stop_pool
+from notecards.workers import LazyPool
 
 #: Files with fewer pages are checked at once, in the calling process (a worker's start-up
 #: costs more than checking them); bigger ones go to worker processes in slices of
@@ -61,7 +60,7 @@ def preflight_pdf(path_or_bytes: str | Path | bytes, spec: PreflightSpec | None)
     return _merge(findings, check_pages(data, rules, _sized(spec), 0, pages))
 
 
-class PreflightQueue:
+class PreflightQueue(LazyPool):
     """Preflight files in worker processes while the caller goes on writing the next one.
 
     ``submit`` each finished file, then ``results`` waits for all of them. Every page of every
@@ -78,8 +77,8 @@ class PreflightQueue:
     """
 
     def __init__(self, workers: int | None = None) -> None:
-        self.workers = min(2, os.cpu_count() or 1) if workers is None else workers
-        self._executor: ProcessPoolExecutor | None = None
+        self.workers = checking_workers() if workers is None else workers
+        super().__init__(max(1, self.workers))
         self._files: list[tuple[str, Any, list[Any]]] = []  # label, document, page tasks
 
     def submit(self, path: Path, spec: PreflightSpec | None, label: str) -> None:
@@ -100,7 +99,7 @@ class PreflightQueue:
             here = [check_pages(*args, 0, count)] if count is not None else []
             self._files.append((label, document, here))
             return
-        executor = self._pool()
+        executor = self.executor
         document_task = (executor.submit(check_document, path, spec), path, spec)
         tasks: list[Any] = []
         for start in range(0, pages, PAGES_PER_TASK):
@@ -163,24 +162,6 @@ class PreflightQueue:
             lines += [f"{label}: {finding}" for finding in _merge(findings, pages)]
         return lines
 
-    def _pool(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            self._executor = spawn_pool(self.workers)
-        return self._executor
-
-    def __enter__(self) -> PreflightQueue:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        # Stopped early (error, Ctrl-C, SIGTERM): the workers stop now rather than finish.
-        if self._executor is not None:
-            stop_pool(self._executor, interrupted=kind is not None)
-
 
 #: The whole-document checks of a file: its findings, its page count (None: it cannot be
 #: opened) and the font subset names it holds (compared across the files of a batch).
@@ -232,6 +213,21 @@ def check_every_page(path: Path, spec: PreflightSpec | None, pages: int) -> list
     """Return the page findings of the *pages* pages of *path*, exactly as a PreflightQueue
     finds them; hand them to :meth:`PreflightQueue.add_checked`."""
     return check_pages(str(path), spec or PreflightSpec(0.0, 0.0, 0.0), _sized(spec), 0, pages)
+
+
+#: What checking a whole file found: its pages' findings and its whole-document checks.
+FileChecks = tuple[list[PageFinding], DocumentChecks]
+
+
+def check_file(path: Path, spec: PreflightSpec | None, pages: int) -> FileChecks:
+    """Check every page and the whole document of *path*, in the process that wrote it (a
+    drawing worker); the batch's queue takes the result with :meth:`PreflightQueue.add_checked`."""
+    return check_every_page(path, spec, pages), check_document(path, spec)
+
+
+def checking_workers() -> int:
+    """Return how many processes a PreflightQueue checks in by default: two, or one core's."""
+    return min(2, os.cpu_count() or 1)
 
 
 def _sized(spec: PreflightSpec | None) -> bool:

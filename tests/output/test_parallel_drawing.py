@@ -18,6 +18,7 @@ from notecards.layout.panels import card_geometry
 from notecards.output import parallel
 from notecards.output.parallel import DrawPool, worker_count, write_envelopes
 from notecards.output.pdfx import finish_bytes
+from notecards.planning import compose
 from notecards.planning.batch import BatchPlan
 from notecards.planning.compose import layout_card, layout_envelope_for
 from tests.conftest import CANONICAL, TODAY, make_order
@@ -159,7 +160,7 @@ def test_a_kept_plan_lays_each_envelope_out_once(
         return layout_envelope_for(job, settings, envelope)
 
     monkeypatch.setenv("NOTECARDS_WORKERS", "1")
-    monkeypatch.setattr(parallel, "layout_envelope_for", counted)
+    monkeypatch.setattr(compose, "layout_envelope_for", counted)  # drawable_envelope's
     expected = render_files(lean).files["envelopes.pdf"]
     assert len(calls) == len(NAMES)  # a lean plan lays them out when drawing
     calls.clear()
@@ -202,7 +203,7 @@ def test_a_big_batch_starts_its_workers_while_planning_and_leaves_none(
 
     monkeypatch.setattr(parallel, "start_ahead", spy_start)
     monkeypatch.setattr(parallel, "spawn_pool", spy_spawn)
-    monkeypatch.setattr(spec, "spawn_pool", spy_spawn)
+    monkeypatch.setattr(workers, "spawn_pool", spy_spawn)  # LazyPool's, for both pools
 
     def batch(name: str, ahead_at: int) -> dict[str, bytes]:
         monkeypatch.setattr(parallel, "START_DRAWING_AT", ahead_at)

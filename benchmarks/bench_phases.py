@@ -48,7 +48,7 @@ def _timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
 
 def _wrap() -> None:
     run.plan_batch = _timed("plan (load + plan)", run.plan_batch)  # type: ignore[assignment]
-    handoff._write_cards = _timed("cards drawn here", handoff._write_cards)  # type: ignore[assignment]
+    handoff.write_cards = _timed("cards drawn here", handoff.write_cards)  # type: ignore[assignment]
     spec.PreflightQueue.results = _timed("cards preflight wait", spec.PreflightQueue.results)  # type: ignore[method-assign]
     render.commit_batch = _timed("commit", render.commit_batch)  # type: ignore[assignment]
     start = parallel.DrawPool.start

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from io import BytesIO
 from pathlib import Path
 from typing import IO
 
@@ -47,28 +48,56 @@ def draw_cards(
 
     With *cmyk* every colour is written as CMYK, at most *ink_limit* (see pages.make_canvas).
     """
-    canvas = make_canvas(
-        target,
-        geometry.page,
-        title=title,
-        author=shop_name,
-        subject="Greeting cards, print-ready",
-        cmyk=cmyk,
-        ink_limit=ink_limit,
-    )
-    forms: set[str] = set()
-    pages = 0
-    folds = (geometry.front.x_pt,) if geometry.card.folded and geometry.card.fold == "side" else ()
+    writer = CardWriter(geometry, shop_name=shop_name, cmyk=cmyk, ink_limit=ink_limit)
     for content in contents:
-        _ensure_forms(canvas, geometry, content, shop_name, forms)
+        writer.add(content)
+        if progress is not None:
+            progress(1)
+    return writer.save(target, title)
+
+
+class CardWriter:
+    """A cards file drawn a card at a time, its title and place given when it is saved (a
+    batch may start drawing its cards, in a worker, before it knows its id)."""
+
+    def __init__(
+        self,
+        geometry: CardGeometry,
+        *,
+        shop_name: str,
+        cmyk: bool = False,
+        ink_limit: float = DEFAULT_INK_LIMIT,
+    ) -> None:
+        self.geometry = geometry
+        self.shop_name = shop_name
+        self.cmyk = cmyk
+        self.pages = 0
+        self._out = BytesIO()
+        self._canvas = make_canvas(
+            self._out,
+            geometry.page,
+            title="",
+            author=shop_name,
+            subject="Greeting cards, print-ready",
+            cmyk=cmyk,
+            ink_limit=ink_limit,
+        )
+        self._forms: set[str] = set()
+        card = geometry.card
+        self._folds = (geometry.front.x_pt,) if card.folded and card.fold == "side" else ()
+
+    def add(self, content: CardContent) -> None:
+        """Draw one card: the outside (front and back), then the inside."""
+        canvas, geometry, folds = self._canvas, self.geometry, self._folds
+        _ensure_forms(canvas, geometry, content, self.shop_name, self._forms)
         canvas.doForm(_front_form(content.occasion))
         if geometry.back is not None:
             canvas.doForm(_back_form(content.occasion))
             _draw_label(canvas, geometry.safe(geometry.back), geometry.page.trim, content.label)
         draw_crop_marks(canvas, geometry.page, folds)
         canvas.showPage()
-        _ensure_caption_form(canvas, content, forms)
-        _draw_inside(canvas, geometry, content, cmyk=cmyk)
+        _ensure_caption_form(canvas, content, self._forms)
+        _draw_inside(canvas, geometry, content, cmyk=self.cmyk)
         if content.address is not None:
             draw_address_side(canvas, geometry.page.trim, content.address, content.label)
         elif geometry.back is None:
@@ -77,11 +106,18 @@ def draw_cards(
             )
         draw_crop_marks(canvas, geometry.page, folds)
         canvas.showPage()
-        pages += 2
-        if progress is not None:
-            progress(1)
-    canvas.save()
-    return pages
+        self.pages += 2
+
+    def save(self, target: str | Path | IO[bytes], title: str) -> int:
+        """Write the file to *target* with *title*; return its page count."""
+        self._canvas.setTitle(title)
+        self._canvas.save()
+        data = self._out.getvalue()
+        if isinstance(target, (str, Path)):
+            Path(target).write_bytes(data)
+        else:
+            target.write(data)
+        return self.pages
 
 
 def _front_form(occasion: str) -> str:

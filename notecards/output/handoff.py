@@ -8,25 +8,24 @@ every page of a file in memory until it saves, so parts also keep memory flat.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from notecards.drawing.cards import draw_cards
 from notecards.drawing.labels import draw_labels
-from notecards.drawing.sheets import calibrate, has_room_for_marks, impose
+from notecards.drawing.sheets import has_room_for_marks
 from notecards.layout.catalogue import Fold
 from notecards.layout.fonts import CLEAN_FALLBACKS, chain, measure
-from notecards.layout.imposition import SheetLayout, layout_sheet, position_of, sheet_count
+from notecards.layout.imposition import SheetLayout, position_of, sheet_count
 from notecards.layout.labels import LabelSheet, layout_label
-from notecards.layout.panels import PRINTABLE_MARGIN_PT, card_geometry
+from notecards.layout.panels import PRINTABLE_MARGIN_PT
+from notecards.output.cardfile import sheet_layout, write_cards
 from notecards.output.jobticket import combine_tickets, make_ticket, write_ticket
 from notecards.output.parallel import DrawPool, worker_count
 from notecards.output.pdfx import finish_pdf
 from notecards.planning.batch import BatchPlan
-from notecards.planning.compose import layout_card, recipient_lines
+from notecards.planning.compose import recipient_lines
 from notecards.planning.jobs import CardJob
 from notecards.preflight.spec import PreflightQueue, PreflightSpec, spec_for_card, spec_for_envelope
 from notecards.settings import BatchSettings, Mailing
@@ -62,22 +61,6 @@ class HandOff:
 def part_names(parts: int, index: int, stem: str) -> str:
     """Return the file name of part *index* (0-based) of *parts*: cards.pdf or cards-002.pdf."""
     return f"{stem}.pdf" if parts <= 1 else f"{stem}-{index + 1:03d}.pdf"
-
-
-def sheet_layout(settings: BatchSettings) -> SheetLayout | None:
-    """Return the imposition layout of *settings*' card, or None for one card per page pair."""
-    paper = settings.production.imposition
-    if paper is None:
-        return None
-    geometry = card_geometry(settings.card, settings.bleed_pt, False)
-    return layout_sheet(
-        paper,
-        geometry.page.trim,
-        settings.bleed_pt,
-        crop_marks=settings.crop_marks,
-        flip=settings.production.flip,
-        fold=settings.card.fold if settings.card.folded else Fold.SIDE,
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +275,7 @@ def write_part(
             _mail_spec(settings, None),
             checked=checks is not None,
         )
-    pages = _write_cards(settings, batch_id, chunk, folder / cards_name, layout, progress)
+    pages = write_cards(settings, batch_id, chunk, folder / cards_name, layout, progress)
     finish_pdf(folder / cards_name, standard=production.pdfx)
     if checks is not None:
         checks.submit(folder / cards_name, _card_spec(settings, layout), cards_name)
@@ -327,72 +310,6 @@ def _cards_content(layout: SheetLayout | None, cards: int) -> str:
     if layout is None:
         return f"{plural(cards, 'card')}, one per page pair"
     return f"{plural(cards, 'card')}, {layout.per_sheet}-up, front/back per sheet"
-
-
-def _write_cards(
-    settings: BatchSettings,
-    batch_id: str,
-    chunk: Sequence[CardJob],
-    path: Path,
-    layout: SheetLayout | None,
-    progress: Progress | None,
-) -> int:
-    production = settings.production
-    config = settings.config
-    crop_marks = settings.crop_marks and layout is None  # imposed sheets get their own marks
-    geometry = card_geometry(settings.card, settings.bleed_pt, crop_marks)
-    contents = _contents(settings, chunk, crop_marks)
-    title = f"{config.shop_name} cards {batch_id}"
-    calibration = production.calibration
-    fixes = None
-    if calibration is not None and not calibration.is_identity:
-        fixes = (calibration.matrix(), calibration.matrix(back=True))
-    if layout is None and fixes is None:
-        return draw_cards(
-            path,
-            geometry,
-            contents,
-            shop_name=config.shop_name,
-            title=title,
-            progress=progress,
-            cmyk=production.cmyk,
-            ink_limit=production.ink_limit,
-        )
-    buffer = BytesIO()
-    pages = draw_cards(
-        buffer,
-        geometry,
-        contents,
-        shop_name=config.shop_name,
-        title=title,
-        progress=progress,
-        cmyk=production.cmyk,
-        ink_limit=production.ink_limit,
-    )
-    if layout is None and fixes is not None:
-        calibrate(buffer.getvalue(), path, fixes)
-        return pages
-    assert layout is not None
-    sheets = impose(
-        buffer.getvalue(),
-        layout,
-        path,
-        pages_per_card=settings.card.pages_per_card,
-        crop_marks=True,  # a sheet of several cards is always cut: mark where
-        calibration=fixes,
-        title=title,
-    )
-    return sheets * settings.card.pages_per_card
-
-
-def _contents(settings: BatchSettings, chunk: Sequence[CardJob], crop_marks: bool) -> Iterator[Any]:
-    if crop_marks == settings.crop_marks:
-        geometry = card_geometry(settings.card, settings.bleed_pt, crop_marks)
-        return (job.content or layout_card(job, settings, geometry) for job in chunk)
-    # Laid out with the crop-mark slug, drawn without it: lay out again (cheap, deterministic).
-    flat = replace(settings, crop_marks=crop_marks)
-    geometry = card_geometry(settings.card, settings.bleed_pt, crop_marks)
-    return (layout_card(job, flat, geometry) for job in chunk)
 
 
 def _write_labels(

@@ -37,8 +37,9 @@ from notecards.handwriting.styles import register_bundled_fonts
 from notecards.ledger import IssuedCard
 from notecards.loading.stream import OrderStream
 from notecards.models import Problem, Reject
+from notecards.output.cardfile import sheet_layout
 from notecards.output.commit import check_ledger_writable, commit_batch
-from notecards.output.handoff import Part, group_ticket, part_names, sheet_layout, write_part
+from notecards.output.handoff import Part, group_ticket, part_names, write_part
 from notecards.output.isolation import render_isolated
 from notecards.output.jobticket import combine_tickets, write_ticket
 from notecards.output.manifest import MANIFEST_COLUMNS, write_rows

@@ -1,14 +1,15 @@
-"""Draw a batch's envelopes while it is still planning, in the drawing worker.
+"""Draw a batch's cards while it is still planning, in the drawing worker.
 
 Planning runs on one core; the drawing worker (started ahead, see ``parallel.StartAhead``)
-would otherwise wait for the plan. Each card's envelope needs only its order and the batch
-settings, and planning lays every envelope out, so the planned cards are sent to the worker
-in batches of :data:`SEND_EVERY` as they are planned, and the worker draws them into one
-open file (``drawing.envelopes.EnvelopeWriter``). When the hand-off asks for the envelopes
-of exactly those cards, in that order, the worker saves the file under its name and title,
-finishes and checks it: the same bytes as drawing them all at once. Any other request (a
-card was rejected while drawing, the batch is split into parts) drops the early file and the
-envelopes are drawn as before.
+would otherwise wait for the plan. Drawing the cards takes about as long as planning them,
+so the planned cards' layouts are sent to the worker in batches of :data:`SEND_EVERY` as
+they are planned, and the worker draws them into one open file (``drawing.cards.CardWriter``)
+while this process plans the next ones. When the hand-off asks for the cards of exactly
+those jobs, in that order, the worker saves the file under its name and title (imposed or
+calibrated as the production says, ``output/cardfile.save_cards``) and finishes it, while
+this process draws the envelopes: the same bytes as drawing them all at once. Any other
+request (a card was rejected while drawing, the batch is split into parts) drops the early
+file and the cards are drawn as before; so does a card that fails in the worker.
 
 The worker keeps one open file per batch key in a module-level table (one process, tasks in
 order: a pool of one worker runs them in the order they were sent).
@@ -18,54 +19,78 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from notecards.drawing.envelopes import EnvelopeWriter
+from notecards.drawing.cards import CardWriter
 from notecards.handwriting.styles import register_bundled_fonts
+from notecards.layout.imposition import SheetLayout
+from notecards.output.cardfile import (
+    card_content,
+    keeps_layouts,
+    open_cards,
+    save_cards,
+    sheet_layout,
+)
 from notecards.output.pdfx import finish_pdf
-from notecards.planning.compose import drawable_envelope
-from notecards.planning.jobs import CardJob
-from notecards.preflight.spec import FileChecks, PreflightSpec, check_file
+from notecards.planning.jobs import CardContent, CardJob
 from notecards.settings import BatchSettings
 
-#: Planned cards sent to the worker at a time (each send pickles their envelope layouts).
+#: Planned cards sent to the worker at a time (each send pickles their layouts).
 SEND_EVERY = 250
 
-#: In the worker: the open envelopes file of each batch, and its settings.
-_OPEN: dict[str, tuple[EnvelopeWriter, BatchSettings]] = {}
+
+@dataclass
+class _File:
+    """In the worker: one batch's open cards file."""
+
+    writer: CardWriter
+    settings: BatchSettings
+    layout: SheetLayout | None
+    failed: BaseException | None = None
+
+
+#: In the worker: the open cards file of each batch.
+_OPEN: dict[str, _File] = {}
 
 
 def begin(key: str, settings: BatchSettings) -> None:
-    """Open the envelopes file of batch *key* (runs in the worker)."""
+    """Open the cards file of batch *key* (runs in the worker)."""
     register_bundled_fonts()
-    production = settings.production
-    writer = EnvelopeWriter(
-        settings.envelope,
-        shop_name=settings.config.shop_name,
-        cmyk=production.cmyk,
-        ink_limit=production.ink_limit,
-    )
-    _OPEN[key] = (writer, settings)
+    layout = sheet_layout(settings)
+    _OPEN[key] = _File(open_cards(settings, layout), settings, layout)
 
 
-def add(key: str, jobs: Sequence[CardJob]) -> int:
-    """Draw *jobs*' envelopes into batch *key*'s open file; return its page count so far."""
-    writer, settings = _OPEN[key]
-    for job in jobs:
-        writer.add(drawable_envelope(job, settings), f"№ {job.card_number}")
-    return writer.pages
+def add(key: str, items: Sequence[CardContent | CardJob]) -> int:
+    """Draw *items* (laid-out cards, or jobs to lay out here) into batch *key*'s open file;
+    return its page count so far. A card that fails leaves the file unfinished: the error
+    is kept for :func:`end`, and the hand-off draws the cards itself."""
+    file = _OPEN[key]
+    if file.failed is not None:
+        return file.writer.pages
+    try:
+        for item in items:
+            if isinstance(item, CardJob):
+                item = card_content(item, file.settings, file.layout)
+            file.writer.add(item)
+    except Exception as err:  # noqa: BLE001 - reported by end(), drawn again by the hand-off
+        file.failed = err
+    return file.writer.pages
 
 
-def end(
-    key: str, path: Path, title: str, spec: PreflightSpec | None, checked: bool
-) -> tuple[int, FileChecks | None]:
-    """Save batch *key*'s file at *path* with *title*, finish it, and check it when
-    *checked*; return its page count and what the check found (runs in the worker)."""
-    writer, settings = _OPEN.pop(key)
-    pages = writer.save(path, title)
-    finish_pdf(path, standard=settings.production.pdfx)  # as every print file is finished
-    return pages, (check_file(path, spec, pages) if checked else None)
+def end(key: str, path: Path, title: str) -> int:
+    """Save batch *key*'s file at *path* with *title* and finish it; return its page count
+    (runs in the worker).
+
+    Raises:
+        the error of a card that failed while drawing (nothing is saved).
+    """
+    file = _OPEN.pop(key)
+    if file.failed is not None:
+        raise file.failed
+    pages = save_cards(file.writer, file.settings, path, file.layout, title)
+    finish_pdf(path, standard=file.settings.production.pdfx)  # as every print file is
+    return pages
 
 
 def drop(key: str) -> None:
@@ -73,7 +98,7 @@ def drop(key: str) -> None:
     _OPEN.pop(key, None)
 
 
-class EarlyEnvelopes:
+class EarlyCards:
     """The planning side: sends planned cards to the worker, and hands the file over."""
 
     def __init__(self, executor: ProcessPoolExecutor, settings: BatchSettings, key: str) -> None:
@@ -81,20 +106,28 @@ class EarlyEnvelopes:
         self.settings = settings
         self.key = key
         self.sent: list[str] = []  # card keys, in the order sent
+        self._keeps = keeps_layouts(settings, sheet_layout(settings))
         self._waiting: list[CardJob] = []
         self._tasks: list[Future[object]] = [executor.submit(begin, key, settings)]
 
     def planned(self, job: CardJob) -> None:
         """Take one planned card; send the waiting ones when there are enough."""
-        self._waiting.append(replace(job, content=None))  # the card's layout stays here
+        self._waiting.append(job)
         if len(self._waiting) >= SEND_EVERY:
             self._send()
 
     def _send(self) -> None:
-        if self._waiting:
-            self._tasks.append(self.executor.submit(add, self.key, self._waiting))
-            self.sent += [job.card_key for job in self._waiting]
-            self._waiting = []
+        if not self._waiting:
+            return
+        items: list[CardContent | CardJob] = [
+            job.content
+            if job.content is not None and self._keeps
+            else replace(job, content=None, envelope_layout=None)  # laid out there
+            for job in self._waiting
+        ]
+        self._tasks.append(self.executor.submit(add, self.key, items))
+        self.sent += [job.card_key for job in self._waiting]
+        self._waiting = []
 
     def matches(self, settings: BatchSettings, chunk: Sequence[CardJob]) -> bool:
         """Return True when *chunk* is exactly the cards planned (and sent) so far."""
@@ -103,13 +136,11 @@ class EarlyEnvelopes:
             job.card_key for job in self._waiting
         ]
 
-    def finish(
-        self, path: Path, title: str, spec: PreflightSpec | None, checked: bool
-    ) -> Future[tuple[int, FileChecks | None]]:
-        """Send the last cards and ask the worker to save, finish and check the file."""
+    def finish(self, path: Path, title: str) -> Future[int]:
+        """Send the last cards and ask the worker to save and finish the file at *path*."""
         self._send()
-        return self.executor.submit(end, self.key, path, title, spec, checked)
+        return self.executor.submit(end, self.key, path, title)
 
     def abandon(self) -> None:
-        """Tell the worker to forget the file (the hand-off draws the envelopes itself)."""
+        """Tell the worker to forget the file (the hand-off draws the cards itself)."""
         self.executor.submit(drop, self.key)

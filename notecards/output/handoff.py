@@ -20,9 +20,10 @@ from notecards.layout.fonts import CLEAN_FALLBACKS, chain, measure
 from notecards.layout.imposition import SheetLayout, position_of, sheet_count
 from notecards.layout.labels import LabelSheet, layout_label
 from notecards.layout.panels import PRINTABLE_MARGIN_PT
-from notecards.output.cardfile import sheet_layout, write_cards
+from notecards.output.cardfile import cards_title, sheet_layout, write_cards
+from notecards.output.early import EarlyCards
 from notecards.output.jobticket import combine_tickets, make_ticket, write_ticket
-from notecards.output.parallel import DrawPool, worker_count
+from notecards.output.parallel import DrawPool, take_early, worker_count, write_envelopes
 from notecards.output.pdfx import finish_pdf
 from notecards.planning.batch import BatchPlan
 from notecards.planning.compose import recipient_lines
@@ -258,19 +259,58 @@ def write_part(
     *mail_name* ("" for postcards); submit both to *checks* when given.
 
     *batch_id* goes into the PDFs' titles. The returned part has no ticket. With *pool*,
-    the envelopes are drawn in a worker process while this one draws the cards.
+    a second process draws too: the cards, when it drew them while the batch was planning
+    (output/early.py), else the envelopes, while this one draws the cards.
     """
+    mailing = settings.production.mailing if mail_name else None
+    early = take_early() if pool is not None else None
+    if early is not None:
+        assert pool is not None
+        pool.adopt(early.executor)  # stopped with the pool
+        if not early.matches(settings, chunk):
+            early.abandon()
+            early = None
+    if early is not None:
+        pages, count = _write_early(
+            early, batch_id, settings, chunk, folder, cards_name, mail_name, layout, progress,
+            checks,
+        )  # fmt: skip
+    else:
+        pages, count = _write_alongside(
+            batch_id, settings, chunk, folder, cards_name, mail_name, layout, progress, checks,
+            pool,
+        )  # fmt: skip
+    files = [{"file": cards_name, "pages": pages, "content": _cards_content(layout, len(chunk))}]
+    if mailing:
+        files.append(
+            {"file": mail_name, "pages": count, "content": f"{len(chunk)} {mailing}, in card order"}
+        )
+    places = _places(settings, chunk, cards_name, mail_name, layout)
+    return Part(files, places, pages, count, {})
+
+
+def _write_alongside(
+    batch_id: str,
+    settings: BatchSettings,
+    chunk: Sequence[CardJob],
+    folder: Path,
+    cards_name: str,
+    mail_name: str,
+    layout: SheetLayout | None,
+    progress: Progress | None,
+    checks: PreflightQueue | None,
+    pool: DrawPool | None,
+) -> tuple[int, int]:
+    """Draw the cards here, the envelopes in the pool's worker meanwhile (or here too)."""
     production = settings.production
-    config = settings.config
     mailing = production.mailing if mail_name else None
-    files: list[dict[str, Any]] = []
     envelopes = None
     if mailing is Mailing.ENVELOPES:  # drawn alongside the cards when a worker is free
         envelopes = (pool or DrawPool(1)).start(
             folder / mail_name,
             settings,
             chunk,
-            f"{config.shop_name} envelopes {batch_id}",
+            f"{settings.config.shop_name} envelopes {batch_id}",
             progress,
             _mail_spec(settings, None),
             checked=checks is not None,
@@ -279,9 +319,6 @@ def write_part(
     finish_pdf(folder / cards_name, standard=production.pdfx)
     if checks is not None:
         checks.submit(folder / cards_name, _card_spec(settings, layout), cards_name)
-    files.append(
-        {"file": cards_name, "pages": pages, "content": _cards_content(layout, len(chunk))}
-    )
     if envelopes is not None:
         count, checked = envelopes()
         if checks is not None and checked is not None:  # checked by the worker
@@ -291,19 +328,81 @@ def write_part(
             )
         elif checks is not None:
             checks.submit(folder / mail_name, _mail_spec(settings, None), mail_name)
+        return pages, count
+    return pages, _write_mail(batch_id, settings, chunk, folder, mail_name, progress, checks)
+
+
+def _write_early(
+    early: EarlyCards,
+    batch_id: str,
+    settings: BatchSettings,
+    chunk: Sequence[CardJob],
+    folder: Path,
+    cards_name: str,
+    mail_name: str,
+    layout: SheetLayout | None,
+    progress: Progress | None,
+    checks: PreflightQueue | None,
+) -> tuple[int, int]:
+    """Have the worker save the cards it drew while planning, and draw the envelopes or
+    labels here meanwhile; the cards file is checked as soon as it is saved."""
+    production = settings.production
+    cards_path = folder / cards_name
+    saved = early.finish(cards_path, cards_title(settings, batch_id))
+    submitted = checks is None
+
+    def drawn(count: int) -> None:  # the mail's progress: submit the cards once saved
+        nonlocal submitted
+        if progress is not None:
+            progress(count)
+        if not submitted and saved.done() and saved.exception() is None:
+            assert checks is not None
+            checks.submit(cards_path, _card_spec(settings, layout), cards_name)
+            submitted = True
+
+    count, mail_spec = 0, None
+    mailing = production.mailing if mail_name else None
+    if mailing is Mailing.ENVELOPES:
+        title = f"{settings.config.shop_name} envelopes {batch_id}"
+        count = write_envelopes(folder / mail_name, settings, chunk, title, drawn)
+        mail_spec = _mail_spec(settings, None)
     elif mailing is Mailing.LABELS:
-        count = _write_labels(settings, batch_id, chunk, folder / mail_name, progress)
+        count = _write_labels(settings, batch_id, chunk, folder / mail_name, drawn)
         finish_pdf(folder / mail_name, standard=production.pdfx)
-        if checks is not None:
-            checks.submit(folder / mail_name, _mail_spec(settings, production.labels), mail_name)
-    else:
-        count = 0
-    if mailing:
-        files.append(
-            {"file": mail_name, "pages": count, "content": f"{len(chunk)} {mailing}, in card order"}
-        )
-    places = _places(settings, chunk, cards_name, mail_name, layout)
-    return Part(files, places, pages, count, {})
+        mail_spec = _mail_spec(settings, production.labels)
+    try:
+        pages = saved.result()
+    except Exception:  # noqa: BLE001 - a card failed there (or the worker died): draw here
+        pages = write_cards(settings, batch_id, chunk, cards_path, layout, None)
+        finish_pdf(cards_path, standard=production.pdfx)
+    if progress is not None:
+        progress(len(chunk))
+    if checks is not None:
+        if not submitted:
+            checks.submit(cards_path, _card_spec(settings, layout), cards_name)
+        if mail_spec is not None:
+            checks.submit(folder / mail_name, mail_spec, mail_name)
+    return pages, count
+
+
+def _write_mail(
+    batch_id: str,
+    settings: BatchSettings,
+    chunk: Sequence[CardJob],
+    folder: Path,
+    mail_name: str,
+    progress: Progress | None,
+    checks: PreflightQueue | None,
+) -> int:
+    """Write the part's labels (its envelopes are drawn with the cards); return the pages."""
+    production = settings.production
+    if not mail_name or production.mailing is not Mailing.LABELS:
+        return 0
+    count = _write_labels(settings, batch_id, chunk, folder / mail_name, progress)
+    finish_pdf(folder / mail_name, standard=production.pdfx)
+    if checks is not None:
+        checks.submit(folder / mail_name, _mail_spec(settings, production.labels), mail_name)
+    return count
 
 
 def _cards_content(layout: SheetLayout | None, cards: int) -> str:

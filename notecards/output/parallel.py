@@ -1,18 +1,20 @@
-"""Draw a part's envelopes (or labels) in a second process while this one draws its cards.
+"""Use a second process for drawing: a big batch's cards while it plans, or a part's
+envelopes (or labels) while this process draws its cards.
 
-A batch is drawn one part at a time: the cards file, then the envelopes file. The two are
-independent (each card's envelope needs only its order and the batch settings), so with two
-cores the envelopes file is drawn by a worker process, by the very same function, while this
-process draws the cards; the files are the same bytes either way (reportlab's invariant mode,
-the same fonts). The bare reportlab loop the batch is measured against runs on one core.
+A batch big enough for workers starts them while it plans (:class:`StartAhead`): the
+drawing worker draws the cards as they are planned (:mod:`notecards.output.early`), and
+once planning ends this process draws the envelopes while the worker saves the cards file.
+Drawing the cards takes about as long as planning them, so both cores draw or plan from
+the first few hundred orders on.
 
-The worker draws from the envelope layouts planning made (``CardJob.envelope_layout``; a lean
-plan's are laid out there), then, when the batch preflights its files, checks every page and
-the whole document of the file it drew (:func:`write_and_check_envelopes`): by then the
-cards are still drawing here, so the check costs the batch no time on two cores. A batch big
-enough for workers starts them while it plans (:class:`StartAhead`), and its envelopes are
-drawn as its cards are planned (:mod:`notecards.output.early`); ``DrawPool.start`` then only
-has the worker save, finish and check that file.
+Parts of a split batch (and a big batch whose cards could not be drawn early) go the other
+way (:class:`DrawPool`): the worker draws the part's envelopes, from the envelope layouts
+planning made (``CardJob.envelope_layout``; a lean plan's are laid out there), while this
+process draws the cards; then, when the batch preflights its files, the worker checks every
+page and the whole document of the file it drew (:func:`draw_in_worker`), so the check
+costs the batch no time on two cores. The files are the same bytes either way (reportlab's
+invariant mode, the same fonts). The bare reportlab loop the batch is measured against runs
+on one core.
 
 How many processes draw: ``NOTECARDS_WORKERS`` in the environment, else ``[cards] workers``
 in notecards.toml, else the number of cores; 1 draws everything in this process. Small parts
@@ -30,7 +32,7 @@ from pathlib import Path
 
 from notecards.drawing.envelopes import draw_envelopes
 from notecards.handwriting.styles import register_bundled_fonts
-from notecards.output.early import EarlyEnvelopes
+from notecards.output.early import EarlyCards
 from notecards.output.pdfx import finish_pdf
 from notecards.planning.compose import drawable_envelope
 from notecards.planning.jobs import CardJob
@@ -142,12 +144,6 @@ class DrawPool(LazyPool):
         preflight queue (findings None).
         """
         future: Future[Drawn]
-        early = _take_early()
-        if early is not None:  # drawn while planning: the same cards, or drawn again below
-            self.adopt(early.executor)
-            if early.matches(settings, chunk):
-                return self._waiter(early.finish(path, title, check, checked), chunk, progress)
-            early.abandon()
         if self.workers < 2 or len(chunk) < PARALLEL_MIN_CARDS:
             count = write_envelopes(path, settings, chunk, title, progress)
             return lambda: (count, None)
@@ -172,7 +168,9 @@ class DrawPool(LazyPool):
 class StartAhead:
     """Planning's progress (wraps *progress*): once a batch is big enough to draw and check
     in workers, start them (workers.start_ahead), so their start-up runs on the core
-    planning leaves idle. The batch calls workers.stop_ahead when it ends."""
+    planning leaves idle, and send the drawing worker the cards planned so far (it draws
+    them while planning goes on: :mod:`notecards.output.early`). The batch calls
+    workers.stop_ahead when it ends."""
 
     def __init__(self, settings: BatchSettings, progress: Progress | None) -> None:
         self.progress = progress
@@ -181,16 +179,16 @@ class StartAhead:
         draws = worker_count(settings) >= 2
         checkers = checking_workers()  # as many as the batch's queue will start
         mails = not settings.card.is_postcard and production.labels is None
+        #: One file of cards, drawn in the worker while planning (not for split parts).
+        self.draw_early = draws and not production.split
         #: (orders planned, pool size, what each worker runs first), in the order reached.
         self.pending = sorted(
-            [(START_DRAWING_AT, 1, warm_drawing)] * (draws and mails)
+            [(START_DRAWING_AT, 1, warm_drawing)] * (draws and (mails or self.draw_early))
             + [(START_CHECKING_AT, checkers, warm_checking)] * production.preflight,
             key=lambda step: step[0],
         )
         self.settings = settings
-        #: One file of envelopes, drawn in the worker while planning (not for split parts).
-        self.draw_early = draws and mails and not production.split
-        self.early: EarlyEnvelopes | None = None
+        self.early: EarlyCards | None = None
         self._jobs: list[CardJob] = []  # planned before the worker started
 
     def __call__(self, count: int) -> None:
@@ -205,7 +203,7 @@ class StartAhead:
             self.progress(count)
 
     def job(self, job: CardJob) -> None:
-        """Take a card as it is planned (its envelope is drawn early when the worker runs)."""
+        """Take a card as it is planned (drawn early once the worker runs)."""
         if self.early is not None:
             self.early.planned(job)
         elif self.draw_early:
@@ -213,7 +211,7 @@ class StartAhead:
 
     def _start_early(self) -> None:
         executor = spawn_pool(1)
-        self.early = EarlyEnvelopes(executor, self.settings, f"{os.getpid()}:{id(self)}")
+        self.early = EarlyCards(executor, self.settings, f"{os.getpid()}:{id(self)}")
         _EARLY.append(self.early)
         for job in self._jobs:
             self.early.planned(job)
@@ -221,14 +219,15 @@ class StartAhead:
 
     def close(self) -> None:
         """Stop a worker that drew early and that no hand-off took (the batch ended first)."""
-        early = _take_early()
+        early = take_early()
         if early is not None:
             stop_pool(early.executor, interrupted=True)
 
 
-#: The envelopes being drawn early (at most one batch at a time in a process).
-_EARLY: list[EarlyEnvelopes] = []
+#: The cards being drawn early (at most one batch at a time in a process).
+_EARLY: list[EarlyCards] = []
 
 
-def _take_early() -> EarlyEnvelopes | None:
+def take_early() -> EarlyCards | None:
+    """Return the cards file being drawn early, if any (the hand-off takes it once)."""
     return _EARLY.pop() if _EARLY else None

@@ -286,7 +286,7 @@ def plan_batch(
         ConfigError: a setting is unusable.
 
     *planned* is called with each card as soon as it is planned (the batch draws its
-    envelopes meanwhile: output/early.py).
+    cards meanwhile: output/early.py).
 
     *gate* and *edits* are the review desk's: ``Gate.BATCH`` leaves out cards held or
     skipped in review (and unapproved ones under ``[review] require_approval``),

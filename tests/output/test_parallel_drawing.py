@@ -16,8 +16,9 @@ from notecards.drawing.cards import draw_cards
 from notecards.drawing.envelopes import draw_envelopes
 from notecards.layout.panels import card_geometry
 from notecards.output import parallel
+from notecards.output.handoff import write_part
 from notecards.output.parallel import DrawPool, worker_count, write_envelopes
-from notecards.output.pdfx import finish_bytes
+from notecards.output.pdfx import finish_bytes, finish_pdf
 from notecards.planning import compose
 from notecards.planning.batch import BatchPlan
 from notecards.planning.compose import layout_card, layout_envelope_for
@@ -225,13 +226,15 @@ def test_a_big_batch_starts_its_workers_while_planning_and_leaves_none(
     assert ahead == late
 
 
-def test_envelopes_drawn_while_planning_are_the_bytes_drawn_after(
+def test_cards_drawn_while_planning_are_the_bytes_drawn_after(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Verify a batch that sends its planned cards to the drawing worker as they come
-    (output/early.py) hands off the very envelopes file (and findings) it would have drawn
-    after planning, and that a hand-off asking for other cards gets them drawn anew."""
+    (output/early.py) hands off the very cards file (and findings) it would have drawn
+    after planning, imposed sheets included; that a hand-off asking for other cards gets
+    them drawn anew; and that cards the worker fails to draw are drawn here."""
     from notecards.output import early
+    from notecards.output.cardfile import write_cards
     from notecards.output.run import run_batch
 
     rows = [make_order(order_id=str(8200 + i), first_name=n) for i, n in enumerate(NAMES)]
@@ -244,40 +247,64 @@ def test_envelopes_drawn_while_planning_are_the_bytes_drawn_after(
     monkeypatch.setattr(parallel, "PARALLEL_MIN_CARDS", 1)
     monkeypatch.setattr(early, "SEND_EVERY", 3)  # several sends, and some left for the end
     finished: list[list[str]] = []
-    finish = early.EarlyEnvelopes.finish
+    finish = early.EarlyCards.finish
 
     def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         finished.append(list(self.sent) + [job.card_key for job in self._waiting])
         return finish(self, *args, **kwargs)
 
-    monkeypatch.setattr(early.EarlyEnvelopes, "finish", spy)
+    monkeypatch.setattr(early.EarlyCards, "finish", spy)
+    names = ("cards.pdf", "envelopes.pdf")
 
-    def batch(name: str, start_at: int) -> tuple[dict[str, bytes], tuple[str, ...]]:
+    def batch(name: str, start_at: int, config: Config) -> tuple[dict[str, bytes], tuple[str, ...]]:
         monkeypatch.setattr(parallel, "START_DRAWING_AT", start_at)
-        settings = make_settings(Config(shop_name="Lark & Co"), ledger_path=tmp_path / name)
+        settings = make_settings(config, ledger_path=tmp_path / name)
         done = run_batch([path], settings, today=TODAY, out_dir=tmp_path / name, record=False)
-        files = {f: (tmp_path / name / f).read_bytes() for f in ("cards.pdf", "envelopes.pdf")}
-        return files, done.findings
+        return {f: (tmp_path / name / f).read_bytes() for f in names}, done.findings
 
-    early_files, early_findings = batch("early", 2)
-    assert len(finished) == 1 and len(finished[0]) == len(NAMES)  # every card, in order
-    assert parallel._EARLY == []
-    after_files, after_findings = batch("after", len(NAMES) + 100)
-    assert len(finished) == 1  # not drawn early this time
-    assert early_files == after_files and early_findings == after_findings == ()
+    for label, config in (
+        ("plain", Config(shop_name="Lark & Co")),
+        ("imposed", Config(shop_name="Lark & Co", imposition="letter", crop_marks=True)),
+    ):
+        finished.clear()
+        early_files, early_findings = batch(f"{label}-early", 2, config)
+        assert len(finished) == 1 and len(finished[0]) == len(NAMES)  # every card, in order
+        assert parallel._EARLY == []
+        after_files, after_findings = batch(f"{label}-after", len(NAMES) + 100, config)
+        assert len(finished) == 1  # not drawn early this time
+        assert early_files == after_files and early_findings == after_findings == ()
 
     # A hand-off for other cards than those sent: the early file is dropped, drawn anew.
     plan = plan_batch([path], make_settings(Config(shop_name="Lark & Co")), today=TODAY)
-    with DrawPool(2) as pool:
-        sent = early.EarlyEnvelopes(parallel.spawn_pool(1), plan.settings, "t")
-        for job in plan.jobs:
-            sent.planned(job)
-        parallel._EARLY.append(sent)
-        fewer = plan.jobs[1:]
-        wait = pool.start(tmp_path / "fewer.pdf", plan.settings, fewer, "t", None)
-        assert wait()[0] == len(fewer)
-        assert pool._executor is sent.executor  # the warm worker drew them
-    assert parallel._EARLY == []
-    (tmp_path / "here").mkdir()
-    write_envelopes(tmp_path / "here" / "fewer.pdf", plan.settings, fewer, "t")
-    assert (tmp_path / "fewer.pdf").read_bytes() == (tmp_path / "here" / "fewer.pdf").read_bytes()
+    fewer = plan.jobs[1:]
+    for where, sent_jobs in (("fewer", plan.jobs), ("broken", fewer)):
+        finished.clear()
+        (tmp_path / where).mkdir()
+        with DrawPool(2) as pool:
+            sent = early.EarlyCards(parallel.spawn_pool(1), plan.settings, "t")
+            for job in sent_jobs:
+                if where == "broken" and job is fewer[2]:  # fails to draw in the worker
+                    job = replace(job, content=replace(job.content, front=None))
+                sent.planned(job)
+            parallel._EARLY.append(sent)
+            part = write_part(
+                plan.batch_id,
+                plan.settings,
+                fewer,
+                tmp_path / where,
+                "cards.pdf",
+                "envelopes.pdf",
+                None,
+                None,
+                None,
+                pool,
+            )
+            assert part.card_pages == 2 * len(fewer)
+            assert len(finished) == (where == "broken")  # handed over only when they match
+            assert pool._executor is sent.executor  # the warm worker is stopped with the pool
+        assert parallel._EARLY == []
+        here = tmp_path / where / "here" / "cards.pdf"  # a subset's name comes from the file's
+        here.parent.mkdir()
+        write_cards(plan.settings, plan.batch_id, fewer, here, None, None)
+        finish_pdf(here, standard=plan.settings.production.pdfx)
+        assert (tmp_path / where / "cards.pdf").read_bytes() == here.read_bytes()

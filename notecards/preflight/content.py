@@ -57,14 +57,26 @@ class _State:
     stack: list[tuple[Colour, Colour, int]] = field(default_factory=list)
 
 
-def content_findings(page: Any, rules: ContentRules, cache: dict[Any, list[str]]) -> list[str]:
+def content_findings(
+    page: Any,
+    rules: ContentRules,
+    cache: dict[Any, list[str]],
+    forms: list[Any] | None = None,
+) -> list[str]:
     """Return error messages about *page*'s content (a pikepdf page), each message once.
 
     *cache* keeps the messages of each form already read (forms recur on every page).
+    *forms*, when given, receives the identity (object and generation number) of each form
+    the page itself draws, in order; or :data:`UNREAD` when the content is malformed, so
+    which forms it draws is a guess.
     """
     found: list[str] = []
-    _walk(page.obj, _State(), rules, cache, found, 0)
+    _walk(page.obj, _State(), rules, cache, found, 0, forms)
     return list(dict.fromkeys(found))
+
+
+#: In *forms* of :func:`content_findings`: the page's forms could not be told for certain.
+UNREAD = "unread"
 
 
 def _walk(
@@ -74,11 +86,14 @@ def _walk(
     cache: dict[Any, list[str]],
     out: list[str],
     depth: int,
+    forms: list[Any] | None = None,
 ) -> None:
     try:
         operators = _operators(node)
     except pikepdf.PdfError as err:
         out.append(f"The content stream cannot be parsed ({err}); a RIP would reject it.")
+        if forms is not None:
+            forms[:] = [UNREAD]
         return
     resources = node.get("/Resources")
     xobjects = resources.get("/XObject") if resources is not None else None
@@ -86,6 +101,9 @@ def _walk(
     for operands, name in operators:
         expected = ARITY.get(name)
         if expected is not None and len(operands) != expected:
+            if forms is not None:
+                forms[:] = [UNREAD]
+                forms = None
             out.append(
                 f'The operator "{name}" has {len(operands)} operands where it takes '
                 f"{expected} (stray operands in the content stream); a RIP may reject the page "
@@ -113,6 +131,8 @@ def _walk(
         elif name == "Do" and xobjects is not None and depth < _MAX_DEPTH:
             xobject = xobjects.get(_text(operands[0]))
             if xobject is not None and xobject.get("/Subtype") == "/Form":
+                if forms is not None:
+                    forms.append(xobject.objgen)
                 key = (xobject.objgen, state.fill, state.stroke, state.mode)
                 if key not in cache:
                     cache[key] = []
@@ -131,6 +151,9 @@ _COMPOUND = re.compile(
 _TOKEN = re.compile(rb"/[^\s/\[\]()<>{}%]*|[^\s/\[\]()<>{}%~]+|~")
 #: Handwriting writes "<rise> Ts [...] TJ" at every baseline step: read as one pseudo-operator
 #: "TsTJ" (one operand, shows text), so the walk takes one step for two.
+#: Runs of those, each with its one operand (a handwritten line is dozens): read as one,
+#: since neither the state nor the operand counts change between them.
+_SHOW_RUNS = re.compile(rb"TsTJ(?:\s+[-+]?[\d.]+\s+TsTJ(?=\s|$))+")
 #: Runs of well-formed rectangles (a QR code is hundreds): read as one.
 _RECTS = re.compile(rb"(?:(?:\s+[-+]?[\d.]+){4}\s+re(?=\s))+")
 _INLINE_IMAGE = re.compile(rb"(?:^|\s)BI(?:\s|/)")
@@ -169,6 +192,8 @@ def _operators(node: Any) -> list[tuple[list[Any], str]]:
             if not isinstance(instruction, pikepdf.ContentStreamInlineImage)
         ]
     data = _COMPOUND.sub(b" ~ ", data).replace(b" Ts ~ TJ", b" TsTJ")
+    if b"TsTJ" in data:
+        data = _SHOW_RUNS.sub(b"TsTJ", data)
     if b"re" in data:  # the pattern tries every space of a page: only where it may match
         data = _RECTS.sub(b" 0 0 0 0 re", data)
     if b"%" in data:  # comments, once strings are gone

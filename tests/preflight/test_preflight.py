@@ -19,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from notecards.errors import InputError
 from notecards.layout.catalogue import card_format, envelope_format
+from notecards.preflight.pages import check_pages
 from notecards.preflight.spec import (
     Finding,
     PreflightSpec,
@@ -178,6 +179,48 @@ def test_preflight_text_in_form_xobject_over_safe_line(tmp_path):
 
     [finding] = preflight_pdf(_write(tmp_path, _with(form)), SPEC)
     assert finding.message.startswith('Text "Love, Bea" is ')
+
+
+def test_forms_drawn_on_many_pages_are_checked_on_each(tmp_path):
+    """Verify a form's objects are reported on every page that draws it, where it draws it.
+
+    Forms recurring on every page are checked once per form, place and page box and the
+    result replayed (preflight/objects.py): two look-alike forms (same size, same object
+    count, same place) are still told apart, the same form placed elsewhere is checked
+    there, and the per-page limit on safe-area findings counts replayed objects too.
+    """
+    path = tmp_path / "forms.pdf"
+    c = Canvas(str(path), pagesize=(TRIM_W + 2 * SLUG, TRIM_H + 2 * SLUG), invariant=1)
+    for name, x in (("inside", 40), ("outside", 2), ("many", 2)):
+        c.beginForm(name)
+        c.setFont("PreflightNoto", 10)
+        for row in range(12 if name == "many" else 1):
+            c.drawString(x, 20 * row, f"{name} {row}")
+        c.endForm()
+    layout = [("inside", 100), ("outside", 100), ("inside", 100), ("outside", 150), ("many", 0)]
+    for name, y in layout:
+        c.setTrimBox((SLUG, SLUG, SLUG + TRIM_W, SLUG + TRIM_H))
+        c.setBleedBox((SLUG - BLEED, SLUG - BLEED, SLUG + TRIM_W + BLEED, SLUG + TRIM_H + BLEED))
+        c.saveState()
+        c.translate(SLUG, SLUG + y)
+        c.doForm(name)
+        c.restoreState()
+        c.showPage()
+    c.save()
+    by_page: dict[int, list[str]] = {}
+    for index, _, message in check_pages(
+        str(path), PreflightSpec(TRIM_W, TRIM_H, BLEED), True, 0, 5
+    ):
+        by_page.setdefault(index + 1, []).append(message)
+    assert sorted(by_page) == [2, 4, 5]
+    assert by_page[2] == [
+        'Text "outside 0" is 6.5 pt outside the safe area (9.0 pt inside the trim). Move it inward.'
+    ]
+    assert by_page[4] == by_page[2]  # the same form placed higher: still too near the edge
+    assert len(by_page[5]) == 11 and by_page[5][-1] == (
+        "2 more objects on this page are outside the safe area."
+    )
+    assert by_page[5][0].startswith('Text "many 0" is 11.4 pt')
 
 
 def test_preflight_small_mark_over_safe_line(tmp_path):

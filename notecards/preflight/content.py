@@ -143,9 +143,14 @@ def _walk(
 
 #: A string, with escapes and (balanced, one level) parentheses; an array of strings and
 #: numbers (TJ); a hex string; a dictionary (marked content). Each counts as one operand.
-_STRING = rb"\((?:[^\\()]|\\.|\((?:[^\\()]|\\.)*\))*\)"
+#: The patterns are written unrolled (a run of plain characters, then one escape or nested
+#: string and a run again), which the regex engine reads several times faster than one
+#: alternation per character; tests/preflight/test_content_pairs.py checks them against the
+#: one-alternation-per-character forms.
+_NESTED = rb"\([^\\()]*(?:\\.[^\\()]*)*\)"
+_STRING = rb"\([^\\()]*(?:(?:\\.|" + _NESTED + rb")[^\\()]*)*\)"
 _COMPOUND = re.compile(
-    rb"\[(?:" + _STRING + rb"|[^\]\(])*\]|" + _STRING + rb"|<<.*?>>|<[0-9A-Fa-f\s]*>",
+    rb"\[[^\]\(]*(?:" + _STRING + rb"[^\]\(]*)*\]|" + _STRING + rb"|<<.*?>>|<[0-9A-Fa-f\s]*>",
     re.DOTALL,
 )
 _TOKEN = re.compile(rb"/[^\s/\[\]()<>{}%]*|[^\s/\[\]()<>{}%~]+|~")
@@ -154,8 +159,10 @@ _TOKEN = re.compile(rb"/[^\s/\[\]()<>{}%]*|[^\s/\[\]()<>{}%~]+|~")
 #: Runs of those, each with its one operand (a handwritten line is dozens): read as one,
 #: since neither the state nor the operand counts change between them.
 _SHOW_RUNS = re.compile(rb"TsTJ(?:\s+[-+]?[\d.]+\s+TsTJ(?=\s|$))+")
-#: Runs of well-formed rectangles (a QR code is hundreds): read as one.
-_RECTS = re.compile(rb"(?:(?:\s+[-+]?[\d.]+){4}\s+re(?=\s))+")
+#: Runs of well-formed rectangles (a QR code is hundreds): each rectangle after the first,
+#: with its four operands, is folded into the first (matched from the operator: the pattern
+#: is then tried where "re" is, not at every space of the page).
+_RECTS = re.compile(rb"(?<!\S)re(?:(?:\s+[-+]?[\d.]+){4}\s+re(?=\s))+")
 _INLINE_IMAGE = re.compile(rb"(?:^|\s)BI(?:\s|/)")
 #: An operator and the operands before it, as the token loop below reads them: a token is an
 #: operand when it starts with "/", "~" (a folded compound), a sign, a dot or a digit, or is
@@ -195,7 +202,7 @@ def _operators(node: Any) -> list[tuple[list[Any], str]]:
     if b"TsTJ" in data:
         data = _SHOW_RUNS.sub(b"TsTJ", data)
     if b"re" in data:  # the pattern tries every space of a page: only where it may match
-        data = _RECTS.sub(b" 0 0 0 0 re", data)
+        data = _RECTS.sub(b"re", data)
     if b"%" in data:  # comments, once strings are gone
         data = re.sub(rb"%[^\r\n]*", b" ", data)
     return pairs(data)

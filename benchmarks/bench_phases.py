@@ -5,12 +5,14 @@
     python benchmarks/bench_phases.py 10000 --orders shop/orders.csv --config shop/notecards.toml
 
 Runs ``notecards batch`` in this process with the phases wrapped: import, plan (load and
-plan every order), cards drawn here, the envelopes worker (drawn and preflighted in a second
-process) waited for after the cards, the cards' preflight waited for, and the commit (move
-into place, ledger). "at" is seconds since start. Each line also gives this process's CPU
-seconds for the phase; the children's CPU is printed at the end. Use it beside
-bench_ratio.py (which gives the ratio against the bare reportlab loop): that says how far
-from the floor, this says which phase to work on.
+plan every order; a big batch's cards are drawn in the drawing worker meanwhile), the
+envelopes drawn here once planning ends (or, for parts, the cards drawn here while the worker
+draws the envelopes), each file handed to the preflight workers ("... to checkers": when it
+was saved), the wait for the checks, and the commit (move into place, ledger). "at" is
+seconds since start. Each line also gives this process's CPU seconds for the phase; the
+children's CPU is printed at the end. Use it beside bench_ratio.py (which gives the ratio
+against the bare reportlab loop): that says how far from the floor, this says which phase
+to work on.
 """
 
 from __future__ import annotations
@@ -49,7 +51,15 @@ def _timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
 def _wrap() -> None:
     run.plan_batch = _timed("plan (load + plan)", run.plan_batch)  # type: ignore[assignment]
     handoff.write_cards = _timed("cards drawn here", handoff.write_cards)  # type: ignore[assignment]
-    spec.PreflightQueue.results = _timed("cards preflight wait", spec.PreflightQueue.results)  # type: ignore[method-assign]
+    handoff.write_envelopes = _timed("envelopes drawn here", handoff.write_envelopes)  # type: ignore[assignment]
+    spec.PreflightQueue.results = _timed("preflight wait", spec.PreflightQueue.results)  # type: ignore[method-assign]
+    submit = spec.PreflightQueue.submit
+
+    def submit_timed(self: spec.PreflightQueue, path: Path, *args: Any) -> Any:
+        label = f"{path.name} to checkers"
+        return _timed(label, submit)(self, path, *args)
+
+    spec.PreflightQueue.submit = submit_timed  # type: ignore[method-assign]
     render.commit_batch = _timed("commit", render.commit_batch)  # type: ignore[assignment]
     start = parallel.DrawPool.start
 

@@ -110,7 +110,15 @@ class ObjectChecks:
         if forms is not None and kinds.count(_FORM) != len(forms):
             forms = None  # pdfium drew other forms than the content names: check them all
         drawn = iter(forms or ())
+        box, bounds_of, font_of = (
+            self.box,
+            pdfium_c.FPDFPageObj_GetBounds,
+            pdfium_c.FPDFTextObj_GetFont,
+        )
+        embedded, clear = pdfium_c.FPDFFont_GetIsEmbedded, scan.clear
         for obj, kind in zip(objects, kinds, strict=True):
+            if kind == _TEXT and embedded(font_of(obj)) and clear(box(bounds_of, obj)):
+                continue  # most objects of a page: a word in an embedded font, well inside
             if kind != _FORM:
                 yield from scan.events(obj, kind, IDENTITY, False)
                 continue
@@ -151,6 +159,17 @@ class _Scan:
         s = rules.safe_pt
         self.safe = (trim[0] + s, trim[1] + s, trim[2] - s, trim[3] - s)
         self._textpage: Any = None
+        # Text within both is reported for nothing (see events): both boxes, 0.01 pt looser.
+        inner = self.safe if not self.margin else _intersect(self.safe, self.printable)
+        self._clear = (inner[0] - 0.01, inner[1] - 0.01, inner[2] + 0.01, inner[3] + 0.01)
+
+    def clear(self, bounds: Box | None) -> bool:
+        """Return True when text with these page-space *bounds* has nothing to report:
+        inside the safe area and the printable area (:meth:`events` would find nothing)."""
+        if bounds is None:
+            return False
+        left, bottom, right, top = self._clear
+        return bounds[0] >= left and bounds[1] >= bottom and bounds[2] <= right and bounds[3] <= top
 
     def text_of(self, obj: Any) -> str:
         """Return the (first 40 characters of the) text of a text object on this page."""
@@ -293,6 +312,10 @@ def _stroked(obj: Any) -> bool:
     if not pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke):
         return False
     return bool(stroke.value)
+
+
+def _intersect(a: Box, b: Box) -> Box:
+    return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
 
 
 def _inset(box: Box, by: float) -> Box:

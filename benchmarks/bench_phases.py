@@ -29,7 +29,7 @@ from typing import Any
 T0 = time.perf_counter()
 C0 = time.process_time()
 import notecards.cli.main as cli  # noqa: E402
-from notecards.output import handoff, parallel, render, run  # noqa: E402
+from notecards.output import parallel, parts, render, run  # noqa: E402
 from notecards.preflight import spec  # noqa: E402
 
 IMPORT_S = time.perf_counter() - T0
@@ -50,8 +50,8 @@ def _timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
 
 def _wrap() -> None:
     run.plan_batch = _timed("plan (load + plan)", run.plan_batch)  # type: ignore[assignment]
-    handoff.write_cards = _timed("cards drawn here", handoff.write_cards)  # type: ignore[assignment]
-    handoff.write_envelopes = _timed("envelopes drawn here", handoff.write_envelopes)  # type: ignore[assignment]
+    parts.write_cards = _timed("cards drawn here", parts.write_cards)  # type: ignore[assignment]
+    parts.write_envelopes = _timed("envelopes drawn here", parts.write_envelopes)  # type: ignore[assignment]
     spec.PreflightQueue.results = _timed("preflight wait", spec.PreflightQueue.results)  # type: ignore[method-assign]
     submit = spec.PreflightQueue.submit
 

@@ -24,8 +24,9 @@ from notecards.ledger import IssuedCard
 from notecards.models import Problem
 from notecards.output.commit import check_ledger_writable, commit_batch
 from notecards.output.commit import move_into_place as move_into_place  # re-exported
-from notecards.output.handoff import CardPlace, write_handoff
+from notecards.output.handoff import write_handoff
 from notecards.output.manifest import MANIFEST_COLUMNS, write_rejects, write_rows
+from notecards.output.parts import CardPlace
 from notecards.planning.batch import BatchCounts, BatchPlan
 from notecards.planning.jobs import CardJob
 

@@ -6,7 +6,7 @@
        ▼
     planner.OrderPlanner.plan_order(order) → CardJob | Skipped | rejects   (as plan_batch)
        ▼  every --split cards
-    handoff.write_part(chunk)             → cards-001.pdf, envelopes-001.pdf … (staging folder)
+    parts.write_part(chunk)               → cards-001.pdf, envelopes-001.pdf … (staging folder)
        ▼  at the end
     manifest.csv, skipped.csv, rejects.csv, job.txt/job.json; move into place; one ledger
     transaction (the cards are read back from a journal file, never held together)
@@ -39,11 +39,12 @@ from notecards.loading.stream import OrderStream
 from notecards.models import Problem, Reject
 from notecards.output.cardfile import sheet_layout
 from notecards.output.commit import check_ledger_writable, commit_batch
-from notecards.output.handoff import Part, group_ticket, part_names, write_part
+from notecards.output.handoff import group_ticket, part_names
 from notecards.output.isolation import render_isolated
 from notecards.output.jobticket import combine_tickets, write_ticket
 from notecards.output.manifest import MANIFEST_COLUMNS, write_rows
 from notecards.output.parallel import DrawPool, StartAhead, worker_count
+from notecards.output.parts import Part, write_part
 from notecards.output.render import (
     MANIFEST_CSV,
     REJECTS_CSV,

@@ -16,8 +16,8 @@ from notecards.drawing.cards import draw_cards
 from notecards.drawing.envelopes import draw_envelopes
 from notecards.layout.panels import card_geometry
 from notecards.output import parallel
-from notecards.output.handoff import write_part
 from notecards.output.parallel import DrawPool, worker_count, write_envelopes
+from notecards.output.parts import write_part
 from notecards.output.pdfx import finish_bytes, finish_pdf
 from notecards.planning import compose
 from notecards.planning.batch import BatchPlan

@@ -231,8 +231,9 @@ def test_cards_drawn_while_planning_are_the_bytes_drawn_after(
 ) -> None:
     """Verify a batch that sends its planned cards to the drawing worker as they come
     (output/early.py) hands off the very cards file (and findings) it would have drawn
-    after planning, imposed sheets included; that a hand-off asking for other cards gets
-    them drawn anew; and that cards the worker fails to draw are drawn here."""
+    after planning, imposed sheets, labels and postcards included; that a hand-off asking
+    for other cards gets them drawn anew; and that cards the worker fails to draw are drawn
+    here."""
     from notecards.output import early
     from notecards.output.cardfile import write_cards
     from notecards.output.run import run_batch
@@ -254,17 +255,20 @@ def test_cards_drawn_while_planning_are_the_bytes_drawn_after(
         return finish(self, *args, **kwargs)
 
     monkeypatch.setattr(early.EarlyCards, "finish", spy)
-    names = ("cards.pdf", "envelopes.pdf")
 
     def batch(name: str, start_at: int, config: Config) -> tuple[dict[str, bytes], tuple[str, ...]]:
         monkeypatch.setattr(parallel, "START_DRAWING_AT", start_at)
         settings = make_settings(config, ledger_path=tmp_path / name)
         done = run_batch([path], settings, today=TODAY, out_dir=tmp_path / name, record=False)
-        return {f: (tmp_path / name / f).read_bytes() for f in names}, done.findings
+        files = {p.name: p.read_bytes() for p in (tmp_path / name).glob("*.pdf")}
+        assert "cards.pdf" in files and len(files) == (1 if "postcards" in name else 2)
+        return files, done.findings
 
     for label, config in (
         ("plain", Config(shop_name="Lark & Co")),
         ("imposed", Config(shop_name="Lark & Co", imposition="letter", crop_marks=True)),
+        ("labels", Config(shop_name="Lark & Co", labels="avery-5160")),
+        ("postcards", Config(shop_name="Lark & Co", card_format="postcard-4x6")),
     ):
         finished.clear()
         early_files, early_findings = batch(f"{label}-early", 2, config)

@@ -41,6 +41,10 @@ _PUA_START = 0xF000
 _PUA_END = 0xF8FF
 #: Alternates whose advance differs more than this from the base letter look cramped.
 _MAX_WIDTH_CHANGE = 0.25
+#: A piece of a word as written: (drawn text, advance at size 1, its first ink glyph as
+#: (font, code) when that could be written another way, its last ink glyph; both None:
+#: spaces only).
+Written = tuple[str, float, "tuple[str, str] | None", "tuple[str, str] | None"]
 
 
 @lru_cache(maxsize=32)
@@ -182,6 +186,10 @@ class AlternatesTTFont(TTFont):  # type: ignore[misc]  # reportlab is untyped
         self.changeable: frozenset[int] = frozenset(
             [*(c for codes in forms.values() if len(codes) > 1 for c in codes), *joins.values()]
         )
+        #: Word pieces already written with no join, by (text, phase of the form cycle; -1:
+        #: no forms): (drawn, advance at size 1, first and last ink glyph). Filled by
+        #: :func:`notecards.handwriting.words.plan_word`.
+        self.written: dict[tuple[str, int], Written] = {}
 
     def addObjects(self, doc: Any) -> None:  # noqa: N802  # reportlab's name
         """Write the font subsets, then map Private-Use codes back to the real letters."""

@@ -73,9 +73,10 @@ def draw_block(
     # filled and stroked (render mode 2), and an unset stroke colour would print as black.
     code = [f"q {ink_operators(ink)} {2 if style.pressure else 0} Tr 0 Tc 0 Tw 100 Tz"]
     doc = canvas_document(canvas)
-    bodies = _bodies.get(doc)
-    if bodies is None or len(bodies) > _BODY_CACHE:
-        bodies = _bodies[doc] = {}
+    cached = _bodies.get(doc)
+    if cached is None or len(cached[0]) > _BODY_CACHE:
+        cached = _bodies[doc] = ({}, {})
+    bodies, encoded = cached
     size = block.size_pt
     tokens = _step_tokens(style)
     for plan in plan_block(block, style, seed):
@@ -88,26 +89,29 @@ def draw_block(
             f"{plan.stroke_pt:.2f} w "
         ]
         add = out.append
-        get = bodies.get
-        written = list(map(get, shape.words))
+        written = list(map(bodies.get, shape.words))
         if None in written:
             for n, word in enumerate(shape.words):
                 if written[n] is None:
-                    written[n] = bodies[word] = _word_body(word, doc, tokens)
+                    written[n] = bodies[word] = _word_body(word, doc, tokens, encoded)
         font = ""
-        ends = [*(s.start for s in shape.segments[1:]), len(written)]
-        for seg, end in zip(shape.segments, ends, strict=True):
-            tm = (
-                f"{_matrix(size, round(seg.tilt_deg * 10), seg.scale)} "
-                f"{_coord(round(seg.x_pt * 100))} {_coord(round(seg.y_pt * 100))} Tm "
-            )
-            for n, (first, body, last) in enumerate(written[seg.start : end]):  # type: ignore[misc]
-                if first != font:  # at size 1: the Tm scales it
+        segments = shape.segments
+        ends = [*(s.start for s in segments[1:]), len(written)]
+        for seg, end in zip(segments, ends, strict=True):
+            if seg.stroke_pt:  # the pen presses harder or lighter here
+                tm = f"{_width(seg.stroke_pt)}{_matrix(size, round(seg.tilt_deg * 10), seg.scale)} "
+            else:
+                tm = f"{_matrix(size, round(seg.tilt_deg * 10), seg.scale)} "
+            tm += f"{_coord(round(seg.x_pt * 100))} {_coord(round(seg.y_pt * 100))} Tm "
+            first, body, last = written[seg.start]  # type: ignore[misc]  # every None written
+            if first != font:  # at size 1: the Tm scales it
+                add(f"{first} 1 Tf ")
+            add(tm)
+            add(body)
+            font = last
+            for first, body, last in written[seg.start + 1 : end]:  # type: ignore[misc]
+                if first != font:
                     add(f"{first} 1 Tf ")
-                if not n:
-                    if seg.stroke_pt:  # the pen presses harder or lighter here
-                        add(f"{_fmt(seg.stroke_pt, 2)} w ")
-                    add(tm)
                 add(body)
                 font = last
         add("ET Q")
@@ -131,8 +135,12 @@ def ink_operators(ink: tuple[float, ...]) -> str:
 
 _INK_OPERATORS = {1: ("g", "G"), 3: ("rg", "RG"), 4: ("k", "K")}
 
-#: Word bodies already written per PDF document: its subset codes are the document's own.
-_bodies: WeakKeyDictionary[Any, dict[WordShape, tuple[str, str, str]]] = WeakKeyDictionary()
+#: Per PDF document (its subset codes are the document's own): the word bodies already
+#: written, and each (font, drawn text) already encoded as (subset name, codes) chunks.
+_Encoded = dict[tuple[str, str], list[tuple[str, bytes]]]
+_bodies: WeakKeyDictionary[Any, tuple[dict[WordShape, tuple[str, str, str]], _Encoded]] = (
+    WeakKeyDictionary()
+)
 _BODY_CACHE = 50_000
 
 
@@ -155,6 +163,12 @@ def _tint(ink: tuple[float, ...], tint: float, cmyk: bool) -> str:
 
 def _number(n: int) -> str:  # a TJ number moves the next glyph back by n/1000 em
     return str(n) if n else ""
+
+
+@lru_cache(maxsize=1024)
+def _width(stroke_pt: float) -> str:
+    """Return the operator setting the pen's stroke to *stroke_pt* (0.01 pt steps)."""
+    return f"{_fmt(stroke_pt, 2)} w "
 
 
 @lru_cache(maxsize=65536)
@@ -211,19 +225,28 @@ def _window(table: tuple[str, ...], start: int, count: int) -> Any:
     return islice(cycle(table[:TABLE]), start, start + count)
 
 
-def _word_body(word: WordShape, doc: Any, tokens: _Tokens) -> tuple[str, str, str]:
+def _word_body(
+    word: WordShape, doc: Any, tokens: _Tokens, encoded: _Encoded
+) -> tuple[str, str, str]:
     """Return how *word* is written in *doc*: (first font, operators, last font).
 
     The operators set the word's first baseline and spacing, write its glyphs with a step
     token at every inner step (and a font change where the word changes font), and end by
     moving the pen back by the last spacing: a word starts and ends undisplaced, so a line
-    is its words joined.
+    is its words joined. A piece of text met before in *doc* is encoded as it was then
+    (*encoded*): reportlab gives a character its subset code once per document.
     """
     codes, switches = b"", []
     for font_name, text, _ in word.pieces:
-        font = registered_ttfont(font_name)
-        for subset, chunk in font.splitString(text, doc):
-            switches.append((len(codes), font.getSubsetInternalName(subset, doc)))
+        chunks = encoded.get((font_name, text))
+        if chunks is None:
+            font = registered_ttfont(font_name)
+            chunks = encoded[(font_name, text)] = [
+                (font.getSubsetInternalName(subset, doc), chunk)
+                for subset, chunk in font.splitString(text, doc)
+            ]
+        for ref, chunk in chunks:
+            switches.append((len(codes), ref))
             codes += chunk
     toks = list(map(_RAW.__getitem__, codes))
     step, head, _, shift = tokens

@@ -39,6 +39,7 @@ from notecards.handwriting.words import (
     Glyph,
     WordShape,
     line_words,
+    seeded,
     word_tables,
 )
 from notecards.layout.geometry import TextBlock
@@ -217,8 +218,7 @@ def plan_block(block: TextBlock, style: HandStyle, seed: str) -> tuple[LinePlan,
     Raises:
         FontError: a run's font is not a registered TrueType font.
     """
-    rng = random.Random(f"notecards-hand:{seed}")
-    rand = rng.random
+    rand = seeded(f"notecards-hand:{seed}")
     size = block.size_pt
     words = word_tables(style)
     if sum(map(len, words.values())) >= WORD_CACHE:
@@ -228,34 +228,35 @@ def plan_block(block: TextBlock, style: HandStyle, seed: str) -> tuple[LinePlan,
     pad = style.tracking_jitter * size
     tilt_budget = _tilt_budget_em(style) * size
     rotation = style.rotation_deg
+    # The style's amounts at this size, as each line multiplies them by its random numbers.
+    line_slope, slope_budget = style.line_slope_deg, style.slope_rise * size
+    wander, drift = style.margin_wander * size, style.line_drift * size
+    pen, curve = size * stroke_em(style), style.baseline_curve * size
+    ink_variation = style.ink_variation
     slope = 0.0
     plans = []
     last: Glyph | None = None  # the glyph the text so far ended with, in reading order
     for line in block.lines:
         slope = 0.5 * slope + 0.5 * (2 * rand() - 1)  # neighbouring lines slope alike
         tenth = math.trunc(
-            10
-            * _clamp_angle(
-                slope * style.line_slope_deg,
-                style.slope_rise * size,
-                line.width_pt + ext_pt + style.tracking_jitter * size,
-            )
+            10 * _clamp_angle(slope * line_slope, slope_budget, line.width_pt + ext_pt + pad)
         )
-        x = line.x_pt + style.margin_wander * size * (2 * rand() - 1)
-        y = line.baseline_pt + style.line_drift * size * (2 * rand() - 1)
-        stroke = size * stroke_em(style) * (0.7 + 0.6 * rand())
-        bow = style.baseline_curve * size * (2 * rand() - 1)  # the baseline curves a little
-        tint = round(style.ink_variation * rand(), 2)
+        x = line.x_pt + wander * (2 * rand() - 1)
+        y = line.baseline_pt + drift * (2 * rand() - 1)
+        stroke = pen * (0.7 + 0.6 * rand())
+        bow = curve * (2 * rand() - 1)  # the baseline curves a little
+        tint = round(ink_variation * rand(), 2)
         # One seeded variant per line for its words: words are looked up in bulk.
         v = int(rand() * WORD_VARIANTS)
         shapes, last = line_words(line, style, words, v, last)
         ends = list(accumulate(map(_WIDTH, shapes), initial=0.0))
         segments: list[SegmentPlan] = []
+        count = len(shapes)
         k, scale_at = 0, int(rand() * TABLE)
         span = max(ends[-1], 1e-9)
-        while k < len(shapes):
+        while k < count:
             start = k
-            k = min(k + 2 + int(rand() * 3), len(shapes))  # two to four words per pen movement
+            k = min(k + 2 + int(rand() * 3), count)  # two to four words per pen movement
             half = (ends[k] - ends[start]) * size / 2  # it turns about its middle
             turn = math.trunc(
                 10

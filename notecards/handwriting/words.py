@@ -18,14 +18,15 @@ variant of the word is taken, so the rule holds in reading order across spaces a
 
 from __future__ import annotations
 
-import random
 import re
+from _random import Random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from hashlib import sha512
 from typing import cast
 
-from notecards.handwriting.alternates import AlternatesTTFont
+from notecards.handwriting.alternates import AlternatesTTFont, Written
 from notecards.handwriting.styles import HandStyle, registered_ttfont
 from notecards.layout.geometry import SetLine
 
@@ -142,43 +143,86 @@ def _other_variant(
 
 def plan_word(pieces: Sequence[tuple[str, str]], style: HandStyle, variant: int) -> WordShape:
     """Plan how a word is written (variant *variant*): letter forms, joins, steps, table window."""
-    text = "".join(t for _, t in pieces)
-    rand = random.Random(f"notecards-hand-word:{variant}:{text}").random
+    text = pieces[0][1] if len(pieces) == 1 else "".join([t for _, t in pieces])
+    rand = seeded(f"notecards-hand-word:{variant}:{text}")
     planned, width = [], 0.0
     joined: list[tuple[int, Sequence[int] | None]] = []  # (glyphs, glyph of each character)
     first: Glyph | None = None
     last: Glyph | None = None
     for font_name, part in pieces:
         font = registered_ttfont(font_name)
-        drawn, at = part, None
-        changeable: frozenset[int] = frozenset()
         if style.alternates and isinstance(font, AlternatesTTFont):
-            changeable = font.changeable
-            if font.forms:
-                drawn = cycle_forms(part, font, int(rand() * len(font.translation_tables)))
+            phase = int(rand() * len(font.translation_tables)) if font.forms else -1
             if font.join_finder is not None and font.join_finder.search(part):
+                drawn = cycle_forms(part, font, phase) if phase >= 0 else part
                 drawn, at = join_pairs(part, drawn, font.joins, rand)
-        joined.append((len(drawn), at if len(drawn) < len(part) else None))
-        planned.append((font_name, drawn, part))
-        width += font.stringWidth(drawn, 1.0)
-        ink = drawn.strip()
-        if ink:
-            if last is None and ord(ink[0]) in changeable:
-                first = (font_name, ink[0])
-            last = (font_name, ink[-1])
+                piece = _written(font_name, drawn, font.stringWidth(drawn, 1.0), font.changeable)
+                joined.append((len(drawn), at if len(drawn) < len(part) else None))
+            else:  # the same part in the same phase is always written alike
+                piece = font.written.get((part, phase)) or _write(font, font_name, part, phase)
+                joined.append((len(piece[0]), None))
+        else:
+            piece = _written(font_name, part, font.stringWidth(part, 1.0), frozenset())
+            joined.append((len(part), None))
+        planned.append((font_name, piece[0], part))
+        width += piece[1]
+        if piece[3] is not None:
+            if last is None:
+                first = piece[2]
+            last = piece[3]
     core = text.rstrip()
-    lead = len(core) - len(core.lstrip())
-    c = style.cluster_glyphs
     if _JOINED.search(core):
         # Joined and stacked scripts (Arabic, Devanagari, Thai …) are shaped glyph runs: a
         # step inside the word would break the joins and lift marks off their letters.
-        steps = {0}
+        steps: tuple[int, ...] = (0,)
     else:
-        steps = {0, *range(lead + 1 + int(rand() * c), len(core), c)}
-        steps.update(m.end() for m in _DOUBLE.finditer(core))  # "ll": never alike
+        c = style.cluster_glyphs
+        steps = _char_steps(core, c, int(rand() * c))
         if any(at is not None for _, at in joined):
-            steps = _glyph_steps(steps, joined)
-    return WordShape(tuple(planned), tuple(sorted(steps)), int(rand() * TABLE), width, first, last)
+            steps = tuple(sorted(_glyph_steps(set(steps), joined)))
+    return WordShape(tuple(planned), steps, int(rand() * TABLE), width, first, last)
+
+
+def _write(font: AlternatesTTFont, font_name: str, part: str, phase: int) -> Written:
+    """Return *part* written in form-cycle *phase* (-1: no forms), remembered by the font."""
+    if len(font.written) >= WORD_CACHE:
+        font.written.clear()
+    drawn = cycle_forms(part, font, phase) if phase >= 0 else part
+    piece = _written(font_name, drawn, font.stringWidth(drawn, 1.0), font.changeable)
+    font.written[(part, phase)] = piece
+    return piece
+
+
+def _written(font_name: str, drawn: str, width: float, changeable: frozenset[int]) -> Written:
+    ink = drawn.strip()
+    if not ink:
+        return drawn, width, None, None
+    head = (font_name, ink[0]) if ord(ink[0]) in changeable else None
+    return drawn, width, head, (font_name, ink[-1])
+
+
+@lru_cache(maxsize=16384)
+def _char_steps(core: str, cluster: int, offset: int) -> tuple[int, ...]:
+    """Return the character indices of *core* (a word less its trailing spaces) where the
+    baseline steps: the first, every *cluster* glyphs from *offset* after the first letter,
+    and the second of two identical neighbours ("ll": never alike)."""
+    lead = len(core) - len(core.lstrip())
+    steps = {0, *range(lead + 1 + offset, len(core), cluster)}
+    steps.update(m.end() for m in _DOUBLE.finditer(core))
+    return tuple(sorted(steps))
+
+
+def seeded(text: str) -> Callable[[], float]:
+    """Return the ``random()`` of a generator seeded by *text*: ``random.Random(text).random``.
+
+    Python seeds a generator from a string with its UTF-8 bytes followed by their SHA-512
+    digest, read as one big-endian integer (seed version 2, fixed across Python versions);
+    seeding the C generator with that integer directly skips ``random.Random``'s Python
+    layer, which costs as much again as the seeding itself (a word, a block: ~38,000 of them
+    on 2,000 cards).
+    """
+    data = text.encode()
+    return Random(int.from_bytes(data + sha512(data).digest(), "big")).random
 
 
 def _glyph_steps(steps: set[int], joined: list[tuple[int, Sequence[int] | None]]) -> set[int]:

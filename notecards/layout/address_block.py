@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from notecards.layout.geometry import Box, FontFor, Measure, Run, SetLine, measure_runs, split_runs
+from notecards.layout.geometry import Box, FontFor, Measure, Run, SetLine, split_runs
 
 #: Baseline to baseline, in font sizes.
 ADDRESS_LEADING = 1.22
@@ -35,9 +35,12 @@ def fit_size(
     ...          measure=lambda text, font, size: len(text) * size, font_for=lambda c: "F")
     (10.0, 40.0)
     """
+    runs = [split_runs(line, font_for) for line in lines]  # split once, measured per size
     size = max_size_pt
     while True:
-        widest = max((measure_runs(line, size, measure, font_for) for line in lines), default=0.0)
+        widest = max(
+            (sum(measure(part, font, size) for part, font in line) for line in runs), default=0.0
+        )
         if widest <= room_pt or size <= min_size_pt:
             return size, widest
         size = round(size - step_pt, 2)

@@ -131,8 +131,23 @@ def _cmap(font_name: str) -> frozenset[int]:
 
 
 def measure(text: str, font_name: str, size_pt: float) -> float:
-    """Return the width of *text* in points (reportlab's metrics, as drawn)."""
-    return float(pdfmetrics.stringWidth(text, font_name, size_pt))
+    """Return the width of *text* in points (reportlab's metrics, as drawn).
+
+    Widths are remembered by (text, font, size): a batch measures the same template words at
+    the same sizes on every card (fonts are known by name, as :func:`covers` knows them).
+    """
+    key = (text, font_name, size_pt)
+    width = _WIDTHS.get(key)
+    if width is None:
+        if len(_WIDTHS) >= _WIDTHS_KEPT:
+            _WIDTHS.clear()
+        width = _WIDTHS[key] = float(pdfmetrics.stringWidth(text, font_name, size_pt))
+    return width
+
+
+#: Widths measured so far (a few MB at most), by (text, font name, size).
+_WIDTHS: dict[tuple[str, str, float], float] = {}
+_WIDTHS_KEPT = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,20 +230,26 @@ class FontChain:
         if (
             composed
             and not needs_shaping(text)
-            and all(covers(primary, char) for char in set(text) if char not in " \n\t")
+            and _covers_all(primary, set(text).difference(" \n\t"))
         ):
             return primary
         return self
 
     def check(self, text: str) -> list[str]:
         """Return the characters of *text* no font of the chain can draw (empty when all can)."""
-        missing: list[str] = []
-        for char in set(unicodedata.normalize("NFC", text)):
-            if char in " \n\t" or is_emoji(char):
-                continue
-            if not self._drawn(char):
-                missing.append(char)
-        return sorted(missing)
+        text = unicodedata.normalize("NFC", text)
+        chars = set(text).difference(" \n\t")
+        if _EMOJI.search(text) is not None:  # most texts have none
+            chars = {char for char in chars if not is_emoji(char)}
+        if not chars:
+            return []
+        primary = _cmap(self.fonts[0])  # most characters are the face's own
+        return sorted(c for c in chars if ord(c) not in primary and not self._drawn(c))
+
+
+def _covers_all(font_name: str, chars: set[str]) -> bool:
+    """Return True when the registered font *font_name* has a glyph for each of *chars*."""
+    return not chars or _cmap(font_name).issuperset(map(ord, chars))
 
 
 _SPACES = re.compile(r" {2,}")

@@ -153,7 +153,9 @@ def wrap_text(
     # Widths add up (reportlab applies no kerning), so a line's width is the sum of its
     # words and spaces: each word is measured once.
     space = measure_runs(" ", size_pt, measure, font_for)
+    one_font = font_for if isinstance(font_for, str) else None  # a word is one run of it
     lines: list[str] = []
+    limit, limit_of = width_pt, -1  # the room of line *limit_of* (a new line: look it up)
     for hard_line in text.split("\n"):
         words = hard_line.split()
         if not words:
@@ -162,10 +164,15 @@ def wrap_text(
         current: list[str] = []
         current_width = 0.0
         for word in words:
-            width = measure_runs(word, size_pt, measure, font_for)
+            if one_font is not None:
+                width = measure(word, one_font, size_pt)
+            else:
+                width = measure_runs(word, size_pt, measure, font_for)
             if width > width_pt:
                 return None
-            limit = width_pt * (1 - shorter(len(lines))) if shorter else width_pt
+            if shorter and limit_of != len(lines):
+                limit_of = len(lines)
+                limit = width_pt * (1 - shorter(limit_of))
             if current and current_width + space + width <= limit + 1e-9:
                 current.append(word)
                 current_width += space + width

@@ -15,6 +15,8 @@ many payloads of every mode and version), in about a third of the time.
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import itemgetter
+from typing import Any
 
 import qrcode
 import qrcode.base
@@ -100,15 +102,45 @@ def _template(
 
 
 def _place(words: list[int], version: int) -> Matrix:
-    """Return the matrix of *words* at *version*: qrcode's map_data with mask 0 ((r+c) even)."""
-    template, cells = _template(version)
-    rows = [list(row) for row in template]
-    bits = int.from_bytes(bytes(words), "big")
+    """Return the matrix of *words* at *version*: qrcode's map_data with mask 0 ((r+c) even).
+
+    The data bits, masked, are written as one binary string in placement order; one gather
+    (per version) puts them and the function patterns in place.
+    """
+    fixed, gather, mask, cells, size = _placement(version)
     total = len(words) * 8
+    bits = int.from_bytes(bytes(words), "big")  # cells past the words stay light
+    bits = bits << (cells - total) if cells >= total else bits >> (total - cells)
+    flat = gather((*fixed, *map("1".__eq__, format(bits ^ mask, f"0{cells}b"))))
+    return tuple(map(flat.__getitem__, _rows(size)))
+
+
+@lru_cache(maxsize=48)
+def _rows(size: int) -> tuple[slice, ...]:
+    """Return the slices of a flat *size* × *size* matrix that are its rows."""
+    return tuple(slice(start, start + size) for start in range(0, size * size, size))
+
+
+@lru_cache(maxsize=48)
+def _placement(version: int) -> tuple[tuple[bool, ...], itemgetter[Any], int, int, int]:
+    """Return how a *version* matrix is put together: its fixed modules (function patterns),
+    a gather that reads the modules row by row from those followed by the data cells, the
+    mask bits of the data cells in placement order, how many data cells, and the size."""
+    template, cells = _template(version)
+    size = len(template)
+    data = set(cells)
+    where: dict[int, int] = {}
+    fixed: list[bool] = []
+    for row in range(size):
+        for col in range(size):
+            if (row, col) not in data:
+                where[row * size + col] = len(fixed)
+                fixed.append(bool(template[row][col]))
     for index, (row, col) in enumerate(cells):
-        dark = index < total and (bits >> (total - 1 - index)) & 1 == 1
-        rows[row][col] = dark != ((row + col) % 2 == 0)
-    return tuple(tuple(bool(cell) for cell in row) for row in rows)
+        where[row * size + col] = len(fixed) + index
+    mask = "".join("1" if (row + col) % 2 == 0 else "0" for row, col in cells)
+    gather = itemgetter(*(where[position] for position in range(size * size)))
+    return tuple(fixed), gather, int(mask or "0", 2), len(cells), size
 
 
 def codewords(data: qrcode.util.QRData, version: int) -> list[int]:
@@ -190,18 +222,29 @@ def _generator_logs(degree: int) -> tuple[int, ...]:
 
 
 def _remainder(message: bytes, degree: int) -> list[int]:
-    """Return the *degree* Reed–Solomon check bytes of *message* (GF(256), QR's polynomial)."""
-    logs = _generator_logs(degree)
-    rem = [0] * degree
+    """Return the *degree* Reed–Solomon check bytes of *message* (GF(256), QR's polynomial).
+
+    The remainder is kept as one integer of *degree* bytes, so each step of the division is a
+    shift and one XOR with the generator times the step's factor (a table per degree).
+    """
+    rows = _generator_multiples(degree)
+    top, keep = 8 * (degree - 1), (1 << 8 * degree) - 1
+    rem = 0
     for byte in message:
-        factor = byte ^ rem[0]
-        del rem[0]
-        rem.append(0)
-        if factor:
-            shift = _LOG[factor]
-            for j, log in enumerate(logs):
-                rem[j] ^= _EXP[(log + shift) % 255]
-    return rem
+        rem = ((rem << 8) & keep) ^ rows[byte ^ (rem >> top)]
+    return list(rem.to_bytes(degree, "big"))
+
+
+@lru_cache(maxsize=64)
+def _generator_multiples(degree: int) -> tuple[int, ...]:
+    """Return, for each factor 0–255, the generator's coefficients after its leading 1 times
+    that factor in GF(256), as one big-endian integer of *degree* bytes."""
+    logs = _generator_logs(degree)
+    rows = [0]
+    for factor in range(1, 256):
+        shift = _LOG[factor]
+        rows.append(int.from_bytes(bytes(_EXP[(log + shift) % 255] for log in logs), "big"))
+    return tuple(rows)
 
 
 def _mode_of(payload: str) -> int:

@@ -60,7 +60,14 @@ def hand_for(job: CardJob, settings: BatchSettings) -> HandStyle:
     config = settings.config
     style = get_style(config.hand or job.occasion.hand, config.hand_styles)
     ink = config.ink or job.occasion.ink
-    return replace(style, ink=ink) if ink and ink != style.ink else style
+    return _inked(style, ink) if ink and ink != style.ink else style
+
+
+@lru_cache(maxsize=64)
+def _inked(style: HandStyle, ink: Ink) -> HandStyle:
+    """Return *style* in *ink*: one style object for every card in it (the hand's tables are
+    kept per style, and found fastest by the object itself)."""
+    return replace(style, ink=ink)
 
 
 def layout_card(

@@ -213,8 +213,7 @@ def _restyle(letter: str, value: str, style: AddressStyle) -> str:
 def _fill(fmt: str, fields: dict[str, str]) -> list[str]:
     """Return the lines of *fmt* with *fields* filled in, dropping empty fields and separators."""
     lines: list[str] = []
-    for line_fmt in fmt.split("%n"):
-        tokens = [t for t in _FIELD.split(line_fmt) if t]
+    for tokens in _format_lines(fmt):
         kept: list[tuple[bool, str, bool]] = []  # (is field, text, is prefix/suffix of the line)
         for i, token in enumerate(tokens):
             if token.startswith("%"):
@@ -234,6 +233,13 @@ def _fill(fmt: str, fields: dict[str, str]) -> list[str]:
     return [" ".join(line.split()) for line in lines if line.strip()]
 
 
+@lru_cache(maxsize=256)
+def _format_lines(fmt: str) -> tuple[tuple[str, ...], ...]:
+    """Return each line of *fmt* as its tokens: fields ("%N") and the text between them."""
+    return tuple(tuple(t for t in _FIELD.split(line) if t) for line in fmt.split("%n"))
+
+
+@lru_cache(maxsize=256)  # planning asks twice per card: to lay it out and to check its emoji
 def format_address(
     name: str,
     company: str,

@@ -297,3 +297,16 @@ def test_a_hands_tables_are_seeded_by_its_ink_as_a_word() -> None:
     text = _seed_text(get_style("loose"))
     assert "ink='blue'" in text and "Ink." not in text
     assert "font_path='IndieFlower-Regular.ttf'" in text
+
+
+@pytest.mark.parametrize(
+    "text", ["notecards-hand:JT-1:birthday", "", "notecards-hand-word:7:Σοφία "]
+)
+def test_seeded_draws_what_random_random_draws(text: str) -> None:
+    """Verify the fast seeding gives every block and word the numbers random.Random gave."""
+    import random
+
+    from notecards.handwriting.words import seeded
+
+    fast, reference = seeded(text), random.Random(text).random
+    assert [fast() for _ in range(50)] == [reference() for _ in range(50)]

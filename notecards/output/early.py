@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -106,6 +107,7 @@ class EarlyCards:
         self.settings = settings
         self.key = key
         self.sent: list[str] = []  # card keys, in the order sent
+        self.broken = False  # the worker died: the hand-off draws the cards
         self._keeps = keeps_layouts(settings, sheet_layout(settings))
         self._waiting: list[CardJob] = []
         self._tasks: list[Future[object]] = [executor.submit(begin, key, settings)]
@@ -125,12 +127,17 @@ class EarlyCards:
             else replace(job, content=None, envelope_layout=None)  # laid out there
             for job in self._waiting
         ]
-        self._tasks.append(self.executor.submit(add, self.key, items))
+        try:
+            self._tasks.append(self.executor.submit(add, self.key, items))
+        except BrokenProcessPool:  # the worker died (out of memory, killed): draw them later
+            self.broken = True
         self.sent += [job.card_key for job in self._waiting]
         self._waiting = []
 
     def matches(self, settings: BatchSettings, chunk: Sequence[CardJob]) -> bool:
         """Return True when *chunk* is exactly the cards planned (and sent) so far."""
+        if self.broken:
+            return False
         keys = [job.card_key for job in chunk]
         return settings is self.settings and keys == self.sent + [
             job.card_key for job in self._waiting
@@ -139,8 +146,14 @@ class EarlyCards:
     def finish(self, path: Path, title: str) -> Future[int]:
         """Send the last cards and ask the worker to save and finish the file at *path*."""
         self._send()
-        return self.executor.submit(end, self.key, path, title)
+        try:
+            return self.executor.submit(end, self.key, path, title)
+        except BrokenProcessPool as err:  # it died since: the hand-off draws them (see parts)
+            failed: Future[int] = Future()
+            failed.set_exception(err)
+            return failed
 
     def abandon(self) -> None:
         """Tell the worker to forget the file (the hand-off draws the cards itself)."""
-        self.executor.submit(drop, self.key)
+        if not self.broken:
+            self.executor.submit(drop, self.key)

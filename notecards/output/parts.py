@@ -30,6 +30,7 @@ from notecards.planning.jobs import CardJob
 from notecards.preflight.spec import PreflightQueue, PreflightSpec, spec_for_card, spec_for_envelope
 from notecards.settings import BatchSettings, Mailing
 from notecards.wording import plural
+from notecards.workers import stop_pool
 
 Progress = Callable[[int], None]
 
@@ -80,7 +81,10 @@ def write_part(
     early = take_early() if pool is not None else None
     if early is not None:
         assert pool is not None
-        pool.adopt(early.executor)  # stopped with the pool
+        if early.broken:  # its worker died: stop what is left of it, draw everything here
+            stop_pool(early.executor, interrupted=True)
+        else:
+            pool.adopt(early.executor)  # stopped with the pool
         if not early.matches(settings, chunk):
             early.abandon()
             early = None

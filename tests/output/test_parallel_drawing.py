@@ -4,6 +4,8 @@ obvious way (every card laid out again at drawing time, everything drawn in one 
 from __future__ import annotations
 
 import csv
+import os
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
@@ -232,8 +234,8 @@ def test_cards_drawn_while_planning_are_the_bytes_drawn_after(
     """Verify a batch that sends its planned cards to the drawing worker as they come
     (output/early.py) hands off the very cards file (and findings) it would have drawn
     after planning, imposed sheets, labels and postcards included; that a hand-off asking
-    for other cards gets them drawn anew; and that cards the worker fails to draw are drawn
-    here."""
+    for other cards gets them drawn anew; and that cards the worker fails to draw, or cannot
+    draw because it died, are drawn here."""
     from notecards.output import early
     from notecards.output.cardfile import write_cards
     from notecards.output.run import run_batch
@@ -281,11 +283,15 @@ def test_cards_drawn_while_planning_are_the_bytes_drawn_after(
     # A hand-off for other cards than those sent: the early file is dropped, drawn anew.
     plan = plan_batch([path], make_settings(Config(shop_name="Lark & Co")), today=TODAY)
     fewer = plan.jobs[1:]
-    for where, sent_jobs in (("fewer", plan.jobs), ("broken", fewer)):
+    for where, sent_jobs in (("fewer", plan.jobs), ("broken", fewer), ("dead", fewer)):
         finished.clear()
         (tmp_path / where).mkdir()
         with DrawPool(2) as pool:
             sent = early.EarlyCards(parallel.spawn_pool(1), plan.settings, "t")
+            if where == "dead":  # the worker is killed (out of memory, say) while planning
+                sent.executor.submit(os._exit, 9)
+                with pytest.raises(BrokenProcessPool):
+                    sent.executor.submit(int).result(timeout=60)
             for job in sent_jobs:
                 if where == "broken" and job is fewer[2]:  # fails to draw in the worker
                     job = replace(job, content=replace(job.content, front=None))
@@ -305,7 +311,8 @@ def test_cards_drawn_while_planning_are_the_bytes_drawn_after(
             )
             assert part.card_pages == 2 * len(fewer)
             assert len(finished) == (where == "broken")  # handed over only when they match
-            assert pool._executor is sent.executor  # the warm worker is stopped with the pool
+            if where != "dead":
+                assert pool._executor is sent.executor  # the warm worker stops with the pool
         assert parallel._EARLY == []
         here = tmp_path / where / "here" / "cards.pdf"  # a subset's name comes from the file's
         here.parent.mkdir()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO
 
 from reportlab.lib.colors import Color
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 
 from notecards.drawing.artwork import motif_for
@@ -21,6 +22,7 @@ from notecards.drawing.pages import (
 from notecards.drawing.postcards import draw_address_side
 from notecards.handwriting import draw_block
 from notecards.handwriting.signatures import draw_signature, line_weight_pt
+from notecards.internals import fill_rects
 from notecards.layout.fonts import SIGNATURE_FALLBACKS, chain, measure
 from notecards.layout.geometry import Box
 from notecards.layout.panels import CardGeometry, marker_anchor
@@ -276,14 +278,30 @@ def _draw_code_line(canvas: Canvas, safe: Box, line: str) -> None:
 
 
 def draw_qr(canvas: Canvas, matrix: Matrix, box: Box) -> None:
-    """Draw *matrix* as vector rectangles filling *box* (quiet zone lies outside the box)."""
+    """Draw *matrix* as vector rectangles filling *box* (quiet zone lies outside the box).
+
+    A run of dark modules at the same place in the same box is the same rectangle on every
+    card, so each is formatted once (per box and module size).
+    """
     modules = len(matrix)
     module = box.width_pt / modules
     canvas.saveState()
     set_solid_black(canvas)
-    path = canvas.beginPath()
-    top = box.top_pt
-    for row, col, length in dark_runs(matrix):
-        path.rect(box.x_pt + col * module, top - (row + 1) * module, length * module, module)
-    canvas.drawPath(path, stroke=0, fill=1)
+    x, top = box.x_pt, box.top_pt
+    placed = _QR_RECTS.get((x, top, module))
+    if placed is None or len(placed) > 50_000:
+        placed = _QR_RECTS[(x, top, module)] = {}
+    rects = []
+    for run in dark_runs(matrix):
+        rect = placed.get(run)
+        if rect is None:
+            row, col, length = run
+            corner = (x + col * module, top - (row + 1) * module)
+            rect = placed[run] = f"{fp_str((*corner, length * module, module))} re"
+        rects.append(rect)
+    fill_rects(canvas, rects)
     canvas.restoreState()
+
+
+#: Each QR rectangle formatted so far, by (box x, box top, module size), then by run.
+_QR_RECTS: dict[tuple[float, float, float], dict[tuple[int, int, int], str]] = {}

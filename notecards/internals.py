@@ -34,6 +34,10 @@ What is used, and why no public API does the job:
   content is kept as text until the file is saved (10,000 cards: ~150 MB); packing it
   as the page ends (the very bytes the save would write) keeps a batch's memory small
   (:func:`pack_last_page`).
+* A path's operators as ``PDFPathObject`` keeps them (reportlab): a path starts with ``n``
+  and each rectangle is ``fp_str(x, y, w, h) re``, so a QR code's hundreds of rectangles,
+  formatted once per place, are filled as one path without a method call each
+  (:func:`fill_rects`).
 * ``PdfWriter._add_object`` (pypdf): makes a stream an indirect object; pypdf only does it
   inside its own page methods (:func:`add_object`).
 * ``ProcessPoolExecutor._processes`` (Python): the pool's worker processes, so an
@@ -82,6 +86,15 @@ def pack_last_page(canvas: Any) -> None:
     stream.__Comment__ = "page stream"
     page.Contents = stream
     page.stream = None
+
+
+def fill_rects(canvas: Any, rects: Sequence[str]) -> None:
+    """Fill *rects* (``"x y w h re"`` operators, numbers as reportlab's ``fp_str`` writes
+    them) as one path: the bytes of ``beginPath``, ``path.rect`` for each and ``drawPath(path,
+    stroke=0, fill=1)``."""
+    from reportlab.pdfgen.pathobject import PDFPathObject
+
+    canvas.drawPath(PDFPathObject(["n", *rects] if rects else None), stroke=0, fill=1)
 
 
 def form_bbox(canvas: Any, name: str) -> tuple[float, float, float, float]:

@@ -8,12 +8,14 @@ and a batch that stops early (an error, Ctrl-C, SIGTERM) terminates them at once
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from types import TracebackType
 from typing import TypeVar
 
@@ -21,10 +23,34 @@ from notecards.internals import pool_processes
 
 #: How often a worker checks that the batch process that started it is alive.
 PARENT_POLL_SECONDS = 0.5
+#: The cycle collector's first threshold while a batch runs (Python's own: 700).
+BATCH_GC_THRESHOLD = 10_000
 
 
 #: Pools started ahead of need (start_ahead), by size, until a spawn_pool takes one.
 _AHEAD: dict[int, list[ProcessPoolExecutor]] = {}
+
+
+def collect_less() -> None:
+    """Let the cycle collector run less often in this process (a batch's, or its worker's).
+
+    A batch holds hundreds of thousands of long-lived objects (orders, jobs, layouts, word
+    shapes, the PDF's objects) and makes few reference cycles; at Python's thresholds the
+    collector walks all of those objects again every few hundred cards, ~10 % of a batch's
+    CPU (2,000 orders: ~1.2 s). Raised, full collections become rare (~0.35 s).
+    """
+    gc.set_threshold(BATCH_GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the body with :func:`collect_less`, then put the collector's thresholds back."""
+    old = gc.get_threshold()
+    collect_less()
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def spawn_pool(workers: int) -> ProcessPoolExecutor:

@@ -18,6 +18,7 @@ import pytest
 from fontTools import subset
 from fontTools.ttLib import TTFont as FTFont
 from pypdf.generic import DecodedStreamObject, IndirectObject, NameObject
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -216,6 +217,27 @@ def test_font_subsets_and_set_to_unicode_change_what_text_extracts_as():
     canvas.showPage()
     canvas.save()
     assert _text(out.getvalue()).strip() == "ZBBZ"
+
+
+def test_fill_rects_writes_what_a_path_of_rects_writes():
+    rects = [(10, 20.5, 3.25, 1), (0.1234567, 7, 12, 0.5), (100, 99.999, 1e-3, 2)]
+    pages = []
+    for fast in (False, True):
+        canvas, out = _canvas()
+        canvas.setFillGray(0.5)
+        if fast:
+            internals.fill_rects(canvas, [f"{fp_str(rect)} re" for rect in rects])
+            internals.fill_rects(canvas, [])
+        else:
+            path = canvas.beginPath()
+            for rect in rects:
+                path.rect(*rect)
+            canvas.drawPath(path, stroke=0, fill=1)
+            canvas.drawPath(canvas.beginPath(), stroke=0, fill=1)
+        canvas.showPage()
+        canvas.save()
+        pages.append(out.getvalue())
+    assert pages[0] == pages[1]
 
 
 def test_add_object_makes_an_indirect_object_of_the_writer():

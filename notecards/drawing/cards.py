@@ -22,6 +22,7 @@ from notecards.drawing.pages import (
 from notecards.drawing.postcards import draw_address_side
 from notecards.handwriting import draw_block
 from notecards.handwriting.signatures import draw_signature, line_weight_pt
+from notecards.internals import fill_rects
 from notecards.layout.fonts import SIGNATURE_FALLBACKS, chain, measure
 from notecards.layout.geometry import Box
 from notecards.layout.panels import CardGeometry, marker_anchor
@@ -277,18 +278,30 @@ def _draw_code_line(canvas: Canvas, safe: Box, line: str) -> None:
 
 
 def draw_qr(canvas: Canvas, matrix: Matrix, box: Box) -> None:
-    """Draw *matrix* as vector rectangles filling *box* (quiet zone lies outside the box)."""
+    """Draw *matrix* as vector rectangles filling *box* (quiet zone lies outside the box).
+
+    A run of dark modules at the same place in the same box is the same rectangle on every
+    card, so each is formatted once (per box and module size).
+    """
     modules = len(matrix)
     module = box.width_pt / modules
     canvas.saveState()
     set_solid_black(canvas)
-    top, left = box.top_pt, box.x_pt
-    # A few hundred rectangles: written as reportlab's path.rect and drawPath(fill=1) write
-    # them ("n", then "x y w h re" each, then "f*"), one call per code instead of three.
-    rects = [
-        f"{fp_str((left + col * module, top - (row + 1) * module, length * module, module))} re"
-        for row, col, length in dark_runs(matrix)
-    ]
-    canvas.addLiteral(" ".join(["n", *rects]) if rects else "")
-    canvas.addLiteral("f*")  # the canvas's fill rule (even-odd), as drawPath writes it
+    x, top = box.x_pt, box.top_pt
+    placed = _QR_RECTS.get((x, top, module))
+    if placed is None or len(placed) > 50_000:
+        placed = _QR_RECTS[(x, top, module)] = {}
+    rects = []
+    for run in dark_runs(matrix):
+        rect = placed.get(run)
+        if rect is None:
+            row, col, length = run
+            corner = (x + col * module, top - (row + 1) * module)
+            rect = placed[run] = f"{fp_str((*corner, length * module, module))} re"
+        rects.append(rect)
+    fill_rects(canvas, rects)
     canvas.restoreState()
+
+
+#: Each QR rectangle formatted so far, by (box x, box top, module size), then by run.
+_QR_RECTS: dict[tuple[float, float, float], dict[tuple[int, int, int], str]] = {}

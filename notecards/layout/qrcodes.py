@@ -14,6 +14,7 @@ many payloads of every mode and version), in about a third of the time.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
@@ -266,12 +267,9 @@ def dark_runs(matrix: Matrix) -> list[tuple[int, int, int]]:
     Drawing one rectangle per run instead of one per module keeps the PDF small and fast.
     """
     runs: list[tuple[int, int, int]] = []
-    for row_index, row in enumerate(matrix):
-        start = -1
-        for col, dark in enumerate(row + (False,)):
-            if dark and start < 0:
-                start = col
-            elif not dark and start >= 0:
-                runs.append((row_index, start, col - start))
-                start = -1
+    for row_index, row in enumerate(matrix):  # a row as bytes 0/1: its runs found at C speed
+        runs += ((row_index, m.start(), m.end() - m.start()) for m in _DARK.finditer(bytes(row)))
     return runs
+
+
+_DARK = re.compile(b"\x01+")

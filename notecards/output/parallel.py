@@ -45,7 +45,7 @@ from notecards.preflight.spec import (
     warm_checking,
 )
 from notecards.settings import BatchSettings
-from notecards.workers import LazyPool, spawn_pool, start_ahead, stop_pool
+from notecards.workers import LazyPool, collect_less, spawn_pool, start_ahead, stop_pool
 
 #: Parts with fewer cards are drawn in this process (a spawned worker takes ~1 s to start).
 PARALLEL_MIN_CARDS = 300
@@ -112,7 +112,9 @@ def draw_in_worker(
 
 
 def warm_drawing() -> None:
-    """Make a worker ready to draw (run as it starts): fonts registered, hands' outlines built."""
+    """Make a worker ready to draw (run as it starts): fonts registered, hands' outlines
+    built, and the cycle collector set for a batch (:func:`collect_less`)."""
+    collect_less()
     register_bundled_fonts()
 
 

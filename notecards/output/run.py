@@ -67,7 +67,7 @@ from notecards.planning.batch import (
     unvoided_id,
 )
 from notecards.preflight.spec import PreflightQueue
-from notecards.workers import stop_ahead
+from notecards.workers import fewer_collections, stop_ahead
 
 STAGING = ".notecards-partial-stream"
 _ISSUED_COLUMNS = (
@@ -83,6 +83,7 @@ _ISSUED_COLUMNS = (
 )
 
 
+@fewer_collections()  # a batch's objects live long: the collector walks them less often
 def run_batch(
     paths: Sequence[str | os.PathLike[str]],
     settings: BatchSettings,

@@ -148,6 +148,19 @@ def test_worker_count_env_config_cores(
     assert worker_count(one) == 3
 
 
+def test_a_batch_collects_cycles_less_often_and_puts_the_collector_back() -> None:
+    """Verify the collector's first threshold is raised while a batch runs, and restored."""
+    import gc
+
+    from notecards.workers import BATCH_GC_THRESHOLD, fewer_collections
+
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), fewer_collections():
+        assert gc.get_threshold() == (BATCH_GC_THRESHOLD, *before[1:])
+        raise RuntimeError("a batch that fails")
+    assert gc.get_threshold() == before
+
+
 def test_a_kept_plan_lays_each_envelope_out_once(
     plans: tuple[BatchPlan, BatchPlan], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -90,7 +90,7 @@ def end(key: str, path: Path, title: str) -> int:
     if file.failed is not None:
         raise file.failed
     pages = save_cards(file.writer, file.settings, path, file.layout, title)
-    finish_pdf(path, standard=file.settings.production.pdfx)  # as every print file is
+    finish_pdf(path, standard=file.settings.production.pdfx)  # as every print file is finished
     return pages
 
 

@@ -30,6 +30,7 @@ from notecards.handwriting import (
 )
 from notecards.handwriting.plan import stroke_em
 from notecards.handwriting.signature_forms import draw_vector_signature
+from notecards.handwriting.styles import with_ink
 from notecards.layout.geometry import Box, Run, SetLine, TextBlock
 from notecards.tables import SignerSpec as SignerSpec  # defined with the [signers] table
 
@@ -70,7 +71,7 @@ def draw_signature(
         return
     style = get_style(signer.style)
     if ink:  # sign in the same ink as the message
-        style = replace(style, ink=ink)
+        style = with_ink(style, ink)
     register_style_fonts([style])
     block, style = _fitted(signer.name, style, box, weight_pt, runs_of)
     draw_block(canvas, block, style, f"{seed}:signature:{signer.name}", cmyk=cmyk)

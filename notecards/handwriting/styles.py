@@ -146,6 +146,13 @@ def style_from_entry(entry: HandEntry) -> HandStyle:
     return replace(base, name=entry.name, **changes)  # type: ignore[arg-type]
 
 
+@lru_cache(maxsize=64)
+def with_ink(style: HandStyle, ink: Ink) -> HandStyle:
+    """Return *style* written in *ink*: the same object for every card in it (a hand's
+    tables are kept per style, and found fastest by the very object)."""
+    return style if style.ink == ink else replace(style, ink=ink)
+
+
 def parse_ink(name: str) -> Ink:
     """Return the ink called *name* (case and spaces ignored).
 

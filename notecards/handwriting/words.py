@@ -194,6 +194,8 @@ def _write(font: AlternatesTTFont, font_name: str, part: str, phase: int) -> Wri
 
 
 def _written(font_name: str, drawn: str, width: float, changeable: frozenset[int]) -> Written:
+    """Return a piece as written: *drawn*, *width*, and its first (when *changeable*) and
+    last ink glyphs."""
     ink = drawn.strip()
     if not ink:
         return drawn, width, None, None
@@ -217,9 +219,8 @@ def seeded(text: str) -> Callable[[], float]:
 
     Python seeds a generator from a string with its UTF-8 bytes followed by their SHA-512
     digest, read as one big-endian integer (seed version 2, fixed across Python versions);
-    seeding the C generator with that integer directly skips ``random.Random``'s Python
-    layer, which costs as much again as the seeding itself (a word, a block: ~38,000 of them
-    on 2,000 cards).
+    seeding ``random.Random``'s C base class with that integer directly skips its Python
+    layer (~2 µs of ~7.5 µs; a block or a word is seeded ~38,000 times on 2,000 cards).
     """
     data = text.encode()
     return Random(int.from_bytes(data + sha512(data).digest(), "big")).random

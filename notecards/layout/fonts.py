@@ -147,7 +147,7 @@ def measure(text: str, font_name: str, size_pt: float) -> float:
 
 #: Widths measured so far (a few MB at most), by (text, font name, size).
 _WIDTHS: dict[tuple[str, str, float], float] = {}
-_WIDTHS_KEPT = 100_000
+_WIDTHS_KEPT = 20_000
 
 
 @dataclass(frozen=True, slots=True)

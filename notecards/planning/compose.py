@@ -16,7 +16,7 @@ from notecards.handwriting import (
     max_excursion_pt,
     register_style_fonts,
 )
-from notecards.handwriting.styles import register_bundled_fonts
+from notecards.handwriting.styles import register_bundled_fonts, with_ink
 from notecards.layout.catalogue import EnvelopeFormat
 from notecards.layout.envelope import EnvelopeLayout, layout_envelope
 from notecards.layout.fonts import (
@@ -60,14 +60,7 @@ def hand_for(job: CardJob, settings: BatchSettings) -> HandStyle:
     config = settings.config
     style = get_style(config.hand or job.occasion.hand, config.hand_styles)
     ink = config.ink or job.occasion.ink
-    return _inked(style, ink) if ink and ink != style.ink else style
-
-
-@lru_cache(maxsize=64)
-def _inked(style: HandStyle, ink: Ink) -> HandStyle:
-    """Return *style* in *ink*: one style object for every card in it (the hand's tables are
-    kept per style, and found fastest by the object itself)."""
-    return replace(style, ink=ink)
+    return with_ink(style, ink) if ink and ink != style.ink else style
 
 
 def layout_card(

@@ -1,8 +1,9 @@
 """Check a PDF against a card or envelope format and the print shop's rules; return findings.
 
-Pages are checked by ``pagechecks`` (pdfium, every object of every page); the document
-catalogue (JavaScript) by pypdf. A batch checks its own files with ``PreflightQueue``, which
-checks a finished file in worker processes while the batch draws the next one. Rules:
+Pages are checked by ``pages.check_pages`` (pdfium, every object of every page, in
+``objects.py``; every operator, in ``content.py``); the document catalogue (JavaScript) by
+pypdf. A batch checks its own files with ``PreflightQueue``, which checks a finished file in
+worker processes while the batch draws the next one. Rules:
 PRINT-AND-POSTAL-FACTS.md §2.
 """
 

@@ -17,6 +17,7 @@ from notecards.drawing.pages import (
     draw_crop_marks,
     hex_color,
     make_canvas,
+    save_canvas,
     set_solid_black,
 )
 from notecards.drawing.postcards import draw_address_side
@@ -112,13 +113,7 @@ class CardWriter:
 
     def save(self, target: str | Path | IO[bytes], title: str) -> int:
         """Write the file to *target* with *title*; return its page count."""
-        self._canvas.setTitle(title)
-        self._canvas.save()
-        data = self._out.getvalue()
-        if isinstance(target, (str, Path)):
-            Path(target).write_bytes(data)
-        else:
-            target.write(data)
+        save_canvas(self._canvas, self._out, target, title)
         return self.pages
 
 

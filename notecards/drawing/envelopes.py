@@ -10,7 +10,7 @@ from typing import IO
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
-from notecards.drawing.pages import DEFAULT_INK_LIMIT, make_canvas, set_solid_black
+from notecards.drawing.pages import DEFAULT_INK_LIMIT, make_canvas, save_canvas, set_solid_black
 from notecards.handwriting import draw_block
 from notecards.layout.catalogue import EnvelopeFormat
 from notecards.layout.envelope import EnvelopeLayout
@@ -98,13 +98,7 @@ class EnvelopeWriter:
 
     def save(self, target: str | Path | IO[bytes], title: str) -> int:
         """Write the file to *target* with *title*; return its page count."""
-        self._canvas.setTitle(title)
-        self._canvas.save()
-        data = self._out.getvalue()
-        if isinstance(target, (str, Path)):
-            Path(target).write_bytes(data)
-        else:
-            target.write(data)
+        save_canvas(self._canvas, self._out, target, title)
         return self.pages
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
 
@@ -121,6 +122,19 @@ def make_canvas(
     canvas.setProducer("notecards")
     canvas.setSubject(subject)
     return canvas
+
+
+def save_canvas(canvas: Canvas, out: BytesIO, target: str | Path | IO[bytes], title: str) -> None:
+    """Save *canvas*, drawn into *out*, with *title*, and write the file to *target*: a
+    writer that starts a file before it knows its name and title (cards and envelopes drawn
+    while a batch plans) opens its canvas on a buffer and saves it here."""
+    canvas.setTitle(title)
+    canvas.save()
+    data = out.getvalue()
+    if isinstance(target, (str, Path)):
+        Path(target).write_bytes(data)
+    else:
+        target.write(data)
 
 
 def set_solid_black(canvas: Canvas) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import pypdfium2.raw as pdfium_c
 
+from notecards.layout.imposition import IDENTITY, Matrix, compose
 from notecards.models import Severity
 from notecards.preflight.rules import PreflightSpec
 
@@ -37,9 +38,7 @@ _TEXT, _PATH, _IMAGE, _SHADING, _FORM = (
 _KIND = {_PATH: "drawn mark", _IMAGE: "image", _SHADING: "shading"}
 
 Box = tuple[float, float, float, float]  # left, bottom, right, top in points
-Matrix = tuple[float, float, float, float, float, float]
 Finding = tuple[Severity, str]
-IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 #: What checking one object found, in order: ("finding", finding), ("unsafe", finding) (an
 #: object outside the safe area: counted, and only the first few of a page reported) or
@@ -244,7 +243,7 @@ def _objects(
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == _FORM:
             if depth + 1 < _MAX_FORM_DEPTH:
-                yield from _objects(obj, True, compose(object_matrix(obj), ctm), depth + 1)
+                yield from _objects(obj, True, compose(ctm, object_matrix(obj)), depth + 1)
             continue
         yield obj, kind, ctm, in_form
 
@@ -282,7 +281,7 @@ def _mark_checks(
 
 def _slug_lines(obj: Any, ctm: Matrix, trim: Box) -> list[tuple[Box, bool]]:
     """Return the straight strokes of a path object that lie wholly outside *trim*."""
-    matrix = compose(object_matrix(obj), ctm)
+    matrix = compose(ctm, object_matrix(obj))
     dashed = pdfium_c.FPDFPageObj_GetDashCount(obj) > 0
     x, y = ctypes.c_float(), ctypes.c_float()
     lines = []
@@ -340,7 +339,7 @@ def _text_of(obj: Any, textpage: Any) -> str:
 
 
 def _image_checks(image: Any, ctm: Matrix, rules: PreflightSpec) -> Iterator[Finding]:
-    a, b, c, d, _, _ = compose(object_matrix(image), ctm)
+    a, b, c, d, _, _ = compose(ctm, object_matrix(image))
     width_in, height_in = math.hypot(a, b) / 72, math.hypot(c, d) / 72
     px_width, px_height = ctypes.c_uint(), ctypes.c_uint()
     if not pdfium_c.FPDFImageObj_GetImagePixelSize(image, px_width, px_height):
@@ -362,20 +361,6 @@ def object_matrix(obj: Any) -> Matrix:
     m = pdfium_c.FS_MATRIX()
     pdfium_c.FPDFPageObj_GetMatrix(obj, m)
     return (m.a, m.b, m.c, m.d, m.e, m.f)
-
-
-def compose(inner: Matrix, outer: Matrix) -> Matrix:
-    """Return *inner* followed by *outer* (PDF row-vector convention)."""
-    a, b, c, d, e, f = inner
-    oa, ob, oc, od, oe, of = outer
-    return (
-        a * oa + b * oc,
-        a * ob + b * od,
-        c * oa + d * oc,
-        c * ob + d * od,
-        e * oa + f * oc + oe,
-        e * ob + f * od + of,
-    )
 
 
 def transform(box: Box, m: Matrix) -> Box:

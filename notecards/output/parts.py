@@ -77,7 +77,9 @@ def write_part(
     a second process draws too: the cards, when it drew them while the batch was planning
     (output/early.py), else the envelopes, while this one draws the cards.
     """
-    mailing = settings.production.mailing if mail_name else None
+    job = _PartJob(
+        batch_id, settings, chunk, folder, cards_name, mail_name, layout, progress, checks
+    )
     early = take_early() if pool is not None else None
     if early is not None:
         assert pool is not None
@@ -89,138 +91,132 @@ def write_part(
             early.abandon()
             early = None
     if early is not None:
-        pages, count = _write_early(
-            early, batch_id, settings, chunk, folder, cards_name, mail_name, layout, progress,
-            checks,
-        )  # fmt: skip
+        pages, count = _write_early(job, early)
     else:
-        pages, count = _write_alongside(
-            batch_id, settings, chunk, folder, cards_name, mail_name, layout, progress, checks,
-            pool,
-        )  # fmt: skip
+        pages, count = _write_alongside(job, pool)
     files = [{"file": cards_name, "pages": pages, "content": _cards_content(layout, len(chunk))}]
-    if mailing:
+    if job.mailing:
         files.append(
-            {"file": mail_name, "pages": count, "content": f"{len(chunk)} {mailing}, in card order"}
+            {
+                "file": mail_name,
+                "pages": count,
+                "content": f"{len(chunk)} {job.mailing}, in card order",
+            }
         )
     places = _places(settings, chunk, cards_name, mail_name, layout)
     return Part(files, places, pages, count, {})
 
 
-def _write_alongside(
-    batch_id: str,
-    settings: BatchSettings,
-    chunk: Sequence[CardJob],
-    folder: Path,
-    cards_name: str,
-    mail_name: str,
-    layout: SheetLayout | None,
-    progress: Progress | None,
-    checks: PreflightQueue | None,
-    pool: DrawPool | None,
-) -> tuple[int, int]:
+@dataclass(frozen=True, slots=True)
+class _PartJob:
+    """What writing one part needs (write_part's arguments)."""
+
+    batch_id: str
+    settings: BatchSettings
+    chunk: Sequence[CardJob]
+    folder: Path
+    cards_name: str
+    mail_name: str
+    layout: SheetLayout | None
+    progress: Progress | None
+    checks: PreflightQueue | None
+
+    @property
+    def mailing(self) -> Mailing | None:
+        """Return what goes with the cards: envelopes, labels, or None (postcards)."""
+        return self.settings.production.mailing if self.mail_name else None
+
+    def envelopes_title(self) -> str:
+        """Return the title of the part's envelopes file."""
+        return f"{self.settings.config.shop_name} envelopes {self.batch_id}"
+
+    def submit_cards(self) -> None:
+        """Hand the finished cards file to the checkers."""
+        if self.checks is not None:
+            spec = _card_spec(self.settings, self.layout)
+            self.checks.submit(self.folder / self.cards_name, spec, self.cards_name)
+
+    def submit_mail(self) -> None:
+        """Hand the finished envelopes or labels file to the checkers."""
+        if self.checks is not None and self.mailing:
+            labels = self.settings.production.labels if self.mailing is Mailing.LABELS else None
+            spec = _mail_spec(self.settings, labels)
+            self.checks.submit(self.folder / self.mail_name, spec, self.mail_name)
+
+    def write_labels(self, progress: Progress | None) -> int:
+        """Write and finish the part's labels file; return its page count."""
+        path = self.folder / self.mail_name
+        count = _write_labels(self.settings, self.batch_id, self.chunk, path, progress)
+        finish_pdf(path, standard=self.settings.production.pdfx)
+        return count
+
+
+def _write_alongside(job: _PartJob, pool: DrawPool | None) -> tuple[int, int]:
     """Draw the cards here, the envelopes in the pool's worker meanwhile (or here too)."""
-    production = settings.production
-    mailing = production.mailing if mail_name else None
+    settings, checks = job.settings, job.checks
     envelopes = None
-    if mailing is Mailing.ENVELOPES:  # drawn alongside the cards when a worker is free
+    if job.mailing is Mailing.ENVELOPES:  # drawn alongside the cards when a worker is free
         envelopes = (pool or DrawPool(1)).start(
-            folder / mail_name,
+            job.folder / job.mail_name,
             settings,
-            chunk,
-            f"{settings.config.shop_name} envelopes {batch_id}",
-            progress,
+            job.chunk,
+            job.envelopes_title(),
+            job.progress,
             _mail_spec(settings, None),
             checked=checks is not None,
         )
-    pages = write_cards(settings, batch_id, chunk, folder / cards_name, layout, progress)
-    finish_pdf(folder / cards_name, standard=production.pdfx)
-    if checks is not None:
-        checks.submit(folder / cards_name, _card_spec(settings, layout), cards_name)
-    if envelopes is not None:
-        count, checked = envelopes()
-        if checks is not None and checked is not None:  # checked by the worker
-            pages_found, document = checked
-            checks.add_checked(
-                folder / mail_name, _mail_spec(settings, None), mail_name, pages_found, document
-            )
-        elif checks is not None:
-            checks.submit(folder / mail_name, _mail_spec(settings, None), mail_name)
+    cards_path = job.folder / job.cards_name
+    pages = write_cards(settings, job.batch_id, job.chunk, cards_path, job.layout, job.progress)
+    finish_pdf(cards_path, standard=settings.production.pdfx)
+    job.submit_cards()
+    if envelopes is None:
+        count = job.write_labels(job.progress) if job.mailing is Mailing.LABELS else 0
+        job.submit_mail()
         return pages, count
-    return pages, _write_mail(batch_id, settings, chunk, folder, mail_name, progress, checks)
-
-
-def _write_early(
-    early: EarlyCards,
-    batch_id: str,
-    settings: BatchSettings,
-    chunk: Sequence[CardJob],
-    folder: Path,
-    cards_name: str,
-    mail_name: str,
-    layout: SheetLayout | None,
-    progress: Progress | None,
-    checks: PreflightQueue | None,
-) -> tuple[int, int]:
-    """Have the worker save the cards it drew while planning, and draw the envelopes or
-    labels here meanwhile; the cards file is checked as soon as it is saved."""
-    production = settings.production
-    cards_path = folder / cards_name
-    saved = early.finish(cards_path, cards_title(settings, batch_id))
-    submitted = checks is None
-
-    def drawn(count: int) -> None:  # the mail's progress: submit the cards once saved
-        nonlocal submitted
-        if progress is not None:
-            progress(count)
-        if not submitted and saved.done() and saved.exception() is None:
-            assert checks is not None
-            checks.submit(cards_path, _card_spec(settings, layout), cards_name)
-            submitted = True
-
-    count, mail_spec = 0, None
-    mailing = production.mailing if mail_name else None
-    if mailing is Mailing.ENVELOPES:
-        title = f"{settings.config.shop_name} envelopes {batch_id}"
-        count = write_envelopes(folder / mail_name, settings, chunk, title, drawn)
-        mail_spec = _mail_spec(settings, None)
-    elif mailing is Mailing.LABELS:
-        count = _write_labels(settings, batch_id, chunk, folder / mail_name, drawn)
-        finish_pdf(folder / mail_name, standard=production.pdfx)
-        mail_spec = _mail_spec(settings, production.labels)
-    try:
-        pages = saved.result()
-    except Exception:  # noqa: BLE001 - a card failed there (or the worker died): draw here
-        pages = write_cards(settings, batch_id, chunk, cards_path, layout, None)
-        finish_pdf(cards_path, standard=production.pdfx)
-    if progress is not None:
-        progress(len(chunk))
-    if checks is not None:
-        if not submitted:
-            checks.submit(cards_path, _card_spec(settings, layout), cards_name)
-        if mail_spec is not None:
-            checks.submit(folder / mail_name, mail_spec, mail_name)
+    count, checked = envelopes()
+    if checks is not None and checked is not None:  # checked by the worker
+        pages_found, document = checked
+        mail_path = job.folder / job.mail_name
+        spec = _mail_spec(settings, None)
+        checks.add_checked(mail_path, spec, job.mail_name, pages_found, document)
+    else:
+        job.submit_mail()
     return pages, count
 
 
-def _write_mail(
-    batch_id: str,
-    settings: BatchSettings,
-    chunk: Sequence[CardJob],
-    folder: Path,
-    mail_name: str,
-    progress: Progress | None,
-    checks: PreflightQueue | None,
-) -> int:
-    """Write the part's labels (its envelopes are drawn with the cards); return the pages."""
-    production = settings.production
-    if not mail_name or production.mailing is not Mailing.LABELS:
-        return 0
-    count = _write_labels(settings, batch_id, chunk, folder / mail_name, progress)
-    finish_pdf(folder / mail_name, standard=production.pdfx)
-    if checks is not None:
-        checks.submit(folder / mail_name, _mail_spec(settings, production.labels), mail_name)
-    return count
+def _write_early(job: _PartJob, early: EarlyCards) -> tuple[int, int]:
+    """Have the worker save the cards it drew while planning, and draw the envelopes or
+    labels here meanwhile; the cards file is checked as soon as it is saved."""
+    settings = job.settings
+    cards_path = job.folder / job.cards_name
+    saved = early.finish(cards_path, cards_title(settings, job.batch_id))
+    submitted = False
+
+    def drawn(count: int) -> None:  # the mail's progress: submit the cards once saved
+        nonlocal submitted
+        if job.progress is not None:
+            job.progress(count)
+        if not submitted and saved.done() and saved.exception() is None:
+            job.submit_cards()
+            submitted = True
+
+    count = 0
+    if job.mailing is Mailing.ENVELOPES:
+        path = job.folder / job.mail_name
+        count = write_envelopes(path, settings, job.chunk, job.envelopes_title(), drawn)
+    elif job.mailing is Mailing.LABELS:
+        count = job.write_labels(drawn)
+    try:
+        pages = saved.result()
+    except Exception:  # noqa: BLE001 - a card failed there (or the worker died): draw here
+        pages = write_cards(settings, job.batch_id, job.chunk, cards_path, job.layout, None)
+        finish_pdf(cards_path, standard=settings.production.pdfx)
+    if job.progress is not None:
+        job.progress(len(job.chunk))
+    if not submitted:
+        job.submit_cards()
+    job.submit_mail()
+    return pages, count
 
 
 def _cards_content(layout: SheetLayout | None, cards: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from io import BytesIO
@@ -185,7 +186,7 @@ def test_a_kept_plan_lays_each_envelope_out_once(
 
 
 def test_a_big_batch_starts_its_workers_while_planning_and_leaves_none(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_orders: Callable[..., Path]
 ) -> None:
     """Verify a batch big enough for workers starts its drawing and checking pools during
     planning (workers.start_ahead), the hand-off takes exactly those, none is left after,
@@ -194,12 +195,9 @@ def test_a_big_batch_starts_its_workers_while_planning_and_leaves_none(
     from notecards.output.run import run_batch
     from notecards.preflight import spec
 
-    rows = [make_order(order_id=str(8100 + i), first_name=n) for i, n in enumerate(NAMES)]
-    path = tmp_path / "orders.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(CANONICAL), extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
+    path = write_orders(
+        [make_order(order_id=str(8100 + i), first_name=n) for i, n in enumerate(NAMES)]
+    )
     monkeypatch.setenv("NOTECARDS_WORKERS", "2")
     monkeypatch.setattr(parallel, "PARALLEL_MIN_CARDS", 1)
     monkeypatch.setattr(spec, "BACKGROUND_MIN_PAGES", 2)
@@ -242,7 +240,7 @@ def test_a_big_batch_starts_its_workers_while_planning_and_leaves_none(
 
 
 def test_cards_drawn_while_planning_are_the_bytes_drawn_after(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_orders: Callable[..., Path]
 ) -> None:
     """Verify a batch that sends its planned cards to the drawing worker as they come
     (output/early.py) hands off the very cards file (and findings) it would have drawn
@@ -253,12 +251,9 @@ def test_cards_drawn_while_planning_are_the_bytes_drawn_after(
     from notecards.output.cardfile import write_cards
     from notecards.output.run import run_batch
 
-    rows = [make_order(order_id=str(8200 + i), first_name=n) for i, n in enumerate(NAMES)]
-    path = tmp_path / "orders.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(CANONICAL), extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
+    path = write_orders(
+        [make_order(order_id=str(8200 + i), first_name=n) for i, n in enumerate(NAMES)]
+    )
     monkeypatch.setenv("NOTECARDS_WORKERS", "2")
     monkeypatch.setattr(parallel, "PARALLEL_MIN_CARDS", 1)
     monkeypatch.setattr(early, "SEND_EVERY", 3)  # several sends, and some left for the end

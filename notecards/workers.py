@@ -23,8 +23,10 @@ from notecards.internals import pool_processes
 
 #: How often a worker checks that the batch process that started it is alive.
 PARENT_POLL_SECONDS = 0.5
-#: The cycle collector's first threshold while a batch runs (Python's own: 700).
-BATCH_GC_THRESHOLD = 10_000
+#: The cycle collector's thresholds while a batch runs (Python's own: 700, 10, 10): a young
+#: collection every 10,000 allocations, a middle one every 100 of those, and no full one
+#: (the whole heap, the open PDF's pages included: 0.2 s each in a drawing worker).
+BATCH_GC_THRESHOLDS = (10_000, 100, 1_000)
 
 
 #: Pools started ahead of need (start_ahead), by size, until a spawn_pool takes one.
@@ -39,7 +41,7 @@ def collect_less() -> None:
     collector walks all of those objects again every few hundred cards, ~10 % of a batch's
     CPU (2,000 orders: ~1.2 s). Raised, full collections become rare (~0.35 s).
     """
-    gc.set_threshold(BATCH_GC_THRESHOLD, *gc.get_threshold()[1:])
+    gc.set_threshold(*BATCH_GC_THRESHOLDS)
 
 
 @contextmanager

@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from notecards.errors import LayoutError
 
@@ -27,6 +28,11 @@ class Box:
     y_pt: float
     width_pt: float
     height_pt: float
+
+    def __reduce__(self) -> tuple[type[Box], tuple[float, float, float, float]]:
+        # Pickled as its constructor call: a batch sends its cards' layouts to the drawing
+        # worker, and the slotted dataclass's own pickling reads its field list per object.
+        return (Box, (self.x_pt, self.y_pt, self.width_pt, self.height_pt))
 
     @property
     def top_pt(self) -> float:
@@ -74,6 +80,9 @@ class Run:
     font: str
     width_pt: float
 
+    def __reduce__(self) -> tuple[type[Run], tuple[str, str, float]]:
+        return (Run, (self.text, self.font, self.width_pt))  # as Box.__reduce__
+
 
 @dataclass(frozen=True, slots=True)
 class SetLine:
@@ -84,6 +93,9 @@ class SetLine:
     baseline_pt: float
     width_pt: float
     role: str = "body"
+
+    def __reduce__(self) -> tuple[type[SetLine], tuple[Any, ...]]:
+        return (SetLine, (self.runs, self.x_pt, self.baseline_pt, self.width_pt, self.role))
 
     @property
     def text(self) -> str:
@@ -99,6 +111,9 @@ class TextBlock:
     box: Box
     size_pt: float
     leading_pt: float
+
+    def __reduce__(self) -> tuple[type[TextBlock], tuple[Any, ...]]:
+        return (TextBlock, (self.lines, self.box, self.size_pt, self.leading_pt))
 
 
 @dataclass(frozen=True, slots=True)

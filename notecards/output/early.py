@@ -36,6 +36,7 @@ from notecards.output.cardfile import (
 from notecards.output.pdfx import finish_pdf
 from notecards.planning.jobs import CardContent, CardJob
 from notecards.settings import BatchSettings
+from notecards.workers import collect_less
 
 #: Planned cards sent to the worker at a time (each send pickles their layouts).
 SEND_EVERY = 250
@@ -57,6 +58,7 @@ _OPEN: dict[str, _File] = {}
 
 def begin(key: str, settings: BatchSettings) -> None:
     """Open the cards file of batch *key* (runs in the worker)."""
+    collect_less()  # as a drawing worker does (parallel.warm_drawing): it holds every page
     register_bundled_fonts()
     layout = sheet_layout(settings)
     _OPEN[key] = _File(open_cards(settings, layout), settings, layout)

@@ -97,9 +97,14 @@ def _new_pool(workers: int) -> ProcessPoolExecutor:
 
 
 def stop_pool(executor: ProcessPoolExecutor, *, interrupted: bool) -> None:
-    """Shut *executor* down: wait for its work, or, when *interrupted*, stop its workers now."""
+    """Shut *executor* down: let its work finish, or, when *interrupted*, stop its workers now.
+
+    Not interrupted, the batch has its results by now: the workers exit on their own (each
+    frees its heap, ~0.4 s for a big batch's checkers) while the batch goes on to write its
+    manifest and ledger, and the interpreter joins them when it exits.
+    """
     if not interrupted:
-        executor.shutdown(wait=True)
+        executor.shutdown(wait=False)
         return
     processes = pool_processes(executor)
     executor.shutdown(wait=False, cancel_futures=True)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
+from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
 
@@ -55,6 +56,10 @@ Progress = Callable[[int], None]
 #: and its checking workers (its cards file will be checked in slices there).
 START_DRAWING_AT = PARALLEL_MIN_CARDS
 START_CHECKING_AT = BACKGROUND_MIN_PAGES // 2  # two pages a card
+#: Input files this big (together) are a batch big enough for workers whatever their format
+#: (a Shopify export's rows are ~1 KB): they are started before the files are read, so
+#: their start-up (~1 s each) runs on the core that reading leaves idle.
+START_WORKERS_BYTES = 256 * 1024
 
 
 def worker_count(settings: BatchSettings) -> int:
@@ -193,16 +198,32 @@ class StartAhead:
         self.early: EarlyCards | None = None
         self._jobs: list[CardJob] = []  # planned before the worker started
 
+    def expect(self, paths: Sequence[str | os.PathLike[str]]) -> None:
+        """Start the workers now when the input files at *paths* are big (see
+        :data:`START_WORKERS_BYTES`), while this process reads them; else each starts once
+        enough orders are planned."""
+        size = 0
+        for path in paths:
+            with suppress(OSError):  # reading it will say what is wrong
+                size += os.stat(path).st_size
+        if size >= START_WORKERS_BYTES:
+            for _, workers, warm in self.pending:
+                self._start(workers, warm)
+            self.pending = []
+
     def __call__(self, count: int) -> None:
         self.planned += count
         while self.pending and self.planned >= self.pending[0][0]:
             _, workers, warm = self.pending.pop(0)
-            if warm is warm_drawing and self.draw_early:
-                self._start_early()
-            else:
-                start_ahead(workers, warm)
+            self._start(workers, warm)
         if self.progress is not None:
             self.progress(count)
+
+    def _start(self, workers: int, warm: Callable[[], None]) -> None:
+        if warm is warm_drawing and self.draw_early:
+            self._start_early()
+        else:
+            start_ahead(workers, warm)
 
     def job(self, job: CardJob) -> None:
         """Take a card as it is planned (drawn early once the worker runs)."""

@@ -123,6 +123,7 @@ def run_batch(
     formats = {settings.formats_for(o.card_format, o.envelope) for o in planner.occasions.values()}
     if not settings.production.split or extras or formats - {(settings.card, settings.envelope)}:
         ahead = StartAhead(settings, planning)
+        ahead.expect(paths)
         try:
             plan = plan_batch(
                 paths,

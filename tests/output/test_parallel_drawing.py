@@ -255,6 +255,26 @@ def test_a_big_batch_starts_its_workers_while_planning_and_leaves_none(
     assert started == [] and taken and not any(taken)
     assert ahead == late
 
+    # Big input files: every pool starts before they are read (on the core reading leaves
+    # idle), though the order counts that start them are never reached.
+    from notecards.output import run
+
+    at_planning: list[tuple[list[int], list[object]]] = []
+    plan = run.plan_batch
+
+    def spy_plan(*args, **kwargs):  # type: ignore[no-untyped-def]
+        at_planning.append((list(started), list(taken)))
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(run, "plan_batch", spy_plan)
+    monkeypatch.setattr(parallel, "START_WORKERS_BYTES", path.stat().st_size)
+    started.clear()
+    taken.clear()
+    big = batch("big", len(NAMES) + 100)
+    assert at_planning == [([2], [False])]  # the checkers started, the drawing worker too
+    assert sorted(taken) == [False, True] and workers._AHEAD == {}
+    assert big == late
+
 
 def test_cards_drawn_while_planning_are_the_bytes_drawn_after(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_orders: Callable[..., Path]

@@ -39,7 +39,9 @@ def collect_less() -> None:
     A batch holds hundreds of thousands of long-lived objects (orders, jobs, layouts, word
     shapes, the PDF's objects) and makes few reference cycles; at Python's thresholds the
     collector walks all of those objects again every few hundred cards, ~10 % of a batch's
-    CPU (2,000 orders: ~1.2 s). Raised, full collections become rare (~0.35 s).
+    CPU (2,000 orders: ~1.2 s). Raised, young collections are rare and full ones do not run
+    until the batch ends (10,000 orders: 4.4 s of collector time in its processes, now 1.5 s,
+    with the same peak memory).
     """
     gc.set_threshold(*BATCH_GC_THRESHOLDS)
 

@@ -174,10 +174,11 @@ class DrawPool(LazyPool):
 
 class StartAhead:
     """Planning's progress (wraps *progress*): once a batch is big enough to draw and check
-    in workers, start them (workers.start_ahead), so their start-up runs on the core
-    planning leaves idle, and send the drawing worker the cards planned so far (it draws
-    them while planning goes on: :mod:`notecards.output.early`). The batch calls
-    workers.stop_ahead when it ends."""
+    in workers (or, with :meth:`expect`, as soon as its input files are seen to be big),
+    start them (workers.start_ahead), so their start-up runs on the core planning leaves
+    idle, and send the drawing worker the cards planned so far (it draws them while planning
+    goes on: :mod:`notecards.output.early`). The batch calls workers.stop_ahead when it
+    ends."""
 
     def __init__(self, settings: BatchSettings, progress: Progress | None) -> None:
         self.progress = progress

@@ -102,12 +102,15 @@ def write_handoff(
     progress: Progress | None = None,
     *,
     preflight: bool | None = None,
+    while_checking: Callable[[tuple[CardPlace, ...]], None] | None = None,
 ) -> HandOff:
     """Write the print files of *plan* into *folder*; return what went where.
 
     A batch with cards of several formats writes one set of files per format (see
     format_groups); places come back in card order either way. *preflight* overrides the
-    production's self-preflight setting (proofs skip it).
+    production's self-preflight setting (proofs skip it). *while_checking* is called with
+    the places once every file is drawn, while the last checks run (the batch writes its
+    manifest then, on the core the checks leave idle at the end).
 
     Raises:
         LayoutError, FontError: a card cannot be drawn (checked while planning, so rare).
@@ -133,10 +136,12 @@ def write_handoff(
             card_pages += part.card_pages
             envelope_pages += part.envelope_pages
             tickets.append(part.ticket)
+        places.sort(key=lambda place: place.card_number)
+        if while_checking is not None:
+            while_checking(tuple(places))
         findings = checks.results()
     ticket = combine_tickets(tickets, findings)
     write_ticket(folder, ticket)
-    places.sort(key=lambda place: place.card_number)
     return HandOff(
         tuple(f["file"] for f in files),
         tuple(places),

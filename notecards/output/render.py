@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from io import BytesIO
 from pathlib import Path
 
@@ -101,10 +102,10 @@ def render_batch(
         card_pages = envelope_pages = 0
         findings: tuple[str, ...] = ()
         if plan.jobs:
-            handoff = write_handoff(plan, staging, progress)
+            manifest = partial(_write_manifest, plan, staging / MANIFEST_CSV)
+            handoff = write_handoff(plan, staging, progress, while_checking=manifest)
             card_pages, envelope_pages = handoff.card_pages, handoff.envelope_pages
             findings = handoff.findings
-            _write_manifest(plan, staging / MANIFEST_CSV, handoff.places)
             for extra in extras:
                 extra(plan, staging)
         # Always written (a header alone when empty): scripts read them after every run.

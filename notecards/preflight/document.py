@@ -40,26 +40,33 @@ def document_findings(
 
 
 def read_document(
-    source: bytes | Path | str, rules: PreflightSpec
+    source: bytes | Path | str, rules: PreflightSpec, opened: pikepdf.Pdf | None = None
 ) -> tuple[list[tuple[Severity, str]], frozenset[str]]:
     """Return document_findings and the subset names of *source*, reading its objects once
-    (a 20,000-page file has some 100,000: the walk is most of the cost)."""
+    (a 20,000-page file has some 100,000: the walk is most of the cost). *opened*: the file
+    already opened with pikepdf (a page check's; left open)."""
+    if opened is not None:
+        return _read(opened, rules)
     try:
         pdf = _open(source)
     except pikepdf.PdfError as err:
         return [(Severity.ERROR, f"The file cannot be read as a PDF by qpdf ({err}).")], frozenset()
     with pdf:
-        subsets = _subsets(pdf)
-        basics = _basic_findings(pdf)
-        severity = Severity.ERROR if rules.pdfx else Severity.WARNING
-        found = [(severity, message) for message in basics]
-        found += [(Severity.ERROR, message) for message in _subset_findings(subsets)]
-        if rules.pdfx:
-            info = pdf.trailer.get("/Info") or pikepdf.Dictionary()
-            found += [
-                (Severity.ERROR, message) for message in _pdfx_findings(pdf, info, rules.pdfx)
-            ]
-        return found, frozenset(name for name, _ in subsets)
+        return _read(pdf, rules)
+
+
+def _read(
+    pdf: pikepdf.Pdf, rules: PreflightSpec
+) -> tuple[list[tuple[Severity, str]], frozenset[str]]:
+    subsets = _subsets(pdf)
+    basics = _basic_findings(pdf)
+    severity = Severity.ERROR if rules.pdfx else Severity.WARNING
+    found = [(severity, message) for message in basics]
+    found += [(Severity.ERROR, message) for message in _subset_findings(subsets)]
+    if rules.pdfx:
+        info = pdf.trailer.get("/Info") or pikepdf.Dictionary()
+        found += [(Severity.ERROR, message) for message in _pdfx_findings(pdf, info, rules.pdfx)]
+    return found, frozenset(name for name, _ in subsets)
 
 
 def _basic_findings(pdf: pikepdf.Pdf) -> list[str]:

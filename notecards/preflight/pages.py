@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pikepdf
@@ -43,18 +44,21 @@ def check_pages(
     *source* is a path or the PDF's bytes; it is opened here, so a worker process can be
     given a file name instead of the file. *sized*: compare the trim and bleed with *rules*.
     """
+    with open_pages(source, rules) as pages:
+        return pages.check_range(start, stop, sized)
+
+
+@contextmanager
+def open_pages(source: str | bytes, rules: PreflightSpec) -> Iterator[_Pages]:
+    """Open *source* for page checks (``check_range``); its pikepdf document (``pike``) can
+    serve the whole-document checks too, so one opening of a big file does both."""
     document = pdfium.PdfDocument(source)
     pages = _Pages(document, source, rules)
-    findings: list[PageFinding] = []
     try:
-        for index in range(start, stop):
-            findings += (
-                (index, severity, message) for severity, message in pages.check(index, sized)
-            )
+        yield pages
     finally:
         pages.close()
         document.close()
-    return findings
 
 
 class _Pages:
@@ -74,6 +78,15 @@ class _Pages:
         self._content_rules = rules_for(rules.require_cmyk, rules.ink_limit)
         self._rgb_forms: dict[int, bool] = {}
         self.objects = ObjectChecks(rules)
+
+    def check_range(self, start: int, stop: int, sized: bool) -> list[PageFinding]:
+        """Return the findings of pages *start* to *stop* (0-based, stop excluded)."""
+        findings: list[PageFinding] = []
+        for index in range(start, stop):
+            findings += (
+                (index, severity, message) for severity, message in self.check(index, sized)
+            )
+        return findings
 
     def check(self, index: int, sized: bool) -> list[tuple[Severity, str]]:
         """Return (severity, message) of every finding on page *index*."""

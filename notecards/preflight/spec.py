@@ -14,8 +14,9 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar, cast
 
+import pikepdf
 import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -23,7 +24,7 @@ import pypdfium2.raw as pdfium_c
 from notecards.errors import InputError
 from notecards.models import Severity
 from notecards.preflight.document import read_document
-from notecards.preflight.pages import JS_MESSAGE, PageFinding, check_pages, is_js
+from notecards.preflight.pages import JS_MESSAGE, PageFinding, check_pages, is_js, open_pages
 
 # The records live in rules.py; they are re-exported here, where callers have found them.
 from notecards.preflight.rules import Finding as Finding
@@ -36,9 +37,18 @@ from notecards.workers import LazyPool
 #: costs more than checking them); bigger ones go to worker processes in one slice per
 #: worker (so two workers share even the last, biggest file of a batch), of at most
 #: PAGES_PER_TASK pages. Each slice opens the file again (half a second for a 20,000-page
-#: file, which 2,000-page slices paid ten times over).
+#: file, which 2,000-page slices paid ten times over); the first slice runs the file's
+#: whole-document checks on its opening.
 BACKGROUND_MIN_PAGES = 1000
 PAGES_PER_TASK = 25_000
+
+T = TypeVar("T", covariant=True)
+
+
+class _Pending(Protocol[T]):
+    """A check running elsewhere: a future, or one half of one (:class:`_Half`)."""
+
+    def result(self) -> T: ...
 
 
 def preflight_pdf(path_or_bytes: str | Path | bytes, spec: PreflightSpec | None) -> list[Finding]:
@@ -103,11 +113,14 @@ class PreflightQueue(LazyPool):
             self._files.append((label, document, here))
             return
         executor = self.executor
-        document_task = (executor.submit(check_document, path, spec), path, spec)
-        tasks: list[Any] = []
         slices = max(self.workers, -(-pages // PAGES_PER_TASK))
         size = -(-pages // slices)
-        for start in range(0, pages, size):
+        # The first slice runs the whole-document checks too, on the same opening of the file.
+        first = executor.submit(check_with_document, *args, 0, size)
+        document_task: tuple[_Half[DocumentChecks], Path, PreflightSpec | None]
+        document_task = (_Half(first, 1), path, spec)
+        tasks: list[Any] = [(_Half(first, 0), args, 0, size)]
+        for start in range(size, pages, size):
             stop = min(pages, start + size)
             tasks.append((executor.submit(check_pages, *args, start, stop), args, start, stop))
         self._files.append((label, document_task, tasks))
@@ -156,7 +169,7 @@ class PreflightQueue(LazyPool):
         first: dict[str, str] = {}  # subset name → the first file (in order) that holds it
         for label, document, tasks in self._files:
             findings, count, names = (
-                document if not isinstance(document[0], Future) else _document_result(*document)
+                document if isinstance(document[0], list) else _document_result(*document)
             )
             findings = list(findings)
             if count is not None:
@@ -171,6 +184,28 @@ class PreflightQueue(LazyPool):
 #: The whole-document checks of a file: its findings, its page count (None: it cannot be
 #: opened) and the font subset names it holds (compared across the files of a batch).
 DocumentChecks = tuple[list[Finding], int | None, frozenset[str]]
+
+
+def check_with_document(
+    path: str, rules: PreflightSpec, sized: bool, start: int, stop: int
+) -> tuple[list[PageFinding], DocumentChecks]:
+    """Return check_pages of pages *start* to *stop* of the file at *path* and its
+    check_document, opening it once for both (each opening of a 20,000-page file with pikepdf
+    costs about a quarter of a second)."""
+    with open_pages(path, rules) as pages:
+        found = pages.check_range(start, stop, sized)
+        return found, _document_checks(Path(path), rules, pages.pike)
+
+
+class _Half(Generic[T]):
+    """One half of a future's (pages, document) result, waited for like a future."""
+
+    def __init__(self, future: Future[tuple[Any, Any]], index: int) -> None:
+        self.future = future
+        self.index = index
+
+    def result(self) -> T:
+        return cast(T, self.future.result()[self.index])
 
 
 def check_document(path: Path, spec: PreflightSpec | None) -> DocumentChecks:
@@ -199,7 +234,7 @@ def _page_count(path: Path) -> int | None:
 
 
 def _document_result(
-    future: Future[DocumentChecks], path: Path, spec: PreflightSpec | None
+    future: _Pending[DocumentChecks], path: Path, spec: PreflightSpec | None
 ) -> DocumentChecks:
     try:
         return future.result()
@@ -240,7 +275,10 @@ def _sized(spec: PreflightSpec | None) -> bool:
 
 
 def _result(
-    future: Future[list[PageFinding]], args: tuple[str, PreflightSpec, bool], start: int, stop: int
+    future: _Pending[list[PageFinding]],
+    args: tuple[str, PreflightSpec, bool],
+    start: int,
+    stop: int,
 ) -> list[PageFinding]:
     try:
         return future.result()
@@ -261,10 +299,10 @@ def _read(path_or_bytes: str | Path | bytes) -> bytes:
 
 
 def _document_checks(
-    source: bytes | Path, rules: PreflightSpec
+    source: bytes | Path, rules: PreflightSpec, opened: pikepdf.Pdf | None = None
 ) -> tuple[list[Finding], int | None, frozenset[str]]:
     """Return the findings about the whole file, its page count (None: cannot be opened) and
-    its font subset names."""
+    its font subset names. *opened*: the file already opened with pikepdf."""
     if isinstance(source, Path) and not source.is_file():
         _read(source)  # raises InputError naming the file
     try:
@@ -283,7 +321,7 @@ def _document_checks(
         )
     pages = len(document)
     document.close()
-    found, subsets = read_document(source, rules)
+    found, subsets = read_document(source, rules, opened)
     findings += [Finding(Severity(sev), None, message) for sev, message in found]
     try:
         reader = pypdf.PdfReader(io.BytesIO(source) if isinstance(source, bytes) else source)

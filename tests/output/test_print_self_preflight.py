@@ -144,6 +144,27 @@ def test_preflight_queue_gives_the_same_findings_as_preflight_pdf(tmp_path, monk
     assert preflight_pdf(path, without_spec)  # Helvetica is still found without a spec
 
 
+def test_a_first_slice_that_fails_is_checked_again_here_with_its_document(tmp_path):
+    """Verify the first slice of a big file, which runs the file's whole-document checks on
+    its own opening of the file, is checked again in this process when its worker fails:
+    its pages and its document both (a worker that dies loses both halves)."""
+    from concurrent.futures import Future
+
+    path = _helvetica_pages(tmp_path / "mixed.pdf", 6, rgb_from=3)
+    spec = PreflightSpec(324.0, 252.0, 9.0, require_cmyk=True)
+    args = (str(path), spec, True)
+    pages, document = preflight.check_with_document(*args, 0, 4)
+    assert (pages, document) == (
+        preflight.check_pages(*args, 0, 4),
+        preflight.check_document(path, spec),
+    )
+    failed: Future[object] = Future()
+    failed.set_exception(RuntimeError("the worker died"))
+    assert preflight._result(preflight._Half(failed, 0), args, 0, 4) == pages
+    assert preflight._document_result(preflight._Half(failed, 1), path, spec) == document
+    assert pages and document[1] == 6  # findings on those pages; the file's page count
+
+
 def test_preflight_queue_without_workers_checks_in_process(tmp_path):
     """Verify workers=0 (or a small file) checks at once, with the same result."""
     path = _helvetica_pages(tmp_path / "small.pdf", 3, rgb_from=99)

@@ -294,3 +294,46 @@ def test_pack_last_page_compresses_a_page_as_the_save_would():
     assert packed == plain
     assert held == [None, None, None] and all(kept)
     assert b"/FlateDecode" in packed
+
+
+def test_share_page_resources_writes_the_resources_reportlab_writes():
+    """Verify pages that share one formatted resource dictionary are written with the bytes
+    of pages that each get their own: forms on some pages, an image on one, a form added
+    after the first pages, and different dictionaries for different pages."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    image = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(image, format="PNG")
+
+    def draw(shared: bool) -> tuple[bytes, int]:
+        out = io.BytesIO()
+        canvas = Canvas(out, invariant=1, pageCompression=1)
+        canvas.beginForm("logo")
+        canvas.rect(0, 0, 10, 10, fill=1)
+        canvas.endForm()
+        for n in range(8):
+            canvas.setFont("Helvetica", 12)
+            canvas.drawString(20, 20, f"page {n}")
+            if n % 2:
+                canvas.doForm("logo")
+            if n == 5:
+                canvas.drawImage(ImageReader(io.BytesIO(image.getvalue())), 30, 30, 4, 4)
+            if n == 6:
+                canvas.beginForm("seal")
+                canvas.circle(5, 5, 5, fill=1)
+                canvas.endForm()
+                canvas.doForm("seal")
+            canvas.showPage()
+        if shared:
+            internals.share_page_resources(canvas)
+        pages = internals.canvas_document(canvas).Pages.pages
+        kinds = len({id(page.Resources) for page in pages})
+        canvas.save()
+        return out.getvalue(), kinds
+
+    shared, kinds = draw(True)
+    plain, none = draw(False)
+    assert shared == plain
+    assert none == 1 and 1 < kinds < 8  # all None before the save; a few shared ones
+    assert len(pypdf.PdfReader(io.BytesIO(shared)).pages) == 8

@@ -11,7 +11,7 @@ from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor, Color, toColor
 from reportlab.pdfgen.canvas import Canvas
 
-from notecards.internals import pack_last_page
+from notecards.internals import pack_last_page, share_page_resources
 from notecards.layout.panels import PageGeometry
 
 #: Crop marks start this far outside the bleed box, so they never show on a trimmed card.
@@ -48,6 +48,7 @@ class PrintCanvas(Canvas):  # type: ignore[misc]
         """
         before = rl_config.useA85
         rl_config.useA85 = 0
+        share_page_resources(self)
         try:
             super().save()
         finally:

@@ -88,52 +88,91 @@ def pack_last_page(canvas: Any) -> None:
     page.stream = None
 
 
-def share_page_resources(canvas: Any) -> None:
-    """Give the pages of *canvas* that would get the same resource dictionary one shared
-    dictionary that is formatted once per save, just before the save.
+def share_page_parts(canvas: Any) -> None:
+    """Give the pages of *canvas* one shared copy of each equal part of their dictionaries
+    (resources, page boxes, transition), formatted once per save, just before the save.
 
-    reportlab builds and formats each page's resources anew when it saves (``PDFPage
-    .check_format``): a quarter to a third of saving a file of cards, though a batch's pages
-    use the same fonts, forms and procedure sets. The dictionary is built exactly as
+    reportlab builds and formats every page's resources, boxes and transition anew when it
+    saves (``PDFPage.check_format`` and ``format``): about half of saving a file of cards,
+    though a batch's pages use the same fonts, forms, procedure sets and boxes (400 pages
+    of cards have 5 different resource dictionaries). Each shared part is built exactly as
     reportlab builds it, so the file's bytes do not change.
     """
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary
+
+    resources: dict[tuple[Any, ...], Any] = {}
+    arrays: dict[tuple[Any, ...], Any] = {}
+    no_transition = _once(PDFDictionary)({})
+    for page in canvas._doc.Pages.pages:
+        if page.Override_default_compilation:
+            continue
+        if not page.Resources:
+            page.Resources = _page_resources(page, resources)
+        if not page.MediaBox:  # as check_format sets it
+            turned = page.Rotate in (90, 270)
+            size = (
+                [page.pageheight, page.pagewidth] if turned else [page.pagewidth, page.pageheight]
+            )
+            page.MediaBox = PDFArray([0, 0, *size])
+        for name in ("MediaBox", "CropBox", "ArtBox", "BleedBox", "TrimBox"):
+            box = getattr(page, name)
+            if type(box) is PDFArray:
+                key = tuple(box.sequence)
+                if key not in arrays:
+                    arrays[key] = _once(PDFArray)(box.sequence)
+                setattr(page, name, arrays[key])
+        if type(page.Trans) is PDFDictionary and not page.Trans.dict:
+            page.Trans = no_transition
+
+
+def _page_resources(page: Any, shared: dict[tuple[Any, ...], Any]) -> Any:
+    """Return the resource dictionary check_format would build for *page*, one per kind."""
     from reportlab.pdfbase.pdfdoc import PDFResourceDictionary
 
-    class _Shared(PDFResourceDictionary):  # type: ignore[misc]
-        formatted: tuple[Any, bytes] | None = None
+    xobjects = page.XObjects.dict if page.XObjects else None
+    key = (
+        bool(page.hasImages),
+        tuple((name, ref.name) for name, ref in xobjects.items()) if xobjects else None,
+        id(page.ExtGState) if page.ExtGState else None,
+        tuple(page._shadingUsed.items()),
+        tuple(page._colorsUsed.items()),
+    )
+    if key not in shared:
+        resources = shared[key] = _once(PDFResourceDictionary)()
+        resources.basicFonts()
+        if page.hasImages:
+            resources.allProcs()
+        else:
+            resources.basicProcs()
+        if page.XObjects:
+            resources.XObject = page.XObjects
+        if page.ExtGState:
+            resources.ExtGState = page.ExtGState
+        resources.setShading(page._shadingUsed)
+        resources.setColorSpace(page._colorsUsed)
+    return shared[key]
 
-        def format(self, document: Any) -> bytes:
-            if self.formatted is None or self.formatted[0] is not document:
-                self.formatted = (document, super().format(document))
-            return self.formatted[1]
 
-    shared: dict[tuple[Any, ...], Any] = {}
-    for page in canvas._doc.Pages.pages:
-        if page.Resources or page.Override_default_compilation:
-            continue
-        xobjects = page.XObjects.dict if page.XObjects else None
-        key = (
-            bool(page.hasImages),
-            tuple((name, ref.name) for name, ref in xobjects.items()) if xobjects else None,
-            id(page.ExtGState) if page.ExtGState else None,
-            tuple(page._shadingUsed.items()),
-            tuple(page._colorsUsed.items()),
-        )
-        resources = shared.get(key)
-        if resources is None:
-            resources = shared[key] = _Shared()
-            resources.basicFonts()
-            if page.hasImages:
-                resources.allProcs()
-            else:
-                resources.basicProcs()
-            if page.XObjects:
-                resources.XObject = page.XObjects
-            if page.ExtGState:
-                resources.ExtGState = page.ExtGState
-            resources.setShading(page._shadingUsed)
-            resources.setColorSpace(page._colorsUsed)
-        page.Resources = resources
+#: The classes _once made, by the reportlab class they format once.
+_ONCE: dict[Any, Any] = {}
+
+
+def _once(kind: Any) -> Any:
+    """Return a subclass of the reportlab object class *kind* whose instances format once
+    per document (shared by many pages, they are written once per page all the same)."""
+    if kind not in _ONCE:
+
+        class Once(kind):  # type: ignore[misc]
+            formatted: tuple[Any, bytes] | None = None
+
+            def format(self, document: Any) -> bytes:
+                if self.formatted is None or self.formatted[0] is not document:
+                    self.formatted = (document, super().format(document))
+                return self.formatted[1]
+
+        Once.__name__ = Once.__qualname__ = f"Once{kind.__name__}"
+        _ONCE[kind] = Once
+    return _ONCE[kind]
 
 
 def fill_rects(canvas: Any, rects: Sequence[str]) -> None:

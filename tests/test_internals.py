@@ -296,19 +296,22 @@ def test_pack_last_page_compresses_a_page_as_the_save_would():
     assert b"/FlateDecode" in packed
 
 
-def test_share_page_resources_writes_the_resources_reportlab_writes():
-    """Verify pages that share one formatted resource dictionary are written with the bytes
-    of pages that each get their own: forms on some pages, an image on one, a form added
-    after the first pages, and different dictionaries for different pages."""
+def test_share_page_parts_writes_the_pages_reportlab_writes():
+    """Verify pages that share their resources, boxes and transition, each formatted once,
+    are written with the bytes of pages that each get their own: forms on some pages, an
+    image on one, a form added after the first pages, page boxes that change, a turned
+    page and one with a transition."""
     from PIL import Image
     from reportlab.lib.utils import ImageReader
 
     image = io.BytesIO()
     Image.new("RGB", (4, 4), (200, 30, 30)).save(image, format="PNG")
 
-    def draw(shared: bool) -> tuple[bytes, int]:
+    def draw(shared: bool) -> tuple[bytes, int, int]:
         out = io.BytesIO()
         canvas = Canvas(out, invariant=1, pageCompression=1)
+        canvas.setTrimBox((9, 9, 300, 200))
+        canvas.setBleedBox((0, 0, 309, 209))
         canvas.beginForm("logo")
         canvas.rect(0, 0, 10, 10, fill=1)
         canvas.endForm()
@@ -317,6 +320,13 @@ def test_share_page_resources_writes_the_resources_reportlab_writes():
             canvas.drawString(20, 20, f"page {n}")
             if n % 2:
                 canvas.doForm("logo")
+            if n == 3:
+                canvas.setPageRotation(90)
+                canvas.setPageTransition("Split", 1, 0, "V", "I")
+            if n == 4:
+                canvas.setPageRotation(0)
+                canvas.setPageTransition(None)
+                canvas.setTrimBox((18, 18, 290, 190))
             if n == 5:
                 canvas.drawImage(ImageReader(io.BytesIO(image.getvalue())), 30, 30, 4, 4)
             if n == 6:
@@ -326,14 +336,17 @@ def test_share_page_resources_writes_the_resources_reportlab_writes():
                 canvas.doForm("seal")
             canvas.showPage()
         if shared:
-            internals.share_page_resources(canvas)
+            internals.share_page_parts(canvas)
         pages = internals.canvas_document(canvas).Pages.pages
         kinds = len({id(page.Resources) for page in pages})
+        boxes = len({id(page.TrimBox) for page in pages})
         canvas.save()
-        return out.getvalue(), kinds
+        return out.getvalue(), kinds, boxes
 
-    shared, kinds = draw(True)
-    plain, none = draw(False)
+    shared, kinds, boxes = draw(True)
+    plain, none, every = draw(False)
     assert shared == plain
     assert none == 1 and 1 < kinds < 8  # all None before the save; a few shared ones
+    assert (boxes, every) == (2, 8)  # two trim boxes; one array per page otherwise
+    assert b"/Rotate 90" in plain and b"/Split" in plain
     assert len(pypdf.PdfReader(io.BytesIO(shared)).pages) == 8

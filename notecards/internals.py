@@ -132,7 +132,9 @@ def _page_resources(page: Any, shared: dict[tuple[Any, ...], Any]) -> Any:
     xobjects = page.XObjects.dict if page.XObjects else None
     key = (
         bool(page.hasImages),
-        tuple((name, ref.name) for name, ref in xobjects.items()) if xobjects else None,
+        tuple((name, getattr(ref, "name", id(ref))) for name, ref in xobjects.items())
+        if xobjects
+        else None,
         id(page.ExtGState) if page.ExtGState else None,
         tuple(page._shadingUsed.items()),
         tuple(page._colorsUsed.items()),

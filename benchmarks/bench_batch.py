@@ -77,6 +77,23 @@ CITIES = [
 ]
 
 
+def batch_arguments(
+    folder: Path, orders: Path | None, count: int, config: Path | None, no_preflight: bool
+) -> list[str]:
+    """Return the arguments of a benchmark's ``notecards batch`` run in *folder*: on
+    *orders* (with *config*), or on *count* orders written there by :func:`write_orders`."""
+    if orders is None:
+        orders = folder / "orders.csv"
+        write_orders(orders, count)
+    command = ["batch", str(orders), "--out", str(folder / "out"), "--quiet"]
+    command += ["--date", "2024-12-02", "--ledger", str(folder / "ledger.db")]
+    if config is not None:
+        command += ["--config", str(config)]
+    if no_preflight:
+        command.append("--no-preflight")
+    return command
+
+
 def write_orders(path: Path, count: int, seed: int = 7) -> None:
     """Write *count* realistic orders (a third from repeat customers, some personal lines)."""
     rng = random.Random(seed)

@@ -78,20 +78,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="notecards-phases-") as tmp:
         folder = Path(tmp)
-        if args.orders is None:
-            sys.path.insert(0, str(Path(__file__).parent))
-            from bench_batch import write_orders
+        sys.path.insert(0, str(Path(__file__).parent))
+        from bench_batch import batch_arguments
 
-            orders = folder / "orders.csv"
-            write_orders(orders, args.count)
-        else:
-            orders = args.orders
-        command = ["batch", str(orders), "--out", str(folder / "out"), "--quiet"]
-        command += ["--date", "2024-12-02", "--ledger", str(folder / "ledger.db")]
-        if args.config is not None:
-            command += ["--config", str(args.config)]
-        if args.no_preflight:
-            command.append("--no-preflight")
+        command = batch_arguments(folder, args.orders, args.count, args.config, args.no_preflight)
         _wrap()
         try:
             cli.main(command)

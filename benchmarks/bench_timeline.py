@@ -37,21 +37,11 @@ def main() -> None:
         sys.exit("bench_timeline.py reads /proc: it runs on Linux only")
     with tempfile.TemporaryDirectory(prefix="notecards-timeline-") as tmp:
         folder = Path(tmp)
-        if args.orders is None:
-            sys.path.insert(0, str(Path(__file__).parent))
-            from bench_batch import write_orders
+        sys.path.insert(0, str(Path(__file__).parent))
+        from bench_batch import batch_arguments
 
-            orders = folder / "orders.csv"
-            write_orders(orders, args.count)
-        else:
-            orders = args.orders
-        command = [sys.executable, "-m", "notecards", "batch", str(orders), "--quiet"]
-        command += ["--out", str(folder / "out"), "--date", "2024-12-02"]
-        command += ["--ledger", str(folder / "ledger.db")]
-        if args.config is not None:
-            command += ["--config", str(args.config)]
-        if args.no_preflight:
-            command.append("--no-preflight")
+        command = [sys.executable, "-m", "notecards"]
+        command += batch_arguments(folder, args.orders, args.count, args.config, args.no_preflight)
         rows, pids = _watch(command, args.every)
     print(f"{'s':>5} " + " ".join(f"{_role(n):>8}" for n in range(len(pids))) + "    total")
     for at, shares in rows:

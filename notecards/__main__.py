@@ -1,5 +1,5 @@
 """Run the command line: ``python -m notecards``."""
 
-from notecards.cli.main import main
+from notecards.cli.main import run
 
-main()
+run()

@@ -43,11 +43,19 @@ What is used, and why no public API does the job:
 * ``ProcessPoolExecutor._processes`` (Python): the pool's worker processes, so an
   interrupted batch can terminate them; ``shutdown`` waits for running work
   (:func:`pool_processes`).
+* ``threading._shutdown`` and ``atexit._run_exitfuncs`` (Python): the first two steps of
+  Python's exit (join the threads, a worker pool's among them; run the exit handlers,
+  multiprocessing's among them), without the heap's teardown that follows them, which has
+  no public switch (:func:`exit_now`).
 """
 
 from __future__ import annotations
 
+import atexit
 import io
+import os
+import sys
+import threading
 import zlib
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -381,3 +389,20 @@ def add_object(writer: PdfWriter, obj: PdfObject) -> IndirectObject:
 def pool_processes(executor: ProcessPoolExecutor) -> list[BaseProcess]:
     """Return the worker processes *executor* has started (none before its first task)."""
     return list((executor._processes or {}).values())
+
+
+def exit_now(status: int) -> None:
+    """Exit this process with *status* once its exit handlers have run, without freeing its heap.
+
+    Python's exit joins the threads, runs the exit handlers, then collects and frees every
+    object still alive: for a big batch, 130,000 objects in reference cycles (the envelopes'
+    reportlab document among them), 0.6 s of work for nobody. The first two steps run here
+    as Python runs them: a stopped pool's thread hands its workers their last task before
+    multiprocessing's handler joins them and unlinks their semaphores (else its resource
+    tracker warns of leaks). Then the standard streams are flushed.
+    """
+    threading._shutdown()  # type: ignore[attr-defined]
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

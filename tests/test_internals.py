@@ -9,8 +9,11 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
+from pathlib import Path
 
 import pypdf
 import pypdfium2 as pdfium
@@ -263,6 +266,40 @@ def test_pool_processes_are_the_workers_a_pool_started():
         assert [p.pid for p in internals.pool_processes(pool)] == [child]
     finally:
         pool.shutdown()
+
+
+def test_exit_now_runs_the_exit_handlers_but_frees_nothing(tmp_path: Path) -> None:
+    """Verify exit_now exits with its status after the exit handlers ran (multiprocessing's
+    among them: without it, the resource tracker warns of a spawned pool's semaphores) and
+    the streams are flushed, without freeing what the process holds."""
+    script = tmp_path / "leave.py"
+    script.write_text(
+        "import atexit, multiprocessing, sys\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from notecards import internals\n"
+        "class Freed:\n"
+        "    def __del__(self):\n"
+        "        print('freed', flush=True)\n"
+        "if __name__ == '__main__':\n"
+        "    kept = Freed()\n"
+        "    atexit.register(print, 'handlers ran')\n"
+        "    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context('spawn'))\n"
+        "    pool.submit(abs, -1).result()\n"
+        "    pool.shutdown(wait=False)\n"
+        "    sys.stdout.write('done ')\n"
+        "    sys.exit(3) if sys.argv[1:] == ['python'] else internals.exit_now(3)\n",
+        encoding="utf-8",
+    )
+    ours = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
+    python = subprocess.run(
+        [sys.executable, str(script), "python"], capture_output=True, text=True, timeout=120
+    )
+    assert python.returncode == 3 and "freed" in python.stdout  # Python's exit frees it
+    assert ours.returncode == 3
+    assert ours.stdout.split() == ["done", "handlers", "ran"]
+    assert ours.stderr == ""
 
 
 def test_pack_last_page_compresses_a_page_as_the_save_would():

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from notecards.cli.main import main
+from notecards.paths import sample_orders_path
 from tests.conftest import make_order
 
 
@@ -281,3 +284,27 @@ def test_progress_counter_counts_on_a_terminal_only(monkeypatch, capsys):
     assert capsys.readouterr().err == "\rdrawn: 2\rdrawn: 4\rdrawn: 5\n"
     with progress_counter(True, "drawn") as update:
         assert update is None
+
+
+def test_the_command_exits_at_once_with_its_status_and_no_warnings(tmp_path: Path) -> None:
+    """Verify ``python -m notecards`` (the installed command's entry point, ``run``) exits
+    without Python's teardown but with the command's status, its output flushed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "notecards", "batch", str(sample_orders_path()), "--quiet"]
+        + ["--out", str(tmp_path / "out"), "--ledger", str(tmp_path / "ledger.db")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "new cards" in done.stdout
+    assert "leaked" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert (tmp_path / "out" / "cards.pdf").stat().st_size > 0
+
+    failed = subprocess.run(
+        [sys.executable, "-m", "notecards", "batch", str(tmp_path / "missing.csv")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert failed.returncode == 2 and "does not exist" in failed.stderr

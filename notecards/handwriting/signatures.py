@@ -23,14 +23,13 @@ from notecards.errors import ConfigError
 from notecards.handwriting import (
     HandStyle,
     draw_block,
-    font_file,
     get_style,
     max_excursion_pt,
     register_style_fonts,
 )
 from notecards.handwriting.plan import stroke_em
 from notecards.handwriting.signature_forms import draw_vector_signature
-from notecards.handwriting.styles import with_ink
+from notecards.handwriting.styles import font_file_at, with_ink
 from notecards.layout.geometry import Box, Run, SetLine, TextBlock
 from notecards.tables import SignerSpec as SignerSpec  # defined with the [signers] table
 
@@ -102,14 +101,21 @@ def _fitted(
 
 def line_weight_pt(style: HandStyle, size_pt: float) -> float:
     """Return how thick *style*'s strokes are at *size_pt*: the face's own plus the pen's."""
-    return size_pt * (stem_em(font_file(style)) + stroke_em(style))
+    return size_pt * (_face_stem_em(style.font_path) + stroke_em(style))
 
 
 def _with_weight(style: HandStyle, size_pt: float, weight_pt: float) -> HandStyle:
     """Return *style* with the pen pressure that makes its strokes *weight_pt* thick."""
-    own = size_pt * stem_em(font_file(style))
+    own = size_pt * _face_stem_em(style.font_path)
     pressure = max(0.0, weight_pt - own) / (size_pt * stroke_em(replace(style, pressure=1.0)))
     return replace(style, pressure=round(pressure, 3))
+
+
+@lru_cache(maxsize=32)
+def _face_stem_em(font_path: str) -> float:
+    """Return stem_em of the face at a style's *font_path*, its file found once per process
+    (finding it asks the file system, once per card otherwise)."""
+    return stem_em(font_file_at(font_path))
 
 
 @lru_cache(maxsize=32)

@@ -193,7 +193,13 @@ def ink_for_pdf(name: str, *, cmyk: bool) -> tuple[float, ...]:
 
 def font_file(style: HandStyle, fonts_dir: Path = FONTS_DIR) -> Path:
     """Return the style's font file; a relative ``font_path`` is looked up in *fonts_dir*."""
-    path = Path(style.font_path)
+    return font_file_at(style.font_path, fonts_dir)
+
+
+def font_file_at(font_path: str, fonts_dir: Path = FONTS_DIR) -> Path:
+    """Return the font file a style's *font_path* names: itself when it is absolute or
+    exists here, else the file of that name in *fonts_dir*."""
+    path = Path(font_path)
     return path if path.is_absolute() or path.exists() else fonts_dir / path
 
 

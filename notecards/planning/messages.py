@@ -110,7 +110,10 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     """Return the sandboxed Jinja2 environment that renders every message.
 
     StrictUndefined turns a misspelt variable into a TemplateError instead of empty text;
-    each card renders within a time and size budget (planning.budget).
+    each card renders within a time and size budget (planning.budget). A template is read
+    once per environment (one per batch): with auto_reload, Jinja asks the file system for
+    its date on every card, and each such call lets other threads take the interpreter
+    (the one that sends planned cards to the drawing worker waited up to 3 s for it).
     """
     env = BudgetEnvironment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -119,6 +122,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=False,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,
     )
     env.filters.update(
         ordinal=ordinal,

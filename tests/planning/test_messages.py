@@ -261,3 +261,38 @@ def test_choose_variant_avoids_the_last_five_when_it_can():
     few = ["a.j2", "b.j2", "c.j2"]
     for seed in range(30):
         assert choose_variant(few, str(seed), ["a", "b", "c"]) == "a.j2"  # the oldest
+
+
+def test_planning_asks_the_file_system_nothing_per_card(tmp_path, write_orders, monkeypatch):
+    """Verify planning 30 cards makes no more file-system calls than planning 5: Jinja's
+    template date check and the signature face's file lookup once ran for every card, and
+    each call lets other threads take the interpreter (the one sending planned cards to the
+    drawing worker waited seconds for it)."""
+    import os
+
+    settings = make_settings(Config(ledger_path=str(tmp_path / "l.sqlite")))
+    calls: list[object] = []
+    stat = os.stat
+
+    def counted(*args: object, **kwargs: object) -> os.stat_result:
+        calls.append(args[0])
+        return stat(*args, **kwargs)  # type: ignore[arg-type]
+
+    def count(orders: int) -> int:
+        path = write_orders(
+            [
+                make_order(order_id=f"#{orders}-{i}", first_name=f"Ann{i}", signer="Mara")
+                for i in range(orders)
+            ],
+            name=f"orders-{orders}.csv",
+        )
+        calls.clear()
+        monkeypatch.setattr(os, "stat", counted)
+        try:
+            assert len(plan_batch([path], settings, today=TODAY).jobs) == orders
+        finally:
+            monkeypatch.setattr(os, "stat", stat)
+        return len(calls)
+
+    count(3)  # fonts, templates and caches loaded
+    assert count(30) == count(5)

@@ -1,5 +1,6 @@
 """Check what a prepress desk reads from the document itself: identity, dates, trapping, font
-subset names, transparency, and (when asked) the PDF/X-1a:2003 or PDF/X-4 document rules.
+subset names, transparency, document JavaScript, and (when asked) the PDF/X-1a:2003 or
+PDF/X-4 document rules.
 
 The PDF/X rules checked (ISO 15930-4 / -7, the parts a file of ours can break): the PDF
 version; ``GTS_PDFXVersion`` in the Info dictionary (and, for X-4, ``pdfxid:GTS_PDFXVersion``
@@ -20,6 +21,7 @@ import pikepdf
 
 from notecards.choices import PdfX
 from notecards.models import Severity
+from notecards.preflight.pages import JS_MESSAGE
 from notecards.preflight.rules import PreflightSpec
 
 _PDFX = {PdfX.X_1A: ("PDF/X-1a:2003", "1.4"), PdfX.X_4: ("PDF/X-4", "1.6")}
@@ -66,7 +68,21 @@ def _read(
     if rules.pdfx:
         info = pdf.trailer.get("/Info") or pikepdf.Dictionary()
         found += [(Severity.ERROR, message) for message in _pdfx_findings(pdf, info, rules.pdfx)]
+    if _runs_javascript(pdf.Root):
+        found.append((Severity.ERROR, JS_MESSAGE))
     return found, frozenset(name for name, _ in subsets)
+
+
+def _runs_javascript(root: Any) -> bool:
+    """Return True when the catalogue *root* holds document JavaScript, opens with a script
+    or has additional actions (a page's annotations are checked with the page)."""
+    names = root.get("/Names")
+    action = root.get("/OpenAction")
+    return (
+        (isinstance(names, pikepdf.Dictionary) and "/JavaScript" in names)
+        or (isinstance(action, pikepdf.Dictionary) and action.get("/S") == "/JavaScript")
+        or "/AA" in root
+    )
 
 
 def _basic_findings(pdf: pikepdf.Pdf) -> list[str]:

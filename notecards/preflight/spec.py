@@ -1,15 +1,14 @@
 """Check a PDF against a card or envelope format and the print shop's rules; return findings.
 
 Pages are checked by ``pages.check_pages`` (pdfium, every object of every page, in
-``objects.py``; every operator, in ``content.py``); the document catalogue (JavaScript) by
-pypdf. A batch checks its own files with ``PreflightQueue``, which checks a finished file in
-worker processes while the batch draws the next one. Rules:
-PRINT-AND-POSTAL-FACTS.md §2.
+``objects.py``; every operator, in ``content.py``); the document itself by ``document.py``
+(pikepdf, which the page checks open too). A batch checks its own files with
+``PreflightQueue``, which checks a finished file in worker processes while the batch draws
+the next one. Rules: PRINT-AND-POSTAL-FACTS.md §2.
 """
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -17,14 +16,13 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 import pikepdf
-import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from notecards.errors import InputError
 from notecards.models import Severity
 from notecards.preflight.document import read_document
-from notecards.preflight.pages import JS_MESSAGE, PageFinding, check_pages, is_js, open_pages
+from notecards.preflight.pages import PageFinding, check_pages, open_pages
 
 # The records live in rules.py; they are re-exported here, where callers have found them.
 from notecards.preflight.rules import Finding as Finding
@@ -323,22 +321,6 @@ def _document_checks(
     document.close()
     found, subsets = read_document(source, rules, opened)
     findings += [Finding(Severity(sev), None, message) for sev, message in found]
-    try:
-        reader = pypdf.PdfReader(io.BytesIO(source) if isinstance(source, bytes) else source)
-        if reader.is_encrypted:
-            reader.decrypt("")
-        root: Any = reader.trailer["/Root"].get_object()
-        names = root.get("/Names")
-        if (
-            (names is not None and "/JavaScript" in names.get_object())
-            or is_js(root.get("/OpenAction"))
-            or "/AA" in root
-        ):
-            findings.append(Finding(Severity.ERROR, None, JS_MESSAGE))
-    except Exception as err:  # pypdf raises many types on damaged files; pdfium could open it
-        findings.append(
-            Finding(Severity.WARNING, None, f"Part of the PDF could not be parsed ({err}).")
-        )
     return findings, pages, subsets
 
 

@@ -6,6 +6,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+import pikepdf
 import pypdf
 import pytest
 from PIL import Image
@@ -328,6 +329,34 @@ def test_preflight_javascript(tmp_path):
             "or form actions.",
         )
     ]
+
+
+@pytest.mark.parametrize("where", ["names", "open-action", "additional-actions"])
+def test_preflight_document_javascript_in_each_place_of_the_catalogue(tmp_path, where):
+    """Verify JavaScript is found wherever the catalogue holds it: the document's named
+    scripts, a script run on opening, or additional actions."""
+    with pikepdf.open(_write(tmp_path)) as pdf:
+        script = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="1"))
+        if where == "names":
+            tree = pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("a"), script]))
+            pdf.Root.Names = pikepdf.Dictionary(JavaScript=tree)
+        elif where == "open-action":
+            pdf.Root.OpenAction = script
+        else:
+            pdf.Root.AA = pikepdf.Dictionary(WC=script)
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+    messages = [finding.message for finding in preflight_pdf(buffer.getvalue(), SPEC)]
+    assert messages == [
+        "The PDF contains JavaScript; printers reject it. Export it again without scripts "
+        "or form actions."
+    ]
+    # A destination to open at is not a script.
+    with pikepdf.open(_write(tmp_path)) as pdf:
+        pdf.Root.OpenAction = pikepdf.Array([pdf.pages[0].obj, pikepdf.Name.Fit])
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+    assert preflight_pdf(buffer.getvalue(), SPEC) == []
 
 
 def test_preflight_encrypted(tmp_path):

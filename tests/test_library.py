@@ -39,3 +39,48 @@ def test_library_errors_share_one_base():
         "ConfigError",
     ):
         assert issubclass(getattr(notecards, name), notecards.NotecardsError)
+
+
+def _imported_after(code: str) -> set[str]:
+    """Return which heavy libraries a fresh interpreter holds after running *code*."""
+    import subprocess
+    import sys
+
+    heavy = ("reportlab.pdfgen", "pandas", "jinja2", "pypdf", "click", "matplotlib", "pikepdf")
+    probe = f"{code}\nimport sys\nprint(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    return set(done.stdout.split())
+
+
+def test_importing_notecards_imports_each_part_on_first_use():
+    """Verify ``import notecards`` imports no stage until one is used, so a worker process
+    imports what its stage needs: a preflight checker neither reportlab, pandas nor Jinja,
+    and the installed script's own module (imported again by every worker) nothing heavy
+    (reportlab's units alone, for page sizes, are not a drawing stage)."""
+    assert _imported_after("import notecards") == set()
+    assert _imported_after("import notecards.cli") == set()
+    assert _imported_after("import notecards.preflight.spec") == {"pikepdf"}
+    assert "jinja2" in _imported_after("import notecards\nnotecards.plan_batch")
+    assert sorted(notecards.__all__) == sorted(set(notecards.__all__))
+    assert all(getattr(notecards, name) is not None for name in notecards.__all__)
+    assert set(notecards.__all__) <= set(dir(notecards))
+
+
+def test_notecards_results_stays_the_function_once_its_module_is_imported():
+    """Verify ``notecards.results(...)`` is the function even after the module of that name
+    was imported (Python sets a package's attribute to each submodule it loads)."""
+    import importlib
+    import subprocess
+    import sys
+
+    probe = (
+        "import notecards.results, notecards, inspect\n"
+        "print(inspect.isfunction(notecards.results), notecards.Results.__name__)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split() == ["True", "Results"]
+    assert importlib.import_module("notecards.results").results is notecards.results

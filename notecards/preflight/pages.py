@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pikepdf
-import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -22,6 +21,9 @@ from notecards.models import Severity
 from notecards.preflight.content import UNREAD, content_findings, rules_for
 from notecards.preflight.objects import TOLERANCE_PT, Box, ObjectChecks, fmt_box
 from notecards.preflight.rules import PreflightSpec
+
+if TYPE_CHECKING:
+    import pypdf
 
 _RGB_OPERATOR = re.compile(rb"(?:^|\s)[-+.\d]+\s+[-+.\d]+\s+[-+.\d]+\s+(?:rg|RG)(?=\s|$)")
 RGB_MESSAGE = (
@@ -139,6 +141,8 @@ class _Pages:
         """Return the pypdf reader (opened on first use: only colour and actions need it)."""
         if self._reader is None:
             import io
+
+            import pypdf  # 0.1 s to import, for the few files that need it
 
             source = self.source
             self._reader = pypdf.PdfReader(

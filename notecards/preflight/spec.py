@@ -243,8 +243,8 @@ def _document_result(
 
 
 def warm_checking() -> None:
-    """Make a worker ready to check (run as it starts): importing this module loaded pdfium,
-    pikepdf and pypdf, which is most of a checking worker's start-up."""
+    """Make a worker ready to check (run as it starts): importing this module loaded pdfium
+    and pikepdf, which is most of a checking worker's start-up."""
 
 
 def check_every_page(path: Path, spec: PreflightSpec | None, pages: int) -> list[PageFinding]:

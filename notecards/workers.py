@@ -50,13 +50,23 @@ def collect_less() -> None:
 
 @contextmanager
 def fewer_collections() -> Iterator[None]:
-    """Run the body with :func:`collect_less`, then put the collector's thresholds back."""
+    """Run the body with :func:`collect_less`, then put the collector's thresholds back (and
+    let it walk what :func:`settle_heap` set aside)."""
     old = gc.get_threshold()
     collect_less()
     try:
         yield
     finally:
+        gc.unfreeze()
         gc.set_threshold(*old)
+
+
+def settle_heap() -> None:
+    """Set the objects alive now aside from the cycle collector until the batch ends (within
+    :func:`fewer_collections`): a batch calls it once its plan is made, as that plan lives
+    until the batch is recorded. The first middle-generation collection after planning
+    walked the whole plan, 0.46 s of a 10,000-order batch, to free a few thousand objects."""
+    gc.freeze()
 
 
 def spawn_pool(workers: int) -> ProcessPoolExecutor:

@@ -67,7 +67,7 @@ from notecards.planning.batch import (
     unvoided_id,
 )
 from notecards.preflight.spec import PreflightQueue
-from notecards.workers import fewer_collections, stop_ahead
+from notecards.workers import fewer_collections, settle_heap, stop_ahead
 
 STAGING = ".notecards-partial-stream"
 _ISSUED_COLUMNS = (
@@ -137,6 +137,7 @@ def run_batch(
                 keep_layouts=True,
                 planned=ahead.job,
             )
+            settle_heap()  # the plan lives until the batch ends
             # A card that fails while drawing (rare: planning checks every card) is rejected
             # alone.
             result, _ = render_isolated(

@@ -162,6 +162,36 @@ def test_a_batch_collects_cycles_less_often_and_puts_the_collector_back() -> Non
     assert gc.get_threshold() == before
 
 
+def test_a_batch_sets_its_plan_aside_from_the_collector_until_it_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_orders: Callable[..., Path]
+) -> None:
+    """Verify a batch freezes the objects alive once planned (the plan lives until the
+    batch is recorded: a collection after planning walked all of it) while it draws, and
+    lets the collector have them again when it ends, failed or not."""
+    import gc
+
+    from notecards.output import run
+
+    path = write_orders([make_order(order_id=str(8200 + i)) for i in range(3)])
+    settings = make_settings(Config(shop_name="Lark & Co"), ledger_path=tmp_path / "l.db")
+    frozen: list[int] = []
+    render_isolated = run.render_isolated
+
+    def spy(plan, *args, **kwargs):  # type: ignore[no-untyped-def]
+        frozen.append(gc.get_freeze_count())
+        if len(frozen) > 1:
+            raise RuntimeError("a batch that fails while drawing")
+        return render_isolated(plan, *args, **kwargs)
+
+    monkeypatch.setattr(run, "render_isolated", spy)
+    gc.unfreeze()
+    run.run_batch([path], settings, today=TODAY, out_dir=tmp_path / "out", record=False)
+    assert frozen[0] > 1000 and gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError):
+        run.run_batch([path], settings, today=TODAY, out_dir=tmp_path / "again", record=False)
+    assert frozen[1] > 1000 and gc.get_freeze_count() == 0
+
+
 def test_the_worker_drawing_cards_early_collects_cycles_less_often() -> None:
     """Verify the worker that draws a batch's cards while it plans sets the batch's collector
     thresholds: it holds every page drawn so far, and each full collection walks them all

@@ -343,6 +343,7 @@ class _Run:
         for job, place in zip(self.chunk, part.places, strict=True):
             manifest.row(manifest_row(job, place))
         self.chunk = []
+        settle_heap(collect=True)  # the part's drawing is garbage now
 
     def _write_lists(self) -> None:
         staging, journal = self.staging, self.journal

@@ -291,3 +291,29 @@ def test_batch_with_occasion_formats_runs_unstreamed(tmp_path, write_orders):
     done = run_batch([thirty(write_orders)], settings, today=TODAY, out_dir=tmp_path / "out")
     assert not done.streamed and done.cards == 30
     assert (tmp_path / "out" / "cards-001.pdf").exists()  # one format used: plain names
+
+
+def test_a_streamed_batch_keeps_no_part_drawing_once_the_part_is_written(
+    tmp_path, write_orders, monkeypatch
+):
+    """Verify each part's drawing (reportlab's document, in reference cycles) is collected
+    once the part is written: a batch's collector never runs a full collection, and these
+    had lived long enough to need one, so every part's drawing stayed until the batch ended
+    (8 MB a part of 500 cards)."""
+    import gc
+
+    from notecards.output import run
+
+    monkeypatch.setenv("NOTECARDS_WORKERS", "1")  # every part drawn in this process
+    path = write_orders([make_order(order_id=str(700 + i)) for i in range(6)])
+    documents: list[int] = []
+    flush = run._Run._flush
+
+    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        flush(self, *args, **kwargs)
+        documents.append(sum(type(o).__name__ == "PDFDocument" for o in gc.get_objects()))
+
+    monkeypatch.setattr(run._Run, "_flush", spy)
+    done = run_batch([path], settings_for(tmp_path, split=2), today=TODAY, out_dir=tmp_path / "out")
+    assert done.cards == 6
+    assert documents == [0, 0, 0]

@@ -48,16 +48,25 @@ def collect_less() -> None:
     gc.set_threshold(*BATCH_GC_THRESHOLDS)
 
 
+#: For each batch running in this process (innermost last): whether it may set objects aside
+#: from the collector (not when the process had frozen objects of its own before it).
+_MAY_FREEZE: list[bool] = []
+
+
 @contextmanager
 def fewer_collections() -> Iterator[None]:
     """Run the body with :func:`collect_less`, then put the collector's thresholds back (and
     let it walk what :func:`settle_heap` set aside)."""
     old = gc.get_threshold()
+    may_freeze = gc.get_freeze_count() == 0 and all(_MAY_FREEZE)
+    _MAY_FREEZE.append(may_freeze)
     collect_less()
     try:
         yield
     finally:
-        gc.unfreeze()
+        _MAY_FREEZE.pop()
+        if may_freeze and not _MAY_FREEZE:
+            gc.unfreeze()
         gc.set_threshold(*old)
 
 
@@ -72,7 +81,13 @@ def settle_heap(*, collect: bool = False) -> None:
     (reportlab's document, a varied font) that had lived long enough to leave the young
     generations, so no collection reached it before the batch ended (8 MB a part of 500
     cards, the most of a big streamed batch's memory). Each call walks only what was made
-    since the last one."""
+    since the last one.
+
+    Outside a batch, or in a process that had frozen objects of its own (a server that
+    freezes before it forks), nothing is set aside: the batch's end would let the collector
+    have those too."""
+    if not _MAY_FREEZE or not _MAY_FREEZE[-1]:
+        return
     if collect:
         gc.collect()
     gc.freeze()

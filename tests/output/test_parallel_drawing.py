@@ -167,7 +167,8 @@ def test_a_batch_sets_its_plan_aside_from_the_collector_until_it_ends(
 ) -> None:
     """Verify a batch freezes the objects alive once planned (the plan lives until the
     batch is recorded: a collection after planning walked all of it) while it draws, and
-    lets the collector have them again when it ends, failed or not."""
+    lets the collector have them again when it ends, failed or not; and leaves alone a
+    process that froze objects of its own."""
     import gc
 
     from notecards.output import run
@@ -190,6 +191,18 @@ def test_a_batch_sets_its_plan_aside_from_the_collector_until_it_ends(
     with pytest.raises(RuntimeError):
         run.run_batch([path], settings, today=TODAY, out_dir=tmp_path / "again", record=False)
     assert frozen[1] > 1000 and gc.get_freeze_count() == 0
+    # A process that froze objects of its own (a server before it forks) keeps them frozen,
+    # and the batch sets nothing aside that its end would then have to let go.
+    frozen.clear()
+    monkeypatch.setattr(run, "render_isolated", render_isolated)
+    gc.freeze()
+    own = gc.get_freeze_count()
+    try:
+        monkeypatch.setattr(run, "render_isolated", spy)
+        run.run_batch([path], settings, today=TODAY, out_dir=tmp_path / "own", record=False)
+        assert frozen == [own] and gc.get_freeze_count() == own
+    finally:
+        gc.unfreeze()
 
 
 def test_the_worker_drawing_cards_early_collects_cycles_less_often() -> None:

@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from notecards.cli.main import main  # noqa: E402
-from notecards.learned.learn import learn_hand  # noqa: E402
 from notecards.layout.hand_sheet import sheet_layout  # noqa: E402
+from notecards.learned.learn import learn_hand  # noqa: E402
 from notecards.workspace import init_workspace  # noqa: E402
 from tests.handsheet import filled_sheet, photograph  # noqa: E402
 

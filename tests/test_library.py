@@ -64,6 +64,7 @@ def test_importing_notecards_imports_each_part_on_first_use():
     assert _imported_after("import notecards.preflight.spec") == {"pikepdf"}
     assert "jinja2" in _imported_after("import notecards\nnotecards.plan_batch")
     assert sorted(notecards.__all__) == sorted(set(notecards.__all__))
+    assert set(notecards._WHERE) == set(notecards.__all__)  # each name has one home
     assert all(getattr(notecards, name) is not None for name in notecards.__all__)
     assert set(notecards.__all__) <= set(dir(notecards))
 

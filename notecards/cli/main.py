@@ -61,7 +61,8 @@ def main() -> None:
 
 def run() -> None:
     """Run the ``notecards`` command, then exit at once: the entry point of the installed
-    command and of ``python -m notecards`` (tests call :func:`main`, which returns).
+    command and of ``python -m notecards`` (tests call :func:`main`, whose exit is only a
+    ``SystemExit``, in their own process).
 
     When a command ends, its files are closed and moved into place and its summary is
     printed; Python's teardown of a big batch's heap would add 0.6 s that nobody waits for
